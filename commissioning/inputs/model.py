@@ -1,0 +1,272 @@
+"""Validated, frozen, typed inputs: what every part of the toolkit downstream of reading takes.
+
+Nothing here reads files. `commissioning.inputs.read` turns a data folder into these
+objects, or raises `InputError` with every problem found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+COUNTY = "COUNTY"
+"""The reserved district id of county-wide services."""
+
+LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+EVIDENCE_LEVELS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
+SECTORS: tuple[str, ...] = ("council", "health", "police", "schools", "voluntary", "private")
+STATUSES: tuple[str, ...] = ("existing", "candidate")
+
+DEFAULT_EVIDENCE_MULTIPLIER: Mapping[str, float] = MappingProxyType(
+    {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.2, "NE": 0.0}
+)
+DEFAULT_OUTCOME_VALUE: Mapping[int, float] = MappingProxyType({1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0})
+
+Status = Literal["existing", "candidate"]
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen_map(items: Mapping[K, V] | None = None) -> Mapping[K, V]:
+    """A read-only copy of a mapping, so frozen objects stay frozen all the way down."""
+    return MappingProxyType(dict(items or {}))
+
+
+@dataclass(frozen=True)
+class District:
+    """A Local Children's Trust Partnership area and its needs analysis."""
+
+    district_id: str
+    name: str
+    locality: str
+    children: int
+    need_index: float
+    demand: tuple[float, float, float, float]
+    """Children or families a year needing support at levels 1..4."""
+
+    def demand_at(self, level: int) -> float:
+        return self.demand[level - 1]
+
+
+@dataclass(frozen=True)
+class FundingStream:
+    stream_id: str
+    name: str
+    partner: str
+    ring_fenced: bool
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The envelope of one stream in one year."""
+
+    stream_id: str
+    year: int
+    amount: float
+
+
+@dataclass(frozen=True)
+class Priority:
+    priority_id: str
+    name: str
+    weight: float
+    min_share: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    """One mapped service (existing) or programme that could be commissioned (candidate)."""
+
+    initiative_id: str
+    name: str
+    provider: str
+    sector: str
+    district_id: str
+    level: int
+    priority_id: str
+    outcomes: tuple[str, ...]
+    status: Status
+    current_budget: float
+    unit_cost: float
+    effect: float
+    evidence_level: str
+    mixed_findings: bool
+    min_budget: float
+    max_budget: float
+    min_viable: float
+    contract_end: int | None
+    funding: tuple[str, ...]
+    extra: Mapping[str, str] = field(default_factory=frozen_map)
+    """Columns beyond the contract, kept for documents and ignored by the model."""
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.status == "candidate"
+
+    @property
+    def is_county_wide(self) -> bool:
+        return self.district_id == COUNTY
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The policy choices of one plan (model.md section 2), with defaults filled in."""
+
+    name: str
+    start_year: int
+    horizon: int
+    prevention_share: tuple[float, ...]
+    """One share per planning year (length = horizon)."""
+    max_growth: float = 0.25
+    ramp: float = 0.5
+    district_floor: float = 0.8
+    evidence_multiplier: Mapping[str, float] = field(
+        default_factory=lambda: DEFAULT_EVIDENCE_MULTIPLIER
+    )
+    mixed_findings_factor: float = 0.75
+    outcome_value: Mapping[int, float] = field(default_factory=lambda: DEFAULT_OUTCOME_VALUE)
+    priority_weights: Mapping[str, float] = field(default_factory=frozen_map)
+    lock: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.start_year, self.start_year + self.horizon))
+
+    def prevention_share_in(self, year: int) -> float:
+        return self.prevention_share[year - self.start_year]
+
+    def to_dict(self) -> dict[str, object]:
+        """The scenario as a plain mapping, in the YAML file's vocabulary."""
+        shares = list(self.prevention_share)
+        return {
+            "name": self.name,
+            "description": self.description,
+            "start_year": self.start_year,
+            "horizon": self.horizon,
+            "prevention_share": shares[0] if len(set(shares)) == 1 else shares,
+            "max_growth": self.max_growth,
+            "ramp": self.ramp,
+            "district_floor": self.district_floor,
+            "evidence_multiplier": dict(self.evidence_multiplier),
+            "mixed_findings_factor": self.mixed_findings_factor,
+            "outcome_value": {str(k): v for k, v in self.outcome_value.items()},
+            "priority_weights": dict(self.priority_weights),
+            "lock": list(self.lock),
+            "exclude": list(self.exclude),
+        }
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """The tables of a data folder, validated against each other (not against a scenario)."""
+
+    districts: tuple[District, ...]
+    streams: tuple[FundingStream, ...]
+    budgets: tuple[Budget, ...]
+    priorities: tuple[Priority, ...]
+    outcomes: tuple[Outcome, ...]
+    initiatives: tuple[Initiative, ...]
+    source: str = ""
+    """Where the tables came from, for people (not part of the fingerprint)."""
+
+    @cached_property
+    def districts_by_id(self) -> Mapping[str, District]:
+        return frozen_map({d.district_id: d for d in self.districts})
+
+    @cached_property
+    def initiatives_by_id(self) -> Mapping[str, Initiative]:
+        return frozen_map({i.initiative_id: i for i in self.initiatives})
+
+    @cached_property
+    def priorities_by_id(self) -> Mapping[str, Priority]:
+        return frozen_map({p.priority_id: p for p in self.priorities})
+
+    @cached_property
+    def streams_by_id(self) -> Mapping[str, FundingStream]:
+        return frozen_map({s.stream_id: s for s in self.streams})
+
+    @cached_property
+    def outcomes_by_id(self) -> Mapping[str, Outcome]:
+        return frozen_map({o.outcome_id: o for o in self.outcomes})
+
+    @cached_property
+    def budget_by_key(self) -> Mapping[tuple[str, int], float]:
+        return frozen_map({(b.stream_id, b.year): b.amount for b in self.budgets})
+
+    def budget(self, stream_id: str, year: int) -> float:
+        return self.budget_by_key[(stream_id, year)]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in the inputs, located as the user sees it.
+
+    `row` is the spreadsheet row number: the header is row 1, the first data row is row 2.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: Literal["error", "warning"] = "error"
+    sheet: str | None = None
+
+    def where(self) -> str:
+        place = self.file if self.sheet is None else f"{self.file} (sheet {self.sheet})"
+        if self.row is not None:
+            place += f" row {self.row}"
+        if self.column is not None:
+            place += f", column {self.column}" if self.row is not None else f" column {self.column}"
+        return place
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def as_row(self) -> dict[str, object]:
+        """A flat record, for a table the app can show."""
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet or "",
+            "row": self.row,
+            "column": self.column or "",
+            "value": self.value if self.value is not None else "",
+            "message": self.message,
+        }
+
+
+class InputError(Exception):
+    """The inputs cannot be used: every problem found, reported together."""
+
+    def __init__(self, problems: tuple[Problem, ...], warnings: tuple[Problem, ...] = ()):
+        self.problems = problems
+        self.warnings = warnings
+        n = len(problems)
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the inputs:\n{lines}")
+
+    def table(self) -> list[dict[str, object]]:
+        return [p.as_row() for p in (*self.problems, *self.warnings)]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A data set and a scenario validated together: what the allocator takes."""
+
+    data: DataSet
+    scenario: Scenario
+    warnings: tuple[Problem, ...] = ()
