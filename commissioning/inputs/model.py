@@ -209,6 +209,15 @@ class DataSet:
     def budget(self, stream_id: str, year: int) -> float:
         return self.budget_by_key[(stream_id, year)]
 
+    def district(self, district_id: str) -> District:
+        return self.districts_by_id[district_id]
+
+    def initiative(self, initiative_id: str) -> Initiative:
+        return self.initiatives_by_id[initiative_id]
+
+    def priority(self, priority_id: str) -> Priority:
+        return self.priorities_by_id[priority_id]
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,0 +1,260 @@
+"""The one result object an allocation returns, and its JSON form (model.md section 4)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
+DECISIONS: tuple[Decision, ...] = (
+    "commission",
+    "not_commissioned",
+    "decommission",
+    "grow",
+    "reduce",
+    "maintain",
+)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """£ from one stream to one initiative in one year (x[i,s,y])."""
+
+    initiative_id: str
+    stream_id: str
+    year: int
+    amount: float
+
+
+@dataclass(frozen=True)
+class InitiativeResult:
+    initiative_id: str
+    current_budget: float
+    proposed: Mapping[int, float]
+    decision: Decision
+    value_per_pound: float
+
+    @property
+    def final(self) -> float:
+        return self.proposed[max(self.proposed)]
+
+
+@dataclass(frozen=True)
+class ConstraintResult:
+    """One row of the model with its slack and shadow price, in the spec's sign convention."""
+
+    name: str
+    family: str
+    index: tuple[str, ...]
+    sense: str
+    bound: float
+    slack: float
+    binding: bool
+    shadow_price: float | None
+    year: int | None = None
+    initiative_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One rule that must give way for an infeasible scenario, and by how much."""
+
+    name: str
+    family: str
+    amount: float | None
+    unit: str
+    message: str
+    method: Literal["precheck", "elastic"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "family": self.family,
+            "amount": self.amount,
+            "unit": self.unit,
+            "message": self.message,
+            "method": self.method,
+        }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    inputs_sha256: str
+    scenario: str
+    solver: str
+    solver_version: str
+    version: str
+    created: str
+    problem_type: Literal["LP", "MIP"]
+    prices: str
+    """How the shadow prices were obtained (for a MIP: the LP with binaries fixed)."""
+    scenario_settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "inputs_sha256": self.inputs_sha256,
+            "scenario": self.scenario,
+            "solver": self.solver,
+            "solver_version": self.solver_version,
+            "version": self.version,
+            "created": self.created,
+            "problem_type": self.problem_type,
+            "prices": self.prices,
+            "scenario_settings": dict(self.scenario_settings),
+        }
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent in each stage, for the benchmark and the app's status line."""
+
+    build: float = 0.0
+    solve: float = 0.0
+    extract: float = 0.0
+
+
+@dataclass(frozen=True)
+class Result:
+    status: Literal["optimal", "infeasible"]
+    objective: float | None
+    years: tuple[int, ...]
+    allocations: tuple[Allocation, ...]
+    initiatives: tuple[InitiativeResult, ...]
+    constraints: tuple[ConstraintResult, ...]
+    diagnosis: tuple[Relaxation, ...]
+    provenance: Provenance
+    timings: Timings = field(default_factory=Timings, compare=False)
+
+    @cached_property
+    def initiatives_by_id(self) -> Mapping[str, InitiativeResult]:
+        return {r.initiative_id: r for r in self.initiatives}
+
+    @cached_property
+    def constraints_by_name(self) -> Mapping[str, ConstraintResult]:
+        return {c.name: c for c in self.constraints}
+
+    def binding(self) -> list[ConstraintResult]:
+        return [c for c in self.constraints if c.binding]
+
+    def to_json(self) -> dict[str, Any]:
+        """The result file of model.md section 4 (extended compatibly)."""
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "years": list(self.years),
+            "allocations": [
+                {
+                    "initiative_id": a.initiative_id,
+                    "stream_id": a.stream_id,
+                    "year": a.year,
+                    "amount": a.amount,
+                }
+                for a in self.allocations
+            ],
+            "initiatives": [
+                {
+                    "initiative_id": r.initiative_id,
+                    "current_budget": r.current_budget,
+                    "proposed": {str(y): v for y, v in r.proposed.items()},
+                    "decision": r.decision,
+                    "value_per_pound": r.value_per_pound,
+                }
+                for r in self.initiatives
+            ],
+            "constraints": [
+                {
+                    "name": c.name,
+                    "family": c.family,
+                    "slack": c.slack,
+                    "binding": c.binding,
+                    "shadow_price": c.shadow_price,
+                    "bound": c.bound,
+                    "sense": c.sense,
+                }
+                for c in self.constraints
+            ],
+            "diagnosis": [d.to_json() for d in self.diagnosis],
+            "provenance": self.provenance.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Result:
+        """Read a result file back (for explanations and documents made later)."""
+        years = tuple(int(y) for y in doc["years"])
+        prov = doc["provenance"]
+        return cls(
+            status=doc["status"],
+            objective=doc["objective"],
+            years=years,
+            allocations=tuple(
+                Allocation(a["initiative_id"], a["stream_id"], int(a["year"]), float(a["amount"]))
+                for a in doc["allocations"]
+            ),
+            initiatives=tuple(
+                InitiativeResult(
+                    r["initiative_id"],
+                    float(r["current_budget"]),
+                    {int(y): float(v) for y, v in r["proposed"].items()},
+                    r["decision"],
+                    float(r["value_per_pound"]),
+                )
+                for r in doc["initiatives"]
+            ),
+            constraints=tuple(
+                ConstraintResult(
+                    name=c["name"],
+                    family=c["family"],
+                    index=_index_of(c["name"]),
+                    sense=c.get("sense", ""),
+                    bound=float(c.get("bound", 0.0)),
+                    slack=float(c["slack"]),
+                    binding=bool(c["binding"]),
+                    shadow_price=None if c["shadow_price"] is None else float(c["shadow_price"]),
+                    year=_year_of(c["name"]),
+                )
+                for c in doc["constraints"]
+            ),
+            diagnosis=tuple(
+                Relaxation(
+                    d["name"], d["family"], d.get("amount"), d.get("unit", "pounds"),
+                    d["message"], d.get("method", "elastic"),
+                )
+                for d in doc["diagnosis"]
+            ),
+            provenance=Provenance(
+                inputs_sha256=prov["inputs_sha256"],
+                scenario=prov["scenario"],
+                solver=prov["solver"],
+                solver_version=prov.get("solver_version", ""),
+                version=prov["version"],
+                created=prov.get("created", ""),
+                problem_type=prov.get("problem_type", "LP"),
+                prices=prov.get("prices", ""),
+                scenario_settings=prov.get("scenario_settings", {}),
+            ),
+        )
+
+
+def _index_of(name: str) -> tuple[str, ...]:
+    _, _, rest = name.partition("[")
+    return tuple(rest[:-1].split(",")) if rest else ()
+
+
+def _year_of(name: str) -> int | None:
+    last = _index_of(name)[-1:] or ("",)
+    return int(last[0]) if last[0].isdigit() else None
+
+
+def decide(is_candidate: bool, current: float, final: float) -> Decision:
+    """The decision of model.md section 4, read on the final-year amount."""
+    if is_candidate:
+        return "commission" if final >= 1.0 else "not_commissioned"
+    if final < 1.0:
+        return "decommission"
+    if final > 1.05 * current:
+        return "grow"
+    if final < 0.95 * current:
+        return "reduce"
+    return "maintain"

@@ -1,0 +1,166 @@
+"""Hand a formulation to a named solver through PuLP, and read back values and duals.
+
+This is the one place that knows solver conventions. The problem is always passed as a
+minimisation of the scaled, negated objective, because on a minimisation PuLP's HiGHS and
+CBC adapters agree on the sign of duals (on a maximisation they do not). Duals come back
+here as d(optimum)/d(right-hand side) in the model's own unscaled units, whatever the
+solver; the result layer turns them into the spec's shadow prices.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Literal
+
+import pulp
+
+from commissioning.allocator.formulation import Formulation, Row
+
+SolverName = Literal["highs", "cbc"]
+SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
+MIP_REL_GAP = 1e-6
+_SENSES = {"<=": pulp.LpConstraintLE, ">=": pulp.LpConstraintGE, "==": pulp.LpConstraintEQ}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
+
+
+class SolverError(RuntimeError):
+    """The solver failed (not: the inputs are impossible)."""
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: Literal["optimal", "infeasible"]
+    values: tuple[float, ...]
+    """One value per column of the formulation."""
+    duals: tuple[float | None, ...] | None
+    """Per rule row: d(optimum)/d(rhs), unscaled; None when the solver gives none (a MIP)."""
+    seconds: float
+    build_seconds: float
+
+
+def solver_version(name: SolverName) -> str:
+    if name == "highs":
+        return f"HiGHS {version('highspy')} (highspy, via PuLP {pulp.__version__})"
+    return f"CBC 2.10.3 (bundled with PuLP {pulp.__version__})"
+
+
+def _safe_names(names: list[str]) -> list[str]:
+    """Names PuLP and the LP file format accept, kept readable and unique."""
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        base = _UNSAFE.sub("_", n).strip("_") or "r"
+        safe, k = base, 1
+        while safe in seen:
+            k += 1
+            safe = f"{base}__{k}"
+        seen.add(safe)
+        out.append(safe)
+    return out
+
+
+def to_pulp(
+    f: Formulation,
+    scale: float,
+    fixed: dict[int, float] | None = None,
+    rows: list[Row] | None = None,
+) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint | None]]:
+    """The PuLP problem: minimise -scale * objective subject to the rows and definitions.
+
+    `fixed` pins columns (the binaries of a MIP, to price its optimum as an LP).
+    Rows with no columns are left out (their dual is 0); None stands in their place.
+    """
+    rows = f.rows if rows is None else rows
+    prob = pulp.LpProblem("allocation", pulp.LpMinimize)
+    fixed = fixed or {}
+    variables = []
+    for k, name in enumerate(_safe_names(f.names)):
+        if k in fixed:
+            var = pulp.LpVariable(name, lowBound=fixed[k], upBound=fixed[k])
+        else:
+            cat = pulp.LpBinary if f.integer[k] else pulp.LpContinuous
+            var = pulp.LpVariable(name, lowBound=f.lower[k], upBound=f.upper[k], cat=cat)
+        variables.append(var)
+    prob.setObjective(
+        pulp.LpAffineExpression(
+            [(variables[k], -scale * c) for k, c in enumerate(f.objective) if c != 0.0]
+        )
+    )
+    row_names = _safe_names([r.name for r in rows] + [r.name for r in f.definitions])
+    constraints: list[pulp.LpConstraint | None] = []
+    for r, name in zip([*rows, *f.definitions], row_names, strict=True):
+        if not r.cols:
+            constraints.append(None)
+            continue
+        expr = pulp.LpAffineExpression(
+            [(variables[c], a) for c, a in zip(r.cols, r.coefs, strict=True)]
+        )
+        con = pulp.LpConstraint(expr, _SENSES[r.sense], name, r.rhs)
+        prob.addConstraint(con)
+        constraints.append(con)
+    return prob, variables, constraints[: len(rows)]
+
+
+def make_solver(name: SolverName, mip: bool) -> pulp.LpSolver:
+    if name == "highs":
+        return pulp.HiGHS(msg=False, mip=mip, gapRel=MIP_REL_GAP if mip else None)
+    if name == "cbc":
+        return pulp.PULP_CBC_CMD(msg=False, mip=mip, gapRel=MIP_REL_GAP if mip else None)
+    raise ValueError(f"unknown solver {name!r} (known: {', '.join(SOLVERS)})")
+
+
+def solve(
+    f: Formulation,
+    solver: SolverName,
+    scale: float,
+    fixed: dict[int, float] | None = None,
+    rows: list[Row] | None = None,
+) -> Solution:
+    """Solve the formulation (maximising its objective) and return values and duals."""
+    t0 = time.perf_counter()
+    prob, variables, constraints = to_pulp(f, scale, fixed, rows)
+    mip = f.is_mip and not fixed
+    s = make_solver(solver, mip)
+    t1 = time.perf_counter()
+    try:
+        prob.solve(s)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"{solver} failed: {exc}") from exc
+    t2 = time.perf_counter()
+    status = pulp.LpStatus[prob.status]
+    if status in ("Infeasible", "Unbounded", "Undefined"):
+        # Every column has a capacity row, so the model is never unbounded: a solver that
+        # says so (HiGHS's "unbounded or infeasible") has found no feasible plan. The
+        # caller confirms with the elastic re-solve before telling the user.
+        return Solution("infeasible", (), None, t2 - t1, t1 - t0)
+    if status != "Optimal" or prob.sol_status not in (
+        pulp.LpSolutionOptimal,
+        pulp.LpSolutionIntegerFeasible,
+    ):
+        raise SolverError(
+            f"{solver} stopped with status {status!r} "
+            f"(solution status {pulp.LpSolution.get(prob.sol_status, prob.sol_status)!r})"
+        )
+    values = tuple(float(v.varValue) if v.varValue is not None else 0.0 for v in variables)
+    duals: tuple[float | None, ...] | None = None
+    if not mip:
+        # d(min of -scale*obj)/d(rhs) = pi  =>  d(obj)/d(rhs) = -pi / scale
+        duals = tuple(
+            0.0 if c is None else (-(c.pi or 0.0) / scale) for c in constraints
+        )
+    return Solution("optimal", values, duals, t2 - t1, t1 - t0)
+
+
+def write_lp(f: Formulation, path: str, scale: float = 1.0) -> None:
+    """Write the formulation as an LP file (for golden tests and for auditors)."""
+    prob, _, _ = to_pulp(f, scale)
+    prob.writeLP(path)
+
+
+def write_mps(f: Formulation, path: str, scale: float) -> None:
+    """Write the formulation as an MPS file (the benchmark's pure-solver comparison)."""
+    prob, _, _ = to_pulp(f, scale)
+    prob.writeMPS(path)

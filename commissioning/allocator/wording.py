@@ -1,0 +1,59 @@
+"""Plain-English wording of a rule, generated from the registry and the data only."""
+
+from __future__ import annotations
+
+from commissioning.allocator.registry import FAMILIES
+from commissioning.inputs.model import COUNTY, DataSet
+
+LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
+
+
+def money(amount: float) -> str:
+    """£1,234,567 (whole pounds; negatives as -£1,234)."""
+    sign = "-" if amount < -0.5 else ""
+    return f"{sign}£{abs(amount):,.0f}"
+
+
+def quantity(amount: float, unit: str) -> str:
+    if unit == "participants":
+        return f"{amount:,.0f} participant{'s' if round(amount) != 1 else ''}"
+    return money(amount)
+
+
+def subject(family: str, index: tuple[str, ...], data: DataSet) -> str:
+    """Who or what a rule is about, e.g. 'Pendle Family Support (FS-PEN-01) in 2027'."""
+    year = index[-1] if index else ""
+    if FAMILIES[family].per_initiative:
+        i = data.initiatives_by_id.get(index[0])
+        who = f"{i.name} ({i.initiative_id})" if i else index[0]
+        return f"{who} in {year}"
+    if family == "envelope":
+        s = data.streams_by_id.get(index[0])
+        return f"{s.name if s else index[0]} {year}"
+    if family == "prevention":
+        return year
+    if family == "priority":
+        p = data.priorities_by_id.get(index[0])
+        return f"{p.name if p else index[0]} in {year}"
+    if family == "district":
+        d = data.districts_by_id.get(index[0])
+        return f"{d.name if d else index[0]} in {year}"
+    if family == "demand":
+        place = "the county as a whole" if index[0] == COUNTY else _district_name(index[0], data)
+        level = int(index[1])
+        return f"level {level} ({LEVEL_NAMES[level]}) in {place} in {year}"
+    return ",".join(index)
+
+
+def _district_name(district_id: str, data: DataSet) -> str:
+    d = data.districts_by_id.get(district_id)
+    return d.name if d else district_id
+
+
+def shortfall(name: str, family: str, index: tuple[str, ...], amount: float, data: DataSet) -> str:
+    """'prevention[2027]: levels 1-2 would need £412,000 more in 2027 than ...'."""
+    fam = FAMILIES[family]
+    text = fam.shortfall.format(
+        subject=subject(family, index, data), amount=quantity(amount, fam.unit)
+    )
+    return f"{name}: {text}."

@@ -1,0 +1,274 @@
+"""Small named models with hand-checked optima and shadow prices.
+
+Each fixture says which rule binds and what relaxing it by one unit is worth, worked out
+by hand in its docstring. Values per £ are effect / unit cost with every other factor 1,
+so a service with effect 0.5 at £1,000 a head buys 5e-4 weighted outcomes per £.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from commissioning.inputs.model import Inputs, Priority
+from tests.allocator.builders import district, initiative, make_inputs
+
+GOOD = dict(effect=0.5)  # 5e-4 per £
+FAIR = dict(effect=0.2)  # 2e-4 per £
+FREE = dict(max_growth=100.0, ramp=100.0)
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    build: Callable[[], Inputs]
+    objective: float
+    prices: dict[str, float | None]
+    """Shadow prices of named rules, as the spec defines them."""
+    binds: str
+    """The family this fixture makes bind."""
+
+
+def envelope_and_capacity() -> Inputs:
+    """A (5e-4) is capped at £100, B (2e-4) takes the rest of £150.
+
+    Optimum 100*5e-4 + 50*2e-4 = 0.06. One more £ of S1 buys 2e-4 (B); one more £ of
+    A's capacity swaps £1 of B for A: 3e-4.
+    """
+    return make_inputs(
+        [
+            initiative("A", max_budget=100, **GOOD),
+            initiative("B", max_budget=200, **FAIR),
+        ],
+        budgets={"S1": 150},
+        **FREE,
+    )
+
+
+def committed() -> Inputs:
+    """B (2e-4) is under contract at £100 to 2027; A (5e-4, max £100) gets the other £50.
+
+    Optimum 50*5e-4 + 100*2e-4 = 0.045; £1 less owed to B goes to A: 3e-4.
+    """
+    return make_inputs(
+        [
+            initiative("A", max_budget=100, **GOOD),
+            initiative("B", current_budget=100, contract_end=2027, max_budget=200, **FAIR),
+        ],
+        budgets={"S1": 150},
+        **FREE,
+    )
+
+
+def statutory() -> Inputs:
+    """As `committed`, but B's £100 is a statutory floor: 0.045 and 3e-4."""
+    return make_inputs(
+        [
+            initiative("A", max_budget=100, **GOOD),
+            initiative("B", min_budget=100, max_budget=200, **FAIR),
+        ],
+        budgets={"S1": 150},
+        **FREE,
+    )
+
+
+def growth() -> Inputs:
+    """A (5e-4) today £100 may reach 1.1*100 + 0.05*1000 = £160; B (2e-4, which may reach
+    0.05*10,000 = £500) takes the other £340.
+
+    Optimum 160*5e-4 + 340*2e-4 = 0.148; £1 more growth for A: 3e-4.
+    """
+    return make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=1000, **GOOD),
+            initiative("B", max_budget=10_000, **FAIR),
+        ],
+        budgets={"S1": 500},
+        max_growth=0.1,
+        ramp=0.05,
+    )
+
+
+def continuity() -> Inputs:
+    """Budgets £200 then £100. A (5e-4, max £100) fills year 2; candidate C (2e-4) could use
+    year 1's spare £100, but what C gets in 2027 it must keep in 2028, displacing A at a net
+    loss (2e-4 + 2e-4 - 5e-4 < 0). So C gets nothing: optimum 2 * 100 * 5e-4 = 0.1.
+    Allowing C a £1 cut after commissioning lets it take £1 in 2027: 2e-4.
+    """
+    return make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=100, **GOOD),
+            initiative("C", status="candidate", max_budget=1000, **FAIR),
+        ],
+        budgets={"S1": [200, 100]},
+        horizon=2,
+        **FREE,
+    )
+
+
+def ineffective() -> Inputs:
+    """N (level 1, rated NE) is under contract at £100 and may get no more; H (level 3,
+    5e-4) can have at most as much as level 1 under a 50% prevention share: H = £100,
+    optimum 0.05. £1 more for N lets H grow £1: 5e-4. A £1 lower prevention requirement
+    (N - 0.5 T >= -1) lets H reach £102: 2 * 5e-4 = 1e-3.
+    """
+    return make_inputs(
+        [
+            initiative("N", level=1, current_budget=100, contract_end=2027, evidence_level="NE",
+                       max_budget=1000, **GOOD),
+            initiative("H", level=3, max_budget=1000, **GOOD),
+        ],
+        budgets={"S1": 1000},
+        prevention_share=0.5,
+        **FREE,
+    )
+
+
+def lock() -> Inputs:
+    """A (2e-4) is locked at £100; B (5e-4) gets the other £50: 0.045. £1 more on the lock
+    takes £1 from B: -3e-4 (signed)."""
+    return make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=200, **FAIR),
+            initiative("B", max_budget=1000, **GOOD),
+        ],
+        budgets={"S1": 150},
+        lock=["A"],
+        **FREE,
+    )
+
+
+def exclude() -> Inputs:
+    """A (5e-4) is excluded (no contract), so B (2e-4) gets the £100: 0.02. £1 allowed to A
+    replaces £1 of B: 3e-4."""
+    return make_inputs(
+        [
+            initiative("A", current_budget=50, max_budget=1000, **GOOD),
+            initiative("B", max_budget=1000, **FAIR),
+        ],
+        budgets={"S1": 100},
+        exclude=["A"],
+        **FREE,
+    )
+
+
+def viability() -> Inputs:
+    """C (level 1, 1e-4, min viable £80) is the only level-1 service; H (level 3, 5e-4)
+    needs C funded to meet a 30% prevention share. With £180, C sits at its £80 minimum and
+    H takes £100: 80*1e-4 + 100*5e-4 = 0.058 (C at 0 would force H to 0). £1 off C's
+    minimum goes to H: 4e-4. D (min viable £500) can only be funded from S2's £100, so it is
+    held at 0 by viability and its rules report no price.
+    """
+    return make_inputs(
+        [
+            initiative("C", level=1, status="candidate", min_viable=80, max_budget=1000,
+                       effect=0.1),
+            initiative("H", level=3, max_budget=1000, **GOOD),
+            initiative("D", level=3, status="candidate", min_viable=500, max_budget=1000,
+                       effect=0.01, funding="S2"),
+        ],
+        budgets={"S1": 180, "S2": 100},
+        prevention_share=0.3,
+        **FREE,
+    )
+
+
+def prevention() -> Inputs:
+    """L (level 1, 2e-4) and H (level 3, 5e-4) share £100 under a 50% prevention share:
+    £50 each, 0.035. Requiring £1 less at levels 1-2 moves £1 to H: 3e-4."""
+    return make_inputs(
+        [
+            initiative("L", level=1, max_budget=1000, **FAIR),
+            initiative("H", level=3, max_budget=1000, **GOOD),
+        ],
+        budgets={"S1": 100},
+        prevention_share=0.5,
+        **FREE,
+    )
+
+
+def priority() -> Inputs:
+    """As `prevention`, with P1 (L) holding a 50% minimum share instead: 0.035, 3e-4."""
+    return make_inputs(
+        [
+            initiative("L", priority_id="P1", max_budget=1000, **FAIR),
+            initiative("H", priority_id="P2", max_budget=1000, **GOOD),
+        ],
+        budgets={"S1": 100},
+        priorities=[Priority("P1", "One", 1.0, 0.5), Priority("P2", "Two", 1.0, 0.0)],
+        **FREE,
+    )
+
+
+def district_floor() -> Inputs:
+    """Districts A and B have equal need; with a floor of 0.8 each gets at least 40% of
+    district spend. SB (2e-4) in B gets £40, SA (5e-4) in A £60: 0.038. £1 less required in B
+    moves £1 to A: 3e-4."""
+    return make_inputs(
+        [
+            initiative("SA", district_id="A", max_budget=1000, **GOOD),
+            initiative("SB", district_id="B", max_budget=1000, **FAIR),
+        ],
+        districts=[district("A"), district("B")],
+        budgets={"S1": 100},
+        district_floor=0.8,
+        **FREE,
+    )
+
+
+def demand() -> Inputs:
+    """District A counts 50 children in need at level 1; SA (5e-4, £1,000 a head) can reach
+    them all for £50,000; SB (2e-4, in B) takes the other £50,000: 25 + 10 = 35. One more
+    child counted in A moves £1,000 from SB to SA: 0.3 per participant."""
+    return make_inputs(
+        [
+            initiative("SA", district_id="A", max_budget=100_000, **GOOD),
+            initiative("SB", district_id="B", max_budget=100_000, **FAIR),
+        ],
+        districts=[district("A", demand=(50, 1e9, 1e9, 1e9)), district("B")],
+        budgets={"S1": 100_000},
+        **FREE,
+    )
+
+
+def demand_county() -> Inputs:
+    """A county-wide level-2 service C (5e-4: both districts' need index is 1) can reach the
+    30 + 20 = 50 children the districts count at level 2, for £50,000; SB (2e-4) takes the
+    rest: 35, and 0.3 per participant for the county cap."""
+    return make_inputs(
+        [
+            initiative("C", district_id="COUNTY", level=2, max_budget=100_000, **GOOD),
+            initiative("SB", district_id="B", level=1, max_budget=100_000, **FAIR),
+        ],
+        districts=[district("A", demand=(1e9, 30, 1e9, 1e9)),
+                   district("B", demand=(1e9, 20, 1e9, 1e9))],
+        budgets={"S1": 100_000},
+        **FREE,
+    )
+
+
+FIXTURES: tuple[Fixture, ...] = (
+    Fixture("envelope_and_capacity", envelope_and_capacity, 0.06,
+            {"envelope[S1,2027]": 2e-4, "capacity[A,2027]": 3e-4}, "envelope"),
+    Fixture("capacity", envelope_and_capacity, 0.06, {"capacity[A,2027]": 3e-4}, "capacity"),
+    Fixture("committed", committed, 0.045,
+            {"committed[B,2027]": 3e-4, "envelope[S1,2027]": 5e-4}, "committed"),
+    Fixture("statutory", statutory, 0.045, {"statutory[B,2027]": 3e-4}, "statutory"),
+    Fixture("growth", growth, 0.148, {"growth[A,2027]": 3e-4, "envelope[S1,2027]": 2e-4},
+            "growth"),
+    Fixture("continuity", continuity, 0.1, {"continuity[C,2028]": 2e-4}, "continuity"),
+    Fixture("ineffective", ineffective, 0.05,
+            {"ineffective[N,2027]": 5e-4, "prevention[2027]": 1e-3}, "ineffective"),
+    Fixture("lock", lock, 0.045, {"lock[A,2027]": -3e-4}, "lock"),
+    Fixture("exclude", exclude, 0.02, {"exclude[A,2027]": 3e-4}, "exclude"),
+    Fixture("viability_min", viability, 0.058,
+            {"viability_min[C,2027]": 4e-4, "viability_max[D,2027]": None,
+             "capacity[D,2027]": None}, "viability_min"),
+    Fixture("viability_max", viability, 0.058, {"viability_max[D,2027]": None},
+            "viability_max"),
+    Fixture("prevention", prevention, 0.035, {"prevention[2027]": 3e-4}, "prevention"),
+    Fixture("priority", priority, 0.035, {"priority[P1,2027]": 3e-4}, "priority"),
+    Fixture("district", district_floor, 0.038, {"district[B,2027]": 3e-4}, "district"),
+    Fixture("demand", demand, 35.0, {"demand[A,1,2027]": 0.3}, "demand"),
+    Fixture("demand_county", demand_county, 35.0, {"demand[COUNTY,2,2027]": 0.3}, "demand"),
+)

@@ -1,0 +1,90 @@
+"""Hand-solved fixtures: optimum, shadow prices, and an independent check of every rule."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from commissioning.allocator import allocate
+from commissioning.allocator.formulation import formulate, objective_scale
+from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.solvers import solve
+from tests.allocator.checker import check_plan, objective_of
+from tests.allocator.fixtures import FIXTURES, Fixture
+
+SOLVERS = ("highs", "cbc")
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_fixture_optimum_and_prices(fx: Fixture, solver: str) -> None:
+    inputs = fx.build()
+    result = allocate(inputs, solver)  # type: ignore[arg-type]
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(fx.objective, rel=1e-7)
+    doc = result.to_json()
+    assert check_plan(inputs, doc) == []
+    proposed = {r.initiative_id: dict(r.proposed) for r in result.initiatives}
+    assert objective_of(inputs, proposed) == pytest.approx(fx.objective, rel=1e-7)
+    by_name = result.constraints_by_name
+    for name, price in fx.prices.items():
+        c = by_name[name]
+        if price is None:
+            assert c.shadow_price is None, name
+        else:
+            assert c.binding, name
+            assert c.shadow_price == pytest.approx(price, rel=1e-6), name
+    assert any(c.binding and c.family == fx.binds for c in result.constraints)
+
+
+def test_every_family_has_a_binding_fixture() -> None:
+    assert {f.binds for f in FIXTURES} == set(FAMILIES)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_prices_match_finite_differences(fx: Fixture, solver: str) -> None:
+    """Move each binding rule's bound a small step both ways and re-solve.
+
+    The optimum is concave in a bound, so a valid price lies between the gain per unit of
+    relaxing and the loss per unit of tightening (they are equal away from degenerate
+    corners, where the spec accepts any valid split of prices).
+    """
+    inputs = fx.build()
+    result = allocate(inputs, solver)  # type: ignore[arg-type]
+    assert result.objective is not None
+    f = formulate(inputs)
+    scale = objective_scale(f)
+    fixed = None
+    if f.is_mip:
+        base = solve(f, solver, scale)  # type: ignore[arg-type]
+        fixed = {c: float(round(base.values[c])) for c in f.z.values()}
+    step = 0.01
+
+    def optimum_with(k: int, rhs: float) -> float | None:
+        rows = list(f.rows)
+        rows[k] = replace(f.rows[k], rhs=rhs)
+        sol = solve(f, solver, scale, fixed=fixed, rows=rows)  # type: ignore[arg-type]
+        if sol.status != "optimal":
+            return None
+        return sum(f.objective[col] * sol.values[col] for col in f.x.values())
+
+    checked = 0
+    for k, row in enumerate(f.rows):
+        c = result.constraints[k]
+        assert c.name == row.name
+        if not c.binding or c.shadow_price is None:
+            continue
+        direction = 1.0 if row.sense in ("<=", "==") else -1.0
+        relaxed = optimum_with(k, row.rhs + direction * step)
+        tightened = optimum_with(k, row.rhs - direction * step)
+        assert relaxed is not None, row.name
+        gain = (relaxed - result.objective) / step
+        tol = 1e-6 * max(1.0, abs(c.shadow_price)) + 1e-9
+        assert c.shadow_price >= gain - tol, row.name
+        if tightened is not None:
+            loss = (result.objective - tightened) / step
+            assert c.shadow_price <= loss + tol, row.name
+        checked += 1
+    assert checked > 0
