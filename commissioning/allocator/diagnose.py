@@ -80,7 +80,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                 )
         need = sum(low.values())
         have = sum(data.budget(s.stream_id, y) for s in data.streams)
-        if need > have + TOLERANCE:
+        if len(data.streams) > 1 and need > have + TOLERANCE:
             out.append(
                 Relaxation(
                     f"envelopes[{y}]",

@@ -1,0 +1,104 @@
+"""The command line: `commissioning validate|allocate ...`.
+
+Exit status: 0 success, 2 invalid input, 3 infeasible scenario, 1 anything else.
+Commands that do not render documents never import WeasyPrint or Streamlit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="commissioning",
+        description="Joint commissioning and decommissioning toolkit for children's PEI services.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="check a data folder and scenario, and summarise them")
+    v.add_argument("data", type=Path, help="data folder (CSV files or one .xlsx workbook)")
+    v.add_argument("--scenario", type=Path, help="scenario YAML (default: DATA/scenario.yaml)")
+
+    a = sub.add_parser("allocate", help="propose the optimal allocation for a scenario")
+    a.add_argument("data", type=Path)
+    a.add_argument("--scenario", type=Path)
+    a.add_argument("--out", type=Path, help="write the result file (JSON) here")
+    a.add_argument("--xlsx", type=Path, help="write the plan workbook here")
+    a.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    return p
+
+
+def _load(args: argparse.Namespace) -> object:
+    from commissioning.inputs import InputError, load
+
+    try:
+        return load(args.data, args.scenario)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        for w in exc.warnings:
+            print(f"  warning: {w}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID) from None
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from commissioning.inputs import Inputs
+    from commissioning.inputs.summary import summarise
+
+    inputs = _load(args)
+    assert isinstance(inputs, Inputs)
+    print(summarise(inputs))
+    return EXIT_OK
+
+
+def _allocate(args: argparse.Namespace) -> int:
+    from commissioning.allocator import InfeasiblePlan, SolverError, allocate
+    from commissioning.export.files import write_json
+    from commissioning.export.text import diagnosis_text, plan_text
+    from commissioning.inputs import Inputs
+
+    inputs = _load(args)
+    assert isinstance(inputs, Inputs)
+    try:
+        result = allocate(inputs, args.solver)
+    except InfeasiblePlan as exc:
+        print(diagnosis_text(exc.result), file=sys.stderr)
+        if args.out:
+            write_json(args.out, exc.result.to_json())
+        return EXIT_INFEASIBLE
+    except SolverError as exc:
+        print(f"The solver failed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.out:
+        write_json(args.out, result.to_json())
+    if args.xlsx:
+        from commissioning.export.workbook import write_workbook
+
+        write_workbook(args.xlsx, inputs, result)
+    print(plan_text(inputs, result))
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "allocate": _allocate}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as exc:  # the last line of defence: a clear message, exit 1
+        print(f"commissioning {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Writing results out: the result file, the plan workbook, terminal text."""
