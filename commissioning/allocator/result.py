@@ -35,6 +35,10 @@ class InitiativeResult:
     proposed: Mapping[int, float]
     decision: Decision
     value_per_pound: float
+    opportunity_cost: Mapping[int, float] | None = None
+    """Per year: weighted outcomes that £1 more for this service would cost elsewhere, through
+    the envelopes, share rules and demand caps it draws on (its own rules left out), on its
+    cheapest stream. The value it lacks is opportunity_cost - value_per_pound when positive."""
 
     @property
     def final(self) -> float:
@@ -160,6 +164,9 @@ class Result:
                     "proposed": {str(y): v for y, v in r.proposed.items()},
                     "decision": r.decision,
                     "value_per_pound": r.value_per_pound,
+                    "opportunity_cost": None
+                    if r.opportunity_cost is None
+                    else {str(y): v for y, v in r.opportunity_cost.items()},
                 }
                 for r in self.initiatives
             ],
@@ -199,6 +206,9 @@ class Result:
                     {int(y): float(v) for y, v in r["proposed"].items()},
                     r["decision"],
                     float(r["value_per_pound"]),
+                    None
+                    if r.get("opportunity_cost") is None
+                    else {int(y): float(v) for y, v in r["opportunity_cost"].items()},
                 )
                 for r in doc["initiatives"]
             ),

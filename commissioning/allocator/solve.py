@@ -119,6 +119,7 @@ def _optimal_result(
     totals: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
+    opportunity = _opportunity_costs(f, sol)
     initiatives = tuple(
         InitiativeResult(
             i.initiative_id,
@@ -126,6 +127,7 @@ def _optimal_result(
             totals[i.initiative_id],
             decide(i.is_candidate, i.current_budget, totals[i.initiative_id][years[-1]]),
             f.value_per_pound[i.initiative_id],
+            opportunity.get(i.initiative_id) if opportunity else None,
         )
         for i in inputs.data.initiatives
     )
@@ -173,6 +175,30 @@ def _optimal_result(
         diagnosis=(),
         provenance=_provenance(inputs, f, solver, prices_note),
     )
+
+
+def _opportunity_costs(f: Formulation, sol: Solution) -> dict[str, dict[int, float]]:
+    """Per initiative and year: what £1 more would cost elsewhere, on its cheapest stream.
+
+    The reduced cost of x[i,s,y] is v(i) minus the priced use of every row it enters; adding
+    back the rows of i itself (capacity, contract, growth...) leaves the price of the money
+    and of the shared rules: v(i) - reduced cost - (own rows' share).
+    """
+    if sol.duals is None or sol.reduced_costs is None:
+        return {}
+    own: dict[int, float] = defaultdict(float)
+    for k, r in enumerate(f.rows):
+        if r.initiative_id is None:
+            continue
+        d = sol.duals[k] or 0.0
+        for c, a in zip(r.cols, r.coefs, strict=True):
+            own[c] += d * a
+    out: dict[str, dict[int, float]] = defaultdict(dict)
+    for (iid, _, y), c in f.x.items():
+        cost = f.objective[c] - sol.reduced_costs[c] - own[c]
+        prev = out[iid].get(y)
+        out[iid][y] = cost if prev is None else min(prev, cost)
+    return out
 
 
 def _infeasible(

@@ -39,6 +39,8 @@ class Solution:
     """Per rule row: d(optimum)/d(rhs), unscaled; None when the solver gives none (a MIP)."""
     seconds: float
     build_seconds: float
+    reduced_costs: tuple[float, ...] | None = None
+    """Per column: objective minus the priced rows' use of it, unscaled (maximisation)."""
 
 
 def solver_version(name: SolverName) -> str:
@@ -151,6 +153,9 @@ def solve(
         duals = tuple(
             0.0 if c is None else (-(c.pi or 0.0) / scale) for c in constraints
         )
+        # dj of min(-scale*obj) = -scale * (the maximisation's reduced cost)
+        reduced = tuple(-(v.dj or 0.0) / scale for v in variables)
+        return Solution("optimal", values, duals, t2 - t1, t1 - t0, reduced)
     return Solution("optimal", values, duals, t2 - t1, t1 - t0)
 
 

@@ -14,6 +14,15 @@ def money(amount: float) -> str:
     return f"{sign}£{abs(amount):,.0f}"
 
 
+def outcomes(amount: float) -> str:
+    """Weighted outcomes, to a precision that suits their size."""
+    if abs(amount) >= 100:
+        return f"{amount:,.0f}"
+    if abs(amount) >= 1:
+        return f"{amount:,.2f}"
+    return f"{amount:.3g}"
+
+
 def quantity(amount: float, unit: str) -> str:
     if unit == "participants":
         return f"{amount:,.0f} participant{'s' if round(amount) != 1 else ''}"

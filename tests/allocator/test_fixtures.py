@@ -88,3 +88,29 @@ def test_prices_match_finite_differences(fx: Fixture, solver: str) -> None:
             assert c.shadow_price <= loss + tol, row.name
         checked += 1
     assert checked > 0
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_opportunity_cost_and_value_lacking(solver: str) -> None:
+    """D (1e-4 per £) loses to B (2e-4), whose use of the envelope sets the price of money:
+    £1 for D would cost 2e-4 elsewhere, so D lacks 1e-4 per £. A (5e-4) is held back only by
+    its own capacity, so its opportunity cost is the envelope's 2e-4 too."""
+    from tests.allocator.builders import initiative, make_inputs
+
+    inputs = make_inputs(
+        [
+            initiative("A", max_budget=100, effect=0.5),
+            initiative("B", max_budget=200, effect=0.2),
+            initiative("D", max_budget=200, effect=0.1),
+        ],
+        budgets={"S1": 150},
+        max_growth=100.0,
+        ramp=100.0,
+    )
+    result = allocate(inputs, solver)  # type: ignore[arg-type]
+    by_id = result.initiatives_by_id
+    assert by_id["D"].decision == "decommission"
+    for iid in "ABD":
+        cost = by_id[iid].opportunity_cost
+        assert cost is not None
+        assert cost[2027] == pytest.approx(2e-4, rel=1e-6)

@@ -1,0 +1,377 @@
+"""Why a service got what it got: an explanation an auditor can check.
+
+Everything here is computed from the inputs, the scenario and the result; every sentence
+is assembled from the constraint registry and numbers. Break-even figures are confirmed by
+re-solving the model with the changed figure, not only by ranging on reduced costs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from commissioning.allocator.formulation import evidence_multiplier
+from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.result import ConstraintResult, Result
+from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.whatif import optimum_without
+from commissioning.allocator.wording import money, subject
+from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
+
+FUNDED = 1.0
+"""£ a year below which a service counts as not funded (the decision rule's threshold)."""
+MARGIN = 1.02
+"""Break-even figures are tried 2% beyond the ranging estimate, so ties do not decide."""
+SEARCH_STEPS = 6
+
+
+@dataclass(frozen=True)
+class StreamPrice:
+    stream_id: str
+    name: str
+    price: float
+    """Weighted outcomes one more £1 of the stream buys in the final year (envelope price)."""
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """A figure at which the decision would change, confirmed (or not) by re-solving."""
+
+    figure: str
+    """'unit cost', 'effect' or 'evidence level'."""
+    current: str
+    needed: str | None
+    """The changed figure that was re-solved, formatted; None when no figure in range works."""
+    value: float | str | None
+    """The same figure unformatted (a number, or an evidence rating)."""
+    confirmed: bool
+    amount: float
+    """What the service receives in the final year when re-solved with the changed figure."""
+    sentence: str
+
+
+@dataclass(frozen=True)
+class HoldingRule:
+    name: str
+    family: str
+    shadow_price: float | None
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Peer:
+    """Another service for the same district and level."""
+
+    initiative_id: str
+    name: str
+    provider: str
+    value_per_pound: float
+    decision: str
+    current_budget: float
+    final: float
+    shared_outcomes: tuple[str, ...]
+
+    @property
+    def change(self) -> float:
+        return self.final - self.current_budget
+
+
+@dataclass(frozen=True)
+class Explanation:
+    initiative: Initiative
+    decision: str
+    current_budget: float
+    proposed: dict[int, float]
+    first_change_year: int | None
+    funding_stops_year: int | None
+    value_per_pound: float
+    opportunity_cost: float | None
+    """Final year: what £1 more would cost elsewhere."""
+    value_lacking: float | None
+    """opportunity_cost - value_per_pound, when positive."""
+    stream_prices: tuple[StreamPrice, ...]
+    holding_rules: tuple[HoldingRule, ...]
+    break_even: tuple[BreakEven, ...]
+    duplicates: tuple[Peer, ...]
+    """Same district, level and priority, with outcomes in common."""
+    destinations: tuple[Peer, ...]
+    """Same district and level, growing or commissioned: where families can go."""
+    participants_lost: float
+    participants_gained_elsewhere: float
+    evidence: str
+    warnings: tuple[str, ...]
+    sentences: tuple[str, ...]
+    """The explanation as plain-English sentences, in reading order."""
+
+
+def _fmt_evidence(i: Initiative) -> str:
+    names = {"4": "level 4", "3": "level 3", "2": "level 2", "NL2": "below level 2",
+             "NE": "found not effective"}
+    text = f"EIF evidence rating {i.evidence_level} ({names[i.evidence_level]})"
+    return text + ", with mixed findings" if i.mixed_findings else text
+
+
+def article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _target_met(decision: str, current: float, final: float) -> bool:
+    if decision == "reduce":
+        return final >= 0.95 * current
+    return final >= FUNDED
+
+
+def _final_amount(inputs: Inputs, changed: Initiative, solver: SolverName) -> float | None:
+    data = inputs.data
+    swapped = tuple(changed if i.initiative_id == changed.initiative_id else i for i in data.initiatives)
+    variant = replace(inputs, data=replace(data, initiatives=swapped))
+    opt = optimum_without(variant, lambda r: False, solver)
+    if not opt.feasible:
+        return None
+    years = inputs.scenario.years
+    return opt.proposed[changed.initiative_id][years[-1]]
+
+
+def _break_even(
+    inputs: Inputs, i: Initiative, decision: str, need: float, solver: SolverName
+) -> tuple[BreakEven, ...]:
+    """Unit cost, effect and evidence rating at which the decision changes, re-solved."""
+    current = i.current_budget
+    m = evidence_multiplier(inputs, i)
+    out: list[BreakEven] = []
+    goal = "keep its budget" if decision == "reduce" else "be funded"
+
+    def attempt(
+        figure: str, shown_now: str, tries: list[tuple[Initiative, str, float | str]]
+    ) -> None:
+        for changed, shown, raw in tries:
+            amount = _final_amount(inputs, changed, solver)
+            if amount is not None and _target_met(decision, current, amount):
+                out.append(
+                    BreakEven(
+                        figure, shown_now, shown, raw, True, amount,
+                        f"With {article(figure)} {figure} of {shown} (now {shown_now}) it would "
+                        f"{goal}: "
+                        f"re-solving the plan gives it {money(amount)} in the final year.",
+                    )
+                )
+                return
+        out.append(
+            BreakEven(
+                figure, shown_now, None, None, False, 0.0,
+                f"No {figure} within reach would let it {goal}: re-solving with "
+                f"{tries[-1][1] if tries else 'the best possible figure'} still leaves it short.",
+            )
+        )
+
+    if m > 0 and need > 0:
+        k = need * MARGIN
+        costs = [i.unit_cost / (k * 1.5**s) for s in range(SEARCH_STEPS)]
+        attempt(
+            "unit cost",
+            money(i.unit_cost),
+            [(replace(i, unit_cost=c), money(c), c) for c in costs if c >= 1.0],
+        )
+        effects = [min(1.0, i.effect * k * 1.5**s) for s in range(SEARCH_STEPS)]
+        seen: list[float] = []
+        for e in effects:
+            if e not in seen and e > i.effect:
+                seen.append(e)
+        attempt(
+            "effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen]
+        )
+    base = inputs.scenario.evidence_multiplier
+    better = [
+        lvl for lvl in EVIDENCE_LEVELS
+        if base[lvl] * (inputs.scenario.mixed_findings_factor if i.mixed_findings else 1.0) > m
+    ]
+    better.sort(key=lambda lvl: base[lvl])
+    attempt(
+        "evidence rating",
+        i.evidence_level,
+        [(replace(i, evidence_level=lvl), lvl, lvl) for lvl in better],
+    )
+    return tuple(out)
+
+
+def explain_initiative(
+    inputs: Inputs,
+    result: Result,
+    initiative_id: str,
+    solver: SolverName = "highs",
+    confirm: bool = True,
+) -> Explanation:
+    """Why `initiative_id` got what it got, with what would have changed the decision."""
+    data = inputs.data
+    i = data.initiative(initiative_id)
+    r = result.initiatives_by_id[initiative_id]
+    years = result.years
+    final_year = years[-1]
+    proposed = dict(r.proposed)
+
+    first_change = next((y for y in years if abs(proposed[y] - i.current_budget) >= FUNDED), None)
+    stops = None
+    if r.decision == "decommission":
+        stops = next(
+            (y for k, y in enumerate(years) if all(proposed[z] < FUNDED for z in years[k:])), None
+        )
+
+    envelope = {
+        c.index[0]: c.shadow_price or 0.0
+        for c in result.constraints
+        if c.family == "envelope" and c.year == final_year
+    }
+    stream_prices = tuple(
+        StreamPrice(s, data.streams_by_id[s].name, envelope.get(s, 0.0)) for s in i.funding
+    )
+    oc = r.opportunity_cost[final_year] if r.opportunity_cost else None
+    lacking = oc - r.value_per_pound if oc is not None and oc > r.value_per_pound else None
+
+    holding = tuple(
+        HoldingRule(c.name, c.family, c.shadow_price, _holding_sentence(c, inputs))
+        for c in result.constraints
+        if c.binding and _holds(c, i)
+    )
+
+    def peer(j: Initiative) -> Peer:
+        rj = result.initiatives_by_id[j.initiative_id]
+        return Peer(
+            j.initiative_id, j.name, j.provider, rj.value_per_pound, rj.decision,
+            j.current_budget, rj.final, tuple(o for o in j.outcomes if o in i.outcomes),
+        )
+
+    same_place = [
+        j for j in data.initiatives
+        if j.initiative_id != i.initiative_id and j.district_id == i.district_id
+        and j.level == i.level
+    ]
+    duplicates = tuple(
+        peer(j) for j in same_place
+        if j.priority_id == i.priority_id and set(j.outcomes) & set(i.outcomes)
+    )
+    destinations = tuple(
+        p for p in (peer(j) for j in same_place) if p.decision in ("grow", "commission")
+    )
+    lost = max(0.0, (i.current_budget - r.final) / i.unit_cost)
+    gained = sum(
+        (p.final - p.current_budget) / data.initiative(p.initiative_id).unit_cost
+        for p in destinations
+    )
+
+    break_even: tuple[BreakEven, ...] = ()
+    held_by_policy = any(h.family in ("exclude", "lock") for h in holding)
+    if confirm and r.decision in ("decommission", "not_commissioned", "reduce") and not held_by_policy:
+        need = (oc / r.value_per_pound) if (oc and r.value_per_pound > 0) else 0.0
+        break_even = _break_even(inputs, i, r.decision, need, solver)
+
+    warnings = tuple(
+        str(w) for w in inputs.warnings if w.value == initiative_id or initiative_id in w.message
+    )
+    e = Explanation(
+        initiative=i,
+        decision=r.decision,
+        current_budget=i.current_budget,
+        proposed=proposed,
+        first_change_year=first_change,
+        funding_stops_year=stops,
+        value_per_pound=r.value_per_pound,
+        opportunity_cost=oc,
+        value_lacking=lacking,
+        stream_prices=stream_prices,
+        holding_rules=holding,
+        break_even=break_even,
+        duplicates=duplicates,
+        destinations=destinations,
+        participants_lost=lost,
+        participants_gained_elsewhere=gained,
+        evidence=_fmt_evidence(i),
+        warnings=warnings,
+        sentences=(),
+    )
+    return replace(e, sentences=_sentences(e, inputs))
+
+
+def _holds(c: ConstraintResult, i: Initiative) -> bool:
+    """A binding rule that holds this service where it is."""
+    if c.initiative_id == i.initiative_id:
+        return True
+    if c.family == "demand":
+        place = c.index[0]
+        return int(c.index[1]) == i.level and (place == i.district_id or place == COUNTY)
+    return False
+
+
+def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
+    fam = FAMILIES[c.family]
+    text = fam.binding.format(subject=subject(c.family, c.index, inputs.data))
+    return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule})"
+
+
+DECISION_WORDS = {
+    "commission": "is commissioned",
+    "not_commissioned": "is not commissioned",
+    "decommission": "is decommissioned",
+    "grow": "grows",
+    "reduce": "is reduced",
+    "maintain": "is maintained",
+}
+
+
+def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
+    i = e.initiative
+    years = sorted(e.proposed)
+    final = e.proposed[years[-1]]
+    out = [
+        f"{i.name} ({i.initiative_id}), run by {i.provider}, {DECISION_WORDS[e.decision]}: "
+        f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}."
+    ]
+    if e.funding_stops_year is not None:
+        contract = (
+            f"its contract ends in {i.contract_end}" if i.contract_end else "it has no contract"
+        )
+        out.append(f"Funding stops from {e.funding_stops_year}; {contract}.")
+    elif e.first_change_year is not None:
+        out.append(f"Its budget first changes in {e.first_change_year}.")
+    out.append(
+        f"Each £1 buys {e.value_per_pound:.3g} weighted outcomes ({e.evidence}, effect "
+        f"{i.effect:.0%}, {money(i.unit_cost)} per participant)."
+    )
+    if e.opportunity_cost is not None:
+        streams = ", ".join(f"{s.name} {s.price:.3g}" for s in e.stream_prices)
+        if e.value_lacking is not None:
+            out.append(
+                f"The same £1 would buy {e.opportunity_cost:.3g} elsewhere in the plan (the "
+                f"marginal value of its funding streams and the rules they carry: {streams}), so "
+                f"it lacks {e.value_lacking:.3g} weighted outcomes per £1."
+            )
+        else:
+            out.append(
+                f"Its value per £1 is at least the {e.opportunity_cost:.3g} that money would buy "
+                f"elsewhere in the plan ({streams})."
+            )
+    for h in e.holding_rules:
+        out.append(h.sentence + ".")
+    for b in e.break_even:
+        out.append(b.sentence)
+    if e.duplicates:
+        names = "; ".join(
+            f"{p.name} ({p.initiative_id}, {p.value_per_pound:.3g} per £, {p.decision.replace('_', ' ')})"
+            for p in e.duplicates
+        )
+        out.append(f"Services for the same district, level and priority with shared outcomes: {names}.")
+    if e.participants_lost >= 0.5:
+        if e.destinations:
+            where = "; ".join(f"{p.name} ({p.initiative_id})" for p in e.destinations)
+            out.append(
+                f"About {e.participants_lost:,.0f} participants a year lose this service; services "
+                f"for the same district and level that grow or start ({where}) reach about "
+                f"{e.participants_gained_elsewhere:,.0f} more."
+            )
+        else:
+            out.append(
+                f"About {e.participants_lost:,.0f} participants a year lose this service, and no "
+                f"service for the same district and level grows: their needs must be met at "
+                f"another level or county-wide."
+            )
+    for w in e.warnings:
+        out.append(f"Warning from the data: {w}")
+    return tuple(out)

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Set up, then run the linters, the type checker and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+.venv/bin/ruff check .
+.venv/bin/mypy commissioning
+.venv/bin/python -m pytest "$@"
