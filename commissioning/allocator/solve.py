@@ -57,7 +57,7 @@ def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
     if found:
         raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build))
 
-    sol = solve(f, solver, scale)
+    sol = solve(f, solver, scale, relax=True)
     solve_seconds = sol.seconds
     build_seconds = t_build + sol.build_seconds
     if sol.status == "infeasible":
@@ -66,7 +66,18 @@ def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
     fixed_z: dict[int, float] = {}
     prices_note = "duals of the linear program"
     if f.is_mip:
-        fixed_z = {c: float(round(sol.values[c])) for c in f.z.values()}
+        # The relaxation is solved first (sol above); when it already gives every service
+        # either nothing or at least its minimum viable size, it is a plan of the
+        # mixed-integer program with the relaxation's (upper-bound) value, hence optimal.
+        fixed_z = _viable_binaries(f, inputs, sol)
+        if fixed_z is None:
+            mip_sol = solve(f, solver, scale)
+            solve_seconds += mip_sol.seconds
+            build_seconds += mip_sol.build_seconds
+            if mip_sol.status != "optimal":
+                raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
+            sol = mip_sol
+            fixed_z = {c: float(round(sol.values[c])) for c in f.z.values()}
         priced = solve(f, solver, scale, fixed=fixed_z)
         solve_seconds += priced.seconds
         build_seconds += priced.build_seconds
@@ -77,6 +88,7 @@ def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
                 "optimum; rules of a service held at 0 by viability report no price"
             )
         else:
+            sol = replace(sol, duals=None, reduced_costs=None)
             prices_note = "not available: the binaries-fixed linear program did not solve"
 
     t1 = time.perf_counter()
@@ -175,6 +187,28 @@ def _optimal_result(
         diagnosis=(),
         provenance=_provenance(inputs, f, solver, prices_note),
     )
+
+
+VIABLE_TOLERANCE = 1e-6
+
+
+def _viable_binaries(f: Formulation, inputs: Inputs, sol: Solution) -> dict[int, float] | None:
+    """Binaries for a relaxed solution that is already viable everywhere, else None."""
+    totals: dict[tuple[str, int], float] = defaultdict(float)
+    for (iid, _, y), c in f.x.items():
+        if (iid, y) in f.z:
+            totals[(iid, y)] += sol.values[c]
+    fixed: dict[int, float] = {}
+    for (iid, y), zc in f.z.items():
+        amount = totals[(iid, y)]
+        floor = inputs.data.initiative(iid).min_viable
+        if amount <= VIABLE_TOLERANCE:
+            fixed[zc] = 0.0
+        elif amount >= floor - VIABLE_TOLERANCE * max(1.0, floor):
+            fixed[zc] = 1.0
+        else:
+            return None
+    return fixed
 
 
 def _opportunity_costs(f: Formulation, sol: Solution) -> dict[str, dict[int, float]]:

@@ -120,11 +120,15 @@ def solve(
     scale: float,
     fixed: dict[int, float] | None = None,
     rows: list[Row] | None = None,
+    relax: bool = False,
 ) -> Solution:
-    """Solve the formulation (maximising its objective) and return values and duals."""
+    """Solve the formulation (maximising its objective) and return values and duals.
+
+    `relax` solves the linear relaxation of a mixed-integer formulation.
+    """
     t0 = time.perf_counter()
     prob, variables, constraints = to_pulp(f, scale, fixed, rows)
-    mip = f.is_mip and not fixed
+    mip = f.is_mip and not fixed and not relax
     s = make_solver(solver, mip)
     t1 = time.perf_counter()
     try:
