@@ -1,0 +1,1187 @@
+"""Generate the illustrative sample data folder `data/sample/`.
+
+The figures are ILLUSTRATIVE: plausible for a large English shire county (the twelve
+Lancashire districts), but not real council figures. Published figures are used only where
+`data/sample/README.md` cites them (EIF Guidebook evidence ratings, programme unit costs,
+costs of late intervention).
+
+The generator is deterministic (a fixed seed and a fixed order of rows), so the committed
+CSV files are stable across runs. Before writing anything it checks every load-time rule of
+the data contract (docs: shared spec `model.md` section 1) and a set of simple feasibility
+margins for the default scenario (sections 2 and 3), and fails loudly if any is broken.
+
+Usage:
+    python scripts/make_sample_data.py [--out data/sample] [--check-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import itertools
+import random
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SEED = 20270401
+YEARS: tuple[int, ...] = (2027, 2028, 2029)
+COUNTY = "COUNTY"
+LEVELS: tuple[int, ...] = (1, 2, 3, 4)
+EVIDENCE_LEVELS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
+SECTORS: tuple[str, ...] = ("council", "health", "police", "schools", "voluntary", "private")
+
+# ---------------------------------------------------------------------------------------
+# Scenario (written to scenario.yaml and used by the feasibility checks)
+# ---------------------------------------------------------------------------------------
+
+SCENARIO_NAME = "Refocus towards prevention"
+PREVENTION_SHARE: tuple[float, ...] = (0.45, 0.50, 0.55)
+MAX_GROWTH = 0.25
+RAMP = 0.5
+DISTRICT_FLOOR = 0.8
+EVIDENCE_MULTIPLIER: dict[str, float] = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.2, "NE": 0.0}
+MIXED_FINDINGS_FACTOR = 0.75
+# Costs of late intervention (GBP a year, as published; see README for sources).
+LATE_COST: dict[int, int] = {1: 287, 2: 2740, 3: 11200, 4: 30108}
+OUTCOME_VALUE: dict[int, float] = {1: 1.0, 2: 3.0, 3: 6.0, 4: 10.0}
+LOCK: tuple[str, ...] = ("YJS-CTY-01",)
+EXCLUDE: tuple[str, ...] = ("PRV-CTY-01", "RES-CTY-01")
+
+# Margins the checker insists on (the data must be comfortably, not barely, feasible).
+DEMAND_USE_MAX = 0.75  # current participants / demand, per district and level, and county
+TOTAL_BUDGET_RANGE = (1.00, 1.05)  # total budget / current spend, every year
+ENVELOPE_HEADROOM = 0.95  # floors that only a set of streams can fund <= 95% of their budget
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class District:
+    district_id: str
+    name: str
+    locality: str
+    children: int
+    need_index: float
+    demand: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Stream:
+    stream_id: str
+    name: str
+    partner: str
+    ring_fenced: bool
+
+
+@dataclass(frozen=True)
+class Priority:
+    priority_id: str
+    name: str
+    weight: float
+    min_share: float
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Initiative:
+    initiative_id: str
+    name: str
+    provider: str
+    sector: str
+    district_id: str
+    level: int
+    priority_id: str
+    outcomes: tuple[str, ...]
+    status: str
+    current_budget: int
+    unit_cost: int
+    effect: float
+    evidence_level: str
+    mixed_findings: bool
+    min_budget: int
+    max_budget: int
+    min_viable: int
+    contract_end: int | None
+    funding: tuple[str, ...]
+
+    def floor(self, year: int) -> int:
+        """L(i, y) of model.md section 3: the committed or protected floor in `year`."""
+        committed = (
+            self.current_budget
+            if self.contract_end is not None and year <= self.contract_end
+            else 0
+        )
+        return max(self.min_budget, committed)
+
+
+@dataclass
+class SampleData:
+    districts: list[District]
+    streams: list[Stream]
+    budgets: dict[tuple[str, int], int]
+    priorities: list[Priority]
+    outcomes: list[Outcome]
+    initiatives: list[Initiative] = field(default_factory=list)
+
+
+def round_to(x: float, step: int) -> int:
+    """Round to the nearest multiple of `step` (whole pounds, thousands of pounds...)."""
+    return round(x / step) * step
+
+
+def jitter(rng: random.Random, spread: float) -> float:
+    """A seeded multiplicative wobble in [1 - spread, 1 + spread]."""
+    return 1.0 + rng.uniform(-spread, spread)
+
+
+# (id, name, locality, children aged 0-19, raw relative need before normalising)
+# Localities: the strategy groups the districts into three localities; the grouping used
+# here is Lancashire's North / Central / East (see README).
+DISTRICT_ROWS: tuple[tuple[str, str, str, int, float], ...] = (
+    ("BUR", "Burnley", "East", 23900, 1.45),
+    ("CHO", "Chorley", "Central", 26400, 0.78),
+    ("FYL", "Fylde", "North", 15600, 0.72),
+    ("HYN", "Hyndburn", "East", 20700, 1.36),
+    ("LAN", "Lancaster", "North", 31200, 1.00),
+    ("PEN", "Pendle", "East", 24600, 1.38),
+    ("PRE", "Preston", "Central", 35800, 1.30),
+    ("RVA", "Ribble Valley", "East", 12800, 0.55),
+    ("ROS", "Rossendale", "East", 16000, 1.05),
+    ("SRI", "South Ribble", "Central", 23700, 0.74),
+    ("WLA", "West Lancashire", "Central", 23600, 0.95),
+    ("WYR", "Wyre", "North", 21300, 0.92),
+)
+
+HIGH_NEED = ("BUR", "PEN", "HYN", "PRE")
+
+
+def make_districts() -> list[District]:
+    total_children = sum(row[3] for row in DISTRICT_ROWS)
+    weighted = sum(row[3] * row[4] for row in DISTRICT_ROWS)
+    scale = total_children / weighted  # children-weighted mean need becomes 1.0
+    out: list[District] = []
+    for did, name, locality, children, raw in DISTRICT_ROWS:
+        need = round(raw * scale, 2)
+        demand = (
+            round_to(children * 0.80 * (0.85 + 0.15 * need), 10),
+            round_to(children * 0.12 * need, 10),
+            round_to(children * 0.04 * need, 10),
+            round_to(children * 0.02 * need, 1),
+        )
+        out.append(District(did, name, locality, children, need, demand))
+    return out
+
+
+def make_streams() -> list[Stream]:
+    return [
+        Stream("LCC", "County Council children's services core budget", "Council", False),
+        Stream("PH", "Public Health grant", "Public Health", True),
+        Stream("ICB", "NHS integrated care board children's budget", "NHS", False),
+        Stream("PCC", "Police and Crime Commissioner prevention fund", "Police", True),
+        Stream("SF", "Supporting Families grant", "Council (DfE grant)", True),
+        Stream("DSG", "Schools Forum (Dedicated Schools Grant)", "Schools", True),
+    ]
+
+
+def make_priorities() -> list[Priority]:
+    # Names: Hillingdon LSCB strategy 2017-2020, paragraph 5.3.
+    return [
+        Priority("P1", "Enabling children to have the best start in life", 1.2, 0.10),
+        Priority(
+            "P2",
+            "Enabling children and young people to make a positive transition from "
+            "childhood, through adolescence to adulthood",
+            1.0,
+            0.20,
+        ),
+        Priority("P3", "Supporting families to be resilient and self-sufficient", 1.1, 0.20),
+    ]
+
+
+def make_outcomes() -> list[Outcome]:
+    return [
+        Outcome("HEALTHY", "Be healthy"),
+        Outcome("SAFE", "Stay safe"),
+        Outcome("ENJOY", "Enjoy and achieve"),
+        Outcome("CONTRIB", "Make a positive contribution"),
+        Outcome("ECON", "Achieve economic well-being"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Initiatives
+# ---------------------------------------------------------------------------------------
+
+# District spend per need-weighted child (GBP a year). District spend = RATE * need * children.
+RATE = 145.0
+
+
+@dataclass(frozen=True)
+class Template:
+    """One kind of district service; `share` is its share of the district's spend."""
+
+    code: str
+    name: str
+    provider: str  # "{d}" is replaced by the district name
+    sector: str
+    level: int
+    priority_id: str
+    outcomes: tuple[str, ...]
+    unit_cost: int
+    effect: float
+    evidence: str
+    share: float
+    funding: tuple[str, ...]
+    max_factor: float
+    contract: str  # "none" (in-house), "cycle" (2026-2029 by district), or a year
+    min_factor: float = 0.0  # statutory or protected floor as a share of current_budget
+    where: tuple[str, ...] = ()  # only these districts (empty = all)
+
+
+# fmt: off
+DISTRICT_TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "CC", "Children's centre universal offer", "County Council Children and Family "
+        "Wellbeing Service", "council", 1, "P1", ("HEALTHY", "ENJOY"), 150, 0.08, "2", 0.08,
+        ("LCC", "PH"), 1.6, "none",
+    ),
+    Template(
+        "YW", "Open-access youth club", "{d} youth work partnership", "voluntary", 1, "P2",
+        ("ENJOY", "CONTRIB"), 240, 0.05, "NL2", 0.04, ("LCC",), 1.3, "cycle",
+    ),
+    Template(
+        "SNP", "Stay and play sessions", "{d} community playgroups network", "voluntary", 1,
+        "P1", ("HEALTHY", "ENJOY"), 130, 0.05, "NL2", 0.02, ("LCC", "PH"), 1.2, "cycle",
+        where=("BUR", "PEN", "HYN", "PRE", "LAN"),
+    ),
+    Template(
+        "FS", "Early help family support team", "County Council Children and Family "
+        "Wellbeing Service", "council", 2, "P3", ("SAFE", "ENJOY", "ECON"), 1300, 0.25, "2",
+        0.10, ("LCC", "SF"), 1.6, "none",
+    ),
+    Template(
+        "FSV", "Family support project", "{d} family action charity", "voluntary", 2, "P3",
+        ("SAFE", "ENJOY"), 1150, 0.15, "NL2", 0.03, ("LCC", "SF"), 1.2, "cycle",
+        where=("BUR", "PEN", "PRE", "WLA", "CHO", "HYN"),
+    ),
+    Template(
+        "PAR", "Local parenting course", "{d} parenting network", "voluntary", 2, "P1",
+        ("HEALTHY", "SAFE"), 650, 0.15, "NL2", 0.03, ("LCC", "SF", "PH"), 1.3, "cycle",
+    ),
+    Template(
+        "EWB", "Emotional wellbeing service in schools", "{d} schools counselling service",
+        "schools", 2, "P2", ("HEALTHY", "ENJOY"), 750, 0.22, "2", 0.05, ("PH", "ICB", "DSG"),
+        1.8, "cycle",
+    ),
+    Template(
+        "TYS", "Targeted youth support", "County Council Young People's Service", "council", 2,
+        "P2", ("SAFE", "CONTRIB"), 1100, 0.20, "2", 0.04, ("LCC", "PCC"), 1.3, "none",
+    ),
+    Template(
+        "MEN", "Volunteer mentoring scheme", "{d} mentoring charity", "voluntary", 2, "P2",
+        ("CONTRIB", "ENJOY"), 900, 0.10, "NL2", 0.015, ("LCC", "PCC"), 1.2, "cycle",
+        where=("BUR", "PRE", "ROS", "WYR"),
+    ),
+    Template(
+        "IFS", "Intensive family support (keyworker)", "County Council Children and Family "
+        "Wellbeing Service", "council", 3, "P3", ("SAFE", "ECON"), 4200, 0.35, "2", 0.14,
+        ("LCC", "SF"), 1.3, "none", min_factor=0.5,
+    ),
+    Template(
+        "YOP", "Youth offending prevention programme", "{d} Community Safety Partnership",
+        "police", 3, "P2", ("SAFE", "CONTRIB"), 3600, 0.25, "NL2", 0.06, ("PCC", "LCC"), 1.2,
+        "cycle",
+    ),
+    Template(
+        "CAMHS", "Targeted CAMHS (community team)", "NHS mental health trust", "health", 3,
+        "P2", ("HEALTHY",), 2900, 0.35, "2", 0.10, ("ICB",), 1.3, "2029",
+    ),
+    Template(
+        "CPT", "Child protection and children in need social work (statutory)",
+        "County Council Children's Social Care", "council", 4, "P3", ("SAFE",), 8500, 0.45,
+        "2", 0.27, ("LCC",), 1.15, "none", min_factor=0.9,
+    ),
+    Template(
+        "EOC", "Edge-of-care outreach", "Independent provider (spot purchase)", "private", 4,
+        "P3", ("SAFE",), 14000, 0.30, "NL2", 0.09, ("LCC", "SF"), 1.1, "cycle",
+    ),
+)
+
+# fmt: on
+
+# Services whose local evaluation found mixed results (the EIF "*"), by template and district.
+MIXED_LOCAL: frozenset[tuple[str, str]] = frozenset(
+    {("EWB", "HYN"), ("EWB", "WYR"), ("EWB", "LAN"), ("TYS", "PRE"), ("IFS", "ROS")}
+)
+CONTRACT_CYCLE: tuple[int, ...] = (2026, 2027, 2028, 2029)
+
+
+def district_initiatives(rng: random.Random, districts: Sequence[District]) -> list[Initiative]:
+    out: list[Initiative] = []
+    for di, d in enumerate(districts):
+        spend = RATE * d.need_index * d.children
+        present = [t for t in DISTRICT_TEMPLATES if not t.where or d.district_id in t.where]
+        # Templates present everywhere keep their share; optional (duplicate) services take
+        # their share from the district total, so district spend stays roughly proportional
+        # to need_index * children.
+        total_share = sum(t.share for t in present)
+        for ti, t in enumerate(present):
+            current = round_to(spend * t.share / total_share * jitter(rng, 0.10), 1000)
+            unit_cost = round(t.unit_cost * jitter(rng, 0.08))
+            effect = round(t.effect * jitter(rng, 0.10), 2)
+            if t.contract == "none":
+                contract_end: int | None = None
+            elif t.contract == "cycle":
+                contract_end = CONTRACT_CYCLE[(di + ti) % len(CONTRACT_CYCLE)]
+            else:
+                contract_end = int(t.contract)
+            min_budget = round_to(current * t.min_factor, 1000) if t.min_factor else 0
+            max_budget = round_to(current * t.max_factor, 1000)
+            out.append(
+                Initiative(
+                    initiative_id=f"{t.code}-{d.district_id}-01",
+                    name=f"{t.name} - {d.name}",
+                    provider=t.provider.replace("{d}", d.name),
+                    sector=t.sector,
+                    district_id=d.district_id,
+                    level=t.level,
+                    priority_id=t.priority_id,
+                    outcomes=t.outcomes,
+                    status="existing",
+                    current_budget=current,
+                    unit_cost=unit_cost,
+                    effect=effect,
+                    evidence_level=t.evidence,
+                    mixed_findings=(t.code, d.district_id) in MIXED_LOCAL,
+                    min_budget=min_budget,
+                    max_budget=max_budget,
+                    min_viable=0,
+                    contract_end=contract_end,
+                    funding=t.funding,
+                )
+            )
+    # A second, church-run family support project in Burnley and Preston: three similar
+    # services for the same district, level and priority.
+    extra = {"BUR": 62000, "PRE": 71000}
+    for d in districts:
+        if d.district_id in extra:
+            current = extra[d.district_id]
+            out.append(
+                Initiative(
+                    initiative_id=f"FSV-{d.district_id}-02",
+                    name=f"Family support drop-in (faith-based) - {d.name}",
+                    provider=f"{d.name} churches together",
+                    sector="voluntary",
+                    district_id=d.district_id,
+                    level=2,
+                    priority_id="P3",
+                    outcomes=("SAFE", "ECON"),
+                    status="existing",
+                    current_budget=current,
+                    unit_cost=980,
+                    effect=0.12,
+                    evidence_level="NL2",
+                    mixed_findings=False,
+                    min_budget=0,
+                    max_budget=round_to(current * 1.2, 1000),
+                    min_viable=0,
+                    contract_end=2027,
+                    funding=("LCC", "SF"),
+                )
+            )
+    # An existing contract with a viability threshold: the Burnley edge-of-care outreach
+    # provider cannot run its team below £150,000 a year.
+    out = [
+        dataclasses.replace(i, min_viable=150000) if i.initiative_id == "EOC-BUR-01" else i
+        for i in out
+    ]
+    return out
+
+
+# fmt: off
+def existing(
+    iid: str, name: str, provider: str, sector: str, level: int, priority_id: str,
+    outcomes: str, current: int, unit_cost: int, effect: float, evidence: str,
+    funding: str, max_budget: int, contract_end: int | None, *, min_budget: int = 0,
+    min_viable: int = 0, mixed: bool = False, district_id: str = COUNTY,
+) -> Initiative:
+    return Initiative(
+        initiative_id=iid, name=name, provider=provider, sector=sector,
+        district_id=district_id, level=level, priority_id=priority_id,
+        outcomes=tuple(outcomes.split(";")), status="existing", current_budget=current,
+        unit_cost=unit_cost, effect=effect, evidence_level=evidence, mixed_findings=mixed,
+        min_budget=min_budget, max_budget=max_budget, min_viable=min_viable,
+        contract_end=contract_end, funding=tuple(funding.split(";")),
+    )
+
+
+def candidate(
+    iid: str, name: str, provider: str, sector: str, district_id: str, level: int,
+    priority_id: str, outcomes: str, unit_cost: int, effect: float, evidence: str,
+    funding: str, max_budget: int, *, min_viable: int = 0, mixed: bool = False,
+) -> Initiative:
+    return Initiative(
+        initiative_id=iid, name=name, provider=provider, sector=sector,
+        district_id=district_id, level=level, priority_id=priority_id,
+        outcomes=tuple(outcomes.split(";")), status="candidate", current_budget=0,
+        unit_cost=unit_cost, effect=effect, evidence_level=evidence, mixed_findings=mixed,
+        min_budget=0, max_budget=max_budget, min_viable=min_viable, contract_end=None,
+        funding=tuple(funding.split(";")),
+    )
+
+
+def county_initiatives() -> list[Initiative]:
+    """County-wide existing services (district_id COUNTY)."""
+    cw = "County Council"
+    return [
+        existing("SN-CTY-01", "School nursing (Healthy Child Programme 5-19)",
+                 "NHS community health trust", "health", 1, "P2", "HEALTHY", 3600000, 70,
+                 0.05, "2", "PH", 4300000, 2028, min_budget=3240000),
+        existing("HV-CTY-01", "Health visiting universal-plus offer (0-5)",
+                 "NHS community health trust", "health", 1, "P1", "HEALTHY;SAFE", 3400000,
+                 160, 0.08, "2", "PH", 4100000, 2029, min_budget=3060000),
+        existing("DRG-CTY-01", "Drug awareness assemblies (one-off talks)",
+                 "Schools partnership", "schools", 1, "P2", "HEALTHY", 180000, 25, 0.02,
+                 "NE", "PH;DSG", 200000, 2027),
+        existing("ONL-CTY-01", "Online counselling and support for young people",
+                 "Independent provider (digital)", "private", 2, "P2", "HEALTHY", 350000, 95,
+                 0.08, "NL2", "ICB;PH", 600000, 2027),
+        existing("PRV-CTY-01", "Youth crime awareness days (prison visits)",
+                 "Lancashire Constabulary", "police", 2, "P2", "SAFE", 120000, 150, 0.05,
+                 "NE", "PCC", 150000, 2026),
+        existing("SAL-CTY-01", "Early years speech and language support",
+                 "NHS community health trust", "health", 2, "P1", "ENJOY;HEALTHY", 900000,
+                 600, 0.30, "2", "PH;ICB;LCC", 1400000, 2028),
+        existing("YPH-CTY-01", "Young people's sexual health and substance misuse service",
+                 "NHS community health trust", "health", 2, "P2", "HEALTHY;SAFE", 1200000,
+                 450, 0.20, "2", "PH", 1500000, 2027),
+        existing("NEET-CTY-01", "Re-engagement and employability support for 16-19s",
+                 "Lancashire youth employment consortium", "voluntary", 2, "P2",
+                 "ECON;CONTRIB", 700000, 1600, 0.18, "NL2", "LCC;SF", 900000, 2028),
+        existing("DA-CTY-01", "Support for children affected by domestic abuse",
+                 "Women's aid consortium", "voluntary", 3, "P3", "SAFE;HEALTHY", 600000,
+                 1800, 0.30, "2", "PCC;LCC;SF", 900000, 2028),
+        existing("FGC-CTY-01", "Family group conferencing", f"{cw} Children's Social Care",
+                 "council", 3, "P3", "SAFE", 800000, 2200, 0.30, "2", "LCC;SF", 1300000,
+                 None),
+        existing("INC-CTY-01", "Inclusion outreach to prevent school exclusion",
+                 "Pupil referral units partnership", "schools", 3, "P2", "ENJOY;CONTRIB",
+                 1100000, 3000, 0.20, "NL2", "DSG", 1300000, 2029),
+        existing("ATT-CTY-01", "Attendance and education welfare service (statutory)",
+                 f"{cw} Education Services", "council", 3, "P2", "ENJOY", 1400000, 900,
+                 0.15, "NL2", "DSG;LCC", 1600000, None, min_budget=1120000),
+        existing("YJS-CTY-01", "Youth Justice Service (statutory)", f"{cw} Youth Justice "
+                 "Service", "council", 4, "P2", "SAFE;CONTRIB", 3200000, 7500, 0.35, "2",
+                 "LCC;PCC", 3500000, None, min_budget=3040000),
+        existing("VS-CTY-01", "Virtual School for children in care (statutory)",
+                 f"{cw} Education Services", "council", 4, "P1", "ENJOY;ECON", 1500000, 1900,
+                 0.25, "2", "DSG;LCC", 1700000, None, min_budget=1350000),
+        existing("RES-CTY-01", "Edge-of-care residential short breaks",
+                 "Independent provider (spot purchase)", "private", 4, "P3", "SAFE", 1350000,
+                 45000, 0.30, "NL2", "LCC;SF", 1500000, 2027, min_viable=500000),
+    ]
+
+
+def evidence_based_existing() -> list[Initiative]:
+    """Existing district services that already run a rated programme."""
+    return [
+        existing("IY-LAN-01", "Incredible Years Preschool (BASIC) - Lancaster",
+                 "County Council Children and Family Wellbeing Service", "council", 2, "P1",
+                 "ENJOY;HEALTHY", 120000, 480, 0.35, "4", "LCC;SF;PH", 300000, None,
+                 district_id="LAN"),
+    ]
+
+
+def candidate_initiatives(districts: Sequence[District]) -> list[Initiative]:
+    """Evidence-based programmes that could be commissioned (see README for sources)."""
+    by_id = {d.district_id: d for d in districts}
+
+    def cap(did: str, per_weighted_child: float) -> int:
+        d = by_id[did]
+        return round_to(per_weighted_child * d.need_index * d.children, 10000)
+
+    out: list[Initiative] = []
+    # Incredible Years Preschool (BASIC): EIF 4 (published 4+), cost rating 2 (£100-£499).
+    for did in HIGH_NEED:
+        out.append(candidate(
+            f"IY-{did}-01", f"Incredible Years Preschool (BASIC) - {by_id[did].name}",
+            "Licensed Incredible Years provider", "voluntary", did, 2, "P1", "ENJOY;HEALTHY",
+            480, 0.35, "4", "LCC;SF;PH", cap(did, 8.0)))
+    out.append(candidate(
+        "IY-CTY-01", "Incredible Years Preschool (BASIC) - county programme",
+        "Licensed Incredible Years provider", "voluntary", COUNTY, 2, "P1", "ENJOY;HEALTHY",
+        480, 0.35, "4", "LCC;SF;PH", 600000))
+    # Level 4 Standard Triple P: EIF 3, cost rating 2 (£100-£499).
+    for did in ("BUR", "PEN", "HYN", "PRE", "LAN", "WLA"):
+        out.append(candidate(
+            f"TPS-{did}-01", f"Level 4 Standard Triple P - {by_id[did].name}",
+            "Accredited Triple P practitioners", "council", did, 2, "P3", "SAFE;HEALTHY",
+            350, 0.30, "3", "LCC;SF;PH", cap(did, 5.5)))
+    # Family Nurse Partnership: EIF 4+ (entered 4); about £3,200 a place a year.
+    for did in ("BUR", "PRE"):
+        out.append(candidate(
+            f"FNP-{did}-01", f"Family Nurse Partnership - {by_id[did].name}",
+            "NHS community health trust", "health", did, 2, "P1", "HEALTHY;SAFE", 3200, 0.30,
+            "4", "PH;ICB", cap(did, 11.0), min_viable=250000))
+    out.append(candidate(
+        "FNP-CTY-01", "Family Nurse Partnership - rest of county",
+        "NHS community health trust", "health", COUNTY, 2, "P1", "HEALTHY;SAFE", 3200, 0.30,
+        "4", "PH;ICB", 960000, min_viable=320000))
+    # Triple P system (population level): WSIPP B/C 7.48; no EIF rating recorded.
+    out.append(candidate(
+        "TPSYS-CTY-01", "Triple P system (universal seminars and brief advice)",
+        "Accredited Triple P practitioners", "council", COUNTY, 1, "P1", "HEALTHY;SAFE", 120,
+        0.05, "2", "PH;LCC", 600000))
+    # Functional Family Therapy: EIF 3* (entered 3 with mixed findings).
+    out.append(candidate(
+        "FFT-CTY-01", "Functional Family Therapy", "Licensed FFT team (NHS and council)",
+        "health", COUNTY, 3, "P2", "SAFE;CONTRIB", 3500, 0.35, "3", "LCC;SF;PCC", 1200000,
+        min_viable=300000, mixed=True))
+    # Multisystemic Therapy: EIF 4+ (entered 4); WSIPP net cost about $7,800.
+    out.append(candidate(
+        "MST-CTY-01", "Multisystemic Therapy", "Licensed MST team (council)", "council",
+        COUNTY, 4, "P3", "SAFE;ENJOY", 8000, 0.45, "4", "LCC;SF;PCC", 1600000,
+        min_viable=400000))
+    out.append(candidate(
+        "MST-PEN-01", "Multisystemic Therapy - Pendle and West Craven",
+        "Licensed MST team (council)", "council", "PEN", 4, "P3", "SAFE;ENJOY", 8000, 0.45,
+        "4", "LCC;SF;PCC", 640000, min_viable=320000))
+    # Multidimensional Treatment Foster Care: WSIPP B/C 4.29; no EIF rating recorded.
+    out.append(candidate(
+        "MTFC-CTY-01", "Multidimensional Treatment Foster Care",
+        "County Council Fostering Service", "council", COUNTY, 4, "P3", "SAFE;ENJOY", 9400,
+        0.40, "2", "LCC;SF", 940000))
+    # Dialectical Behaviour Therapy for adolescents: WSIPP B/C 32.59; no EIF rating recorded.
+    out.append(candidate(
+        "DBT-CTY-01", "Dialectical Behaviour Therapy for adolescents",
+        "NHS mental health trust", "health", COUNTY, 3, "P2", "HEALTHY;SAFE", 1500, 0.30,
+        "2", "ICB;LCC", 450000))
+    return out
+
+
+# fmt: on
+
+
+# ---------------------------------------------------------------------------------------
+# Budgets
+# ---------------------------------------------------------------------------------------
+
+# Share of an initiative's current budget attributed to its first (lead) funder; the rest
+# is split evenly over its other funders. Only used to size the stream budgets.
+LEAD_SHARE = 0.7
+# Budget of each stream as a multiple of the current spend attributed to it, by year.
+STREAM_TREND: dict[str, tuple[float, float, float]] = {
+    "LCC": (1.010, 1.020, 1.030),
+    "PH": (1.010, 1.020, 1.030),
+    "ICB": (1.030, 1.050, 1.070),
+    "PCC": (1.000, 1.000, 0.980),
+    "SF": (1.040, 1.050, 1.050),
+    "DSG": (1.000, 1.010, 1.020),
+}
+
+
+def attributed_spend(initiatives: Iterable[Initiative]) -> dict[str, float]:
+    spend: dict[str, float] = defaultdict(float)
+    for i in initiatives:
+        if i.current_budget == 0:
+            continue
+        if len(i.funding) == 1:
+            spend[i.funding[0]] += i.current_budget
+            continue
+        spend[i.funding[0]] += LEAD_SHARE * i.current_budget
+        rest = (1 - LEAD_SHARE) * i.current_budget / (len(i.funding) - 1)
+        for s in i.funding[1:]:
+            spend[s] += rest
+    return dict(spend)
+
+
+def make_budgets(
+    streams: Sequence[Stream], initiatives: Sequence[Initiative]
+) -> dict[tuple[str, int], int]:
+    spend = attributed_spend(initiatives)
+    return {
+        (s.stream_id, y): round_to(spend[s.stream_id] * STREAM_TREND[s.stream_id][k], 1000)
+        for s in streams
+        for k, y in enumerate(YEARS)
+    }
+
+
+def build() -> SampleData:
+    rng = random.Random(SEED)
+    districts = make_districts()
+    streams = make_streams()
+    initiatives = (
+        district_initiatives(rng, districts)
+        + evidence_based_existing()
+        + county_initiatives()
+        + candidate_initiatives(districts)
+    )
+    return SampleData(
+        districts=districts,
+        streams=streams,
+        budgets=make_budgets(streams, initiatives),
+        priorities=make_priorities(),
+        outcomes=make_outcomes(),
+        initiatives=initiatives,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------------------
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def evidence_multiplier(i: Initiative) -> float:
+    m = EVIDENCE_MULTIPLIER[i.evidence_level]
+    return m * MIXED_FINDINGS_FACTOR if i.mixed_findings else m
+
+
+def value_per_pound(i: Initiative, data: SampleData) -> float:
+    """v(i) of model.md section 3 under the sample scenario."""
+    need = {d.district_id: d.need_index for d in data.districts}
+    children = {d.district_id: d.children for d in data.districts}
+    need[COUNTY] = sum(need[k] * children[k] for k in children) / sum(children.values())
+    weight = {p.priority_id: p.weight for p in data.priorities}
+    return (
+        evidence_multiplier(i)
+        * i.effect
+        * OUTCOME_VALUE[i.level]
+        * weight[i.priority_id]
+        * need[i.district_id]
+        / i.unit_cost
+    )
+
+
+def check_load_rules(data: SampleData) -> list[str]:
+    """Every load-time check of model.md section 1 (and the scenario checks of section 2)."""
+    errors: list[str] = []
+
+    def unique(name: str, ids: list[str]) -> None:
+        for k, n in _counts(ids).items():
+            if n > 1:
+                errors.append(f"{name}: id {k!r} repeated {n} times")
+
+    unique("districts", [d.district_id for d in data.districts])
+    unique("funding_streams", [s.stream_id for s in data.streams])
+    unique("priorities", [p.priority_id for p in data.priorities])
+    unique("outcomes", [o.outcome_id for o in data.outcomes])
+    unique("initiatives", [i.initiative_id for i in data.initiatives])
+
+    district_ids = {d.district_id for d in data.districts}
+    if COUNTY in district_ids:
+        errors.append("districts: COUNTY is reserved")
+    for d in data.districts:
+        if d.children <= 0 or d.need_index <= 0 or min(d.demand) < 0:
+            errors.append(f"districts: {d.district_id} has a number out of range")
+        if not d.demand[0] > d.demand[1] > d.demand[2] > d.demand[3]:
+            errors.append(f"districts: {d.district_id} demand should fall with level")
+    stream_ids = {s.stream_id for s in data.streams}
+    for s in data.streams:
+        for y in YEARS:
+            if (s.stream_id, y) not in data.budgets:
+                errors.append(f"budgets: no row for {s.stream_id} {y}")
+    for (sid, _y), amount in data.budgets.items():
+        if sid not in stream_ids or amount < 0:
+            errors.append(f"budgets: bad row {sid}")
+    for p in data.priorities:
+        if p.weight <= 0 or not 0 <= p.min_share < 1:
+            errors.append(f"priorities: {p.priority_id} out of range")
+    if sum(p.min_share for p in data.priorities) >= 1:
+        errors.append("priorities: sum of min_share must be below 1")
+    priority_ids = {p.priority_id for p in data.priorities}
+    outcome_ids = {o.outcome_id for o in data.outcomes}
+
+    for i in data.initiatives:
+        where = f"initiatives: {i.initiative_id}"
+        if i.district_id not in district_ids and i.district_id != COUNTY:
+            errors.append(f"{where}: unknown district {i.district_id}")
+        if i.level not in LEVELS:
+            errors.append(f"{where}: level {i.level}")
+        if i.priority_id not in priority_ids:
+            errors.append(f"{where}: unknown priority {i.priority_id}")
+        if i.sector not in SECTORS:
+            errors.append(f"{where}: sector {i.sector}")
+        if i.status not in ("existing", "candidate"):
+            errors.append(f"{where}: status {i.status}")
+        if i.evidence_level not in EVIDENCE_LEVELS:
+            errors.append(f"{where}: evidence_level {i.evidence_level}")
+        if not i.outcomes or len(set(i.outcomes)) != len(i.outcomes):
+            errors.append(f"{where}: outcomes empty or repeated")
+        if not set(i.outcomes) <= outcome_ids:
+            errors.append(f"{where}: unknown outcome in {i.outcomes}")
+        if not i.funding or len(set(i.funding)) != len(i.funding):
+            errors.append(f"{where}: funding empty or repeated")
+        if not set(i.funding) <= stream_ids:
+            errors.append(f"{where}: unknown stream in {i.funding}")
+        if i.current_budget < 0 or i.min_budget < 0 or i.min_viable < 0:
+            errors.append(f"{where}: negative money")
+        if i.unit_cost <= 0 or i.max_budget <= 0:
+            errors.append(f"{where}: unit_cost and max_budget must be > 0")
+        if not 0 < i.effect <= 1:
+            errors.append(f"{where}: effect {i.effect} not in (0, 1]")
+        if i.min_budget > i.max_budget:
+            errors.append(f"{where}: min_budget > max_budget")
+        if i.current_budget > i.max_budget:
+            errors.append(f"{where}: current_budget > max_budget")
+        if i.min_viable > i.max_budget:
+            errors.append(f"{where}: min_viable > max_budget")
+        if i.status == "candidate" and i.current_budget != 0:
+            errors.append(f"{where}: a candidate must have current_budget 0")
+        if i.status == "existing" and i.current_budget <= 0:
+            errors.append(f"{where}: an existing service should have a current_budget")
+        for col, amount in (("min_budget", i.min_budget), ("current_budget", i.current_budget)):
+            if 0 < amount < i.min_viable:
+                errors.append(f"{where}: {col} is neither 0 nor >= min_viable")
+    for d in data.districts:
+        if not any(i.district_id == d.district_id for i in data.initiatives):
+            errors.append(f"districts: {d.district_id} has no initiative of its own")
+
+    # Scenario (section 2).
+    by_id = {i.initiative_id: i for i in data.initiatives}
+    if len(PREVENTION_SHARE) != len(YEARS) or not all(0 <= s < 1 for s in PREVENTION_SHARE):
+        errors.append("scenario: prevention_share must be `horizon` numbers in [0, 1)")
+    for iid in (*LOCK, *EXCLUDE):
+        if iid not in by_id:
+            errors.append(f"scenario: unknown initiative {iid}")
+    if set(LOCK) & set(EXCLUDE):
+        errors.append("scenario: an initiative is both locked and excluded")
+    for iid in EXCLUDE:
+        if iid in by_id and by_id[iid].min_budget > 0:
+            errors.append(f"scenario: excluded {iid} has min_budget > 0")
+    return errors
+
+
+def _counts(items: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for x in items:
+        counts[x] += 1
+    return counts
+
+
+def reachable(i: Initiative, year_index: int) -> float:
+    """Most i can have in planning year `year_index` (0-based) under capacity and growth."""
+    x = float(i.current_budget)
+    for _ in range(year_index + 1):
+        x = min(
+            float(i.max_budget),
+            (1 + MAX_GROWTH) * x + max(RAMP * i.max_budget, i.min_viable),
+        )
+    return x
+
+
+def floor_in(i: Initiative, year: int) -> float:
+    if i.initiative_id in LOCK:
+        return float(i.current_budget)
+    if i.initiative_id in EXCLUDE and (i.contract_end is None or year > i.contract_end):
+        return 0.0
+    return float(i.floor(year))
+
+
+def ceiling_in(i: Initiative, year_index: int) -> float:
+    year = YEARS[year_index]
+    if i.initiative_id in LOCK:
+        return float(i.current_budget)
+    if i.initiative_id in EXCLUDE and (i.contract_end is None or year > i.contract_end):
+        return 0.0
+    if EVIDENCE_MULTIPLIER[i.evidence_level] == 0:
+        return float(i.floor(year))
+    return reachable(i, year_index)
+
+
+def max_spend_under_demand(
+    group: Sequence[Initiative], caps: Sequence[float], demand: float
+) -> float:
+    """Most money a (district, level) group can take when sum X/unit_cost <= demand."""
+    left = demand
+    total = 0.0
+    for i, c in sorted(zip(group, caps, strict=True), key=lambda t: -t[0].unit_cost):
+        take = min(c, left * i.unit_cost)
+        total += take
+        left -= take / i.unit_cost
+    return total
+
+
+def check_feasibility(data: SampleData) -> list[str]:
+    """Simple necessary conditions for the default scenario, with margins."""
+    errors: list[str] = []
+    inits = data.initiatives
+    districts = {d.district_id: d for d in data.districts}
+    current_total = sum(i.current_budget for i in inits)
+
+    # Total budget: 100-105% of current spend, so the plan must reallocate.
+    for y in YEARS:
+        total = sum(data.budgets[(s.stream_id, y)] for s in data.streams)
+        ratio = total / current_total
+        if not TOTAL_BUDGET_RANGE[0] <= ratio <= TOTAL_BUDGET_RANGE[1]:
+            errors.append(f"budget {y}: total is {ratio:.3f} x current spend")
+
+    # Envelope (Hall's condition): for every set of streams, the floors of initiatives that
+    # only those streams can fund must fit in their budget, with headroom.
+    stream_ids = [s.stream_id for s in data.streams]
+    for y in YEARS:
+        floors = [(set(i.funding), floor_in(i, y)) for i in inits]
+        for r in range(1, len(stream_ids) + 1):
+            for subset in itertools.combinations(stream_ids, r):
+                sub = set(subset)
+                need = sum(f for fund, f in floors if fund <= sub)
+                have = sum(data.budgets[(s, y)] for s in sub)
+                if need > ENVELOPE_HEADROOM * have:
+                    errors.append(
+                        f"envelope {y}: floors fundable only by {sorted(sub)} are £{need:,.0f}"
+                        f" against £{have:,.0f}"
+                    )
+
+    # Demand caps: current participants well below demand, per district and level and
+    # for the county as a whole.
+    for d in data.districts:
+        for lev in LEVELS:
+            here = [i for i in inits if i.district_id == d.district_id and i.level == lev]
+            used = sum(i.current_budget / i.unit_cost for i in here)
+            if used > DEMAND_USE_MAX * d.demand[lev - 1]:
+                errors.append(
+                    f"demand {d.district_id} level {lev}: {used:,.0f} participants now "
+                    f"against demand {d.demand[lev - 1]:,}"
+                )
+            floor_use = max(
+                (sum(floor_in(i, y) / i.unit_cost for i in here) for y in YEARS), default=0.0
+            )
+            if floor_use > d.demand[lev - 1]:
+                errors.append(f"demand {d.district_id} level {lev}: floors exceed demand")
+    for lev in LEVELS:
+        used = sum(i.current_budget / i.unit_cost for i in inits if i.level == lev)
+        demand = sum(d.demand[lev - 1] for d in data.districts)
+        if used > DEMAND_USE_MAX * demand:
+            errors.append(f"demand COUNTY level {lev}: {used:,.0f} participants of {demand:,}")
+
+    # Prevention share: floors at levels 3-4 must leave room, and levels 1-2 must be able
+    # to absorb the prevention share of the whole budget.
+    for k, y in enumerate(YEARS):
+        share = PREVENTION_SHARE[k]
+        floor34 = sum(floor_in(i, y) for i in inits if i.level >= 3)
+        cap12 = 0.0
+        for key in sorted({(i.district_id, i.level) for i in inits if i.level <= 2}):
+            group = [i for i in inits if (i.district_id, i.level) == key]
+            caps = [ceiling_in(i, k) for i in group]
+            if key[0] == COUNTY:
+                cap12 += sum(caps)
+            else:
+                cap12 += max_spend_under_demand(group, caps, districts[key[0]].demand[key[1] - 1])
+        budget = sum(data.budgets[(s.stream_id, y)] for s in data.streams)
+        if cap12 < 1.05 * share / (1 - share) * floor34:
+            errors.append(f"prevention {y}: level 1-2 capacity too small for level 3-4 floors")
+        if cap12 < 1.05 * share * budget:
+            errors.append(
+                f"prevention {y}: level 1-2 capacity £{cap12:,.0f} cannot take {share:.0%} of "
+                f"the budget £{budget:,.0f}"
+            )
+        current12 = sum(i.current_budget for i in inits if i.level <= 2)
+        if share <= current12 / current_total:
+            errors.append(f"prevention {y}: share {share} does not exceed today's share")
+
+    # District rule: current spend and capacity roughly proportional to need x children.
+    weights = {d.district_id: d.need_index * d.children for d in data.districts}
+    total_weight = sum(weights.values())
+    current_td = sum(i.current_budget for i in inits if i.district_id != COUNTY)
+    max_td = sum(i.max_budget for i in inits if i.district_id != COUNTY)
+    for did, w in weights.items():
+        share_d = w / total_weight
+        now = sum(i.current_budget for i in inits if i.district_id == did) / current_td
+        cap = sum(i.max_budget for i in inits if i.district_id == did) / max_td
+        if not 0.8 * share_d <= now <= 1.25 * share_d:
+            errors.append(f"district {did}: current share {now:.3f} against fair {share_d:.3f}")
+        if cap < 1.1 * DISTRICT_FLOOR * share_d:
+            errors.append(f"district {did}: capacity share {cap:.3f} against fair {share_d:.3f}")
+
+    # Priority minimum shares: met today with margin, and floors do not crowd them out.
+    for p in data.priorities:
+        now = sum(i.current_budget for i in inits if i.priority_id == p.priority_id)
+        if now < 1.3 * p.min_share * current_total:
+            errors.append(f"priority {p.priority_id}: only {now / current_total:.2f} today")
+
+    # Each lock is consistent with its rules; each excluded service can be let go.
+    by_id = {i.initiative_id: i for i in inits}
+    for iid in LOCK:
+        i = by_id[iid]
+        if not i.min_budget <= i.current_budget <= i.max_budget:
+            errors.append(f"lock {iid}: current budget outside [min_budget, max_budget]")
+    for iid in EXCLUDE:
+        i = by_id[iid]
+        if i.contract_end is None or i.contract_end >= YEARS[-1]:
+            errors.append(f"exclude {iid}: its contract should end within the plan")
+    return errors
+
+
+def check_content(data: SampleData) -> list[str]:
+    """The shape the sample is meant to have (counts and deliberate features)."""
+    errors: list[str] = []
+    inits = data.initiatives
+    if len(data.districts) != 12:
+        errors.append("content: 12 districts expected")
+    if not 150 <= len(inits) <= 250:
+        errors.append(f"content: {len(inits)} initiatives, 150-250 expected")
+    for lev in LEVELS:
+        if not any(i.level == lev for i in inits):
+            errors.append(f"content: no initiative at level {lev}")
+    if not any(i.district_id == COUNTY for i in inits):
+        errors.append("content: no county-wide initiative")
+    ends = {i.contract_end for i in inits if i.status == "existing"}
+    for want in (2026, 2027, 2028, 2029, None):
+        if want not in ends:
+            errors.append(f"content: no contract ending {want}")
+    n_viable = sum(1 for i in inits if i.min_viable > 0)
+    if not 5 <= n_viable <= 10:
+        errors.append(f"content: {n_viable} initiatives with min_viable (5-10 expected)")
+    if not any(i.evidence_level == "NE" for i in inits):
+        errors.append("content: no NE service")
+    if sum(1 for i in inits if i.mixed_findings) < 3:
+        errors.append("content: fewer than 3 services with mixed findings")
+    if not any(i.min_budget > 0 and i.level >= 3 for i in inits):
+        errors.append("content: no statutory floor at levels 3-4")
+    cands = [i for i in inits if i.status == "candidate"]
+    if not any(c.district_id == COUNTY for c in cands) or not any(
+        c.district_id in HIGH_NEED for c in cands
+    ):
+        errors.append("content: candidates should be both county-wide and in high-need areas")
+    free_weak = [
+        i
+        for i in inits
+        if i.status == "existing"
+        and i.evidence_level in ("NL2", "NE")
+        and i.min_budget == 0
+        and i.contract_end is not None
+        and 2026 <= i.contract_end <= 2028
+    ]
+    if len(free_weak) < 10:
+        errors.append("content: too few weak services free to be decommissioned")
+    return errors
+
+
+def check(data: SampleData) -> None:
+    problems = check_load_rules(data) + check_feasibility(data) + check_content(data)
+    if problems:
+        raise CheckFailed("sample data fails its checks:\n  " + "\n  ".join(problems))
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------
+
+
+def fmt(x: object) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, float):
+        return f"{x:g}"
+    if isinstance(x, tuple):
+        return ";".join(str(v) for v in x)
+    return str(x)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([fmt(v) for v in row])
+    return buf.getvalue()
+
+
+INITIATIVE_COLUMNS: tuple[str, ...] = (
+    "initiative_id",
+    "name",
+    "provider",
+    "sector",
+    "district_id",
+    "level",
+    "priority_id",
+    "outcomes",
+    "status",
+    "current_budget",
+    "unit_cost",
+    "effect",
+    "evidence_level",
+    "mixed_findings",
+    "min_budget",
+    "max_budget",
+    "min_viable",
+    "contract_end",
+    "funding",
+)
+
+
+def tables(data: SampleData) -> dict[str, str]:
+    def money(x: int) -> int | str:
+        return x if x else ""
+
+    return {
+        "districts.csv": csv_text(
+            (
+                "district_id",
+                "name",
+                "locality",
+                "children",
+                "need_index",
+                "demand_1",
+                "demand_2",
+                "demand_3",
+                "demand_4",
+            ),
+            (
+                (d.district_id, d.name, d.locality, d.children, f"{d.need_index:.2f}", *d.demand)
+                for d in data.districts
+            ),
+        ),
+        "funding_streams.csv": csv_text(
+            ("stream_id", "name", "partner", "ring_fenced"),
+            ((s.stream_id, s.name, s.partner, s.ring_fenced) for s in data.streams),
+        ),
+        "budgets.csv": csv_text(
+            ("stream_id", "year", "amount"),
+            ((s.stream_id, y, data.budgets[(s.stream_id, y)]) for s in data.streams for y in YEARS),
+        ),
+        "priorities.csv": csv_text(
+            ("priority_id", "name", "weight", "min_share"),
+            ((p.priority_id, p.name, p.weight, p.min_share) for p in data.priorities),
+        ),
+        "outcomes.csv": csv_text(
+            ("outcome_id", "name"), ((o.outcome_id, o.name) for o in data.outcomes)
+        ),
+        "initiatives.csv": csv_text(
+            INITIATIVE_COLUMNS,
+            (
+                (
+                    i.initiative_id,
+                    i.name,
+                    i.provider,
+                    i.sector,
+                    i.district_id,
+                    i.level,
+                    i.priority_id,
+                    i.outcomes,
+                    i.status,
+                    i.current_budget,
+                    i.unit_cost,
+                    f"{i.effect:.2f}",
+                    i.evidence_level,
+                    i.mixed_findings,
+                    money(i.min_budget),
+                    i.max_budget,
+                    money(i.min_viable),
+                    i.contract_end,
+                    i.funding,
+                )
+                for i in data.initiatives
+            ),
+        ),
+        "scenario.yaml": scenario_yaml(),
+    }
+
+
+def scenario_yaml() -> str:
+    def seq(xs: Iterable[object]) -> str:
+        return "[" + ", ".join(str(x) for x in xs) + "]"
+
+    late = "; ".join(f"level {k} £{v:,}" for k, v in LATE_COST.items())
+    outcome_value = ", ".join(f'"{k}": {v}' for k, v in OUTCOME_VALUE.items())
+    evidence = ", ".join(f'"{k}": {v}' for k, v in EVIDENCE_MULTIPLIER.items())
+    return f"""\
+# ILLUSTRATIVE sample scenario for the sample data in this folder (plausible figures for
+# the twelve Lancashire districts, not real council figures). Generated by
+# scripts/make_sample_data.py: edit the generator, not this file. See README.md.
+#
+# outcome_value: value of one outcome achieved at each level of the continuum of need, set
+# from published costs of late intervention, a year:
+#   {late}
+# as the square root of each cost relative to level 1, rounded (README.md shows the
+# arithmetic): an outcome that keeps a child out of care is worth ten times one achieved
+# in a universal service.
+name: {SCENARIO_NAME}
+description: >-
+  Shift money from crisis (levels 3-4) towards prevention and early help (levels 1-2),
+  decommission what the evidence does not support, and commission evidence-based
+  programmes, keeping each district within 80% of its need-weighted fair share.
+start_year: {YEARS[0]}
+horizon: {len(YEARS)}
+prevention_share: {seq(PREVENTION_SHARE)}
+max_growth: {MAX_GROWTH}
+ramp: {RAMP}
+district_floor: {DISTRICT_FLOOR}
+evidence_multiplier: {{{evidence}}}
+mixed_findings_factor: {MIXED_FINDINGS_FACTOR}
+outcome_value: {{{outcome_value}}}
+priority_weights: {{}}
+# The statutory Youth Justice Service is held at its current budget.
+lock: {seq(LOCK)}
+# Not renewed when their contracts end: prison-visit awareness days (found not effective)
+# and spot-purchased residential short breaks (no robust evidence).
+exclude: {seq(EXCLUDE)}
+"""
+
+
+def summary(data: SampleData) -> str:
+    inits = data.initiatives
+    current = sum(i.current_budget for i in inits)
+    lines = [
+        f"districts: {len(data.districts)}; streams: {len(data.streams)}; "
+        f"initiatives: {len(inits)}",
+    ]
+    for status in ("existing", "candidate"):
+        by_level = [
+            sum(1 for i in inits if i.status == status and i.level == lev) for lev in LEVELS
+        ]
+        lines.append(f"  {status}: {sum(by_level)} (levels 1-4: {by_level})")
+    lines.append(f"current spend: £{current:,}")
+    for lev in LEVELS:
+        s = sum(i.current_budget for i in inits if i.level == lev)
+        lines.append(f"  level {lev}: £{s:,} ({s / current:.1%})")
+    share12 = sum(i.current_budget for i in inits if i.level <= 2) / current
+    lines.append(f"today's share at levels 1-2: {share12:.1%}")
+    for y in YEARS:
+        total = sum(data.budgets[(s.stream_id, y)] for s in data.streams)
+        lines.append(f"budget {y}: £{total:,} ({total / current:.1%} of current spend)")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "sample"
+    )
+    parser.add_argument("--check-only", action="store_true", help="check, write nothing")
+    args = parser.parse_args(argv)
+    data = build()
+    try:
+        check(data)
+    except CheckFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not args.check_only:
+        out: Path = args.out
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in tables(data).items():
+            (out / name).write_text(text, encoding="utf-8")
+    print(summary(data))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
