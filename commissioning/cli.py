@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="write the result file (JSON) here")
     a.add_argument("--xlsx", type=Path, help="write the plan workbook here")
     a.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    e = sub.add_parser("explain", help="explain the decisions of a plan, service by service")
+    e.add_argument("data", type=Path)
+    e.add_argument("--scenario", type=Path)
+    e.add_argument("--result", type=Path, required=True, help="a result file from allocate")
+    e.add_argument("--initiative", help="explain this initiative only")
+    e.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     return p
 
 
@@ -84,7 +90,14 @@ def _allocate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "allocate": _allocate}
+def _explain(args: argparse.Namespace) -> int:
+    from commissioning.explain.command import explain_text
+
+    inputs = _load(args)
+    return explain_text(inputs, args.result, args.initiative, args.solver)
+
+
+COMMANDS = {"validate": _validate, "allocate": _allocate, "explain": _explain}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
