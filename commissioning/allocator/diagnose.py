@@ -113,37 +113,52 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                     f"floors alone reach {participants:,.0f} participants at level {level}, "
                     f"more than the {cap:,.0f} the needs analysis counts",
                 )
-        # Share rules against capacity: favoured services at most, the rest at their floor.
-        def share_check(
-            family: str, index: tuple[object, ...], share: float, favoured: set[str], pool: set[str]
-        ) -> None:
-            most = sum(high[k] for k in favoured)
-            others = sum(low[k] for k in pool - favoured)
-            if share > 0 and most * (1 - share) < share * others - TOLERANCE:
-                gap = share * others / (1 - share) - most
-                found(
-                    family,
-                    index,
-                    gap,
-                    f"even at full capacity the services it favours reach {money(most)} in {y}, "
-                    f"{money(gap)} short of the required share while the others hold "
-                    f"{money(others)} in floors",
-                )
 
         everyone = set(low)
         share = sc.prevention_share_in(y)
         levels12 = {i.initiative_id for i in data.initiatives if i.level <= 2}
-        share_check("prevention", (y,), share, levels12, everyone)
+        checks: list[tuple[str, tuple[object, ...], float, set[str], set[str]]] = [
+            ("prevention", (y,), share, levels12, everyone)
+        ]
         for p in data.priorities:
             mine = {i.initiative_id for i in data.initiatives if i.priority_id == p.priority_id}
-            share_check("priority", (p.priority_id, y), p.min_share, mine, everyone)
+            checks.append(("priority", (p.priority_id, y), p.min_share, mine, everyone))
         if sc.district_floor > 0:
             fair = fair_shares_of(inputs)
             district_ids = {i.initiative_id for i in data.initiatives if not i.is_county_wide}
             for d in modelled_districts(inputs):
                 mine = {i.initiative_id for i in data.initiatives if i.district_id == d}
-                share_check("district", (d, y), sc.district_floor * fair[d], mine, district_ids)
+                checks.append(("district", (d, y), sc.district_floor * fair[d], mine, district_ids))
+        for family, index, required, favoured, pool in checks:
+            found_share = _share_check(family, index, required, favoured, pool, low, high, y)
+            if found_share is not None:
+                out.append(found_share)
     return out
+
+
+def _share_check(
+    family: str,
+    index: tuple[object, ...],
+    share: float,
+    favoured: set[str],
+    pool: set[str],
+    low: dict[str, float],
+    high: dict[str, float],
+    year: int,
+) -> Relaxation | None:
+    """A share rule that the favoured services cannot meet even at full capacity."""
+    most = sum(high[k] for k in favoured)
+    others = sum(low[k] for k in pool - favoured)
+    if share <= 0 or most * (1 - share) >= share * others - TOLERANCE:
+        return None
+    gap = share * others / (1 - share) - most
+    name = constraint_name(family, *index)
+    message = (
+        f"{name}: even at full capacity the services it favours reach {money(most)} in "
+        f"{year}, {money(gap)} short of the required share while the others hold "
+        f"{money(others)} in floors"
+    )
+    return Relaxation(name, family, gap, FAMILIES[family].unit, message, "precheck")
 
 
 ELASTIC_FAMILIES = frozenset(FAMILIES) - {"viability_min", "viability_max"}

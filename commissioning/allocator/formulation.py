@@ -81,7 +81,9 @@ def values_per_pound(inputs: Inputs) -> dict[str, float]:
     data, sc = inputs.data, inputs.scenario
     n_county = county_need_index(inputs)
     need = {d.district_id: d.need_index for d in data.districts}
-    weights = {p.priority_id: sc.priority_weights.get(p.priority_id, p.weight) for p in data.priorities}
+    weights = {
+        p.priority_id: sc.priority_weights.get(p.priority_id, p.weight) for p in data.priorities
+    }
     out: dict[str, float] = {}
     for i in data.initiatives:
         n = n_county if i.district_id == COUNTY else need[i.district_id]
@@ -111,7 +113,11 @@ def modelled_districts(inputs: Inputs) -> list[str]:
 def fair_shares(inputs: Inputs) -> dict[str, float]:
     """share(d) over D: need-weighted share of children."""
     ds = set(modelled_districts(inputs))
-    weight = {d.district_id: d.need_index * d.children for d in inputs.data.districts if d.district_id in ds}
+    weight = {
+        d.district_id: d.need_index * d.children
+        for d in inputs.data.districts
+        if d.district_id in ds
+    }
     total = sum(weight.values())
     return {d: w / total for d, w in weight.items()}
 
@@ -169,10 +175,11 @@ def formulate(inputs: Inputs) -> Formulation:
     for i in inits:
         for s in i.funding:
             by_stream[s].append(i.initiative_id)
-    for s in data.streams:
+    for stream in data.streams:
+        sid = stream.stream_id
         for y in years:
-            terms = [(f.x[(iid, s.stream_id, y)], 1.0) for iid in by_stream[s.stream_id]]
-            add("envelope", (s.stream_id, y), terms, data.budget(s.stream_id, y), y)
+            terms = [(f.x[(iid, sid, y)], 1.0) for iid in by_stream[sid]]
+            add("envelope", (sid, y), terms, data.budget(sid, y), y)
 
     # Per-initiative rules.
     for i in inits:
@@ -262,20 +269,20 @@ def formulate(inputs: Inputs) -> Formulation:
         if not i.is_county_wide:
             groups[(i.district_id, i.level)].append(i)
     for y in years:
-        for d in data.districts:
+        for dist in data.districts:
             for level in (1, 2, 3, 4):
-                members = groups.get((d.district_id, level))
+                members = groups.get((dist.district_id, level))
                 if members:
                     terms = [
                         (c, 1.0 / i.unit_cost) for i in members for c in X[(i.initiative_id, y)]
                     ]
-                    add("demand", (d.district_id, level, y), terms, d.demand_at(level), y)
+                    add("demand", (dist.district_id, level, y), terms, dist.demand_at(level), y)
         for level in (1, 2, 3, 4):
             if levels.get(level):
                 terms = [
                     (c, 1.0 / i.unit_cost) for i in levels[level] for c in X[(i.initiative_id, y)]
                 ]
-                cap = sum(d.demand_at(level) for d in data.districts)
+                cap = sum(dist.demand_at(level) for dist in data.districts)
                 add("demand", (COUNTY, level, y), terms, cap, y)
     return f
 

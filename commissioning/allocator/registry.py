@@ -111,7 +111,8 @@ FAMILIES: dict[str, Family] = {
             "£1 more allowed to {subject} beyond its floor",
             policy=True,
             per_initiative=True,
-            shortfall="{subject} would need {amount} beyond its floor although the evidence says it does not work",
+            shortfall="{subject} would need {amount} beyond its floor although the evidence "
+            "says it does not work",
         ),
         Family(
             "lock",
@@ -197,7 +198,8 @@ FAMILIES: dict[str, Family] = {
             "services for {subject} already reach every child or family the needs analysis counts",
             "one more participant of need counted for {subject}",
             unit="participants",
-            shortfall="services for {subject} would have to reach {amount} more than the needs analysis counts",
+            shortfall="services for {subject} would have to reach {amount} more than the needs "
+            "analysis counts",
         ),
     )
 }

@@ -228,8 +228,12 @@ class Result:
             ),
             diagnosis=tuple(
                 Relaxation(
-                    d["name"], d["family"], d.get("amount"), d.get("unit", "pounds"),
-                    d["message"], d.get("method", "elastic"),
+                    d["name"],
+                    d["family"],
+                    d.get("amount"),
+                    d.get("unit", "pounds"),
+                    d["message"],
+                    d.get("method", "elastic"),
                 )
                 for d in doc["diagnosis"]
             ),

@@ -69,8 +69,10 @@ def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
         # The relaxation is solved first (sol above); when it already gives every service
         # either nothing or at least its minimum viable size, it is a plan of the
         # mixed-integer program with the relaxation's (upper-bound) value, hence optimal.
-        fixed_z = _viable_binaries(f, inputs, sol)
-        if fixed_z is None:
+        viable = _viable_binaries(f, inputs, sol)
+        if viable is not None:
+            fixed_z = viable
+        else:
             mip_sol = solve(f, solver, scale)
             solve_seconds += mip_sol.seconds
             build_seconds += mip_sol.build_seconds

@@ -154,9 +154,7 @@ def solve(
     duals: tuple[float | None, ...] | None = None
     if not mip:
         # d(min of -scale*obj)/d(rhs) = pi  =>  d(obj)/d(rhs) = -pi / scale
-        duals = tuple(
-            0.0 if c is None else (-(c.pi or 0.0) / scale) for c in constraints
-        )
+        duals = tuple(0.0 if c is None else (-(c.pi or 0.0) / scale) for c in constraints)
         # dj of min(-scale*obj) = -scale * (the maximisation's reduced cost)
         reduced = tuple(-(v.dj or 0.0) / scale for v in variables)
         return Solution("optimal", values, duals, t2 - t1, t1 - t0, reduced)

@@ -23,8 +23,8 @@ def read_result(path: Path, inputs: Inputs) -> Result:
     if result.provenance.inputs_sha256 != fingerprint(inputs):
         raise ValueError(
             f"{path} was made from other inputs (fingerprint "
-            f"{result.provenance.inputs_sha256[:12]}..., these inputs {fingerprint(inputs)[:12]}...): "
-            "run allocate again on these inputs"
+            f"{result.provenance.inputs_sha256[:12]}..., these inputs "
+            f"{fingerprint(inputs)[:12]}...): run allocate again on these inputs"
         )
     if result.status != "optimal":
         raise ValueError(f"{path} holds an infeasible scenario: there is no plan to explain")

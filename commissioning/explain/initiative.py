@@ -104,8 +104,13 @@ class Explanation:
 
 
 def _fmt_evidence(i: Initiative) -> str:
-    names = {"4": "level 4", "3": "level 3", "2": "level 2", "NL2": "below level 2",
-             "NE": "found not effective"}
+    names = {
+        "4": "level 4",
+        "3": "level 3",
+        "2": "level 2",
+        "NL2": "below level 2",
+        "NE": "found not effective",
+    }
     text = f"EIF evidence rating {i.evidence_level} ({names[i.evidence_level]})"
     return text + ", with mixed findings" if i.mixed_findings else text
 
@@ -122,7 +127,9 @@ def _target_met(decision: str, current: float, final: float) -> bool:
 
 def _final_amount(inputs: Inputs, changed: Initiative, solver: SolverName) -> float | None:
     data = inputs.data
-    swapped = tuple(changed if i.initiative_id == changed.initiative_id else i for i in data.initiatives)
+    swapped = tuple(
+        changed if i.initiative_id == changed.initiative_id else i for i in data.initiatives
+    )
     variant = replace(inputs, data=replace(data, initiatives=swapped))
     opt = optimum_without(variant, lambda r: False, solver)
     if not opt.feasible:
@@ -148,7 +155,12 @@ def _break_even(
             if amount is not None and _target_met(decision, current, amount):
                 out.append(
                     BreakEven(
-                        figure, shown_now, shown, raw, True, amount,
+                        figure,
+                        shown_now,
+                        shown,
+                        raw,
+                        True,
+                        amount,
                         f"With {article(figure)} {figure} of {shown} (now {shown_now}) it would "
                         f"{goal}: "
                         f"re-solving the plan gives it {money(amount)} in the final year.",
@@ -157,7 +169,12 @@ def _break_even(
                 return
         out.append(
             BreakEven(
-                figure, shown_now, None, None, False, 0.0,
+                figure,
+                shown_now,
+                None,
+                None,
+                False,
+                0.0,
                 f"No {figure} within reach would let it {goal}: re-solving with "
                 f"{tries[-1][1] if tries else 'the best possible figure'} still leaves it short.",
             )
@@ -176,12 +193,11 @@ def _break_even(
         for e in effects:
             if e not in seen and e > i.effect:
                 seen.append(e)
-        attempt(
-            "effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen]
-        )
+        attempt("effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen])
     base = inputs.scenario.evidence_multiplier
     better = [
-        lvl for lvl in EVIDENCE_LEVELS
+        lvl
+        for lvl in EVIDENCE_LEVELS
         if base[lvl] * (inputs.scenario.mixed_findings_factor if i.mixed_findings else 1.0) > m
     ]
     better.sort(key=lambda lvl: base[lvl])
@@ -235,17 +251,26 @@ def explain_initiative(
     def peer(j: Initiative) -> Peer:
         rj = result.initiatives_by_id[j.initiative_id]
         return Peer(
-            j.initiative_id, j.name, j.provider, rj.value_per_pound, rj.decision,
-            j.current_budget, rj.final, tuple(o for o in j.outcomes if o in i.outcomes),
+            j.initiative_id,
+            j.name,
+            j.provider,
+            rj.value_per_pound,
+            rj.decision,
+            j.current_budget,
+            rj.final,
+            tuple(o for o in j.outcomes if o in i.outcomes),
         )
 
     same_place = [
-        j for j in data.initiatives
-        if j.initiative_id != i.initiative_id and j.district_id == i.district_id
+        j
+        for j in data.initiatives
+        if j.initiative_id != i.initiative_id
+        and j.district_id == i.district_id
         and j.level == i.level
     ]
     duplicates = tuple(
-        peer(j) for j in same_place
+        peer(j)
+        for j in same_place
         if j.priority_id == i.priority_id and set(j.outcomes) & set(i.outcomes)
     )
     destinations = tuple(
@@ -259,7 +284,11 @@ def explain_initiative(
 
     break_even: tuple[BreakEven, ...] = ()
     held_by_policy = any(h.family in ("exclude", "lock") for h in holding)
-    if confirm and r.decision in ("decommission", "not_commissioned", "reduce") and not held_by_policy:
+    if (
+        confirm
+        and r.decision in ("decommission", "not_commissioned", "reduce")
+        and not held_by_policy
+    ):
         need = (oc / r.value_per_pound) if (oc and r.value_per_pound > 0) else 0.0
         break_even = _break_even(inputs, i, r.decision, need, solver)
 
@@ -354,10 +383,13 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         out.append(b.sentence)
     if e.duplicates:
         names = "; ".join(
-            f"{p.name} ({p.initiative_id}, {p.value_per_pound:.3g} per £, {p.decision.replace('_', ' ')})"
+            f"{p.name} ({p.initiative_id}, {p.value_per_pound:.3g} per £, "
+            f"{p.decision.replace('_', ' ')})"
             for p in e.duplicates
         )
-        out.append(f"Services for the same district, level and priority with shared outcomes: {names}.")
+        out.append(
+            f"Services for the same district, level and priority with shared outcomes: {names}."
+        )
     if e.participants_lost >= 0.5:
         if e.destinations:
             where = "; ".join(f"{p.name} ({p.initiative_id})" for p in e.destinations)

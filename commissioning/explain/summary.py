@@ -78,9 +78,7 @@ def _group(
         today[k] += i.current_budget
         for y, v in by_id[i.initiative_id].proposed.items():
             planned[k][y] += v
-    return tuple(
-        SpendRow(k, labels.get(k, k), today[k], planned[k]) for k in labels if k in today
-    )
+    return tuple(SpendRow(k, labels.get(k, k), today[k], planned[k]) for k in labels if k in today)
 
 
 def summarise_plan(inputs: Inputs, result: Result) -> PlanSummary:
@@ -116,7 +114,9 @@ def summarise_plan(inputs: Inputs, result: Result) -> PlanSummary:
     prevention_today = sum(r.today for r in by_level if r.key in ("1", "2"))
     prevention_final = sum(r.final for r in by_level if r.key in ("1", "2"))
     vpp = {r.initiative_id: r.value_per_pound for r in result.initiatives}
-    objective_today = len(years) * sum(vpp[i.initiative_id] * i.current_budget for i in data.initiatives)
+    objective_today = len(years) * sum(
+        vpp[i.initiative_id] * i.current_budget for i in data.initiatives
+    )
     binding = tuple(
         sorted(
             (

@@ -29,7 +29,7 @@ HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 def _put(ws: Worksheet, row: int, col: int, value: object, fmt: str | None = None) -> None:
     cell = ws.cell(row=row, column=col)
-    cell.value = value  # type: ignore[assignment]
+    cell.value = value
     if isinstance(value, str) and value.startswith(FORMULA_LEADS):
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -54,7 +54,9 @@ def _table(
         for c, v in enumerate(values, start=1):
             fmt = formats[c - 1] if formats else None
             _put(ws, r, c, v, fmt)
-            widths[c - 1] = max(widths[c - 1], min(60, len(str(v)) if not isinstance(v, float) else 12))
+            widths[c - 1] = max(
+                widths[c - 1], min(60, len(str(v)) if not isinstance(v, float) else 12)
+            )
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w + 2
     ws.freeze_panes = "B2"
@@ -82,8 +84,18 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
     ws.title = "Plan"
     by_id = result.initiatives_by_id
     header = [
-        "Initiative", "Name", "Provider", "District", "Level", "Priority", "Status",
-        "Evidence", "Today", *[str(y) for y in years], "Change by final year", "Decision",
+        "Initiative",
+        "Name",
+        "Provider",
+        "District",
+        "Level",
+        "Priority",
+        "Status",
+        "Evidence",
+        "Today",
+        *[str(y) for y in years],
+        "Change by final year",
+        "Decision",
         "Value per £",
     ]
     rows = []
@@ -92,9 +104,19 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
         evidence = i.evidence_level + (" (mixed findings)" if i.mixed_findings else "")
         rows.append(
             [
-                i.initiative_id, i.name, i.provider, i.district_id, i.level, i.priority_id,
-                i.status, evidence, i.current_budget, *[r.proposed[y] for y in years],
-                r.final - i.current_budget, r.decision.replace("_", " "), r.value_per_pound,
+                i.initiative_id,
+                i.name,
+                i.provider,
+                i.district_id,
+                i.level,
+                i.priority_id,
+                i.status,
+                evidence,
+                i.current_budget,
+                *[r.proposed[y] for y in years],
+                r.final - i.current_budget,
+                r.decision.replace("_", " "),
+                r.value_per_pound,
             ]
         )
     _table(
@@ -114,7 +136,11 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
         ["Rule", "Family", "What it means", "Bound", "Slack", "Shadow price", "Per"],
         (
             [
-                c.name, FAMILIES[c.family].title, FAMILIES[c.family].rule, c.bound, c.slack,
+                c.name,
+                FAMILIES[c.family].title,
+                FAMILIES[c.family].rule,
+                c.bound,
+                c.slack,
                 c.shadow_price if c.shadow_price is not None else "not priced",
                 "participant" if FAMILIES[c.family].unit == "participants" else "£1",
             ]

@@ -94,14 +94,18 @@ def check_plan(inputs: Inputs, result: dict[str, Any]) -> list[str]:
         for p in data.priorities:
             if p.min_share > 0:
                 mine = sum(
-                    X[(i.initiative_id, y)] for i in data.initiatives if i.priority_id == p.priority_id
+                    X[(i.initiative_id, y)]
+                    for i in data.initiatives
+                    if i.priority_id == p.priority_id
                 )
                 ge(f"priority[{p.priority_id},{y}]", mine - p.min_share * T, 0.0)
         if sc.district_floor > 0:
             for d in D:
                 share = weight[d.district_id] / sum(weight.values())
                 mine = sum(
-                    X[(i.initiative_id, y)] for i in data.initiatives if i.district_id == d.district_id
+                    X[(i.initiative_id, y)]
+                    for i in data.initiatives
+                    if i.district_id == d.district_id
                 )
                 ge(f"district[{d.district_id},{y}]", mine - sc.district_floor * share * TD, 0.0)
         for level in (1, 2, 3, 4):
@@ -115,7 +119,11 @@ def check_plan(inputs: Inputs, result: dict[str, Any]) -> list[str]:
             reach = sum(
                 X[(i.initiative_id, y)] / i.unit_cost for i in data.initiatives if i.level == level
             )
-            le(f"demand[COUNTY,{level},{y}]", reach, sum(d.demand[level - 1] for d in data.districts))
+            le(
+                f"demand[COUNTY,{level},{y}]",
+                reach,
+                sum(d.demand[level - 1] for d in data.districts),
+            )
     return bad
 
 

@@ -114,8 +114,15 @@ def ineffective() -> Inputs:
     """
     return make_inputs(
         [
-            initiative("N", level=1, current_budget=100, contract_end=2027, evidence_level="NE",
-                       max_budget=1000, **GOOD),
+            initiative(
+                "N",
+                level=1,
+                current_budget=100,
+                contract_end=2027,
+                evidence_level="NE",
+                max_budget=1000,
+                **GOOD,
+            ),
             initiative("H", level=3, max_budget=1000, **GOOD),
         ],
         budgets={"S1": 1000},
@@ -161,11 +168,19 @@ def viability() -> Inputs:
     """
     return make_inputs(
         [
-            initiative("C", level=1, status="candidate", min_viable=80, max_budget=1000,
-                       effect=0.1),
+            initiative(
+                "C", level=1, status="candidate", min_viable=80, max_budget=1000, effect=0.1
+            ),
             initiative("H", level=3, max_budget=1000, **GOOD),
-            initiative("D", level=3, status="candidate", min_viable=500, max_budget=1000,
-                       effect=0.01, funding="S2"),
+            initiative(
+                "D",
+                level=3,
+                status="candidate",
+                min_viable=500,
+                max_budget=1000,
+                effect=0.01,
+                funding="S2",
+            ),
         ],
         budgets={"S1": 180, "S2": 100},
         prevention_share=0.3,
@@ -240,32 +255,51 @@ def demand_county() -> Inputs:
             initiative("C", district_id="COUNTY", level=2, max_budget=100_000, **GOOD),
             initiative("SB", district_id="B", level=1, max_budget=100_000, **FAIR),
         ],
-        districts=[district("A", demand=(1e9, 30, 1e9, 1e9)),
-                   district("B", demand=(1e9, 20, 1e9, 1e9))],
+        districts=[
+            district("A", demand=(1e9, 30, 1e9, 1e9)),
+            district("B", demand=(1e9, 20, 1e9, 1e9)),
+        ],
         budgets={"S1": 100_000},
         **FREE,
     )
 
 
 FIXTURES: tuple[Fixture, ...] = (
-    Fixture("envelope_and_capacity", envelope_and_capacity, 0.06,
-            {"envelope[S1,2027]": 2e-4, "capacity[A,2027]": 3e-4}, "envelope"),
+    Fixture(
+        "envelope_and_capacity",
+        envelope_and_capacity,
+        0.06,
+        {"envelope[S1,2027]": 2e-4, "capacity[A,2027]": 3e-4},
+        "envelope",
+    ),
     Fixture("capacity", envelope_and_capacity, 0.06, {"capacity[A,2027]": 3e-4}, "capacity"),
-    Fixture("committed", committed, 0.045,
-            {"committed[B,2027]": 3e-4, "envelope[S1,2027]": 5e-4}, "committed"),
+    Fixture(
+        "committed",
+        committed,
+        0.045,
+        {"committed[B,2027]": 3e-4, "envelope[S1,2027]": 5e-4},
+        "committed",
+    ),
     Fixture("statutory", statutory, 0.045, {"statutory[B,2027]": 3e-4}, "statutory"),
-    Fixture("growth", growth, 0.148, {"growth[A,2027]": 3e-4, "envelope[S1,2027]": 2e-4},
-            "growth"),
+    Fixture("growth", growth, 0.148, {"growth[A,2027]": 3e-4, "envelope[S1,2027]": 2e-4}, "growth"),
     Fixture("continuity", continuity, 0.1, {"continuity[C,2028]": 2e-4}, "continuity"),
-    Fixture("ineffective", ineffective, 0.05,
-            {"ineffective[N,2027]": 5e-4, "prevention[2027]": 1e-3}, "ineffective"),
+    Fixture(
+        "ineffective",
+        ineffective,
+        0.05,
+        {"ineffective[N,2027]": 5e-4, "prevention[2027]": 1e-3},
+        "ineffective",
+    ),
     Fixture("lock", lock, 0.045, {"lock[A,2027]": -3e-4}, "lock"),
     Fixture("exclude", exclude, 0.02, {"exclude[A,2027]": 3e-4}, "exclude"),
-    Fixture("viability_min", viability, 0.058,
-            {"viability_min[C,2027]": 4e-4, "viability_max[D,2027]": None,
-             "capacity[D,2027]": None}, "viability_min"),
-    Fixture("viability_max", viability, 0.058, {"viability_max[D,2027]": None},
-            "viability_max"),
+    Fixture(
+        "viability_min",
+        viability,
+        0.058,
+        {"viability_min[C,2027]": 4e-4, "viability_max[D,2027]": None, "capacity[D,2027]": None},
+        "viability_min",
+    ),
+    Fixture("viability_max", viability, 0.058, {"viability_max[D,2027]": None}, "viability_max"),
     Fixture("prevention", prevention, 0.035, {"prevention[2027]": 3e-4}, "prevention"),
     Fixture("priority", priority, 0.035, {"priority[P1,2027]": 3e-4}, "priority"),
     Fixture("district", district_floor, 0.038, {"district[B,2027]": 3e-4}, "district"),

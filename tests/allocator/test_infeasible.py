@@ -67,8 +67,11 @@ def test_prevention_share_beyond_capacity(solver):
 def test_contracted_reach_above_the_needs_analysis():
     """A contract buying 100 places where the needs analysis counts 40 children."""
     inputs = make_inputs(
-        [initiative("A", current_budget=100_000, contract_end=2028, unit_cost=1000,
-                    max_budget=200_000)],
+        [
+            initiative(
+                "A", current_budget=100_000, contract_end=2028, unit_cost=1000, max_budget=200_000
+            )
+        ],
         districts=[district("A", demand=(40, 0, 0, 0))],
         budgets={"S1": 1e6},
         **FREE,

@@ -66,14 +66,20 @@ def todays_plan(inputs):
     years = inputs.scenario.years
     return {
         "allocations": [
-            {"initiative_id": i.initiative_id, "stream_id": i.funding[0], "year": y,
-             "amount": i.current_budget}
+            {
+                "initiative_id": i.initiative_id,
+                "stream_id": i.funding[0],
+                "year": y,
+                "amount": i.current_budget,
+            }
             for i in inputs.data.initiatives
             for y in years
         ],
         "initiatives": [
-            {"initiative_id": i.initiative_id,
-             "proposed": {str(y): i.current_budget for y in years}}
+            {
+                "initiative_id": i.initiative_id,
+                "proposed": {str(y): i.current_budget for y in years},
+            }
             for i in inputs.data.initiatives
         ],
     }
@@ -87,8 +93,10 @@ def test_plan_beats_todays_budgets_when_they_are_feasible(inputs, solver):
     result = allocate(inputs, solver)
     today = objective_of(
         inputs,
-        {i.initiative_id: dict.fromkeys(inputs.scenario.years, i.current_budget)
-         for i in inputs.data.initiatives},
+        {
+            i.initiative_id: dict.fromkeys(inputs.scenario.years, i.current_budget)
+            for i in inputs.data.initiatives
+        },
     )
     assert result.objective >= today - 1e-9 * max(1.0, today)
     assert check_plan(inputs, result.to_json()) == []

@@ -20,8 +20,14 @@ def plan():
             initiative("A", max_budget=100, effect=0.5),
             initiative("B", max_budget=200, effect=0.2, current_budget=100),
             initiative("C", max_budget=200, effect=0.1, current_budget=40, contract_end=2027),
-            initiative("D", max_budget=200, effect=0.1, current_budget=50, contract_end=2026,
-                       evidence_level="3"),
+            initiative(
+                "D",
+                max_budget=200,
+                effect=0.1,
+                current_budget=50,
+                contract_end=2026,
+                evidence_level="3",
+            ),
         ],
         budgets={"S1": 190},
         lock=["B"],
@@ -54,8 +60,9 @@ def test_break_even_figures_are_confirmed_by_an_independent_resolve():
         changed = replace(inputs.data.initiative("D"), **{field[b.figure]: b.value})
         data = replace(
             inputs.data,
-            initiatives=tuple(changed if i.initiative_id == "D" else i
-                              for i in inputs.data.initiatives),
+            initiatives=tuple(
+                changed if i.initiative_id == "D" else i for i in inputs.data.initiatives
+            ),
         )
         again = allocate(replace(inputs, data=data))
         assert again.initiatives_by_id["D"].final >= 1.0, b.sentence
