@@ -68,6 +68,8 @@ class Budget:
     stream_id: str
     year: int
     amount: float
+    row: int | None = field(default=None, compare=False, repr=False)
+    """Its spreadsheet row, so a duplicate found against a scenario can be located."""
 
 
 @dataclass(frozen=True)
@@ -236,10 +238,14 @@ class Problem:
 
     def where(self) -> str:
         place = self.file if self.sheet is None else f"{self.file} (sheet {self.sheet})"
+        # In a YAML file the place is a line and a key, not a row and a column.
+        yaml = self.sheet is None and self.file.lower().endswith((".yaml", ".yml"))
+        row_word, column_word = ("line", "key") if yaml else ("row", "column")
         if self.row is not None:
-            place += f" row {self.row}"
+            place += f" {row_word} {self.row}"
         if self.column is not None:
-            place += f", column {self.column}" if self.row is not None else f" column {self.column}"
+            sep = "," if self.row is not None else ""
+            place += f"{sep} {column_word} {self.column}"
         return place
 
     def __str__(self) -> str:

@@ -1,0 +1,19 @@
+"""How numbers are shown to people, in one place so every layer writes them alike."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_money(x: float) -> str:
+    """Pounds as commissioners write them: £1,234,567, no pence, negative as -£1,234.
+
+    Raises ValueError for NaN or infinity: a document must never show "nan".
+    """
+    if not math.isfinite(x):
+        raise ValueError(f"cannot format {x!r} as money")
+    pounds = round(x)
+    if pounds == 0:
+        return "£0"
+    sign = "-" if pounds < 0 else ""
+    return f"{sign}£{abs(pounds):,}"
