@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from commissioning.allocator.registry import FAMILIES
+from commissioning.formatting import format_money as money
 from commissioning.inputs.model import COUNTY, DataSet
 
 LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
-
-
-def money(amount: float) -> str:
-    """£1,234,567 (whole pounds; negatives as -£1,234)."""
-    sign = "-" if amount < -0.5 else ""
-    return f"{sign}£{abs(amount):,.0f}"
 
 
 def outcomes(amount: float) -> str:
