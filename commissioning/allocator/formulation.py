@@ -46,6 +46,8 @@ class Formulation:
     """Rows that define auxiliary columns (totals): not rules, never reported."""
     x: dict[tuple[str, str, int], int] = field(default_factory=dict)
     z: dict[tuple[str, int], int] = field(default_factory=dict)
+    z_floor: dict[int, float] = field(default_factory=dict)
+    """The minimum viable size behind each binary column."""
     value_per_pound: dict[str, float] = field(default_factory=dict)
 
     def add_column(
@@ -209,6 +211,7 @@ def formulate(inputs: Inputs) -> Formulation:
             if i.min_viable > 0:
                 zc = f.add_column(f"z[{iid},{y}]", upper=1.0, integer=True)
                 f.z[(iid, y)] = zc
+                f.z_floor[zc] = i.min_viable
                 add("viability_min", (iid, y), [*xs(iid, y), (zc, -i.min_viable)], 0.0, y, iid)
                 add("viability_max", (iid, y), [*xs(iid, y), (zc, -i.max_budget)], 0.0, y, iid)
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from commissioning import __version__
 from commissioning.allocator.diagnose import elastic, prechecks
+from commissioning.allocator.exact import solve_exact
 from commissioning.allocator.formulation import Formulation, formulate, objective_scale
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import (
@@ -57,29 +58,14 @@ def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
     if found:
         raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build))
 
-    sol = solve(f, solver, scale, relax=True)
+    sol, fixed_z = solve_exact(f, solver, scale)
     solve_seconds = sol.seconds
     build_seconds = t_build + sol.build_seconds
     if sol.status == "infeasible":
         raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
 
-    fixed_z: dict[int, float] = {}
     prices_note = "duals of the linear program"
     if f.is_mip:
-        # The relaxation is solved first (sol above); when it already gives every service
-        # either nothing or at least its minimum viable size, it is a plan of the
-        # mixed-integer program with the relaxation's (upper-bound) value, hence optimal.
-        viable = _viable_binaries(f, inputs, sol)
-        if viable is not None:
-            fixed_z = viable
-        else:
-            mip_sol = solve(f, solver, scale)
-            solve_seconds += mip_sol.seconds
-            build_seconds += mip_sol.build_seconds
-            if mip_sol.status != "optimal":
-                raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
-            sol = mip_sol
-            fixed_z = {c: float(round(sol.values[c])) for c in f.z.values()}
         priced = solve(f, solver, scale, fixed=fixed_z)
         solve_seconds += priced.seconds
         build_seconds += priced.build_seconds
@@ -189,28 +175,6 @@ def _optimal_result(
         diagnosis=(),
         provenance=_provenance(inputs, f, solver, prices_note),
     )
-
-
-VIABLE_TOLERANCE = 1e-6
-
-
-def _viable_binaries(f: Formulation, inputs: Inputs, sol: Solution) -> dict[int, float] | None:
-    """Binaries for a relaxed solution that is already viable everywhere, else None."""
-    totals: dict[tuple[str, int], float] = defaultdict(float)
-    for (iid, _, y), c in f.x.items():
-        if (iid, y) in f.z:
-            totals[(iid, y)] += sol.values[c]
-    fixed: dict[int, float] = {}
-    for (iid, y), zc in f.z.items():
-        amount = totals[(iid, y)]
-        floor = inputs.data.initiative(iid).min_viable
-        if amount <= VIABLE_TOLERANCE:
-            fixed[zc] = 0.0
-        elif amount >= floor - VIABLE_TOLERANCE * max(1.0, floor):
-            fixed[zc] = 1.0
-        else:
-            return None
-    return fixed
 
 
 def _opportunity_costs(f: Formulation, sol: Solution) -> dict[str, dict[int, float]]:

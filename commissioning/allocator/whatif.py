@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from commissioning.allocator.exact import solve_exact
 from commissioning.allocator.formulation import Formulation, Row, formulate, objective_scale
-from commissioning.allocator.solvers import SolverName, solve
+from commissioning.allocator.solvers import SolverName
 from commissioning.inputs.model import Inputs
 
 
@@ -34,7 +35,7 @@ def optimum_without(
     """The optimum with every row for which `drop(row)` is true left out."""
     f = f or formulate(inputs)
     rows = [r for r in f.rows if not drop(r)]
-    sol = solve(f, solver, objective_scale(f), rows=rows)
+    sol, _ = solve_exact(f, solver, objective_scale(f), rows=rows)
     if sol.status != "optimal":
         return Optimum(False, float("nan"), {})
     proposed: dict[str, dict[int, float]] = defaultdict(dict)

@@ -114,3 +114,21 @@ def test_opportunity_cost_and_value_lacking(solver: str) -> None:
         cost = by_id[iid].opportunity_cost
         assert cost is not None
         assert cost[2027] == pytest.approx(2e-4, rel=1e-6)
+
+
+def test_branch_and_bound_runs_only_when_the_relaxation_is_not_viable() -> None:
+    """The viability fixture's relaxation funds C below its minimum (a fraction of z), so
+    branch-and-bound must run; with C's minimum at 0 the relaxation would do."""
+    from commissioning.allocator.exact import solve_exact, viable_binaries
+    from tests.allocator.fixtures import viability
+
+    f = formulate(viability())
+    scale = objective_scale(f)
+    relaxed = solve(f, "highs", scale, relax=True)
+    assert viable_binaries(f, relaxed) is None
+    sol, fixed = solve_exact(f, "highs", scale)
+    assert sorted(fixed.values()) == [0.0, 1.0]
+    objective = sum(f.objective[c] * sol.values[c] for c in f.x.values())
+    assert objective == pytest.approx(0.058, rel=1e-7)
+    relaxed_objective = sum(f.objective[c] * relaxed.values[c] for c in f.x.values())
+    assert relaxed_objective > objective

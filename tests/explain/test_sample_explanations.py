@@ -1,0 +1,73 @@
+"""Explanations on the sample: every decommission is explained by numbers and rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commissioning.allocator import allocate
+from commissioning.explain.initiative import explain_initiative
+from commissioning.explain.policy import price_of_rules
+from commissioning.inputs import load
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    inputs = load(SAMPLE)
+    return inputs, allocate(inputs)
+
+
+def test_every_decommission_names_what_decided_it(plan):
+    inputs, result = plan
+    decommissioned = [r.initiative_id for r in result.initiatives if r.decision == "decommission"]
+    assert decommissioned
+    for iid in decommissioned:
+        e = explain_initiative(inputs, result, iid, confirm=False)
+        text = " ".join(e.sentences)
+        decided_by_value = e.value_lacking is not None and e.value_lacking > 0
+        decided_by_rule = any(h.family in ("exclude", "ineffective") for h in e.holding_rules)
+        assert decided_by_value or decided_by_rule, iid
+        if decided_by_value:
+            assert "lacks" in text and "elsewhere in the plan" in text, iid
+        if e.duplicates:
+            assert "same district, level and priority" in text, iid
+        assert e.funding_stops_year is not None
+
+
+def test_locked_and_contracted_services_name_the_lock_or_contract(plan):
+    inputs, result = plan
+    for iid in inputs.scenario.lock:
+        e = explain_initiative(inputs, result, iid, confirm=False)
+        assert "lock" in {h.family for h in e.holding_rules}
+    held = [c for c in result.constraints if c.family == "committed" and c.binding]
+    assert held
+    e = explain_initiative(inputs, result, held[0].initiative_id or "", confirm=False)
+    assert "held at its contracted budget until the contract ends" in " ".join(e.sentences)
+
+
+def test_break_even_of_a_sample_decommission_is_confirmed(plan):
+    inputs, result = plan
+    by_value = None
+    for r in result.initiatives:
+        if r.decision != "decommission":
+            continue
+        e = explain_initiative(inputs, result, r.initiative_id, confirm=False)
+        if e.value_lacking and not any(h.family == "exclude" for h in e.holding_rules):
+            by_value = r.initiative_id
+            break
+    assert by_value is not None
+    e = explain_initiative(inputs, result, by_value)
+    assert any(b.confirmed for b in e.break_even)
+
+
+def test_policy_rules_are_priced(plan):
+    inputs, result = plan
+    prices = {p.key: p for p in price_of_rules(inputs, result)}
+    assert prices["prevention"].binds and prices["prevention"].cost > 0
+    assert prices["prevention"].buys > 0
+    for p in prices.values():
+        assert p.cost >= 0
+        assert "nan" not in p.sentence and "None" not in p.sentence
