@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from commissioning.store import command as store_command
+
 EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
 
 
@@ -37,6 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--result", type=Path, required=True, help="a result file from allocate")
     e.add_argument("--initiative", help="explain this initiative only")
     e.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    d = sub.add_parser(
+        "documents", help="write service specifications, district SLAs and the plan summary"
+    )
+    d.add_argument("data", type=Path)
+    d.add_argument("--scenario", type=Path)
+    d.add_argument("--result", type=Path, required=True, help="a result file from allocate")
+    d.add_argument("--out", type=Path, required=True, help="folder to write the documents to")
+    d.add_argument(
+        "--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all"
+    )
+    d.add_argument("--district", help="only this district's SLA and specifications")
+    d.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
+    store_command.add_parsers(sub)
     return p
 
 
@@ -76,6 +91,7 @@ def _allocate(args: argparse.Namespace) -> int:
         print(diagnosis_text(exc.result), file=sys.stderr)
         if args.out:
             write_json(args.out, exc.result.to_json())
+        store_command.store_run(inputs, exc.result)
         return EXIT_INFEASIBLE
     except SolverError as exc:
         print(f"The solver failed: {exc}", file=sys.stderr)
@@ -87,6 +103,7 @@ def _allocate(args: argparse.Namespace) -> int:
 
         write_workbook(args.xlsx, inputs, result)
     print(plan_text(inputs, result))
+    store_command.store_run(inputs, result)
     return EXIT_OK
 
 
@@ -97,7 +114,19 @@ def _explain(args: argparse.Namespace) -> int:
     return explain_text(inputs, args.result, args.initiative, args.solver)
 
 
-COMMANDS = {"validate": _validate, "allocate": _allocate, "explain": _explain}
+def _documents(args: argparse.Namespace) -> int:
+    from commissioning.documents.command import run
+
+    return run(args)
+
+
+COMMANDS = {
+    "validate": _validate,
+    "allocate": _allocate,
+    "explain": _explain,
+    "documents": _documents,
+    **store_command.COMMANDS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,330 @@
+"""The store's commands: `runs`, `audit`, `scenarios` and `decisions`, wired into cli.py.
+
+Kept apart from cli.py so the store can grow without touching the shared parser: cli.py
+calls `add_parsers(sub)` and merges `COMMANDS`. Nothing heavy is imported until a command
+runs, so `commissioning validate` does not pay for SQLAlchemy.
+
+Exit status: 0 success; 1 a store problem, an unknown run or scenario, a run that does
+not reproduce, or a broken audit trail; 2 an invalid scenario file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from commissioning.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from commissioning.allocator.result import Result
+    from commissioning.inputs.model import Inputs
+    from commissioning.store.store import Store
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+SCENARIO_KEYS = (
+    "name", "description", "start_year", "horizon", "prevention_share", "max_growth", "ramp",
+    "district_floor", "evidence_multiplier", "mixed_findings_factor", "outcome_value",
+    "priority_weights", "lock", "exclude",
+)
+"""The order in which a saved scenario is shown, as in the scenario file."""
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the store's subcommands to the command line's subparsers."""
+    runs = sub.add_parser("runs", help="the plans made so far: list, show, reproduce")
+    runs_sub = runs.add_subparsers(dest="runs_command", required=True)
+    p = runs_sub.add_parser("list", help="list stored runs, newest first")
+    p.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    _database(p)
+    p = runs_sub.add_parser("show", help="one run: provenance, timing, decisions")
+    p.add_argument("run_id", metavar="RUN_ID", help="a run id, or enough of its start")
+    p.add_argument("--json", action="store_true", help="print the stored result file instead")
+    _database(p)
+    p = runs_sub.add_parser(
+        "reproduce", help="solve a run again from its stored data and confirm the same plan"
+    )
+    p.add_argument("run_id", metavar="RUN_ID")
+    p.add_argument("--solver", choices=("highs", "cbc"), help="default: the run's own solver")
+    _database(p)
+
+    aud = sub.add_parser("audit", help="the tamper-evident audit trail")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    p = aud_sub.add_parser("verify", help="check that no entry or record was changed or removed")
+    _database(p)
+    p = aud_sub.add_parser("log", help="show audit entries, newest first")
+    p.add_argument("--limit", type=int, default=50)
+    _database(p)
+
+    sc = sub.add_parser("scenarios", help="named, versioned scenarios")
+    sc_sub = sc.add_subparsers(dest="scenarios_command", required=True)
+    p = sc_sub.add_parser("list", help="each saved scenario's latest version")
+    _database(p)
+    p = sc_sub.add_parser("show", help="print a saved scenario as a scenario file (YAML)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--version", type=int, help="default: the latest")
+    _database(p)
+    p = sc_sub.add_parser("save", help="save a scenario file as the next version of its name")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--name", help="save under this name (default: the file's name: key)")
+    p.add_argument("--data", type=Path, help="check the scenario against this data folder first")
+    p.add_argument("--by", help="who is saving it (default: $COMMISSIONING_USER or login name)")
+    _database(p)
+
+    dec = sub.add_parser("decisions", help="commissioners' decisions on proposals")
+    dec_sub = dec.add_subparsers(dest="decisions_command", required=True)
+    p = dec_sub.add_parser("record", help="accept or override one proposal of a run")
+    p.add_argument("run_id", metavar="RUN_ID")
+    p.add_argument("initiative_id", metavar="INITIATIVE_ID")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--accept", dest="action", action="store_const", const="accept")
+    which.add_argument("--override", dest="action", action="store_const", const="override")
+    p.add_argument("--by", required=True, help="who decided")
+    p.add_argument("--reason", required=True, help="why")
+    _database(p)
+    p = dec_sub.add_parser("list", help="decisions, for one run or all")
+    p.add_argument("run_id", metavar="RUN_ID", nargs="?")
+    _database(p)
+
+
+def _database(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--database",
+        metavar="URL",
+        help="store URL or SQLite file (default: $DATABASE_URL, else "
+        "$COMMISSIONING_HOME/store.sqlite, else ~/.local/share/commissioning/store.sqlite)",
+    )
+
+
+# --------------------------------------------------------------------------- allocate
+
+
+def store_run(inputs: Inputs, result: Result) -> str | None:
+    """Keep a plan made by `allocate` as a run and say so; warn, never fail, if it cannot.
+
+    The result file has already been written by then: a store problem must not lose it or
+    change the exit status.
+    """
+    from commissioning.store.store import display_url, resolve_url
+
+    try:
+        from commissioning.store.store import Store
+
+        store = Store.open()
+        try:
+            run_id = store.record_allocation(inputs, result, origin="cli")
+        finally:
+            store.close()
+    except Exception as exc:
+        where = display_url(resolve_url())
+        print(f"warning: the plan was not stored as a run in {where}: {exc}", file=sys.stderr)
+        return None
+    print(f"Stored as run {run_id} (commissioning runs show {run_id})")
+    return run_id
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _runs(args: argparse.Namespace, store: Store) -> int:
+    if args.runs_command == "list":
+        runs = store.list_runs(args.limit)
+        if not runs:
+            print(f"No runs in {store.label}.")
+            return EXIT_OK
+        print(f"Runs in {store.label}, newest first:")
+        _table(
+            ["run id", "created (UTC)", "by", "status", "objective", "scenario", "inputs",
+             "solver"],
+            [[r.run_id, _when(r.created_at), r.created_by, r.status, _number(r.objective),
+              r.scenario_name, r.inputs_sha256[:12], r.solver] for r in runs],
+        )
+        return EXIT_OK
+    if args.runs_command == "show":
+        run = store.get_run(args.run_id)
+        if args.json:
+            print(json.dumps(run.document, indent=2, ensure_ascii=False))
+            return EXIT_OK
+        decided = store.list_decisions(run.run_id)
+        counts: dict[str, int] = {}
+        for r in run.document.get("initiatives", []):
+            counts[r["decision"]] = counts.get(r["decision"], 0) + 1
+        prov = run.provenance
+        lines = [
+            f"Run {run.run_id}",
+            f"  created     {_when(run.created_at)} UTC by {run.created_by} ({run.origin})",
+            f"  status      {run.status}",
+            f"  objective   {_number(run.objective)} weighted outcomes",
+            f"  scenario    {run.scenario_name}",
+            f"  inputs      {run.inputs_sha256} (snapshot {run.snapshot_id[:12]})",
+            f"  solver      {run.solver}: {run.solver_version}",
+            f"  model       {prov.get('problem_type', '')}; prices: {prov.get('prices', '')}",
+            f"  toolkit     {run.toolkit_version}",
+            f"  timing      build {run.build_seconds:.2f} s, solve {run.solve_seconds:.2f} s, "
+            f"extract {run.extract_seconds:.2f} s",
+            f"  proposals   {', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'none'}",
+            f"  result      sha256 {run.result_sha256} (audit entry {run.audit_seq})",
+            f"  decisions   {len(decided)} recorded",
+        ]
+        lines += [f"    {d.decided_at[:19]} {d.initiative_id}: {d.action} {d.proposed} "
+                  f"({d.decided_by}: {d.reason})" for d in decided]
+        print("\n".join(lines))
+        return EXIT_OK
+    outcome = store.reproduce(args.run_id, args.solver)
+    if outcome.same:
+        print(f"Run {outcome.run_id} reproduces: status {outcome.status}, objective "
+              f"{_number(outcome.objective)} (stored {_number(outcome.stored_objective)}), the "
+              f"same decision for all {outcome.initiatives} initiatives ({outcome.solver}).")
+        return EXIT_OK
+    print(f"Run {outcome.run_id} does NOT reproduce with {outcome.solver}: "
+          f"{len(outcome.differences)} difference(s)")
+    for line in outcome.differences:
+        print(f"  {line}")
+    return EXIT_ERROR
+
+
+def _audit(args: argparse.Namespace, store: Store) -> int:
+    if args.audit_command == "log":
+        entries = store.audit_log(args.limit)
+        if not entries:
+            print(f"The audit log of {store.label} is empty.")
+            return EXIT_OK
+        _table(["entry", "at (UTC)", "actor", "action", "subject"],
+               [[str(e.seq), _when(e.at), e.actor, e.action, e.subject] for e in entries])
+        return EXIT_OK
+    checked = store.verify()
+    if checked.ok:
+        print(f"The audit trail of {store.label} is intact: {checked.entries} entries, every "
+              f"record matches its entry.\nLast entry hash: {checked.head_hash}")
+        return EXIT_OK
+    first = checked.first_broken
+    where = f" at entry {first}" if first is not None else ""
+    print(f"The audit trail of {store.label} is BROKEN{where}:")
+    for finding in checked.findings:
+        print(f"  {finding.message}")
+    return EXIT_ERROR
+
+
+def _scenarios(args: argparse.Namespace, store: Store) -> int:
+    if args.scenarios_command == "save":
+        raw = _read_scenario(args.file, args.data)
+        if raw is None:
+            return EXIT_INVALID
+        record, saved = store.save_scenario(raw, name=args.name, actor=args.by)
+        if saved:
+            print(f"Saved scenario '{record.name}' as version {record.version} in {store.label}.")
+        else:
+            print(f"Scenario '{record.name}' is unchanged: version {record.version} already "
+                  "holds it.")
+        return EXIT_OK
+    if args.scenarios_command == "list":
+        found = store.list_scenarios()
+        if not found:
+            print(f"No saved scenarios in {store.label}.")
+            return EXIT_OK
+        _table(["name", "version", "saved (UTC)", "by"],
+               [[s.name, str(s.version), _when(s.created_at), s.created_by] for s in found])
+        return EXIT_OK
+    import yaml
+
+    record = store.get_scenario(args.name, args.version)
+    doc = dict(record.document)
+    ordered = {k: doc.pop(k) for k in SCENARIO_KEYS if k in doc}
+    ordered.update(doc)
+    print(f"# Scenario '{record.name}', version {record.version} of {record.versions}, saved "
+          f"{_when(record.created_at)} UTC by {record.created_by} (sha256 {record.sha256[:12]})")
+    print(yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=88), end="")
+    return EXIT_OK
+
+
+def _decisions(args: argparse.Namespace, store: Store) -> int:
+    if args.decisions_command == "record":
+        d = store.record_decision(args.run_id, args.initiative_id, args.action, args.by,
+                                  args.reason)
+        verb = "accepted" if d.action == "accept" else "overrode"
+        print(f"Recorded: {d.decided_by} {verb} the proposal to {d.proposed} "
+              f"{d.initiative_id} (run {d.run_id}).")
+        return EXIT_OK
+    found = store.list_decisions(args.run_id)
+    if not found:
+        print("No decisions recorded.")
+        return EXIT_OK
+    _table(["decided (UTC)", "run", "initiative", "proposed", "action", "by", "reason"],
+           [[_when(d.decided_at), d.run_id, d.initiative_id, d.proposed, d.action, d.decided_by,
+             d.reason] for d in found])
+    return EXIT_OK
+
+
+def _with_store(
+    command: Callable[[argparse.Namespace, Store], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Open the store for one command and close it after; a store problem ends the command
+    with its message and exit status 1, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        from commissioning.store.store import Store
+
+        try:
+            store = Store.open(getattr(args, "database", None))
+            try:
+                return command(args, store)
+            finally:
+                store.close()
+        except StoreError as exc:
+            print(f"commissioning {args.command}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+
+    return run
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "runs": _with_store(_runs),
+    "audit": _with_store(_audit),
+    "scenarios": _with_store(_scenarios),
+    "decisions": _with_store(_decisions),
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _read_scenario(path: Path, data_dir: Path | None) -> Any:
+    """A scenario file's mapping (checked against the data when given), or None after saying why."""
+    from commissioning.inputs import InputError, load_data, parse_scenario
+    from commissioning.inputs.read import read_scenario
+
+    raw = read_scenario(Path(path))
+    if raw.values is None or raw.problems:
+        for problem in raw.problems:
+            print(problem, file=sys.stderr)
+        return None
+    if data_dir is None:
+        return raw.values
+    try:
+        data, _ = load_data(data_dir)
+        return parse_scenario(raw.values, data, raw.file)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print("  ".join(h.upper().ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _when(iso: str) -> str:
+    return iso[:19].replace("T", " ")
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:,.2f}"
