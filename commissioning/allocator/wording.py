@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from commissioning.allocator.registry import FAMILIES
-from commissioning.formatting import format_money as money
+from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY, DataSet
+
+money = format_money
+"""£1,234,567: the toolkit's one money format."""
 
 LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
 

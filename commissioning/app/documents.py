@@ -1,0 +1,255 @@
+"""Documents: specifications, district SLAs, the rationale pack and the plan summary.
+
+The package builds and renders every document (`commissioning.documents`); this page picks
+which, renders them one by one with a progress bar, and offers one file or a zip.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from commissioning.app import state, widgets
+from commissioning.inputs import COUNTY
+
+ALL = "__all__"
+BUNDLE = "documents_bundle"
+KIND_ORDER = ("summary", "sla", "spec", "rationale")
+KIND_HELP = {
+    "summary": "for the partnership board: money moved, outcomes gained, decisions, the price "
+    "of each rule",
+    "sla": "one per district, between its PEI sub-group and the PEI strategic lead",
+    "spec": "one per service the plan commissions, grows or maintains",
+    "rationale": "one per decommissioned or reduced service, and the pack",
+}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What the last 'Generate' produced, kept for download until the plan changes."""
+
+    key: tuple[object, ...]
+    file_name: str
+    mime: str
+    content: bytes
+    count: int
+    files: int
+    seconds: float
+    failures: tuple[str, ...]
+    preview: str | None
+
+
+def _package() -> Any:
+    """The documents package, imported only on this page (it is large)."""
+    from commissioning.documents import command
+
+    return command
+
+
+@st.cache_resource(show_spinner=False)
+def _content() -> Any:
+    from commissioning.documents import load_content
+
+    return load_content()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _prepared(key: tuple[str, str], _plan: state.Plan) -> Any:
+    from commissioning.documents import prepare
+
+    assert _plan.inputs is not None and _plan.result is not None
+    return prepare(_plan.inputs, _plan.result, _content())
+
+
+def _generate(
+    doc_plan: Any,
+    kinds: list[str],
+    district: str | None,
+    formats: tuple[str, ...],
+    key: tuple[object, ...],
+) -> Bundle:
+    from commissioning.documents.render import html_to_pdf, render_html, templates_dir
+
+    command = _package()
+    started = time.perf_counter()
+    jobs = [d for kind in kinds for d in command.RENDERERS[kind](doc_plan, district)]
+    if hasattr(command, "_unique_stems"):
+        command._unique_stems(jobs)
+    bar = st.progress(0.0, text=f"Preparing {len(jobs)} documents…")
+    files: dict[str, bytes] = {}
+    produced: list[tuple[Any, list[str]]] = []
+    failures: list[str] = []
+    preview: str | None = None
+    for n, doc in enumerate(jobs, start=1):
+        bar.progress((n - 1) / max(1, len(jobs)), text=f"{n} of {len(jobs)}: {doc.title}")
+        written = []
+        try:
+            html = render_html(doc.template, doc.build())
+            if preview is None:
+                preview = html
+            if "html" in formats:
+                files[f"{doc.stem}.html"] = html.encode("utf-8")
+                written.append(f"{doc.stem}.html")
+            if "pdf" in formats:
+                files[f"{doc.stem}.pdf"] = html_to_pdf(html, templates_dir())
+                written.append(f"{doc.stem}.pdf")
+        except Exception as exc:  # every failure is listed; the others still come out
+            failures.append(f"{doc.title}: {exc}")
+        if written:
+            produced.append((doc, written))
+    bar.progress(1.0, text=f"Done: {len(produced)} of {len(jobs)} documents.")
+    if len(files) == 1:
+        name, content = next(iter(files.items()))
+        mime = "application/pdf" if name.endswith(".pdf") else "text/html"
+        return Bundle(
+            key,
+            name,
+            mime,
+            content,
+            len(produced),
+            1,
+            time.perf_counter() - started,
+            tuple(failures),
+            preview,
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in files.items():
+            z.writestr(name, content)
+        if produced and hasattr(command, "write_index"):
+            with tempfile.TemporaryDirectory() as tmp:
+                index = command.write_index(doc_plan, Path(tmp), produced)
+                z.writestr("index.html", Path(index).read_bytes())
+    stem = "-".join(kinds) if len(kinds) < 3 else "documents"
+    return Bundle(
+        key,
+        f"pei-{stem}.zip",
+        "application/zip",
+        buffer.getvalue(),
+        len(produced),
+        len(files),
+        time.perf_counter() - started,
+        tuple(failures),
+        preview,
+    )
+
+
+def render() -> None:
+    st.title("Documents")
+    loaded, plan = state.current_plan()
+    widgets.data_caption(loaded)
+    if widgets.no_data(loaded) or plan is None:
+        return
+    if plan.status != "optimal":
+        st.warning("The current scenario has no plan, so there is nothing to document yet.")
+        widgets.plan_unavailable(plan, where="the current scenario")
+        return
+    assert loaded.data is not None
+    try:
+        command = _package()
+        doc_plan = _prepared(plan.key, plan)
+    except ImportError:
+        st.info("Document generation is not installed in this copy of the toolkit.")
+        return
+    except Exception as exc:  # ContentError / DocumentError: the editable text has problems
+        st.error(f"The documents cannot be prepared: {exc}")
+        return
+
+    st.caption(
+        f"For the current plan ({plan.scenario.get('name', '')}, inputs "
+        f"{plan.result.provenance.inputs_sha256[:12] if plan.result else ''}). Change the plan on "
+        "the Plan page first; documents always follow the plan in use."
+    )
+    available = [k for k in KIND_ORDER if k in command.RENDERERS] + [
+        k for k in command.RENDERERS if k not in KIND_ORDER
+    ]
+    titles: dict[str, str] = dict(getattr(command, "KIND_TITLES", {}))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        kinds = st.pills(
+            "Documents",
+            available,
+            selection_mode="multi",
+            default=["summary"],
+            key="doc_kinds",
+            format_func=lambda k: titles.get(k, k),
+        )
+        for k in kinds:
+            if k in KIND_HELP:
+                st.caption(f"{titles.get(k, k)}: {KIND_HELP[k]}.")
+        missing = dict(getattr(command, "NOT_YET", {}))
+        for k, why in missing.items():
+            if k in command.RENDERERS:
+                continue
+            st.caption(f"{titles.get(k, k)}: not available yet ({why}).")
+    data = loaded.data
+    districts = [ALL, *[d.district_id for d in data.districts], COUNTY]
+    with right:
+        district = st.selectbox(
+            "District",
+            districts,
+            key="doc_district",
+            format_func=lambda d: (
+                "Every district"
+                if d == ALL
+                else ("County-wide services" if d == COUNTY else data.district(d).name)
+            ),
+            help="SLAs and specifications for one district only; the plan summary is county-wide.",
+        )
+        fmt = (
+            st.segmented_control(
+                "Format", ["HTML", "PDF", "Both"], default="HTML", key="doc_format"
+            )
+            or "HTML"
+        )
+    chosen = list(kinds or [])
+    where = None if district == ALL else district
+    count = sum(len(command.RENDERERS[k](doc_plan, where)) for k in chosen)
+    formats = {"HTML": ("html",), "PDF": ("pdf",), "Both": ("html", "pdf")}[fmt]
+    note = ""
+    if "pdf" in formats and count > 3:
+        note = f" PDFs take a few seconds each: allow about {max(1, round(count * 3 / 60))} min."
+    st.write(f"**{count}** document{'s' if count != 1 else ''} to generate.{note}")
+    key = (plan.key, tuple(chosen), district, formats)
+    if st.button("Generate", type="primary", key="doc_generate", disabled=count == 0):
+        st.session_state[BUNDLE] = _generate(doc_plan, chosen, where, formats, key)
+
+    bundle: Bundle | None = st.session_state.get(BUNDLE)
+    if bundle is None:
+        return
+    if bundle.key[0] != plan.key:
+        st.info("The plan has changed since these documents were made: generate them again.")
+        return
+    if bundle.key != key:
+        st.caption("These files were made with other choices; press Generate for the new ones.")
+    st.success(
+        f"{bundle.count} document{'s' if bundle.count != 1 else ''} ({bundle.files} file"
+        f"{'s' if bundle.files != 1 else ''}) in {bundle.seconds:.1f} s."
+    )
+    for failure in bundle.failures:
+        st.error(f"Not generated: {failure}")
+    st.download_button(
+        f"Download {bundle.file_name}",
+        data=bundle.content,
+        file_name=bundle.file_name,
+        mime=bundle.mime,
+        icon=":material/download:",
+        type="primary",
+        on_click="ignore",
+        key="doc_download",
+    )
+    if bundle.preview:
+        with st.expander("Preview of the first document"):
+            # The documents' templates autoescape every value from the data (Jinja2).
+            st.iframe(bundle.preview, height=700)
+
+
+if __name__ == "__main__":
+    render()

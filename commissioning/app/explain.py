@@ -1,0 +1,183 @@
+"""Explain: pick a service and read why the plan gives it what it gives it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from commissioning.allocator import FAMILIES
+from commissioning.app import state, tables, widgets
+from commissioning.explain.initiative import Peer
+
+ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
+
+
+def _peers(peers: tuple[Peer, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "ID": p.initiative_id,
+                "Name": p.name,
+                "Decision": tables.DECISION_LABELS.get(p.decision, p.decision),
+                "Today": p.current_budget,
+                "Final year": p.final,
+                "Change": p.change,
+                "Outcomes per £1,000": p.value_per_pound * tables.PER,
+            }
+            for p in peers
+        ]
+    )
+
+
+def render() -> None:
+    st.title("Explain")
+    loaded, plan = state.current_plan()
+    widgets.data_caption(loaded)
+    if widgets.no_data(loaded) or plan is None:
+        return
+    if plan.status != "optimal":
+        st.warning("The current scenario has no plan to explain. Open the Plan page to see why.")
+        widgets.plan_unavailable(plan, where="the current scenario")
+        return
+    assert plan.result is not None and loaded.data is not None
+    data, result = loaded.data, plan.result
+    by_decision = {d: [r for r in result.initiatives if r.decision == d] for d in ORDER}
+
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        present = [d for d in ORDER if by_decision[d]]
+        decision = st.selectbox(
+            "Decision",
+            ["all", *present],
+            key="explain_decision",
+            format_func=lambda d: (
+                "Any decision"
+                if d == "all"
+                else f"{tables.DECISION_LABELS[d]} ({len(by_decision[d])})"
+            ),
+        )
+    ids = [r.initiative_id for d in ORDER for r in by_decision[d] if decision in ("all", d)]
+    with right:
+        initiative_id = st.selectbox(
+            "Service",
+            ids,
+            key="explain_service",
+            format_func=lambda i: tables.initiative_label(data, i),
+        )
+    if initiative_id is None:
+        return
+    confirm = st.toggle(
+        "Work out what would change the decision (re-solves the plan: a few seconds)",
+        key="explain_confirm",
+    )
+    with st.spinner("Working out the explanation…"):
+        e = state.explanation(plan, initiative_id, confirm)
+    i = e.initiative
+    r = result.initiatives_by_id[initiative_id]
+
+    st.subheader(f"{i.name}")
+    st.markdown(widgets.decision_badge(e.decision))
+    st.caption(
+        f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
+        f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+    )
+    years = sorted(e.proposed)
+    c1, c2, c3, c4 = st.columns(4)
+    widgets.metric(c1, "Budget today", widgets.money(e.current_budget), f"{i.status} service")
+    widgets.metric(
+        c2,
+        f"Budget in {years[-1]}",
+        widgets.money(e.proposed[years[-1]]),
+        f"{widgets.signed_money(e.proposed[years[-1]] - e.current_budget)} on today",
+        tone="normal",
+    )
+    widgets.metric(
+        c3,
+        "Outcomes per £1,000",
+        f"{e.value_per_pound * tables.PER:.3f}",
+        "weighted, in this service",
+    )
+    if e.opportunity_cost is not None:
+        widgets.metric(
+            c4,
+            "£1,000 elsewhere",
+            f"{e.opportunity_cost * tables.PER:.3f}",
+            "its best other use",
+            help="What the money would buy through the funding streams and rules it draws on.",
+        )
+
+    st.markdown("#### Why")
+    for sentence in e.sentences:
+        st.markdown(f"- {sentence.replace('$', chr(92) + '$')}")
+    if not confirm and e.decision in ("decommission", "reduce", "not_commissioned"):
+        st.caption(
+            "Turn on 'Work out what would change the decision' for the unit cost, effect and "
+            "evidence rating at which it would be funded, each confirmed by re-solving."
+        )
+
+    budget = pd.DataFrame(
+        [{"Year": "Today", "Budget": e.current_budget}]
+        + [{"Year": str(y), "Budget": e.proposed[y]} for y in years]
+    )
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.markdown("**Budget by year**")
+        widgets.show_table(budget, money_columns=["Budget"])
+    with right:
+        if e.holding_rules:
+            st.markdown("**Rules that hold it where it is**")
+            widgets.show_table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Rule": FAMILIES[h.family].title,
+                            "Name in the model": h.name,
+                            "Outcomes per £1,000 of relief": (h.shadow_price or 0.0) * tables.PER,
+                        }
+                        for h in e.holding_rules
+                    ]
+                ),
+                number_columns={"Outcomes per £1,000 of relief": ".3f"},
+            )
+        if e.break_even:
+            st.markdown("**What would change the decision**")
+            widgets.show_table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Figure": b.figure.capitalize(),
+                            "Now": b.current,
+                            "Would need": b.needed or "out of reach",
+                            "Confirmed by re-solving": "Yes" if b.confirmed else "No",
+                            "Final-year budget then": b.amount,
+                        }
+                        for b in e.break_even
+                    ]
+                ),
+                money_columns=["Final-year budget then"],
+            )
+    if e.duplicates:
+        st.markdown("**Services for the same district, level and priority with shared outcomes**")
+        widgets.show_table(
+            _peers(e.duplicates),
+            money_columns=["Today", "Final year"],
+            change_columns=["Change"],
+            number_columns={"Outcomes per £1,000": ".3f"},
+        )
+    if e.destinations:
+        st.markdown(
+            "**Where families can go: services at the same level in the same place that grow "
+            "or start**"
+        )
+        widgets.show_table(
+            _peers(e.destinations),
+            money_columns=["Today", "Final year"],
+            change_columns=["Change"],
+            number_columns={"Outcomes per £1,000": ".3f"},
+        )
+    if r.decision == "maintain" and not e.holding_rules:
+        st.caption("Nothing in the plan's rules pushes this service up or down.")
+
+
+if __name__ == "__main__":
+    render()

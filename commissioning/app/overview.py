@@ -1,0 +1,154 @@
+"""Overview: where the money goes today, how strong its evidence is, where services overlap,
+and whether the budget envelope covers what is already committed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from commissioning.app import charts, state, tables, widgets
+
+
+def render() -> None:
+    st.title("Overview")
+    loaded = state.active()
+    widgets.data_caption(loaded)
+    if widgets.no_data(loaded):
+        return
+    data = loaded.data
+    scenario = state.scenario(loaded)
+    assert data is not None and scenario is not None
+    start, horizon = int(str(scenario["start_year"])), int(str(scenario["horizon"]))
+    years = list(range(start, start + horizon))
+
+    total = sum(i.current_budget for i in data.initiatives)
+    prevention = sum(i.current_budget for i in data.initiatives if i.level <= 2)
+    envelope = tables.envelope_against_committed(data, years)
+    c1, c2, c3, c4 = st.columns([1.2, 1, 1, 1.2])
+    headroom = float(envelope["Headroom"].iloc[0])
+    widgets.metric(c1, "Spend today, a year", widgets.money(total), f"{len(data.streams)} streams")
+    widgets.metric(
+        c2,
+        "At levels 1-2 (prevention)",
+        widgets.percent(prevention / total if total else 0),
+        f"{widgets.money(prevention)} a year",
+    )
+    widgets.metric(
+        c3,
+        "Services",
+        f"{sum(1 for i in data.initiatives if not i.is_candidate)} existing",
+        f"and {sum(1 for i in data.initiatives if i.is_candidate)} candidates",
+    )
+    widgets.metric(
+        c4,
+        f"Envelope {years[0]}",
+        widgets.money(float(envelope["Envelope"].iloc[0])),
+        f"{widgets.money(headroom)} above committed"
+        if headroom >= 0
+        else f"-{widgets.money(-headroom)} short of committed",
+        tone="normal",
+    )
+
+    st.subheader("Today's spend")
+    tabs = st.tabs(["By level of need", "By priority", "By district", "By funding stream"])
+    for tab, by in zip(tabs, ("level", "priority", "district", "stream"), strict=True):
+        with tab:
+            frame = tables.spend_today(data, by)
+            left, right = st.columns([1, 1], gap="large")
+            with left:
+                st.altair_chart(
+                    charts.bars(
+                        frame,
+                        "Group",
+                        "Budget today",
+                        colours=charts.LEVEL_COLOURS if by == "level" else None,
+                    ),
+                    width="stretch",
+                )
+            with right:
+                widgets.show_table(
+                    frame.rename(columns={"Group": by.capitalize()}),
+                    money_columns=["Budget today"],
+                    percent_columns=["Share"],
+                )
+            if by == "stream":
+                st.caption(
+                    "A service that several streams may fund is split evenly between them: the "
+                    "mapping does not record today's split."
+                )
+
+    st.subheader("Evidence behind the money")
+    profile = tables.evidence_profile(data)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.altair_chart(
+            charts.bars(
+                profile,
+                "Evidence",
+                "Budget today",
+                colours=charts.EVIDENCE_COLOURS,
+            ),
+            width="stretch",
+        )
+    with right:
+        widgets.show_table(
+            profile.drop(columns=["Rating"]),
+            money_columns=["Budget today", "Mixed findings"],
+            percent_columns=["Share"],
+        )
+    weak = profile.loc[profile["Rating"].isin(["NL2", "NE"]), "Budget today"].sum()
+    st.caption(
+        f"{widgets.money(float(weak))} a year ({widgets.percent(weak / total if total else 0)}) "
+        "goes to services with no robust evaluation (NL2) or found not effective (NE). Ratings "
+        "follow the Early Intervention Foundation Guidebook; mixed findings: some rigorous "
+        "studies found no effect."
+    )
+
+    st.subheader("Possible duplication")
+    dup = tables.duplication(data)
+    if dup.empty:
+        st.success("No two existing services share a district, level, priority and outcome.")
+    else:
+        st.write(
+            f"{len(dup)} groups of existing services serve the same district, level of need and "
+            f"priority with outcomes in common, {widgets.money(float(dup['Budget today'].sum()))} "
+            "a year in all. Each is worth a look before recommissioning."
+        )
+        widgets.show_table(
+            dup,
+            money_columns=["Budget today"],
+            height=min(400, 38 + 35 * len(dup)),
+            column_config={
+                "Which": st.column_config.TextColumn("Services in the group", width="large")
+            },
+        )
+
+    st.subheader("Budget envelope against committed spend")
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.altair_chart(
+            charts.grouped_bars(envelope, "Year", ["Envelope", "Committed"]), width="stretch"
+        )
+    with right:
+        widgets.show_table(
+            envelope,
+            money_columns=["Envelope", "Committed"],
+            change_columns=["Headroom"],
+            percent_columns=["Committed share"],
+        )
+        st.caption(
+            "Committed: running contracts until they end, and statutory or protected floors. "
+            "The headroom is what the plan can move."
+        )
+    if (envelope["Headroom"] < 0).any():
+        st.error("Committed spend exceeds the envelope in some year: no plan can meet it.")
+    with st.expander("Envelope by funding stream"):
+        by_stream = tables.envelopes_by_stream(data, years)
+        widgets.show_table(by_stream, money_columns=[str(y) for y in years])
+
+    if loaded.warnings:
+        with st.expander(f"Warnings from the data ({len(loaded.warnings)})"):
+            widgets.problems_table(loaded.warnings)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,351 @@
+"""Plan: move the scenario's controls and see the plan re-solved at once."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+import yaml
+
+from commissioning.allocator import Result
+from commissioning.allocator.wording import outcomes as outcome_words
+from commissioning.app import charts, state, tables, widgets
+from commissioning.explain import PlanSummary, summarise_plan
+from commissioning.export.workbook import build_workbook
+from commissioning.inputs import DataSet
+
+DECISION_ORDER = ["commission", "grow", "maintain", "reduce", "decommission", "not_commissioned"]
+
+
+def _controls(loaded: state.Loaded) -> dict[str, object] | None:
+    current = state.scenario(loaded)
+    if current is None or loaded.data is None:
+        return None
+    with st.sidebar:
+        st.subheader("Scenario")
+        st.caption(str(current.get("name", "")))
+        chosen = widgets.scenario_controls(loaded.data, current)
+        st.button(
+            "Reset to the data's scenario",
+            on_click=state.reset_scenario,
+            args=(loaded,),
+            width="stretch",
+            key="reset_scenario",
+        )
+        _save_for_comparison(chosen)
+    state.set_scenario(chosen)
+    return chosen
+
+
+def _save_for_comparison(chosen: dict[str, object]) -> None:
+    with st.popover("Keep this scenario for Compare", width="stretch"):
+        name = st.text_input(
+            "Name", value=f"Scenario {len(state.saved_scenarios()) + 1}", key="save_name"
+        )
+        if st.button("Keep it", key="save_scenario", type="primary"):
+            kept = dict(chosen)
+            kept["name"] = name.strip() or "Kept scenario"
+            state.saved_scenarios()[kept["name"]] = kept  # type: ignore[index]
+            st.toast(f"Kept '{kept['name']}' for the Compare page.")
+
+
+def render() -> None:
+    st.title("Plan")
+    loaded = state.active()
+    if widgets.no_data(loaded):
+        return
+    chosen = _controls(loaded)
+    assert chosen is not None and loaded.data is not None
+    data = loaded.data
+    with st.spinner("Re-planning…"):
+        plan = state.solve(loaded, chosen)
+
+    if plan.status != "optimal":
+        widgets.data_caption(loaded)
+        widgets.plan_unavailable(plan)
+        return
+    assert plan.inputs is not None and plan.result is not None
+    inputs, result = plan.inputs, plan.result
+    summary = summarise_plan(inputs, result)
+    years = list(result.years)
+    final = years[-1]
+    prov = result.provenance
+    st.caption(
+        f"{chosen.get('name', '')} · optimal plan for {years[0]}-{final} · "
+        f"solved in {plan.seconds:.2f} s ({prov.problem_type}, {prov.solver}) · "
+        f"inputs {prov.inputs_sha256[:12]}"
+    )
+
+    share_today = summary.prevention_today / summary.total_today if summary.total_today else 0.0
+    total_final = summary.total_proposed[final]
+    share_final = summary.prevention_final / total_final if total_final else 0.0
+    gain = summary.objective - summary.objective_today
+    c1, c2, c3, c4 = st.columns([1.1, 0.9, 1.4, 0.8])
+    widgets.metric(
+        c1,
+        "Weighted outcomes",
+        outcome_words(summary.objective),
+        f"+{outcome_words(gain)} on today" if gain >= 0 else f"-{outcome_words(-gain)} on today",
+        tone="normal",
+        help="The objective: outcomes achieved, weighted by evidence, level, priority and need, "
+        "over every plan year; compared with keeping today's budgets for as long.",
+    )
+    widgets.metric(
+        c2,
+        f"Prevention share {final}",
+        widgets.percent(share_final, 1),
+        f"{(share_final - share_today) * 100:+.1f} points",
+        tone="normal",
+    )
+    widgets.metric(
+        c3,
+        "Moved to levels 1-2",
+        widgets.signed_money(summary.prevention_moved),
+        f"of {widgets.money(total_final)} spent in {final}",
+    )
+    counts = summary.decisions
+    widgets.metric(
+        c4,
+        "Services up / down",
+        f"{counts['grow'] + counts['commission']} / {counts['reduce'] + counts['decommission']}",
+        f"{counts['maintain']} maintained",
+    )
+
+    tabs = st.tabs(
+        [
+            "Decisions",
+            "Levels of need",
+            "Districts and streams",
+            "What £1 more buys",
+            "Price of each rule",
+            "Download",
+        ],
+        key="plan_tab",
+        on_change="rerun",
+    )
+    if tabs[0].open:
+        with tabs[0]:
+            _decisions(data, result, counts)
+    if tabs[1].open:
+        with tabs[1]:
+            _levels(summary, years)
+    if tabs[2].open:
+        with tabs[2]:
+            _districts_and_streams(summary, years)
+    if tabs[3].open:
+        with tabs[3]:
+            _marginal(data, result, summary)
+    if tabs[4].open:
+        with tabs[4]:
+            _rule_prices(plan)
+    if tabs[5].open:
+        with tabs[5]:
+            _downloads(plan, chosen)
+    if plan.warnings:
+        with st.expander(f"Warnings ({len(plan.warnings)})"):
+            widgets.problems_table(plan.warnings)
+
+
+def _decisions(data: DataSet, result: Result, counts: Mapping[str, int]) -> None:
+    frame = tables.decisions_frame(data, result)
+    labels = [tables.DECISION_LABELS[d] for d in DECISION_ORDER]
+    st.write(
+        " · ".join(f"**{counts[d]}** {tables.DECISION_LABELS[d].lower()}" for d in DECISION_ORDER)
+    )
+    left, right, toggle = st.columns([5, 3, 2], vertical_alignment="center")
+    with left:
+        search = st.text_input(
+            "Search",
+            key="plan_search",
+            placeholder="Name, ID or district",
+            label_visibility="collapsed",
+        )
+    with right:
+        picked = st.multiselect(
+            "Decisions",
+            labels,
+            key="plan_decisions",
+            placeholder="All decisions",
+            label_visibility="collapsed",
+        )
+    if picked:
+        frame = frame[frame["Decision"].isin(picked)]
+    if search:
+        text = search.lower()
+        hay = frame["ID"] + " " + frame["Name"] + " " + frame["District"]
+        frame = frame[hay.str.lower().str.contains(text, regex=False)]
+    years = [str(y) for y in result.years]
+    with toggle:
+        every_year = st.toggle("Every plan year", key="plan_every_year")
+    if not every_year:
+        frame = frame.drop(columns=years[:-1])
+    when = "each plan year" if every_year else years[-1]
+    st.caption(
+        f"{len(frame)} services shown; amounts for today and {when}. Outcomes per £1,000 are "
+        "weighted by evidence, level, priority and need."
+    )
+    widgets.show_table(
+        frame,
+        money_columns=["Today", *years],
+        change_columns=["Change"],
+        number_columns={"Outcomes per £1,000": ".3f"},
+        height=480,
+        key="decisions_table",
+        column_config={
+            "ID": st.column_config.TextColumn(width=100),
+            "Name": st.column_config.TextColumn(width=190),
+            "District": st.column_config.TextColumn(width=105),
+            "Level": st.column_config.NumberColumn(width=50),
+            "Evidence": st.column_config.TextColumn(width=70),
+            "Decision": st.column_config.TextColumn(width=105),
+            **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
+            "Outcomes per £1,000": st.column_config.Column(
+                "Per £1,000", width=80, help="Weighted outcomes per £1,000"
+            ),
+        },
+    )
+
+
+def _spend_tables(frame: pd.DataFrame, years: list[int], key: str) -> None:
+    """Today, the final year and the change; every plan year behind a toggle."""
+    every = st.toggle("Every plan year", key=f"every_year_{key}")
+    shown = frame if every else frame.drop(columns=[str(y) for y in years[:-1]])
+    widgets.show_table(
+        shown, money_columns=["Today", *[str(y) for y in years]], change_columns=["Change"]
+    )
+
+
+def _levels(summary: PlanSummary, years: list[int]) -> None:
+    left, right = st.columns([3, 2], gap="large")
+    frame = tables.spend_frame(summary.by_level, years, "Level")
+    with left:
+        st.markdown("**Money by level of need, today and in each plan year**")
+        st.altair_chart(
+            charts.slope(
+                tables.spend_long(summary.by_level, years, "Level"), "Level", charts.LEVEL_COLOURS
+            ),
+            width="stretch",
+        )
+    with right:
+        st.markdown(f"**Change by {years[-1]}**")
+        st.altair_chart(charts.change_bars(frame, "Level"), width="stretch")
+        _spend_tables(frame, years, "level")
+    st.markdown("**By strategic priority**")
+    _spend_tables(tables.spend_frame(summary.by_priority, years, "Priority"), years, "priority")
+
+
+def _districts_and_streams(summary: PlanSummary, years: list[int]) -> None:
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown(f"**By district: change by {years[-1]}**")
+        frame = tables.spend_frame(summary.by_district, years, "District")
+        st.altair_chart(charts.change_bars(frame, "District"), width="stretch")
+        _spend_tables(frame, years, "district")
+    with right:
+        st.markdown(f"**By funding stream: change by {years[-1]}**")
+        frame = tables.spend_frame(summary.by_stream, years, "Stream")
+        st.altair_chart(charts.change_bars(frame, "Stream"), width="stretch")
+        _spend_tables(frame, years, "stream")
+        st.caption(
+            "Today's spend of a service that several streams may fund is split evenly between "
+            "them; the plan says which stream pays."
+        )
+
+
+def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
+    st.markdown(
+        "**What one more £1,000 in each funding envelope would buy**, in weighted outcomes "
+        "(the envelope's shadow price). A stream with money left unspent buys nothing more."
+    )
+    frame = tables.envelope_prices(data, result)
+    years = [str(y) for y in result.years]
+    widgets.show_table(
+        frame,
+        number_columns={y: ".3f" for y in years},
+        money_columns=["Unspent in final year"],
+    )
+    if summary.binding:
+        st.markdown("**Rules that hold the plan back most** (per £1,000 of relief)")
+        widgets.show_table(
+            tables.binding_frame(data, summary.binding[:15]),
+            number_columns={"Outcomes per £1,000 of relief": ".3f"},
+            column_config={"What it says": st.column_config.TextColumn(width="large")},
+        )
+
+
+def _rule_prices(plan: state.Plan) -> None:
+    st.markdown(
+        "Each policy rule is priced by solving the plan again without it: the weighted "
+        "outcomes it costs, and the money it keeps where the partnership wants it."
+    )
+    if not state.has_rule_prices(plan):
+        asked = st.button("Work out the price of each rule", key="price_rules", type="primary")
+        if not asked:
+            st.caption("This re-solves the plan once for each rule, so it takes a few seconds.")
+            return
+    with st.spinner("Solving the plan again without each rule…"):
+        prices = state.rule_prices(plan)
+    state.mark_priced(plan)
+    frame = tables.rule_prices_frame(prices)
+    widgets.show_table(
+        frame,
+        change_columns=["Money it moves"],
+        number_columns={"Weighted outcomes given up": ",.2f"},
+        column_config={"In plain English": st.column_config.TextColumn(width="large")},
+    )
+
+
+def result_json(plan: state.Plan) -> str:
+    """The result file (model.md section 4) of a plan."""
+    assert plan.result is not None
+    return json.dumps(plan.result.to_json(), indent=2, ensure_ascii=False)
+
+
+def workbook_bytes(plan: state.Plan) -> bytes:
+    """The plan workbook, built by the package, as .xlsx bytes."""
+    assert plan.inputs is not None and plan.result is not None
+    buffer = io.BytesIO()
+    build_workbook(plan.inputs, plan.result).save(buffer)
+    return buffer.getvalue()
+
+
+def _downloads(plan: state.Plan, chosen: dict[str, object]) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "Result (JSON)",
+        data=lambda: result_json(plan),
+        file_name="result.json",
+        mime="application/json",
+        icon=":material/download:",
+        width="stretch",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "Plan workbook (Excel)",
+        data=lambda: workbook_bytes(plan),
+        file_name="plan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        width="stretch",
+        on_click="ignore",
+    )
+    c3.download_button(
+        "Scenario (YAML)",
+        data=yaml.safe_dump(state.jsonable(chosen), sort_keys=False, allow_unicode=True),
+        file_name="scenario.yaml",
+        mime="application/x-yaml",
+        icon=":material/download:",
+        width="stretch",
+        on_click="ignore",
+    )
+    st.caption(
+        "The result file records the input fingerprint, scenario and solver, so the plan can "
+        "be reproduced with `commissioning allocate`."
+    )
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,405 @@
+"""What the workbench keeps between reruns: the data in use, the scenario, cached plans.
+
+Loading, validating, solving and explaining are all done by the package; this module only
+decides *when* (cached on the content of the data and the scenario) and keeps the user's
+choices in `st.session_state`. Plans and explanations are immutable, so one cached object
+is shared safely between sessions.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import streamlit as st
+
+from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError, allocate
+from commissioning.explain.initiative import Explanation, explain_initiative
+from commissioning.explain.policy import RulePrice, price_of_rules
+from commissioning.inputs import DataSet, InputError, Inputs, Problem, parse_scenario, with_scenario
+from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables, read_scenario, read_tables
+from commissioning.inputs.validate import References, check_scenario, validate_tables
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+"""The bundled, illustrative sample the workbench opens on."""
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
+SCENARIO_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+CONTROL_PREFIX = "ctl_"
+"""Keys of the scenario controls' widgets, cleared when the scenario is reset."""
+
+Status = Literal["optimal", "invalid", "infeasible", "failed"]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class Source:
+    """Data as files (name -> bytes), however it arrived: a folder, an upload or edits."""
+
+    label: str
+    files: Mapping[str, bytes]
+    scenario: bytes | None = None
+    scenario_name: str = SCENARIO_FILE
+
+    @cached_property
+    def key(self) -> str:
+        """A hash of the content, so the same data is loaded and solved once."""
+        h = hashlib.sha256()
+        for name in sorted(self.files):
+            h.update(name.encode() + b"\0" + self.files[name] + b"\0")
+        h.update(b"scenario\0" + (self.scenario or b""))
+        return h.hexdigest()
+
+
+def source_from_folder(folder: Path, label: str | None = None) -> Source:
+    """The table files and scenario of a folder (raises FileNotFoundError if none)."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"there is no folder {folder}")
+    files = {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES
+    }
+    scenario_path = folder / SCENARIO_FILE
+    scenario = scenario_path.read_bytes() if scenario_path.is_file() else None
+    return Source(label or _shown_path(folder), files, scenario)
+
+
+def source_from_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[Source, list[str]]:
+    """Uploaded files as a source, and notes on any file that was set aside."""
+    files: dict[str, bytes] = {}
+    scenario: tuple[str, bytes] | None = None
+    notes: list[str] = []
+    for name, content in uploads:
+        base = Path(name).name
+        suffix = Path(base).suffix.lower()
+        if suffix in SCENARIO_SUFFIXES:
+            if scenario is not None:
+                notes.append(
+                    f"{base} was set aside: only one scenario file ({scenario[0]}) is used"
+                )
+                continue
+            scenario = (base, content)
+        elif suffix in TABLE_SUFFIXES:
+            files[base] = content
+        else:
+            notes.append(f"{base} was set aside: only .csv, .xlsx and .yaml files are read")
+    names = sorted(files)
+    label = "uploaded " + (", ".join(names) if len(names) <= 2 else f"{len(names)} files")
+    if scenario is None:
+        return Source(label, files), notes
+    return Source(label, files, scenario[1], scenario[0]), notes
+
+
+def source_from_tables(
+    label: str,
+    tables: Mapping[str, Sequence[str]],
+    rows: Mapping[str, Sequence[Sequence[str]]],
+    scenario: bytes | None,
+    scenario_name: str = SCENARIO_FILE,
+) -> Source:
+    """A source written as one CSV per table (used for edits made in the app)."""
+    files = {}
+    for table, columns in tables.items():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows[table])
+        files[f"{table}.csv"] = buffer.getvalue().encode("utf-8")
+    return Source(label, files, scenario, scenario_name)
+
+
+def _shown_path(folder: Path) -> str:
+    try:
+        return str(folder.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A source read and validated by the package: a data set, or every problem."""
+
+    source: Source
+    tables: RawTables
+    data: DataSet | None
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    scenario: Mapping[str, object] | None
+    """The data's own scenario (or a default), in the YAML file's vocabulary."""
+    scenario_problems: tuple[Problem, ...] = ()
+    """Why the data's own scenario could not be used (a default is used instead)."""
+
+    @property
+    def key(self) -> str:
+        return self.source.key
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and self.scenario is not None
+
+    def all_problems(self) -> tuple[Problem, ...]:
+        return (*self.errors, *self.scenario_problems, *self.warnings)
+
+
+def default_scenario(data: DataSet) -> dict[str, object] | None:
+    """A plain scenario over the budget years every stream covers, when the data has none."""
+    streams = [s.stream_id for s in data.streams]
+    years = {b.year for b in data.budgets}
+    covered = sorted(y for y in years if all((s, y) in data.budget_by_key for s in streams))
+    if not covered:
+        return None
+    start, horizon = covered[0], 1
+    while start + horizon in covered:
+        horizon += 1
+    raw = {"name": "Default scenario", "start_year": start, "horizon": horizon}
+    try:
+        return parse_scenario(raw, data).to_dict()
+    except InputError:
+        return None
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _load(key: str, _source: Source) -> Loaded:
+    source = _source
+    raw = read_tables(dict(source.files), label=source.label)
+    checked = validate_tables(raw)
+    data = checked.data
+    scenario: Mapping[str, object] | None = None
+    scenario_problems: tuple[Problem, ...] = ()
+    if data is not None:
+        if source.scenario is not None:
+            read = read_scenario(source.scenario, source.scenario_name)
+            if read.values is None:
+                scenario_problems = read.problems
+            else:
+                found = check_scenario(read.values, References.of(data), read.file, read.lines)
+                if found.scenario is None or read.problems:
+                    scenario_problems = (*read.problems, *found.errors)
+                else:
+                    scenario = found.scenario.to_dict()
+        if scenario is None:
+            scenario = default_scenario(data)
+    return Loaded(source, raw, data, checked.errors, checked.warnings, scenario, scenario_problems)
+
+
+def load(source: Source) -> Loaded:
+    """The source validated (cached on its content)."""
+    return _load(source.key, source)
+
+
+def sample_source() -> Source:
+    return source_from_folder(SAMPLE_DIR, label="bundled sample (data/sample)")
+
+
+def active() -> Loaded:
+    """The data the plan is made on: the bundled sample until the user loads another."""
+    if "active" not in st.session_state:
+        st.session_state["active"] = sample_source()
+    source: Source = st.session_state["active"]
+    return load(source)
+
+
+def use(source: Source) -> Loaded:
+    """Make a valid source the one planned on; returns it loaded."""
+    loaded = load(source)
+    if loaded.ok:
+        st.session_state["active"] = source
+        st.session_state["draft"] = source
+    return loaded
+
+
+def draft() -> Source:
+    """The data being looked at or edited on the Register page (may be invalid)."""
+    if "draft" not in st.session_state:
+        st.session_state["draft"] = st.session_state.get("active") or sample_source()
+    source: Source = st.session_state["draft"]
+    return source
+
+
+def set_draft(source: Source) -> Loaded:
+    st.session_state["draft"] = source
+    return load(source)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+def scenario_json(scenario: Mapping[str, object]) -> str:
+    return json.dumps(scenario, sort_keys=True, default=list)
+
+
+def scenario(loaded: Loaded) -> dict[str, object] | None:
+    """The scenario being planned, reset to the data's own when the data changes."""
+    if loaded.scenario is None:
+        return None
+    if st.session_state.get("scenario_for") != loaded.key:
+        reset_scenario(loaded)
+    current: dict[str, object] = st.session_state["scenario"]
+    return current
+
+
+def reset_scenario(loaded: Loaded) -> None:
+    """Back to the data's own scenario; the controls re-read it on the next run."""
+    st.session_state["scenario"] = dict(loaded.scenario or {})
+    st.session_state["scenario_for"] = loaded.key
+    for key in [k for k in st.session_state if str(k).startswith(CONTROL_PREFIX)]:
+        del st.session_state[key]
+
+
+def set_scenario(value: Mapping[str, object]) -> None:
+    st.session_state["scenario"] = dict(value)
+
+
+def saved_scenarios() -> dict[str, dict[str, object]]:
+    """Scenarios the user kept for comparison, by name."""
+    saved: dict[str, dict[str, object]] = st.session_state.setdefault("saved", {})
+    return saved
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One scenario solved on one data set: a result, or plainly why there is none."""
+
+    scenario: Mapping[str, object]
+    data_key: str
+    inputs: Inputs | None = None
+    result: Result | None = None
+    problems: tuple[Problem, ...] = ()
+    """The scenario's settings cannot be used (e.g. a service both locked and excluded)."""
+    diagnosis: tuple[Relaxation, ...] = ()
+    """The rules that would have to give way for an infeasible scenario."""
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def status(self) -> Status:
+        if self.result is not None and self.result.status == "optimal":
+            return "optimal"
+        if self.problems:
+            return "invalid"
+        if self.diagnosis or (self.result is not None and self.result.status == "infeasible"):
+            return "infeasible"
+        return "failed"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.data_key, scenario_json(self.scenario)
+
+
+def _solve_now(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
+    assert loaded.data is not None
+    t0 = time.perf_counter()
+    try:
+        inputs = with_scenario(loaded.data, chosen)
+    except InputError as e:
+        return Plan(chosen, loaded.key, problems=e.problems, warnings=e.warnings)
+    inputs = replace(inputs, warnings=(*loaded.warnings, *inputs.warnings))
+    try:
+        result = allocate(inputs)
+    except InfeasiblePlan as e:
+        return Plan(
+            chosen,
+            loaded.key,
+            inputs,
+            e.result,
+            diagnosis=e.result.diagnosis,
+            seconds=time.perf_counter() - t0,
+        )
+    except SolverError as e:
+        return Plan(chosen, loaded.key, inputs, error=f"The solver failed: {e}")
+    return Plan(
+        chosen,
+        loaded.key,
+        inputs,
+        result,
+        seconds=time.perf_counter() - t0,
+        warnings=inputs.warnings,
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _solve(key: str, chosen_json: str, _loaded: Loaded, _chosen: Mapping[str, object]) -> Plan:
+    return _solve_now(_loaded, _chosen)
+
+
+def solve(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
+    """The plan for a scenario on this data (cached on both)."""
+    chosen = json.loads(scenario_json(chosen))
+    return _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+
+
+def current_plan() -> tuple[Loaded, Plan | None]:
+    """The data in use and the plan of the current scenario on it."""
+    loaded = active()
+    chosen = scenario(loaded)
+    if not loaded.ok or chosen is None:
+        return loaded, None
+    return loaded, solve(loaded, chosen)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _prices(key: tuple[str, str], _plan: Plan) -> tuple[RulePrice, ...]:
+    assert _plan.inputs is not None and _plan.result is not None
+    return price_of_rules(_plan.inputs, _plan.result)
+
+
+def rule_prices(plan: Plan) -> tuple[RulePrice, ...]:
+    """The price of each policy rule (re-solves once per rule: seconds, so on demand)."""
+    return _prices(plan.key, plan)
+
+
+def has_rule_prices(plan: Plan) -> bool:
+    """Whether the prices of this plan's rules were already worked out in this session."""
+    done: set[tuple[str, str]] = st.session_state.setdefault("priced", set())
+    return plan.key in done
+
+
+def mark_priced(plan: Plan) -> None:
+    done: set[tuple[str, str]] = st.session_state.setdefault("priced", set())
+    done.add(plan.key)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _explain(key: tuple[str, str], initiative_id: str, confirm: bool, _plan: Plan) -> Explanation:
+    assert _plan.inputs is not None and _plan.result is not None
+    return explain_initiative(_plan.inputs, _plan.result, initiative_id, confirm=confirm)
+
+
+def explanation(plan: Plan, initiative_id: str, confirm: bool) -> Explanation:
+    """Why a service got what it got; `confirm` re-solves for the break-even figures."""
+    return _explain(plan.key, initiative_id, confirm, plan)
+
+
+def raw_rows(tables: RawTables, table: str) -> tuple[tuple[str, ...], list[list[str]]]:
+    """A table's header and rows of text, as read (empty when it could not be read)."""
+    raw = tables.tables.get(table)
+    if raw is None:
+        return (), []
+    return raw.columns, [list(r.cells) for r in raw.rows]
+
+
+def all_raw(tables: RawTables) -> dict[str, tuple[tuple[str, ...], list[list[str]]]]:
+    return {t: raw_rows(tables, t) for t in TABLES if t in tables.tables}
+
+
+def jsonable(value: Any) -> Any:
+    """Mappings and tuples as plain JSON types (for downloads)."""
+    return json.loads(json.dumps(value, default=list))

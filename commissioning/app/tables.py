@@ -1,0 +1,451 @@
+"""Data frames for the workbench's tables and charts, built from the package's objects.
+
+Nothing here decides anything: it lays out what the inputs, the result and the plan
+summary already say, with the labels a commissioner reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from commissioning.allocator import FAMILIES, ConstraintResult, Result
+from commissioning.allocator.wording import subject
+from commissioning.explain import LEVEL_LABELS, SpendRow
+from commissioning.explain.policy import RulePrice
+from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
+from commissioning.inputs.summary import committed
+
+DECISION_LABELS: Mapping[str, str] = {
+    "commission": "Commission",
+    "grow": "Grow",
+    "maintain": "Maintain",
+    "reduce": "Reduce",
+    "decommission": "Decommission",
+    "not_commissioned": "Not commissioned",
+}
+EVIDENCE_MEANING: Mapping[str, str] = {
+    "4": "4: long-term impact",
+    "3": "3: short-term impact",
+    "2": "2: preliminary",
+    "NL2": "NL2: not yet level 2",
+    "NE": "NE: not effective",
+}
+PER = 1000.0
+"""Values per £ are tiny; tables show them per £1,000."""
+
+
+def district_label(data: DataSet, district_id: str) -> str:
+    if district_id == COUNTY:
+        return "County-wide"
+    d = data.districts_by_id.get(district_id)
+    return d.name if d else district_id
+
+
+def initiative_label(data: DataSet, initiative_id: str) -> str:
+    i = data.initiatives_by_id.get(initiative_id)
+    return f"{initiative_id}: {i.name}" if i else initiative_id
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """Problems as a table a user can work down: where, what, and how serious."""
+    rows = [
+        {
+            "Severity": "Error" if p.severity == "error" else "Warning",
+            "File": p.file,
+            "Sheet": p.sheet or "",
+            "Row": str(p.row) if p.row is not None else "",
+            "Column": p.column or "",
+            "Value": p.value or "",
+            "Problem": p.message,
+        }
+        for p in problems
+    ]
+    columns = ["Severity", "File", "Sheet", "Row", "Column", "Value", "Problem"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if not frame.empty and not frame["Sheet"].astype(bool).any():
+        frame = frame.drop(columns=["Sheet"])
+    return frame
+
+
+# --------------------------------------------------------------------------- the register
+
+
+def initiatives_frame(data: DataSet) -> pd.DataFrame:
+    outcome_names = {o.outcome_id: o.name for o in data.outcomes}
+    rows = []
+    for i in data.initiatives:
+        rows.append(
+            {
+                "ID": i.initiative_id,
+                "Name": i.name,
+                "Provider": i.provider,
+                "Sector": i.sector.capitalize(),
+                "District": district_label(data, i.district_id),
+                "Level": LEVEL_LABELS[i.level],
+                "Priority": i.priority_id,
+                "Outcomes": "; ".join(outcome_names.get(o, o) for o in i.outcomes),
+                "Status": i.status.capitalize(),
+                "Budget today": i.current_budget,
+                "Unit cost": i.unit_cost,
+                "Effect": i.effect,
+                "Evidence": i.evidence_level + (" (mixed)" if i.mixed_findings else ""),
+                "Floor": i.min_budget,
+                "Capacity": i.max_budget,
+                "Minimum viable": i.min_viable,
+                "Contract ends": str(i.contract_end) if i.contract_end else "no contract",
+                "Funding": "; ".join(i.funding),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- today's money
+
+
+def _stream_shares(i: Initiative) -> Iterable[tuple[str, float]]:
+    """Today's budget split evenly over the streams allowed to fund it (as in the plan summary)."""
+    for s in i.funding:
+        yield s, i.current_budget / len(i.funding)
+
+
+def spend_today(data: DataSet, by: str) -> pd.DataFrame:
+    """Today's spend by level, priority, district or stream, with its share and services."""
+    amount: dict[str, float] = defaultdict(float)
+    services: dict[str, int] = defaultdict(int)
+    order: list[tuple[str, str]]
+    existing = [i for i in data.initiatives if i.current_budget > 0]
+    if by == "level":
+        order = [(str(k), LEVEL_LABELS[k]) for k in LEVELS]
+        for i in existing:
+            amount[str(i.level)] += i.current_budget
+            services[str(i.level)] += 1
+    elif by == "priority":
+        order = [(p.priority_id, f"{p.priority_id}: {p.name}") for p in data.priorities]
+        for i in existing:
+            amount[i.priority_id] += i.current_budget
+            services[i.priority_id] += 1
+    elif by == "district":
+        order = [(d.district_id, d.name) for d in data.districts] + [(COUNTY, "County-wide")]
+        for i in existing:
+            amount[i.district_id] += i.current_budget
+            services[i.district_id] += 1
+    elif by == "stream":
+        order = [(s.stream_id, s.name) for s in data.streams]
+        for i in existing:
+            for s, x in _stream_shares(i):
+                amount[s] += x
+                services[s] += 1
+    else:
+        raise ValueError(f"cannot group by {by!r}")
+    total = sum(i.current_budget for i in existing)
+    rows = [
+        {
+            "Group": label,
+            "Budget today": amount[key],
+            "Share": amount[key] / total if total else 0.0,
+            "Services": services[key],
+        }
+        for key, label in order
+        if key in amount
+    ]
+    return pd.DataFrame(rows)
+
+
+def evidence_profile(data: DataSet) -> pd.DataFrame:
+    """How much of today's money goes to services rated 4, 3, 2, NL2 and NE."""
+    total = sum(i.current_budget for i in data.initiatives)
+    rows = []
+    for level in EVIDENCE_LEVELS:
+        group = [i for i in data.initiatives if i.evidence_level == level and i.current_budget > 0]
+        amount = sum(i.current_budget for i in group)
+        rows.append(
+            {
+                "Rating": level,
+                "Evidence": EVIDENCE_MEANING[level],
+                "Services": len(group),
+                "Budget today": amount,
+                "Share": amount / total if total else 0.0,
+                "Mixed findings": sum(i.current_budget for i in group if i.mixed_findings),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def duplication(data: DataSet) -> pd.DataFrame:
+    """Existing services for the same district, level and priority with outcomes in common."""
+    outcome_names = {o.outcome_id: o.name for o in data.outcomes}
+    groups: dict[tuple[str, int, str], list[Initiative]] = defaultdict(list)
+    for i in data.initiatives:
+        if not i.is_candidate and i.current_budget > 0:
+            groups[(i.district_id, i.level, i.priority_id)].append(i)
+    rows = []
+    for (district, level, priority), members in groups.items():
+        # Services linked by any shared outcome form one cluster (union-find by outcomes).
+        clusters: list[list[Initiative]] = []
+        for i in members:
+            joined = [c for c in clusters if any(set(i.outcomes) & set(j.outcomes) for j in c)]
+            merged = [i] + [j for c in joined for j in c]
+            clusters = [c for c in clusters if c not in joined] + [merged]
+        for cluster in clusters:
+            if len(cluster) < 2:
+                continue
+            counts: dict[str, int] = defaultdict(int)
+            for i in cluster:
+                for o in i.outcomes:
+                    counts[o] += 1
+            shared = [outcome_names.get(o, o) for o, n in counts.items() if n > 1]
+            cluster.sort(key=lambda i: i.initiative_id)
+            rows.append(
+                {
+                    "District": district_label(data, district),
+                    "Level": LEVEL_LABELS[level],
+                    "Priority": priority,
+                    "Services": len(cluster),
+                    "Shared outcomes": "; ".join(shared),
+                    "Budget today": sum(i.current_budget for i in cluster),
+                    "Which": "; ".join(f"{i.name} ({i.initiative_id})" for i in cluster),
+                }
+            )
+    columns = ["District", "Level", "Priority", "Services", "Shared outcomes", "Budget today"]
+    frame = pd.DataFrame(rows, columns=[*columns, "Which"])
+    return frame.sort_values(["Budget today"], ascending=False, ignore_index=True)
+
+
+def envelope_against_committed(data: DataSet, years: Sequence[int]) -> pd.DataFrame:
+    """Each plan year's envelope (all streams) against spend already committed."""
+    rows = []
+    for y in years:
+        envelope = sum(data.budget_by_key.get((s.stream_id, y), 0.0) for s in data.streams)
+        floor = sum(committed(i, y) for i in data.initiatives)
+        rows.append(
+            {
+                "Year": str(y),
+                "Envelope": envelope,
+                "Committed": floor,
+                "Headroom": envelope - floor,
+                "Committed share": floor / envelope if envelope else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def envelopes_by_stream(data: DataSet, years: Sequence[int]) -> pd.DataFrame:
+    rows = []
+    for s in data.streams:
+        row: dict[str, object] = {"Stream": s.name, "Partner": s.partner}
+        for y in years:
+            row[str(y)] = data.budget_by_key.get((s.stream_id, y), 0.0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- a plan
+
+
+def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
+    rows = []
+    years = result.years
+    for i in data.initiatives:
+        r = result.initiatives_by_id[i.initiative_id]
+        row: dict[str, object] = {
+            "ID": i.initiative_id,
+            "Name": i.name,
+            "District": district_label(data, i.district_id),
+            "Level": i.level,
+            "Evidence": i.evidence_level + ("*" if i.mixed_findings else ""),
+            "Decision": DECISION_LABELS[r.decision],
+            "Today": i.current_budget,
+        }
+        for y in years:
+            row[str(y)] = r.proposed[y]
+        row["Change"] = r.final - i.current_budget
+        row["Outcomes per £1,000"] = r.value_per_pound * PER
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def spend_frame(rows: Sequence[SpendRow], years: Sequence[int], group: str) -> pd.DataFrame:
+    out = []
+    for r in rows:
+        row: dict[str, object] = {group: r.label, "Today": r.today}
+        for y in years:
+            row[str(y)] = r.proposed.get(y, 0.0)
+        row["Change"] = r.change
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def spend_long(rows: Sequence[SpendRow], years: Sequence[int], group: str) -> pd.DataFrame:
+    """Today and each plan year as long rows, for line and slope charts."""
+    out = []
+    for r in rows:
+        out.append({group: r.label, "When": "Today", "Amount": r.today})
+        for y in years:
+            out.append({group: r.label, "When": str(y), "Amount": r.proposed.get(y, 0.0)})
+    return pd.DataFrame(out)
+
+
+def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
+    """What one more £1,000 in each stream's envelope buys, in weighted outcomes, per year."""
+    prices: dict[str, dict[int, float]] = defaultdict(dict)
+    slack: dict[str, dict[int, float]] = defaultdict(dict)
+    for c in result.constraints:
+        if c.family == "envelope" and c.year is not None:
+            prices[c.index[0]][c.year] = (c.shadow_price or 0.0) * PER
+            slack[c.index[0]][c.year] = c.slack
+    rows = []
+    for s in data.streams:
+        row: dict[str, object] = {"Stream": s.name}
+        for y in result.years:
+            row[str(y)] = prices[s.stream_id].get(y, 0.0)
+        final = result.years[-1]
+        row["Unspent in final year"] = slack[s.stream_id].get(final, 0.0)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def binding_frame(data: DataSet, rules: Iterable[ConstraintResult]) -> pd.DataFrame:
+    rows = []
+    for c in rules:
+        fam = FAMILIES[c.family]
+        rows.append(
+            {
+                "Rule": fam.title,
+                "About": subject(c.family, c.index, data),
+                "Outcomes per £1,000 of relief": (c.shadow_price or 0.0) * PER,
+                "What it says": fam.rule,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rule_prices_frame(prices: Sequence[RulePrice]) -> pd.DataFrame:
+    rows = [
+        {
+            "Rule": p.label[:1].upper() + p.label[1:],
+            "Binds": "Yes" if p.binds else "No",
+            "Weighted outcomes given up": p.cost,
+            "Money it moves": p.buys,
+            "In plain English": p.sentence,
+        }
+        for p in sorted(prices, key=lambda p: (-p.cost, p.label))
+    ]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- two plans
+
+
+def participants_by(data: DataSet, result: Result, key: str) -> dict[str, tuple[float, float]]:
+    """Final-year participants reached and outcomes achieved, by level or by outcome.
+
+    A service is counted once for each outcome it targets.
+    """
+    final = result.years[-1]
+    reached: dict[str, float] = defaultdict(float)
+    achieved: dict[str, float] = defaultdict(float)
+    outcome_names = {o.outcome_id: o.name for o in data.outcomes}
+    for i in data.initiatives:
+        x = result.initiatives_by_id[i.initiative_id].proposed[final]
+        n = x / i.unit_cost
+        keys = (
+            [LEVEL_LABELS[i.level]]
+            if key == "level"
+            else [outcome_names.get(o, o) for o in i.outcomes]
+        )
+        for k in keys:
+            reached[k] += n
+            achieved[k] += n * i.effect
+    return {k: (reached[k], achieved[k]) for k in reached}
+
+
+def compare_spend(
+    a: Sequence[SpendRow], b: Sequence[SpendRow], group: str, names: tuple[str, str]
+) -> pd.DataFrame:
+    """Final-year spend of each group under two plans, and the difference."""
+    fa = {r.label: r for r in a}
+    fb = {r.label: r for r in b}
+    labels = list(fa) + [k for k in fb if k not in fa]
+    rows = []
+    for k in labels:
+        x = fa[k].final if k in fa else 0.0
+        y = fb[k].final if k in fb else 0.0
+        today = fa[k].today if k in fa else fb[k].today
+        rows.append({group: k, "Today": today, names[0]: x, names[1]: y, "Difference": y - x})
+    return pd.DataFrame(rows)
+
+
+def compare_initiatives(
+    data: DataSet, a: Result, b: Result, names: tuple[str, str]
+) -> pd.DataFrame:
+    rows = []
+    for i in data.initiatives:
+        ra = a.initiatives_by_id[i.initiative_id]
+        rb = b.initiatives_by_id[i.initiative_id]
+        rows.append(
+            {
+                "ID": i.initiative_id,
+                "Name": i.name,
+                "District": district_label(data, i.district_id),
+                "Level": i.level,
+                "Today": i.current_budget,
+                names[0]: ra.final,
+                names[1]: rb.final,
+                "Difference": rb.final - ra.final,
+                f"Decision ({names[0]})": DECISION_LABELS[ra.decision],
+                f"Decision ({names[1]})": DECISION_LABELS[rb.decision],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def compare_outcomes(
+    data: DataSet, a: Result, b: Result, key: str, names: tuple[str, str]
+) -> pd.DataFrame:
+    pa = participants_by(data, a, key)
+    pb = participants_by(data, b, key)
+    labels = list(pa) + [k for k in pb if k not in pa]
+    if key == "level":
+        labels = [LEVEL_LABELS[k] for k in LEVELS if LEVEL_LABELS[k] in labels]
+    rows = []
+    for k in labels:
+        ra, aa = pa.get(k, (0.0, 0.0))
+        rb, ab = pb.get(k, (0.0, 0.0))
+        rows.append(
+            {
+                "Group": k,
+                f"Reached ({names[0]})": ra,
+                f"Reached ({names[1]})": rb,
+                f"Outcomes achieved ({names[0]})": aa,
+                f"Outcomes achieved ({names[1]})": ab,
+                "Difference in outcomes achieved": ab - aa,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scenario_differences(
+    a: Mapping[str, object], b: Mapping[str, object], names: tuple[str, str]
+) -> pd.DataFrame:
+    """The settings in which two scenarios differ, shown as text."""
+
+    def shown(value: object) -> str:
+        if isinstance(value, Mapping):
+            return ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value) or "none"
+        return str(value)
+
+    rows = []
+    for key in list(a) + [k for k in b if k not in a]:
+        if key == "description":
+            continue
+        va, vb = a.get(key), b.get(key)
+        if va != vb:
+            rows.append(
+                {"Setting": key.replace("_", " "), names[0]: shown(va), names[1]: shown(vb)}
+            )
+    return pd.DataFrame(rows, columns=["Setting", names[0], names[1]])

@@ -1,0 +1,45 @@
+"""The commissioner's workbench: `streamlit run streamlit_app.py`.
+
+Navigation only: each page lives in `commissioning/app/` and the package does the work.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="PEI commissioning workbench",
+    page_icon=":material/balance:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page(
+        "commissioning/app/overview.py", title="Overview", icon=":material/dashboard:", default=True
+    ),
+    st.Page(
+        "commissioning/app/register.py",
+        url_path="register",
+        title="Register",
+        icon=":material/table_view:",
+    ),
+    st.Page("commissioning/app/plan.py", url_path="plan", title="Plan", icon=":material/tune:"),
+    st.Page(
+        "commissioning/app/compare.py",
+        url_path="compare",
+        title="Compare",
+        icon=":material/compare_arrows:",
+    ),
+    st.Page(
+        "commissioning/app/explain.py", url_path="explain", title="Explain", icon=":material/help:"
+    ),
+    st.Page(
+        "commissioning/app/documents.py",
+        url_path="documents",
+        title="Documents",
+        icon=":material/description:",
+    ),
+]
+
+st.navigation(PAGES).run()

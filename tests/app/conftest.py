@@ -1,0 +1,57 @@
+"""AppTest helpers: the workbench run headless, page by page, on the bundled sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "streamlit_app.py"
+TIMEOUT = 180
+"""Generous: a cold solve, the price of every rule or a break-even search takes seconds."""
+
+
+def open_page(page: str | None = None) -> AppTest:
+    """The app, run once on its start page, then switched to `page` (e.g. "plan") if given."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page is not None:
+        at.switch_page(f"commissioning/app/{page}.py").run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything written on the page as one string, for 'does it say ...' checks."""
+    parts: list[str] = []
+    for kind in (
+        "markdown",
+        "caption",
+        "error",
+        "warning",
+        "info",
+        "success",
+        "title",
+        "subheader",
+    ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return ROOT / "data" / "sample"
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first table on the page with all these columns (AppTest does not keep table keys)."""
+    for d in at.dataframe:
+        value = d.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")

@@ -1,0 +1,97 @@
+"""Compare, Explain and Documents pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import no_exception, open_page, texts
+
+
+def test_compare_two_scenarios():
+    at = open_page("compare")
+    no_exception(at)
+    assert [s.label for s in at.selectbox] == ["Scenario A", "Scenario B"]
+    assert "same settings" in texts(at)
+    at.selectbox(key="compare_b").select("Without a prevention share").run()
+    no_exception(at)
+    differences = at.dataframe[0].value
+    assert "prevention share" in set(differences["Setting"])
+    by_initiative = at.dataframe[1].value
+    assert len(by_initiative) > 0 and (by_initiative["Difference"].abs() >= 1).all()
+    body = texts(at)
+    assert "Weighted outcomes over the plan" in body
+    assert "Outcomes achieved" in " ".join(
+        c for d in at.dataframe for c in map(str, d.value.columns)
+    )
+
+
+def test_a_scenario_kept_on_the_plan_page_can_be_compared():
+    at = open_page("plan")
+    at.sidebar.slider(key="ctl_district_floor").set_value(60).run()
+    at.sidebar.text_input(key="save_name").input("Lower floor").run()
+    at.sidebar.button(key="save_scenario").click().run()
+    at.switch_page("commissioning/app/compare.py").run()
+    no_exception(at)
+    options = at.selectbox(key="compare_a").options
+    assert "Kept: Lower floor" in options
+    at.selectbox(key="compare_a").select("Kept: Lower floor").run()
+    at.selectbox(key="compare_b").select("The data's own scenario").run()
+    no_exception(at)
+    assert "district floor" in set(at.dataframe[0].value["Setting"])
+
+
+def test_compare_shows_an_infeasible_scenario_plainly():
+    at = open_page("plan")
+    at.sidebar.slider(key="ctl_prevention_2028").set_value(95).run()
+    at.switch_page("commissioning/app/compare.py").run()
+    no_exception(at)
+    assert "Scenario B has no plan" in [s.value for s in at.subheader]
+
+
+def test_explain_a_service():
+    at = open_page("explain")
+    no_exception(at)
+    assert [s.label for s in at.selectbox] == ["Decision", "Service"]
+    at.selectbox(key="explain_service").select("FS-BUR-01").run()
+    no_exception(at)
+    body = texts(at)
+    assert "Early help family support team - Burnley (FS-BUR-01)" in body
+    assert "Each £1 buys" in body
+
+
+@pytest.mark.slow
+def test_explain_with_break_even_figures():
+    at = open_page("explain")
+    at.selectbox(key="explain_decision").select("decommission").run()
+    at.toggle(key="explain_confirm").set_value(True).run()
+    no_exception(at)
+    assert "re-solving the plan gives it" in texts(at)
+
+
+def test_documents_are_generated_for_download():
+    at = open_page("documents")
+    no_exception(at)
+    assert "1** document to generate" in texts(at)
+    at.button(key="doc_generate").click().run()
+    no_exception(at)
+    assert "1 document (1 file)" in " ".join(s.value for s in at.success)
+    [download] = [b for b in at.get("download_button") if b.proto.label.startswith("Download")]
+    assert "plan-summary.html" in download.proto.label
+    at.session_state["doc_kinds"] = ["summary", "sla"]
+    at.run()
+    at.button(key="doc_generate").click().run()
+    no_exception(at)
+    assert "13 documents" in " ".join(s.value for s in at.success)
+
+
+def test_the_core_never_imports_the_app():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, commissioning.inputs, commissioning.allocator, commissioning.explain, "
+        "commissioning.explain.initiative, commissioning.explain.policy\n"
+        "bad = [m for m in sys.modules if m.startswith('commissioning.app') or m == 'streamlit']\n"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

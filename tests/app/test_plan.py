@@ -1,0 +1,144 @@
+"""The Plan page: controls re-plan at once; an impossible scenario is explained plainly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.app.conftest import frame_with, no_exception, open_page, texts
+
+
+def objective(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Weighted outcomes")
+
+
+def test_plan_has_its_controls_and_results():
+    at = open_page("plan")
+    no_exception(at)
+    sliders = {s.label for s in at.sidebar.slider}
+    for label in (
+        "Prevention share 2027",
+        "Prevention share 2028",
+        "Prevention share 2029",
+        "District floor",
+        "Growth a year (share of last year's budget)",
+        "Ramp a year (share of capacity)",
+        "Rated 4 (established)",
+        "Found not effective (NE)",
+        "Factor for mixed findings",
+    ):
+        assert label in sliders
+    assert any(s.label.startswith("P1:") for s in at.sidebar.slider)  # priority weights
+    assert {m.label for m in at.sidebar.multiselect} == {
+        "Hold at today's budget",
+        "Stop funding after the contract ends",
+    }
+    assert len(at.sidebar.number_input) == 4  # value of an outcome by level
+    assert at.sidebar.slider(key="ctl_prevention_2027").value == 45
+    assert at.sidebar.multiselect(key="ctl_lock").value == ["YJS-CTY-01"]
+    assert "optimal plan for 2027-2029" in texts(at)
+    assert objective(at) == "86,922"
+    decisions = frame_with(at, "Decision", "Change")
+    assert len(decisions) == 185
+
+
+def test_changing_a_control_changes_the_plan():
+    at = open_page("plan")
+    before = objective(at)
+    started = time.perf_counter()
+    at.sidebar.slider(key="ctl_prevention_2027").set_value(50).run()
+    seconds = time.perf_counter() - started
+    no_exception(at)
+    assert objective(at) != before
+    assert seconds < 10, f"re-planning took {seconds:.1f} s"
+    at.sidebar.slider(key="ctl_prevention_2029").set_value(60).run()
+    share = next(m.value for m in at.metric if m.label == "Prevention share 2029")
+    assert share == "60.0%"
+    # Back to the data's scenario: the first plan again, straight from the cache.
+    at.sidebar.button(key="reset_scenario").click().run()
+    assert at.sidebar.slider(key="ctl_prevention_2027").value == 45
+    assert at.sidebar.slider(key="ctl_prevention_2029").value == 55
+    assert objective(at) == before
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("ctl_district_floor", 80), ("ctl_max_growth", 50), ("ctl_evidence_NL2", 0.5)],
+)
+def test_other_controls_also_re_plan(key, value):
+    at = open_page("plan")
+    before = objective(at)
+    widget = at.sidebar.slider(key=key)
+    widget.set_value(value if widget.value != value else 100 if key != "ctl_evidence_NL2" else 1.0)
+    at.run()
+    no_exception(at)
+    assert objective(at) != before
+
+
+def test_an_infeasible_scenario_shows_its_diagnosis():
+    at = open_page("plan")
+    at.sidebar.slider(key="ctl_prevention_2027").set_value(95).run()
+    no_exception(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "No plan meets every rule" in errors
+    listed = texts(at)
+    assert "- **prevention[2027]**:" in listed
+    assert "would need" in listed
+    assert not [m for m in at.metric if m.label == "Weighted outcomes"]
+
+
+def test_conflicting_settings_are_named_plainly():
+    at = open_page("plan")
+    at.sidebar.multiselect(key="ctl_exclude").select("YJS-CTY-01").run()
+    no_exception(at)
+    assert "cannot be used" in " ".join(e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert problems["Problem"].str.contains("YJS-CTY-01").any()
+
+
+def test_every_result_tab_renders():
+    at = open_page("plan")
+    for tab in ("Levels of need", "Districts and streams", "What £1 more buys", "Download"):
+        at.session_state["plan_tab"] = tab
+        at.run()
+        no_exception(at)
+    body = texts(at)
+    assert "reproduced" in body
+    downloads = at.get("download_button")
+    assert len(downloads) == 3
+    at.session_state["plan_tab"] = "What £1 more buys"
+    at.run()
+    prices = at.dataframe[0].value
+    assert "Stream" in prices.columns and len(prices) == 6
+
+
+@pytest.mark.slow
+def test_price_of_rules_on_demand():
+    at = open_page("plan")
+    at.session_state["plan_tab"] = "Price of each rule"
+    at.run()
+    assert "takes a few seconds" in texts(at)
+    at.button(key="price_rules").click().run()
+    no_exception(at)
+    frame = at.dataframe[0].value
+    assert "Prevention share" in set(frame["Rule"])
+    assert (frame["Weighted outcomes given up"] >= 0).all()
+
+
+def test_downloads_hold_the_result_and_the_workbook():
+    import io
+    import json
+
+    import openpyxl
+
+    from commissioning.app import plan as plan_page
+    from commissioning.app import state
+
+    loaded = state.load(state.sample_source())
+    assert loaded.scenario is not None
+    plan = state.solve(loaded, loaded.scenario)
+    doc = json.loads(plan_page.result_json(plan))
+    assert doc["status"] == "optimal" and doc["years"] == [2027, 2028, 2029]
+    book = openpyxl.load_workbook(io.BytesIO(plan_page.workbook_bytes(plan)))
+    assert book.sheetnames[0] == "Plan"

@@ -1,0 +1,81 @@
+"""The workbench in a real browser: `streamlit run` on 127.0.0.1, driven by Playwright.
+
+Moves a plan control, checks that the plan on screen follows, and saves
+docs/screenshots/plan.png (1440 x 900). Skipped only when Debian's Chromium is missing
+and CI is not set; under CI it must run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+
+SCREENSHOT = ROOT / "docs" / "screenshots" / "plan.png"
+VIEWPORT = {"width": 1440, "height": 900}
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists() and os.environ.get("CI", "").lower() in ("", "0", "false"):
+    pytest.skip(
+        f"{CHROMIUM} is not installed (apt-get install chromium); set CI=true to make this fail",
+        allow_module_level=True,
+    )
+
+
+def _metric(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    started = time.monotonic()
+    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT)
+            page.goto(f"{url}/plan")
+            wait_idle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            share_before = _metric(page, "Prevention share 2029")
+            outcomes_before = _metric(page, "Weighted outcomes")
+            assert share_before == "55.0%"
+            assert re.fullmatch(r"[\d,]+", outcomes_before)
+
+            # Move the 2027 prevention share from 45% to 50% with the keyboard.
+            control = page.locator('[data-testid="stSlider"]').filter(
+                has_text="Prevention share 2027"
+            )
+            slider = control.get_by_role("slider")
+            slider.focus()
+            for _ in range(5):
+                slider.press("ArrowRight")
+            page.wait_for_function(
+                """before => {
+                    const card = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                        .find(m => m.innerText.includes('Weighted outcomes'));
+                    const value = card && card.querySelector('[data-testid="stMetricValue"]');
+                    return value && value.innerText.trim() !== before;
+                }""",
+                arg=outcomes_before,
+                timeout=30000,
+            )
+            wait_idle(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert "50%" in control.inner_text()
+            assert _metric(page, "Weighted outcomes") != outcomes_before
+            assert _metric(page, "Prevention share 2029") == "55.0%"
+
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOT))
+        finally:
+            browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
+    assert time.monotonic() - started < 90
