@@ -115,6 +115,11 @@ def _fmt_evidence(i: Initiative) -> str:
     return text + ", with mixed findings" if i.mixed_findings else text
 
 
+def per_k(value_per_pound: float) -> str:
+    """Weighted outcomes per £1,000, which read better than the tiny figures per £1."""
+    return f"{value_per_pound * 1000:.3g}"
+
+
 def article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
@@ -361,20 +366,20 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     elif e.first_change_year is not None:
         out.append(f"Its budget first changes in {e.first_change_year}.")
     out.append(
-        f"Each £1 buys {e.value_per_pound:.3g} weighted outcomes ({e.evidence}, effect "
+        f"Each £1,000 buys {per_k(e.value_per_pound)} weighted outcomes ({e.evidence}, effect "
         f"{i.effect:.0%}, {money(i.unit_cost)} per participant)."
     )
     if e.opportunity_cost is not None:
-        streams = ", ".join(f"{s.name} {s.price:.3g}" for s in e.stream_prices)
+        streams = ", ".join(f"{s.name} {per_k(s.price)}" for s in e.stream_prices)
         if e.value_lacking is not None:
             out.append(
-                f"The same £1 would buy {e.opportunity_cost:.3g} elsewhere in the plan (the "
+                f"The same £1,000 would buy {per_k(e.opportunity_cost)} elsewhere in the plan (the "
                 f"marginal value of its funding streams and the rules they carry: {streams}), so "
-                f"it lacks {e.value_lacking:.3g} weighted outcomes per £1."
+                f"it lacks {per_k(e.value_lacking)} weighted outcomes per £1,000."
             )
         else:
             out.append(
-                f"Its value per £1 is at least the {e.opportunity_cost:.3g} that money would buy "
+                f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money would buy "
                 f"elsewhere in the plan ({streams})."
             )
     for h in e.holding_rules:
@@ -383,7 +388,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         out.append(b.sentence)
     if e.duplicates:
         names = "; ".join(
-            f"{p.name} ({p.initiative_id}, {p.value_per_pound:.3g} per £, "
+            f"{p.name} ({p.initiative_id}, {per_k(p.value_per_pound)} per £1,000, "
             f"{p.decision.replace('_', ' ')})"
             for p in e.duplicates
         )
