@@ -40,7 +40,7 @@ import pulp
 
 from commissioning.allocator import allocate
 from commissioning.allocator.formulation import formulate, objective_scale
-from commissioning.allocator.solvers import MIP_REL_GAP, SolverName, write_mps
+from commissioning.allocator.solvers import IPM_FROM_COLUMNS, MIP_REL_GAP, SolverName, write_mps
 from commissioning.inputs.model import Inputs
 from commissioning.synthetic import synthetic_inputs
 
@@ -159,6 +159,8 @@ def pure_solve(
         h.setOptionValue("output_flag", False)
         if f.is_mip:
             h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+        elif len(f.names) >= IPM_FROM_COLUMNS:
+            h.setOptionValue("solver", "ipm")  # as allocate() chooses for large LPs
         for key, value in options.items():
             h.setOptionValue(key, value)
         h.readModel(str(path))

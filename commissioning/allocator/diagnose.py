@@ -114,23 +114,31 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                     f"more than the {cap:,.0f} the needs analysis counts",
                 )
 
-        everyone = set(low)
-        share = sc.prevention_share_in(y)
-        levels12 = {i.initiative_id for i in data.initiatives if i.level <= 2}
-        checks: list[tuple[str, tuple[object, ...], float, set[str], set[str]]] = [
-            ("prevention", (y,), share, levels12, everyone)
+        # Share rules: group once, then compare totals (the pools contain their groups).
+        by_priority: dict[str, list[str]] = defaultdict(list)
+        by_district: dict[str, list[str]] = defaultdict(list)
+        for i in data.initiatives:
+            by_priority[i.priority_id].append(i.initiative_id)
+            by_district[i.district_id].append(i.initiative_id)
+        low_all = sum(low.values())
+        low_districts = low_all - sum(low[k] for k in by_district.get(COUNTY, []))
+        levels12 = [i.initiative_id for i in data.initiatives if i.level <= 2]
+        checks: list[tuple[str, tuple[object, ...], float, list[str], float]] = [
+            ("prevention", (y,), sc.prevention_share_in(y), levels12, low_all)
         ]
         for p in data.priorities:
-            mine = {i.initiative_id for i in data.initiatives if i.priority_id == p.priority_id}
-            checks.append(("priority", (p.priority_id, y), p.min_share, mine, everyone))
+            checks.append(
+                ("priority", (p.priority_id, y), p.min_share, by_priority[p.priority_id], low_all)
+            )
         if sc.district_floor > 0:
             fair = fair_shares_of(inputs)
-            district_ids = {i.initiative_id for i in data.initiatives if not i.is_county_wide}
             for d in modelled_districts(inputs):
-                mine = {i.initiative_id for i in data.initiatives if i.district_id == d}
-                checks.append(("district", (d, y), sc.district_floor * fair[d], mine, district_ids))
-        for family, index, required, favoured, pool in checks:
-            found_share = _share_check(family, index, required, favoured, pool, low, high, y)
+                required = sc.district_floor * fair[d]
+                checks.append(("district", (d, y), required, by_district[d], low_districts))
+        for family, index, required, favoured, pool_low in checks:
+            most = sum(high[k] for k in favoured)
+            others = pool_low - sum(low[k] for k in favoured)
+            found_share = _share_check(family, index, required, most, others, y)
             if found_share is not None:
                 out.append(found_share)
     return out
@@ -140,15 +148,12 @@ def _share_check(
     family: str,
     index: tuple[object, ...],
     share: float,
-    favoured: set[str],
-    pool: set[str],
-    low: dict[str, float],
-    high: dict[str, float],
+    most: float,
+    others: float,
     year: int,
 ) -> Relaxation | None:
-    """A share rule that the favoured services cannot meet even at full capacity."""
-    most = sum(high[k] for k in favoured)
-    others = sum(low[k] for k in pool - favoured)
+    """A share rule that the favoured services cannot meet even at full capacity, while the
+    other services in its pool hold `others` in floors."""
     if share <= 0 or most * (1 - share) >= share * others - TOLERANCE:
         return None
     gap = share * others / (1 - share) - most

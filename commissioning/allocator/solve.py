@@ -7,8 +7,11 @@ when the solver itself failed. No printing, no files.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -47,8 +50,30 @@ class InfeasiblePlan(Exception):
         super().__init__(f"The rules of this scenario cannot all hold:\n{lines}")
 
 
+@contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building and reading large models.
+
+    Formulating allocates hundreds of thousands of small objects and none of them form
+    cycles worth collecting; pausing the collector makes these stages 35-45% faster at
+    national scale (benchmarks/README.md).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
     """The optimal plan of model.md section 3 for these inputs, solved with `solver`."""
+    with _quiet_collector():
+        return _allocate(inputs, solver)
+
+
+def _allocate(inputs: Inputs, solver: SolverName) -> Result:
     t0 = time.perf_counter()
     f = formulate(inputs)
     scale = objective_scale(f)

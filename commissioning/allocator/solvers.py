@@ -106,9 +106,16 @@ def to_pulp(
     return prob, variables, constraints[: len(rows)]
 
 
-def make_solver(name: SolverName, mip: bool) -> pulp.LpSolver:
+IPM_FROM_COLUMNS = 20_000
+"""From this many columns HiGHS's interior point method (with crossover, so duals are
+still those of a basic solution) beats its simplex on these models by 3-5x; below it, the
+simplex is faster (measured in benchmarks/README.md)."""
+
+
+def make_solver(name: SolverName, mip: bool, columns: int = 0) -> pulp.LpSolver:
     if name == "highs":
-        return pulp.HiGHS(msg=False, mip=mip, gapRel=MIP_REL_GAP if mip else None)
+        options = {"solver": "ipm"} if not mip and columns >= IPM_FROM_COLUMNS else {}
+        return pulp.HiGHS(msg=False, mip=mip, gapRel=MIP_REL_GAP if mip else None, **options)
     if name == "cbc":
         return pulp.PULP_CBC_CMD(msg=False, mip=mip, gapRel=MIP_REL_GAP if mip else None)
     raise ValueError(f"unknown solver {name!r} (known: {', '.join(SOLVERS)})")
@@ -129,7 +136,7 @@ def solve(
     t0 = time.perf_counter()
     prob, variables, constraints = to_pulp(f, scale, fixed, rows)
     mip = f.is_mip and not fixed and not relax
-    s = make_solver(solver, mip)
+    s = make_solver(solver, mip, len(variables))
     t1 = time.perf_counter()
     try:
         prob.solve(s)
