@@ -49,12 +49,23 @@ def solver_version(name: SolverName) -> str:
     return f"CBC 2.10.3 (bundled with PuLP {pulp.__version__})"
 
 
+_PUNCTUATION = str.maketrans(dict.fromkeys("[],-+ ->/:;'\"()*=<>!?@#$%^&~`{}|\\", "_"))
+
+
+def _safe_name(name: str) -> str:
+    """`capacity[FS-PEN-01,2027]` -> `capacity_FS_PEN_01_2027`: what LP files accept."""
+    base = name.translate(_PUNCTUATION)
+    if not (base.isascii() and base.replace("_", "").replace(".", "").isalnum()):
+        base = _UNSAFE.sub("_", base)
+    return base.strip("_") or "r"
+
+
 def _safe_names(names: list[str]) -> list[str]:
     """Names PuLP and the LP file format accept, kept readable and unique."""
     seen: set[str] = set()
     out = []
     for n in names:
-        base = _UNSAFE.sub("_", n).strip("_") or "r"
+        base = _safe_name(n)
         safe, k = base, 1
         while safe in seen:
             k += 1
