@@ -131,7 +131,7 @@ class BulkHiGHS(pulp.HiGHS):  # type: ignore[misc]
     `addCols` and `addRows`. Values, duals and statuses are read back by PuLP as usual.
     """
 
-    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's name)
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:
         import highspy
         import numpy as np
 
