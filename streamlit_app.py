@@ -32,6 +32,12 @@ PAGES = [
         icon=":material/compare_arrows:",
     ),
     st.Page(
+        "commissioning/app/history.py",
+        url_path="history",
+        title="History",
+        icon=":material/history:",
+    ),
+    st.Page(
         "commissioning/app/explain.py", url_path="explain", title="Explain", icon=":material/help:"
     ),
     st.Page(
@@ -39,6 +45,12 @@ PAGES = [
         url_path="documents",
         title="Documents",
         icon=":material/description:",
+    ),
+    st.Page(
+        "commissioning/app/audit.py",
+        url_path="audit",
+        title="Audit",
+        icon=":material/verified_user:",
     ),
 ]
 

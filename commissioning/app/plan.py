@@ -36,6 +36,8 @@ def _controls(loaded: state.Loaded) -> dict[str, object] | None:
             key="reset_scenario",
         )
         _save_for_comparison(chosen)
+        _save_in_store(chosen)
+        _load_from_store(loaded)
     state.set_scenario(chosen)
     return chosen
 
@@ -52,6 +54,114 @@ def _save_for_comparison(chosen: dict[str, object]) -> None:
             st.toast(f"Kept '{kept['name']}' for the Compare page.")
 
 
+def _save_in_store(chosen: dict[str, object]) -> None:
+    """Save the scenario in the store, versioned by name, for anyone to load again."""
+    with st.popover("Save scenario", icon=":material/save:", width="stretch"):
+        name = st.text_input("Name", value=str(chosen.get("name", "")), key="store_save_name")
+        note = st.text_area(
+            "Note (optional)",
+            key="store_save_note",
+            placeholder="What this scenario is for, or what changed",
+            height=80,
+        )
+        if st.button("Save", key="store_save", type="primary", disabled=not name.strip()):
+            try:
+                record, saved = state.save_scenario(chosen, name, note)
+            except Exception as exc:
+                st.warning(f"Not saved: {state.store_problem(exc)}")
+                return
+            st.session_state["store_saved"] = (
+                f"Saved '{record.name}' as version {record.version}."
+                if saved
+                else f"'{record.name}' version {record.version} already holds these settings: "
+                "nothing new to save."
+            )
+        if "store_saved" in st.session_state:
+            st.caption(st.session_state["store_saved"])
+        st.caption("Saved scenarios are kept in the store; saving a name again adds a version.")
+
+
+def _load_from_store(loaded: state.Loaded) -> None:
+    """Pick a saved scenario and version; it is checked against the data before it is used."""
+    with st.popover("Load scenario", icon=":material/folder_open:", width="stretch"):
+        try:
+            saved = state.saved_in_store()
+        except Exception as exc:
+            st.caption(f"The store cannot be used just now: {state.store_problem(exc)}")
+            return
+        if not saved:
+            st.caption("No scenario has been saved yet.")
+            return
+        latest = {r.name: r for r in saved}
+        name = st.selectbox("Saved scenario", list(latest), key="store_load_name")
+        if name is None:
+            return
+        record = latest[name]
+        version = st.selectbox(
+            "Version",
+            list(range(record.versions, 0, -1)),
+            key=f"store_load_version_{name}",
+            format_func=lambda v: f"{v} (latest)" if v == record.versions else str(v),
+        )
+        st.button(
+            "Load",
+            key="store_load",
+            type="primary",
+            on_click=_load,
+            args=(loaded, name, int(version or record.versions)),
+        )
+
+
+def _load(loaded: state.Loaded, name: str, version: int) -> None:
+    """Callback: check a saved scenario against the data and, if it fits, plan it."""
+    try:
+        settings, problems = state.load_saved(loaded, name, version)
+    except Exception as exc:
+        st.session_state["store_loaded"] = (
+            f"'{name}' version {version} could not be loaded: {state.store_problem(exc)}",
+            (),
+        )
+        return
+    if settings is None:
+        st.session_state["store_loaded"] = (
+            f"'{name}' version {version} cannot be used with the data in use:",
+            problems,
+        )
+        return
+    state.apply_scenario(loaded, settings)
+    st.session_state["store_loaded"] = (f"Loaded '{name}' version {version}.", ())
+
+
+def _load_outcome() -> None:
+    """What the last Load did, said once: loaded, or every problem as a table."""
+    outcome = st.session_state.pop("store_loaded", None)
+    if outcome is None:
+        return
+    message, problems = outcome
+    if problems:
+        st.error(message)
+        widgets.problems_table(problems, key="store_load_problems")
+    elif message.startswith("Loaded"):
+        st.success(message, icon=":material/check:")
+    else:
+        st.warning(message)
+
+
+def _stored_caption(plan: state.Plan) -> None:
+    """Which run of the store holds the plan on screen (or, quietly, why none does)."""
+    kept = state.stored(plan)
+    if kept is None:
+        return
+    if kept.run_id is not None:
+        st.session_state["plan_run"] = kept.run_id
+        st.caption(
+            f"Stored as run `{kept.run_id}` in {state.store_label()}: the History page "
+            "lists it, and decisions on it are recorded there."
+        )
+    else:
+        st.caption(f":material/warning: This plan is not stored: {kept.problem}")
+
+
 def render() -> None:
     st.title("Plan")
     loaded = state.active()
@@ -60,12 +170,14 @@ def render() -> None:
     chosen = _controls(loaded)
     assert chosen is not None and loaded.data is not None
     data = loaded.data
+    _load_outcome()
     with st.spinner("Re-planning…"):
         plan = state.solve(loaded, chosen)
 
     if plan.status != "optimal":
         widgets.data_caption(loaded)
         widgets.plan_unavailable(plan)
+        _stored_caption(plan)
         return
     assert plan.inputs is not None and plan.result is not None
     inputs, result = plan.inputs, plan.result
@@ -78,6 +190,7 @@ def render() -> None:
         f"solved in {plan.seconds:.2f} s ({prov.problem_type}, {prov.solver}) · "
         f"inputs {prov.inputs_sha256[:12]}"
     )
+    _stored_caption(plan)
 
     share_today = summary.prevention_today / summary.total_today if summary.total_today else 0.0
     total_final = summary.total_proposed[final]

@@ -12,21 +12,36 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
+from commissioning import store
 from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError, allocate
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice, price_of_rules
-from commissioning.inputs import DataSet, InputError, Inputs, Problem, parse_scenario, with_scenario
+from commissioning.inputs import (
+    DataSet,
+    InputError,
+    Inputs,
+    Problem,
+    fingerprint,
+    parse_scenario,
+    with_scenario,
+)
 from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables, read_scenario, read_tables
 from commissioning.inputs.validate import References, check_scenario, validate_tables
+
+if TYPE_CHECKING:
+    from commissioning.store import RunRecord, ScenarioRecord
+
+log = logging.getLogger(__name__)
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 """The bundled, illustrative sample the workbench opens on."""
@@ -254,7 +269,15 @@ def scenario(loaded: Loaded) -> dict[str, object] | None:
 
 def reset_scenario(loaded: Loaded) -> None:
     """Back to the data's own scenario; the controls re-read it on the next run."""
-    st.session_state["scenario"] = dict(loaded.scenario or {})
+    apply_scenario(loaded, loaded.scenario or {})
+
+
+def apply_scenario(loaded: Loaded, value: Mapping[str, object]) -> None:
+    """Plan `value` on this data from now on; the controls re-read it on the next run.
+
+    Call it from a widget's callback: it clears the controls' widget state.
+    """
+    st.session_state["scenario"] = dict(value)
     st.session_state["scenario_for"] = loaded.key
     for key in [k for k in st.session_state if str(k).startswith(CONTROL_PREFIX)]:
         del st.session_state[key]
@@ -341,9 +364,13 @@ def _solve(key: str, chosen_json: str, _loaded: Loaded, _chosen: Mapping[str, ob
 
 
 def solve(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
-    """The plan for a scenario on this data (cached on both)."""
+    """The plan for a scenario on this data (cached on both), kept in the store as a run."""
     chosen = json.loads(scenario_json(chosen))
-    return _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    plan = _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    kept = stored(plan)
+    if kept is not None and kept.problem is not None:
+        _warn_once(kept.problem)
+    return plan
 
 
 def current_plan() -> tuple[Loaded, Plan | None]:
@@ -386,6 +413,161 @@ def _explain(key: tuple[str, str], initiative_id: str, confirm: bool, _plan: Pla
 def explanation(plan: Plan, initiative_id: str, confirm: bool) -> Explanation:
     """Why a service got what it got; `confirm` re-solves for the break-even figures."""
     return _explain(plan.key, initiative_id, confirm, plan)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a plan is kept in the store: its run id, or why it could not be kept."""
+
+    run_id: str | None = None
+    problem: str | None = None
+
+
+def store_url() -> str:
+    """The store in use: DATABASE_URL, else the default SQLite file (docs/store.md)."""
+    return str(store.resolve_url())
+
+
+def store_label() -> str:
+    """The store in use, for people (any password hidden)."""
+    from commissioning.store.store import display_url
+
+    return display_url(store_url())
+
+
+def store_problem(exc: BaseException) -> str:
+    """What went wrong with the store, in words (the store's own errors already are)."""
+    if isinstance(exc, store.StoreError):
+        return str(exc)
+    return f"the store could not be used ({type(exc).__name__}: {exc})"
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _record(url: str, key: tuple[str, str], _plan: Plan) -> Stored:
+    assert _plan.inputs is not None and _plan.result is not None
+    try:
+        run_id = store.record_allocation(_plan.inputs, _plan.result, database=url, origin="app")
+    except Exception as exc:  # never a traceback: the plan is shown whether kept or not
+        log.warning("the plan was not kept in the store: %s", exc, exc_info=True)
+        return Stored(problem=store_problem(exc))
+    return Stored(run_id=run_id)
+
+
+def stored(plan: Plan) -> Stored | None:
+    """The run this plan is kept as: recorded the first time a plan is made for a store,
+    then remembered (not recorded again on every rerun). None when there is nothing to keep
+    (settings that cannot be used, or a solver failure)."""
+    if plan.inputs is None or plan.result is None:
+        return None
+    return _record(store_url(), plan.key, plan)
+
+
+def _warn_once(problem: str) -> None:
+    """A quiet note, once a session for each problem, that plans are not being kept."""
+    try:
+        warned: set[str] = st.session_state.setdefault("store_warned", set())
+    except Exception:  # outside a script run (tests calling `solve` directly)
+        return
+    if problem not in warned:
+        warned.add(problem)
+        st.toast(f"Plans are not being kept in the store: {problem}", icon=":material/warning:")
+
+
+def save_scenario(
+    chosen: Mapping[str, object], name: str, note: str = ""
+) -> tuple[ScenarioRecord, bool]:
+    """Save the scenario in the store under `name` (a new version unless unchanged)."""
+    document = jsonable(dict(chosen))
+    if note.strip():
+        document["description"] = note.strip()
+    return store.save_scenario(document, name=name.strip(), database=store_url())
+
+
+def saved_in_store() -> list[ScenarioRecord]:
+    """The latest version of every scenario saved in the store, by name."""
+    return store.list_scenarios(database=store_url())
+
+
+def load_saved(
+    loaded: Loaded, name: str, version: int | None
+) -> tuple[dict[str, object] | None, tuple[Problem, ...]]:
+    """A saved scenario checked against the data in use: (its settings, ()) or (None, problems).
+
+    Raises StoreError when the store cannot give it back.
+    """
+    record = store.load_scenario(name, version, database=store_url())
+    assert loaded.data is not None
+    try:
+        inputs = with_scenario(loaded.data, record.document, f"{name} v{record.version}")
+    except InputError as e:
+        return None, (*e.problems, *e.warnings)
+    return inputs.scenario.to_dict(), ()
+
+
+@dataclass(frozen=True)
+class RunData:
+    """A stored run's result and, when they can be had, the inputs it was made from."""
+
+    result: Result
+    inputs: Inputs | None
+    source: str
+    """Where the inputs came from, or why there are none."""
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _run_data(url: str, run_id: str, data_key: str, _run: RunRecord, _loaded: Loaded) -> RunData:
+    result = Result.from_json(_run.document)
+    if _loaded.data is not None:
+        try:
+            inputs = with_scenario(_loaded.data, result.provenance.scenario_settings)
+        except InputError:
+            inputs = None
+        if inputs is not None and fingerprint(inputs) == _run.inputs_sha256:
+            inputs = replace(inputs, warnings=(*_loaded.warnings, *inputs.warnings))
+            return RunData(result, inputs, "the data in use")
+    try:
+        rebuilt = store.open_store(url).run_inputs(_run.run_id)
+    except Exception as exc:
+        log.warning("no snapshot for run %s: %s", _run.run_id, exc)
+        return RunData(
+            result,
+            None,
+            f"The rationale needs the data this run was made from (inputs "
+            f"{_run.inputs_sha256[:12]}), and the store could not give it back "
+            f"({store_problem(exc)}). Load that data on the Register page to see it.",
+        )
+    return RunData(result, rebuilt, "the data snapshot stored with the run")
+
+
+def run_data(run: RunRecord) -> RunData:
+    """The run's result, with the data in use when it is the run's, else the stored snapshot."""
+    loaded = active()
+    return _run_data(store_url(), run.run_id, loaded.key, run, loaded)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _run_explain(
+    url: str, run_id: str, data_key: str, initiative_id: str, _data: RunData
+) -> Explanation:
+    assert _data.inputs is not None
+    return explain_initiative(_data.inputs, _data.result, initiative_id, confirm=False)
+
+
+def run_explanation(run: RunRecord, initiative_id: str) -> tuple[Explanation | None, str]:
+    """Why the run proposed what it did for a service: (explanation, where the data came
+    from), or (None, why it cannot be explained)."""
+    data = run_data(run)
+    if data.inputs is None:
+        return None, data.source
+    try:
+        explained = _run_explain(store_url(), run.run_id, active().key, initiative_id, data)
+    except Exception as exc:
+        log.warning("cannot explain %s in run %s: %s", initiative_id, run.run_id, exc)
+        return None, f"The rationale could not be worked out: {exc}"
+    return explained, data.source
 
 
 def raw_rows(tables: RawTables, table: str) -> tuple[tuple[str, ...], list[list[str]]]:

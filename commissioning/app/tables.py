@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -17,6 +19,9 @@ from commissioning.explain import LEVEL_LABELS, SpendRow
 from commissioning.explain.policy import RulePrice
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
+
+if TYPE_CHECKING:
+    from commissioning.store import AuditEntry, DecisionRecord, RunSummary
 
 DECISION_LABELS: Mapping[str, str] = {
     "commission": "Commission",
@@ -449,3 +454,165 @@ def scenario_differences(
                 {"Setting": key.replace("_", " "), names[0]: shown(va), names[1]: shown(vb)}
             )
     return pd.DataFrame(rows, columns=["Setting", names[0], names[1]])
+
+
+# --------------------------------------------------------------------------- the store
+
+CUTS: tuple[str, ...] = ("decommission", "reduce")
+"""The proposals a commissioner accepts or overrides on the record."""
+ACTION_LABELS: Mapping[str, str] = {"accept": "Accepted", "override": "Overridden"}
+ORIGIN_LABELS: Mapping[str, str] = {"app": "Workbench", "cli": "Command line"}
+
+
+def moment(iso: str, zone: bool = True) -> str:
+    """A time the store wrote (ISO 8601, UTC) as people read it: 22 Nov 2026, 07:45:12 UTC
+    (without " UTC" for a table column that says so)."""
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC)
+    return f"{at.day} {at:%b %Y, %H:%M:%S}" + (" UTC" if zone else "")
+
+
+def runs_frame(runs: Sequence[RunSummary], decided: Mapping[str, int]) -> pd.DataFrame:
+    """The run history, newest first, with how many decisions each run has on record."""
+    rows = [
+        {
+            "When (UTC)": moment(r.created_at, zone=False),
+            "Scenario": r.scenario_name,
+            "Status": r.status.capitalize(),
+            "Weighted outcomes": r.objective,
+            "Decisions recorded": decided.get(r.run_id, 0),
+            "Origin": ORIGIN_LABELS.get(r.origin, r.origin),
+            "By": r.created_by,
+            "Inputs": r.inputs_sha256[:12],
+            "Run": r.run_id,
+        }
+        for r in runs
+    ]
+    columns = [
+        "When (UTC)",
+        "Scenario",
+        "Status",
+        "Weighted outcomes",
+        "Decisions recorded",
+        "Origin",
+        "By",
+        "Inputs",
+        "Run",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _service(data: DataSet | None, initiative_id: str) -> str:
+    return initiative_label(data, initiative_id) if data is not None else initiative_id
+
+
+def standing(decisions: Sequence[DecisionRecord]) -> dict[tuple[str, str], DecisionRecord]:
+    """The decision that stands on each proposal (run, initiative): the latest made."""
+    out: dict[tuple[str, str], DecisionRecord] = {}
+    for d in sorted(decisions, key=lambda d: d.id):
+        out[(d.run_id, d.initiative_id)] = d
+    return out
+
+
+def proposals_frame(
+    result: Result, data: DataSet | None, decisions: Sequence[DecisionRecord], run_id: str
+) -> pd.DataFrame:
+    """A run's proposed decommissions and reductions, and the decision standing on each."""
+    stands = standing(decisions)
+    rows = []
+    for r in result.initiatives:
+        if r.decision not in CUTS:
+            continue
+        i = data.initiatives_by_id.get(r.initiative_id) if data is not None else None
+        d = stands.get((run_id, r.initiative_id))
+        rows.append(
+            {
+                "ID": r.initiative_id,
+                "Name": i.name if i is not None else "",
+                "Proposed": DECISION_LABELS.get(r.decision, r.decision),
+                "Today": r.current_budget,
+                "Final year": r.final,
+                "Change": r.final - r.current_budget,
+                "Decision on record": (
+                    f"{ACTION_LABELS.get(d.action, d.action)} by {d.decided_by}"
+                    if d is not None
+                    else "None yet"
+                ),
+            }
+        )
+    columns = ["ID", "Name", "Proposed", "Today", "Final year", "Change", "Decision on record"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def recorded_decisions_frame(
+    decisions: Sequence[DecisionRecord], data: DataSet | None
+) -> pd.DataFrame:
+    """Decisions, newest first: who decided what, when and why, and whether it still stands."""
+    stands = standing(decisions)
+    rows = [
+        {
+            "When (UTC)": moment(d.decided_at, zone=False),
+            "Service": _service(data, d.initiative_id),
+            "Proposed": DECISION_LABELS.get(d.proposed, d.proposed),
+            "Decision": ACTION_LABELS.get(d.action, d.action),
+            "Who": d.decided_by,
+            "Why": d.reason,
+            "Standing": "Stands" if stands[(d.run_id, d.initiative_id)] is d else "Superseded",
+        }
+        for d in sorted(decisions, key=lambda d: d.id, reverse=True)
+    ]
+    columns = ["When (UTC)", "Service", "Proposed", "Decision", "Who", "Why", "Standing"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def audit_detail(action: str, detail: Mapping[str, Any]) -> str:
+    """The gist of an audit entry's detail, in one line."""
+    row = detail.get("row")
+    if isinstance(row, Mapping):
+        if action == "decision":
+            done, proposed = str(row.get("action")), str(row.get("proposed"))
+            text = (
+                f"{ACTION_LABELS.get(done, done)} the proposal to "
+                f"{DECISION_LABELS.get(proposed, proposed).lower()} - "
+                f"{row.get('decided_by')}: {row.get('reason')}"
+            )
+        elif action == "run":
+            text = (
+                f"{row.get('scenario_name')}, {row.get('status')}, from the "
+                f"{ORIGIN_LABELS.get(str(row.get('origin')), row.get('origin'))}, inputs "
+                f"{str(row.get('inputs_sha256', ''))[:12]}"
+            )
+        elif action == "scenario":
+            text = f"{row.get('name')} version {row.get('version')}"
+        elif action == "snapshot":
+            text = f"data for inputs {str(row.get('inputs_sha256', ''))[:12]}"
+        else:
+            text = "; ".join(f"{k}: {v}" for k, v in row.items() if not k.startswith("sha256("))
+    else:
+        text = "; ".join(f"{k}: {v}" for k, v in detail.items())
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def audit_frame(entries: Sequence[AuditEntry], broken: Iterable[int]) -> pd.DataFrame:
+    """Audit entries as given (newest first), with the ones the check found broken marked."""
+    bad = set(broken)
+    rows = [
+        {
+            "Entry": e.seq,
+            "Check": "Broken" if e.seq in bad else "",
+            "When (UTC)": moment(e.at, zone=False),
+            "Who": e.actor,
+            "Action": e.action,
+            "Subject": e.subject,
+            "Detail": audit_detail(e.action, e.detail),
+            "Hash": e.hash[:12],
+        }
+        for e in entries
+    ]
+    columns = ["Entry", "Check", "When (UTC)", "Who", "Action", "Subject", "Detail", "Hash"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame if bad else frame.drop(columns=["Check"])

@@ -170,6 +170,28 @@ def no_data(loaded: state.Loaded) -> bool:
     return False
 
 
+def store_unavailable(exc: BaseException, what: str = "This page") -> None:
+    """A quiet note that the store cannot be used (never a traceback); the rest works."""
+    st.warning(
+        f"{what} needs the store, which cannot be used just now: {state.store_problem(exc)}",
+        icon=":material/cloud_off:",
+    )
+
+
+def pager(total: int, size: int, key: str, noun: str = "entries") -> tuple[int, int]:
+    """Which slice [start, stop) of `total` items to show; a page control when there are more
+    than `size`. Changes only what is shown."""
+    pages = max(1, -(-total // size))
+    page = 1
+    if pages > 1:
+        left, _ = st.columns([1, 4])
+        page = int(left.number_input(f"Page (of {pages})", min_value=1, max_value=pages, key=key))
+    start, stop = (page - 1) * size, min(total, page * size)
+    if total:
+        st.caption(f"{noun.capitalize()} {start + 1}-{stop} of {total}, newest first.")
+    return start, stop
+
+
 SHOWN = 8
 """Rules of a diagnosis listed before the rest are folded away."""
 

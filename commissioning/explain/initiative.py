@@ -379,8 +379,8 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
             )
         else:
             out.append(
-                f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money would buy "
-                f"elsewhere in the plan ({streams})."
+                f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money "
+                f"would buy elsewhere in the plan ({streams})."
             )
     for h in e.holding_rules:
         out.append(h.sentence + ".")

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from commissioning.store import close_stores
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
 TIMEOUT = 180
 """Generous: a cold solve, the price of every rule or a break-even search takes seconds."""
+
+
+@pytest.fixture(autouse=True)
+def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Each test its own empty store: the app keeps every plan it makes as a run, in the
+    store DATABASE_URL names (tests/conftest.py only isolates the whole session)."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    close_stores()
 
 
 def open_page(page: str | None = None) -> AppTest:

@@ -21,8 +21,14 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 def solved(tmp_path_factory):
     out = tmp_path_factory.mktemp("plan")
     code = main(
-        ["allocate", str(SAMPLE), "--out", str(out / "result.json"), "--xlsx",
-         str(out / "plan.xlsx")]
+        [
+            "allocate",
+            str(SAMPLE),
+            "--out",
+            str(out / "result.json"),
+            "--xlsx",
+            str(out / "plan.xlsx"),
+        ]
     )
     return code, out
 
@@ -32,8 +38,16 @@ def test_sample_plan_is_optimal_and_obeys_every_rule(solved):
     assert code == 0
     doc = json.loads((out / "result.json").read_text())
     assert doc["status"] == "optimal"
-    assert set(doc) >= {"status", "objective", "years", "allocations", "initiatives",
-                        "constraints", "diagnosis", "provenance"}
+    assert set(doc) >= {
+        "status",
+        "objective",
+        "years",
+        "allocations",
+        "initiatives",
+        "constraints",
+        "diagnosis",
+        "provenance",
+    }
     assert doc["years"] == [2027, 2028, 2029]
     inputs = load(SAMPLE)
     assert len(doc["initiatives"]) == len(inputs.data.initiatives)
@@ -63,8 +77,16 @@ def test_sample_plan_moves_money_towards_prevention(solved, capsys):
 def test_workbook_has_the_plan_and_summaries(solved):
     _, out = solved
     wb = openpyxl.load_workbook(out / "plan.xlsx")
-    assert wb.sheetnames == ["Plan", "By district", "By level", "By priority", "By stream",
-                             "Binding rules", "Allocations", "About"]
+    assert wb.sheetnames == [
+        "Plan",
+        "By district",
+        "By level",
+        "By priority",
+        "By stream",
+        "Binding rules",
+        "Allocations",
+        "About",
+    ]
     plan = wb["Plan"]
     header = [c.value for c in plan[1]]
     assert header[:3] == ["Initiative", "Name", "Provider"]
@@ -78,7 +100,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     path = data / "initiatives.csv"
     lines = path.read_text().splitlines()
     first = lines[1].split(",")
-    first[1] = "=HYPERLINK(\"http://example.org\";\"click\")".replace(",", ";")
+    first[1] = '=HYPERLINK("http://example.org";"click")'.replace(",", ";")
     lines[1] = ",".join(first)
     path.write_text("\n".join(lines) + "\n")
     assert main(["allocate", str(data), "--xlsx", str(tmp_path / "plan.xlsx")]) == 0
@@ -91,8 +113,16 @@ def test_infeasible_scenario_exits_3_with_a_diagnosis(tmp_path, capsys):
     scenario = yaml.safe_load((SAMPLE / "scenario.yaml").read_text())
     scenario["prevention_share"] = 0.95
     (tmp_path / "hard.yaml").write_text(yaml.safe_dump(scenario))
-    code = main(["allocate", str(SAMPLE), "--scenario", str(tmp_path / "hard.yaml"),
-                 "--out", str(tmp_path / "result.json")])
+    code = main(
+        [
+            "allocate",
+            str(SAMPLE),
+            "--scenario",
+            str(tmp_path / "hard.yaml"),
+            "--out",
+            str(tmp_path / "result.json"),
+        ]
+    )
     assert code == 3
     doc = json.loads((tmp_path / "result.json").read_text())
     assert doc["status"] == "infeasible" and doc["objective"] is None

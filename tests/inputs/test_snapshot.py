@@ -61,8 +61,14 @@ def test_everything_the_fingerprint_leaves_out_is_kept():
 
 def test_a_scenario_with_every_setting_round_trips():
     base = load(ROOT / "tests/data/valid_small")
-    doc = {**base.scenario.to_dict(), "priority_weights": {"P1": 2.5}, "lock": ["1003"],
-           "exclude": [], "outcome_value": {"1": 0.5, "4": 9.0}, "prevention_share": 0.25}
+    doc = {
+        **base.scenario.to_dict(),
+        "priority_weights": {"P1": 2.5},
+        "lock": ["1003"],
+        "exclude": [],
+        "outcome_value": {"1": 0.5, "4": 9.0},
+        "prevention_share": 0.25,
+    }
     inputs = with_scenario(base, doc)
     again = round_trip(inputs)
     assert again == inputs

@@ -36,10 +36,14 @@ def postgres_base_url() -> str:
     if url:
         return url
     if _in_ci():
-        pytest.fail("CI is set but TEST_DATABASE_URL is not: the store tests must also run "
-                    "against PostgreSQL in CI (see scripts/postgres.sh and .ci/run)")
-    pytest.skip("TEST_DATABASE_URL is not set: the PostgreSQL run of the store tests is "
-                "skipped (start a server with scripts/postgres.sh and export its URL)")
+        pytest.fail(
+            "CI is set but TEST_DATABASE_URL is not: the store tests must also run "
+            "against PostgreSQL in CI (see scripts/postgres.sh and .ci/run)"
+        )
+    pytest.skip(
+        "TEST_DATABASE_URL is not set: the PostgreSQL run of the store tests is "
+        "skipped (start a server with scripts/postgres.sh and export its URL)"
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -23,8 +23,10 @@ def unprotect(url: str, table: str) -> list[str]:
     """The statements that drop a table's append-only triggers (what a tamperer would do)."""
     if url.startswith("sqlite"):
         return [f"DROP TRIGGER {table}_no_update", f"DROP TRIGGER {table}_no_delete"]
-    return [f"DROP TRIGGER {table}_append_only ON {table}",
-            f"DROP TRIGGER {table}_no_truncate ON {table}"]
+    return [
+        f"DROP TRIGGER {table}_append_only ON {table}",
+        f"DROP TRIGGER {table}_no_truncate ON {table}",
+    ]
 
 
 def scalar(url: str, sql: str) -> object:

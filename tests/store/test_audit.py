@@ -49,8 +49,9 @@ def test_an_intact_trail_verifies(filled, capsys):
 
 def test_an_edited_entry_is_named(filled, capsys):
     url, _ = filled
-    execute(url, *unprotect(url, "audit_log"),
-            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
+    execute(
+        url, *unprotect(url, "audit_log"), "UPDATE audit_log SET actor = 'mallory' WHERE seq = 4"
+    )
     checked = verify(url)
     assert not checked.ok and checked.first_broken == 4
     code, out = cli_verify(url, capsys)
@@ -64,8 +65,11 @@ def test_an_edited_detail_is_named(filled):
     [(detail,)] = execute(url, "SELECT detail FROM audit_log WHERE seq = 6")[0]
     changed = json.loads(detail)
     changed["row"]["reason"] = "Something else"
-    execute(url, *unprotect(url, "audit_log"),
-            f"UPDATE audit_log SET detail = '{json.dumps(changed)}' WHERE seq = 6")
+    execute(
+        url,
+        *unprotect(url, "audit_log"),
+        f"UPDATE audit_log SET detail = '{json.dumps(changed)}' WHERE seq = 6",
+    )
     checked = verify(url)
     assert checked.first_broken == 6
     assert any("entry 6" in f.message and "altered" in f.message for f in checked.findings)
@@ -93,11 +97,15 @@ def test_a_rewritten_and_rehashed_entry_is_named(filled):
     """A careful tamperer recomputes the entry's own hash: the next entry's link catches it."""
     url, _ = filled
     [(seq, at, _actor, action, subject, detail, prev)] = execute(
-        url, "SELECT seq, at, actor, action, subject, detail, prev_hash FROM audit_log "
-             "WHERE seq = 4")[0]
+        url,
+        "SELECT seq, at, actor, action, subject, detail, prev_hash FROM audit_log WHERE seq = 4",
+    )[0]
     forged = entry_hash(prev, seq, at, "mallory", action, subject, detail)
-    execute(url, *unprotect(url, "audit_log"),
-            f"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 4")
+    execute(
+        url,
+        *unprotect(url, "audit_log"),
+        f"UPDATE audit_log SET actor = 'mallory', hash = '{forged}' WHERE seq = 4",
+    )
     checked = verify(url)
     assert checked.first_broken == 4
     assert any("entry 5 does not follow entry 4" in f.message for f in checked.findings)
@@ -106,13 +114,18 @@ def test_a_rewritten_and_rehashed_entry_is_named(filled):
 def test_an_edited_run_is_caught_by_its_entry(filled):
     url, run_id = filled
     seq = scalar(url, f"SELECT audit_seq FROM runs WHERE run_id = '{run_id}'")
-    execute(url, *unprotect(url, "runs"),
-            "UPDATE runs SET result = REPLACE(result, 'decommission', 'maintain') "
-            f"WHERE run_id = '{run_id}'")
+    execute(
+        url,
+        *unprotect(url, "runs"),
+        "UPDATE runs SET result = REPLACE(result, 'decommission', 'maintain') "
+        f"WHERE run_id = '{run_id}'",
+    )
     checked = verify(url)
     assert checked.first_broken == seq
-    assert any(f"run {run_id} was changed" in f.message and "sha256(result)" in f.message
-               for f in checked.findings)
+    assert any(
+        f"run {run_id} was changed" in f.message and "sha256(result)" in f.message
+        for f in checked.findings
+    )
 
 
 def test_a_deleted_decision_is_caught(filled):

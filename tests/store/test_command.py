@@ -61,8 +61,9 @@ def test_reproduce_says_exactly_what_differs(store_url, small, capsys):
     assert code == 1
     assert "does NOT reproduce" in out and "2 difference(s)" in out
     assert "objective: stored" in out and "relative difference 9.99e-04, more than 1e-06" in out
-    assert f"initiative {target.initiative_id}: stored decision reduce, now {target.decision}" \
-        in out
+    assert (
+        f"initiative {target.initiative_id}: stored decision reduce, now {target.decision}" in out
+    )
     # The same, through the API, with CBC as a second opinion.
     store = Store.open(store_url)
     assert store.reproduce(good, solver="cbc").same
@@ -71,20 +72,33 @@ def test_reproduce_says_exactly_what_differs(store_url, small, capsys):
 
 
 def test_scenarios_commands(store_url, capsys, tmp_path):
-    code, out, _ = run(capsys, "scenarios", "save", str(SMALL / "scenario.yaml"),
-                       "--database", store_url)
+    code, out, _ = run(
+        capsys, "scenarios", "save", str(SMALL / "scenario.yaml"), "--database", store_url
+    )
     assert code == 0 and "Saved scenario 'Small test plan' as version 1" in out
-    code, out, _ = run(capsys, "scenarios", "save", str(SMALL / "scenario.yaml"),
-                       "--database", store_url)
+    code, out, _ = run(
+        capsys, "scenarios", "save", str(SMALL / "scenario.yaml"), "--database", store_url
+    )
     assert code == 0 and "unchanged" in out
-    code, out, _ = run(capsys, "scenarios", "save", str(SAMPLE / "scenario.yaml"), "--name",
-                       "Small test plan", "--data", str(SAMPLE), "--database", store_url)
+    code, out, _ = run(
+        capsys,
+        "scenarios",
+        "save",
+        str(SAMPLE / "scenario.yaml"),
+        "--name",
+        "Small test plan",
+        "--data",
+        str(SAMPLE),
+        "--database",
+        store_url,
+    )
     assert code == 0 and "version 2" in out
 
     code, out, _ = run(capsys, "scenarios", "list", "--database", store_url)
     assert code == 0 and "Small test plan" in out
-    code, out, _ = run(capsys, "scenarios", "show", "Small test plan", "--version", "1",
-                       "--database", store_url)
+    code, out, _ = run(
+        capsys, "scenarios", "show", "Small test plan", "--version", "1", "--database", store_url
+    )
     assert code == 0
     shown = yaml.safe_load(out)
     assert shown["lock"] == [1003] and shown["priority_weights"] == {"P2": 1.5}
@@ -98,8 +112,9 @@ def test_scenarios_commands(store_url, capsys, tmp_path):
     code, _, err = run(capsys, "scenarios", "save", str(bad), "--database", store_url)
     assert code == 2 and "bad.yaml" in err
     bad.write_text("name: x\nstart_year: 2027\nhorizon: 3\nlock: [NOPE]\n")
-    code, _, err = run(capsys, "scenarios", "save", str(bad), "--data", str(SMALL),
-                       "--database", store_url)
+    code, _, err = run(
+        capsys, "scenarios", "save", str(bad), "--data", str(SMALL), "--database", store_url
+    )
     assert code == 2 and "NOPE" in err
     code, _, err = run(capsys, "scenarios", "show", "missing", "--database", store_url)
     assert code == 1 and "no scenario named 'missing'" in err
@@ -111,15 +126,38 @@ def test_decisions_commands(store_url, small, capsys):
     run_id = store.record_allocation(inputs, result)
     store.close()
     iid = next(r.initiative_id for r in result.initiatives if r.decision == "decommission")
-    code, out, _ = run(capsys, "decisions", "record", run_id, iid, "--override", "--by",
-                       "Jo Bloggs", "--reason", "Only provider in the district",
-                       "--database", store_url)
+    code, out, _ = run(
+        capsys,
+        "decisions",
+        "record",
+        run_id,
+        iid,
+        "--override",
+        "--by",
+        "Jo Bloggs",
+        "--reason",
+        "Only provider in the district",
+        "--database",
+        store_url,
+    )
     assert code == 0
     assert f"Jo Bloggs overrode the proposal to decommission {iid}" in out
     code, out, _ = run(capsys, "decisions", "list", run_id, "--database", store_url)
     assert code == 0 and "Only provider in the district" in out and "override" in out
-    code, _, err = run(capsys, "decisions", "record", "nope", iid, "--accept", "--by", "x",
-                       "--reason", "y", "--database", store_url)
+    code, _, err = run(
+        capsys,
+        "decisions",
+        "record",
+        "nope",
+        iid,
+        "--accept",
+        "--by",
+        "x",
+        "--reason",
+        "y",
+        "--database",
+        store_url,
+    )
     assert code == 1 and "no run 'nope'" in err
     with pytest.raises(SystemExit):  # --accept or --override is required
         main(["decisions", "record", run_id, iid, "--by", "x", "--reason", "y"])

@@ -33,8 +33,7 @@ def _writer(url: str, worker: int, doc: dict[str, Any], start: Any, out: Any) ->
             if k % 2 == 0:
                 runs.append(store.record_allocation(inputs, result, origin=f"worker-{worker}"))
             else:
-                store.record_decision(runs[-1], target, "accept", f"worker-{worker}",
-                                      f"write {k}")
+                store.record_decision(runs[-1], target, "accept", f"worker-{worker}", f"write {k}")
         out.put((worker, runs, None))
     except Exception as exc:  # reported to the parent, which fails the test
         out.put((worker, runs, repr(exc)))

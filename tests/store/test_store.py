@@ -63,7 +63,9 @@ def test_a_snapshot_is_stored_once_per_inputs(store_url, small):
 def test_an_infeasible_plan_is_kept_too(store_url):
     inputs = make_inputs(
         [initiative("A", current_budget=200, contract_end=2027, max_budget=300)],
-        budgets={"S1": 100}, max_growth=100.0, ramp=100.0,
+        budgets={"S1": 100},
+        max_growth=100.0,
+        ramp=100.0,
     )
     with pytest.raises(InfeasiblePlan) as caught:
         allocate(inputs)
@@ -100,7 +102,9 @@ def test_scenarios_are_named_and_versioned(store_url, small):
     store.save_scenario({**doc, "ramp": 0.1}, name="Other")
 
     assert [(s.name, s.version) for s in store.list_scenarios()] == [
-        ("Other", 1), ("Small test plan", 2)]
+        ("Other", 1),
+        ("Small test plan", 2),
+    ]
     latest = store.get_scenario("Small test plan")
     assert latest.document["max_growth"] == 0.3 and latest.created_by == "bob"
     assert latest.versions == 2
@@ -121,11 +125,16 @@ def test_decisions_record_who_when_why(store_url, small):
     inputs, result = small
     store = Store.open(store_url)
     run_id = store.record_allocation(inputs, result)
-    decommissioned = next(r.initiative_id for r in result.initiatives
-                          if r.decision == "decommission")
+    decommissioned = next(
+        r.initiative_id for r in result.initiatives if r.decision == "decommission"
+    )
     d = store.record_decision(run_id, decommissioned, "accept", "Jo Bloggs", "No evidence")
     assert (d.proposed, d.action, d.decided_by, d.reason) == (
-        "decommission", "accept", "Jo Bloggs", "No evidence")
+        "decommission",
+        "accept",
+        "Jo Bloggs",
+        "No evidence",
+    )
     store.record_decision(run_id, decommissioned, "override", "Board", "Keep one more year")
     assert [x.action for x in store.list_decisions(run_id)] == ["accept", "override"]
     assert [x.id for x in store.list_decisions()] == [x.id for x in store.list_decisions(run_id)]
@@ -178,9 +187,13 @@ def test_the_record_tables_are_append_only(store_url, small):
     store = Store.open(store_url)
     store.record_allocation(inputs, result)
     store.close()
-    for sql in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log",
-                "UPDATE runs SET objective = 0", "DELETE FROM runs",
-                "DELETE FROM snapshots"):
+    for sql in (
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log",
+        "UPDATE runs SET objective = 0",
+        "DELETE FROM runs",
+        "DELETE FROM snapshots",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             execute(store_url, sql)
 
@@ -205,15 +218,20 @@ def test_an_older_schema_is_migrated_forward(store_url, small):
 
 def test_a_store_from_a_newer_toolkit_is_refused(store_url):
     Store.open(store_url).close()
-    execute(store_url, "INSERT INTO schema_version (version, description, applied_at) "
-                       "VALUES (99, 'future', 'x')")
+    execute(
+        store_url,
+        "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', 'x')",
+    )
     with pytest.raises(NotAStore, match="newer version"):
         Store.open(store_url)
 
 
 def test_a_foreign_database_is_refused_and_left_alone(store_url):
-    execute(store_url, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)",
-            "INSERT INTO customers (id, name) VALUES (1, 'Ada')")
+    execute(
+        store_url,
+        "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)",
+        "INSERT INTO customers (id, name) VALUES (1, 'Ada')",
+    )
     with pytest.raises(NotAStore, match=r"not a commissioning store.*customers"):
         Store.open(store_url)
     tables = execute(store_url, "SELECT name FROM customers")[0]
@@ -260,7 +278,7 @@ def test_damage_inside_the_file_is_reported_by_verify(tmp_path, small):
     data = bytearray(path.read_bytes())
     page = 4096
     last = len(data) // page - 1
-    data[last * page + 8: (last + 1) * page] = b"\x07" * (page - 8)
+    data[last * page + 8 : (last + 1) * page] = b"\x07" * (page - 8)
     path.write_bytes(bytes(data))
     try:
         store = Store.open(str(path))
@@ -300,8 +318,9 @@ def test_the_functions_the_app_calls(store_url, small):
     import commissioning.store as api
 
     inputs, result = small
-    run_id = api.record_allocation(inputs, result, origin="app", actor="app user",
-                                   database=store_url)
+    run_id = api.record_allocation(
+        inputs, result, origin="app", actor="app user", database=store_url
+    )
     assert api.open_store(store_url) is api.open_store(store_url)  # opened once per process
     assert [r.run_id for r in api.list_runs(database=store_url)] == [run_id]
     assert api.get_run(run_id, database=store_url).origin == "app"
