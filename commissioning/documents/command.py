@@ -1,0 +1,339 @@
+"""`commissioning documents`: write service specifications, district SLAs and the plan summary.
+
+Each kind of document is one entry of `RENDERERS` (kind -> function listing the documents
+of that kind); a new kind, such as the decommissioning rationale, is added there and
+nowhere else. PDFs are laid out in a pool of processes, one per core; every file is
+written atomically, and `index.html` links everything the run produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TextIO
+
+from commissioning.documents.content import ContentError, load_content
+from commissioning.documents.contexts import (
+    DECISION_TITLES,
+    DocumentError,
+    IndexGroup,
+    IndexLink,
+    Plan,
+    index_context,
+    level_label,
+    prepare,
+    sla_context,
+    spec_context,
+    spec_initiatives,
+    summary_context,
+)
+from commissioning.export.files import write_atomic
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+FORMATS: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to write: what it is, its file name stem, and how to build its context."""
+
+    kind: str
+    key: str
+    title: str
+    detail: str
+    stem: str
+    template: str
+    build: Callable[[], object]
+
+
+Renderer = Callable[[Plan, str | None], list[Document]]
+"""Lists the documents of one kind for a plan, optionally for one district only."""
+
+
+def safe_name(text: str) -> str:
+    """An id made safe for a file name: anything but [A-Za-z0-9._-] becomes '_'."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text) or "_"
+
+
+def spec_documents(plan: Plan, district: str | None) -> list[Document]:
+    docs = []
+    for i in spec_initiatives(plan, district):
+        r = plan.outcome_of(i.initiative_id)
+        where = "county-wide" if i.is_county_wide else plan.inputs.data.district(i.district_id).name
+        docs.append(
+            Document(
+                "spec",
+                i.initiative_id,
+                f"{i.name} ({i.initiative_id})",
+                f"{where}, {level_label(i.level).lower()}, "
+                f"{DECISION_TITLES[r.decision].split(' (')[0].lower()}",
+                f"spec-{safe_name(i.initiative_id)}",
+                "service_specification.html",
+                partial(spec_context, plan, i.initiative_id),
+            )
+        )
+    return docs
+
+
+def sla_documents(plan: Plan, district: str | None) -> list[Document]:
+    data = plan.inputs.data
+    ids = [d.district_id for d in data.districts if district is None or d.district_id == district]
+    return [
+        Document(
+            "sla",
+            did,
+            f"{data.district(did).name} ({did})",
+            f"{data.district(did).locality} locality",
+            f"sla-{safe_name(did)}",
+            "district_sla.html",
+            partial(sla_context, plan, did),
+        )
+        for did in ids
+    ]
+
+
+def summary_documents(plan: Plan, district: str | None) -> list[Document]:
+    return [
+        Document(
+            "summary",
+            "plan-summary",
+            "Plan summary for the partnership board",
+            f"scenario {plan.inputs.scenario.name}",
+            "plan-summary",
+            "plan_summary.html",
+            partial(summary_context, plan),
+        )
+    ]
+
+
+RENDERERS: dict[str, Renderer] = {
+    "summary": summary_documents,
+    "sla": sla_documents,
+    "spec": spec_documents,
+}
+"""Every kind of document that can be written, in the order `all` writes them."""
+
+KIND_TITLES: dict[str, str] = {
+    "summary": "Plan summary",
+    "sla": "District service level agreements",
+    "spec": "Service specifications",
+    "rationale": "Decommissioning rationale",
+}
+NOT_YET: dict[str, str] = {"rationale": "the rationale pack is not available yet"}
+"""Kinds the command line accepts that have no renderer yet, and what to say."""
+KINDS: tuple[str, ...] = ("spec", "sla", "summary", "rationale", "all")
+
+
+# --- work shared with the pool's processes (inherited by fork, never pickled) -----------------
+
+_JOBS: list[Document] = []
+_OUT: Path = Path()
+_FORMATS: tuple[str, ...] = ()
+
+
+def _produce(index: int) -> tuple[int, list[str]]:
+    """Build, render and write one document; the file names written."""
+    from commissioning.documents.render import html_to_pdf, render_html
+
+    doc = _JOBS[index]
+    html = render_html(doc.template, doc.build())
+    written = []
+    if "html" in _FORMATS:
+        path = _OUT / f"{doc.stem}.html"
+        write_atomic(path, partial(_write_text, html))
+        written.append(path.name)
+    if "pdf" in _FORMATS:
+        pdf = html_to_pdf(html, _OUT)
+        path = _OUT / f"{doc.stem}.pdf"
+        write_atomic(path, partial(_write_bytes, pdf))
+        written.append(path.name)
+    return index, written
+
+
+def _write_text(text: str, path: Path) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_bytes(data: bytes, path: Path) -> None:
+    path.write_bytes(data)
+
+
+def _workers(jobs: int) -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, jobs))
+
+
+class Progress:
+    """A plain-text progress bar on standard error."""
+
+    def __init__(self, total: int, stream: TextIO | None = None):
+        self.total = total
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        width = 30
+        filled = round(width * self.done / self.total) if self.total else width
+        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {label}"
+        end = "" if self.tty and self.done < self.total else "\n"
+        print(("\r\033[K" if self.tty else "") + line, end=end, file=self.stream, flush=True)
+
+
+def write_documents(
+    plan: Plan, kinds: Sequence[str], out: Path, formats: Sequence[str], district: str | None = None
+) -> tuple[list[tuple[Document, list[str]]], list[str]]:
+    """Write every document of `kinds`; return (documents with files written, failures)."""
+    global _JOBS, _OUT, _FORMATS
+    jobs = [d for kind in kinds for d in RENDERERS[kind](plan, district)]
+    _unique_stems(jobs)
+    _JOBS, _OUT, _FORMATS = jobs, Path(out), tuple(formats)
+    out.mkdir(parents=True, exist_ok=True)
+    progress = Progress(len(jobs))
+    done: dict[int, list[str]] = {}
+    failures: list[str] = []
+    workers = _workers(len(jobs)) if "pdf" in formats else 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        workers = 1  # the workers inherit the jobs by fork; elsewhere, lay out one by one
+    if workers == 1:
+        for n in range(len(jobs)):
+            try:
+                done[n] = _produce(n)[1]
+            except Exception as exc:  # reported together at the end
+                failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
+            progress.step(jobs[n].stem)
+    else:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {pool.submit(_produce, n): n for n in range(len(jobs))}
+            for future in as_completed(futures):
+                n = futures[future]
+                try:
+                    done[n] = future.result()[1]
+                except Exception as exc:
+                    failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
+                progress.step(jobs[n].stem)
+    return [(jobs[n], done[n]) for n in sorted(done)], failures
+
+
+def _unique_stems(jobs: list[Document]) -> None:
+    """Two ids that sanitise alike get a short hash of the id, so no file overwrites another."""
+    seen: set[str] = set()  # compared without case, for case-insensitive file systems
+    for n, doc in enumerate(jobs):
+        if doc.stem.lower() in seen:
+            digest = hashlib.sha1(doc.key.encode()).hexdigest()[:8]
+            jobs[n] = Document(
+                doc.kind,
+                doc.key,
+                doc.title,
+                doc.detail,
+                f"{doc.stem}-{digest}",
+                doc.template,
+                doc.build,
+            )
+        seen.add(jobs[n].stem.lower())
+
+
+def write_index(plan: Plan, out: Path, produced: Sequence[tuple[Document, list[str]]]) -> Path:
+    """index.html linking every file written, grouped by kind."""
+    from commissioning.documents.render import render_html
+
+    groups = []
+    for kind in RENDERERS:
+        items = tuple(
+            IndexLink(doc.title, doc.detail, tuple((Path(f).suffix[1:].upper(), f) for f in files))
+            for doc, files in produced
+            if doc.kind == kind and files
+        )
+        if items:
+            groups.append(IndexGroup(KIND_TITLES.get(kind, kind), items))
+    html = render_html("index.html", index_context(plan, groups))
+    path = out / "index.html"
+    write_atomic(path, partial(_write_text, html))
+    return path
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """The `documents` command: exit 0 on success, 2 for invalid input, 1 otherwise."""
+    started = time.perf_counter()
+    kind: str = args.kind
+    if kind != "all" and kind not in RENDERERS:
+        print(NOT_YET.get(kind, f"documents of kind {kind!r} are not available"), file=sys.stderr)
+        return EXIT_ERROR
+    kinds = list(RENDERERS) if kind == "all" else [kind]
+
+    from commissioning.allocator.result import Result
+    from commissioning.inputs import InputError, fingerprint, load
+
+    try:
+        inputs = load(args.data, args.scenario)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        doc = json.loads(Path(args.result).read_text(encoding="utf-8"))
+        result = Result.from_json(doc)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"Cannot read the result file {args.result}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    expected = fingerprint(inputs)
+    if result.provenance.inputs_sha256 != expected:
+        print(
+            f"{args.result} was made from other data: its inputs fingerprint is "
+            f"{result.provenance.inputs_sha256[:12]}..., but {args.data} with this scenario gives "
+            f"{expected[:12]}... Run `commissioning allocate` on these inputs again.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    try:
+        content = load_content()
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    district: str | None = args.district
+    if district is not None:
+        known = [d.district_id for d in inputs.data.districts]
+        if district not in known and district != "COUNTY":
+            print(
+                f"Unknown district {district!r}: expected one of {', '.join(known)} or COUNTY",
+                file=sys.stderr,
+            )
+            return EXIT_INVALID
+    try:
+        plan = prepare(inputs, result, content)
+    except DocumentError as exc:
+        print(f"Cannot write documents: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+    out = Path(args.out)
+    produced, failures = write_documents(plan, kinds, out, FORMATS[args.format], district)
+    index = write_index(plan, out, produced)
+    files = sum(len(f) for _, f in produced)
+    print(
+        f"Wrote {_count(len(produced), 'document')} ({_count(files, 'file')}) to {out} in "
+        f"{time.perf_counter() - started:.1f} s; index: {index}",
+        file=sys.stderr,
+    )
+    if not produced and not failures:
+        print("No documents matched: nothing to write for this kind and district.", file=sys.stderr)
+    for f in failures:
+        print(f"  failed: {f}", file=sys.stderr)
+    return EXIT_ERROR if failures else EXIT_OK

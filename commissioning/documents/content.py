@@ -1,0 +1,679 @@
+"""The editable content of the documents (`specs/*.yaml`), loaded and checked into typed objects.
+
+Content is kept apart from layout: titles, introductions, standard clauses, the indicator
+library, the reporting cadence and the partnership's name and colours live in YAML that a
+commissioner can edit; `load_content` checks every file and raises `ContentError` naming
+each problem as file, key and what is wrong, all at once.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
+"""The repository's `specs/` folder; `COMMISSIONING_SPECS` overrides it."""
+
+COMMON_FIELDS: frozenset[str] = frozenset(
+    {
+        "partnership",
+        "strategic_lead",
+        "development_officer",
+        "board",
+        "sub_group",
+        "district",
+        "document",
+        "first_year",
+        "last_year",
+    }
+)
+SERVICE_FIELDS: frozenset[str] = COMMON_FIELDS | {"service", "service_id", "provider"}
+SUMMARY_FIELDS: frozenset[str] = COMMON_FIELDS - {"district", "sub_group"}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """What a document type needs from its YAML: its file, sections and placeholders."""
+
+    file: str
+    sections: tuple[str, ...]
+    fields: frozenset[str]
+
+
+DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
+    "spec": DocumentKind(
+        "service_specification.yaml",
+        (
+            "details",
+            "purpose",
+            "population",
+            "outcomes",
+            "evidence",
+            "standards",
+            "monitoring",
+            "review",
+        ),
+        SERVICE_FIELDS,
+    ),
+    "sla": DocumentKind(
+        "district_sla.yaml",
+        (
+            "parties",
+            "needs",
+            "priorities",
+            "resources",
+            "services",
+            "targets",
+            "scorecard",
+            "reporting",
+            "local-targets",
+            "sign-off",
+        ),
+        COMMON_FIELDS,
+    ),
+    "summary": DocumentKind(
+        "plan_summary.yaml",
+        (
+            "headlines",
+            "levels",
+            "priorities",
+            "districts",
+            "streams",
+            "outcomes",
+            "decisions",
+            "rules",
+        ),
+        SUMMARY_FIELDS,
+    ),
+}
+
+REQUIRED_CLAUSES: tuple[str, ...] = (
+    "safeguarding",
+    "information_sharing",
+    "lead_professional",
+    "involvement",
+    "equality",
+    "data_protection",
+    "complaints",
+    "review_and_exit",
+)
+DIRECTIONS: Mapping[str, str] = {"increase": "higher is better", "decrease": "lower is better"}
+EVIDENCE_KEYS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
+LOGO_TYPES: Mapping[str, str] = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One thing wrong in a content file: where (file and key) and what."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.key}: {self.message}"
+            if self.key
+            else f"{self.file}: {self.message}"
+        )
+
+
+class ContentError(Exception):
+    """The content files cannot be used: every problem found, together."""
+
+    def __init__(self, problems: list[ContentProblem]):
+        self.problems = tuple(problems)
+        n = len(problems)
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the document content:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Colours:
+    primary: str
+    accent: str
+    light: str
+    muted: str
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """Who the documents are from and how they look (`partnership.yaml`)."""
+
+    name: str
+    logo: Path | None
+    colours: Colours
+    strategic_lead: str
+    development_officer: str
+    board: str
+    sub_group: str
+    """A template with `{district}`."""
+    county_sub_group: str
+    year_start_day: int
+    year_start_month: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    clause_id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionText:
+    section_id: str
+    title: str
+    intro: tuple[str, ...]
+    clauses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The editable text of one document type."""
+
+    kind: str
+    title: str
+    status: str
+    sections: Mapping[str, SectionText]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    definition: str
+    unit: str
+    direction: str
+    """`increase` or `decrease`: which way is better."""
+    source: str
+    baseline: str
+    """As recorded in the library, or "" when not recorded."""
+
+    @property
+    def direction_text(self) -> str:
+        return DIRECTIONS[self.direction]
+
+
+@dataclass(frozen=True)
+class IndicatorLibrary:
+    by_outcome: Mapping[str, tuple[Indicator, ...]]
+    fallback: str
+
+    def for_outcome(self, outcome_id: str) -> tuple[Indicator, ...]:
+        return self.by_outcome.get(outcome_id, ())
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    title: str
+    by: str
+    to: str
+    when: str
+    contents: str
+
+
+@dataclass(frozen=True)
+class Reporting:
+    quarters: tuple[str, ...]
+    returns: tuple[ReportLine, ...]
+    escalation: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    who: str
+
+
+@dataclass(frozen=True)
+class Framework:
+    levels: Mapping[int, Level]
+    evidence: Mapping[str, str]
+    mixed_findings: str
+    objectives: Mapping[str, tuple[str, ...]]
+    objectives_fallback: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the documents say that is not computed from the plan."""
+
+    directory: Path
+    partnership: Partnership
+    clauses: Mapping[str, Clause]
+    documents: Mapping[str, DocumentText]
+    indicators: IndicatorLibrary
+    reporting: Reporting
+    framework: Framework = field(repr=False)
+
+
+def fill(text: str, fields: Mapping[str, str]) -> str:
+    """Fill a checked text's placeholders."""
+    return text.format_map(fields)
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """Split YAML text on blank lines and join each paragraph's lines."""
+    parts = re.split(r"\n\s*\n", text.strip())
+    return tuple(" ".join(p.split()) for p in parts if p.strip())
+
+
+class _Checker:
+    """Reads one YAML file, collecting problems with the key path where each occurred."""
+
+    def __init__(self, directory: Path, name: str, problems: list[ContentProblem]):
+        self.name = name
+        self.path = directory / name
+        self.problems = problems
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(ContentProblem(self.name, key, message))
+
+    def load(self) -> Mapping[str, Any] | None:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem("", f"file not found (looked for {self.path})")
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem("", f"cannot be read: {exc}")
+            return None
+        try:
+            doc = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            what = getattr(exc, "problem", None) or str(exc)
+            self.problem(where, f"is not valid YAML: {what}")
+            return None
+        if not isinstance(doc, dict):
+            self.problem("", "must be a mapping of keys to values at the top level")
+            return None
+        return doc
+
+    def mapping(self, doc: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+        value = doc.get(key)
+        if not isinstance(value, dict):
+            self.problem(_join(where, key), _missing_or("must be a mapping", value, key, doc))
+            return {}
+        return value
+
+    def text(
+        self,
+        doc: Mapping[str, Any],
+        key: str,
+        where: str,
+        *,
+        fields: frozenset[str] | None = None,
+        required: bool = True,
+    ) -> str:
+        """A non-empty string (numbers are accepted as text); placeholders checked."""
+        here = _join(where, key)
+        value = doc.get(key)
+        if value is None and not required and key not in doc:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(here, _missing_or("must be text", value, key, doc))
+            return ""
+        text = str(value).strip()
+        if not text:
+            self.problem(here, "is empty")
+            return ""
+        self.check_fields(text, here, fields or frozenset())
+        return text
+
+    def texts(
+        self, doc: Mapping[str, Any], key: str, where: str, fields: frozenset[str] | None = None
+    ) -> tuple[str, ...]:
+        """A non-empty list of non-empty texts."""
+        here = _join(where, key)
+        value = doc.get(key)
+        if not isinstance(value, list) or not value:
+            self.problem(here, _missing_or("must be a non-empty list", value, key, doc))
+            return ()
+        out = []
+        for n, item in enumerate(value, 1):
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, str | int | float)
+                or not str(item).strip()
+            ):
+                self.problem(f"{here}[{n}]", "must be non-empty text")
+                continue
+            self.check_fields(str(item), f"{here}[{n}]", fields or frozenset())
+            out.append(" ".join(str(item).split()))
+        return tuple(out)
+
+    def check_fields(self, text: str, where: str, fields: frozenset[str]) -> None:
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError as exc:
+            self.problem(where, f"has a broken placeholder ({exc}); write a literal brace as {{{{")
+            return
+        for name in names:
+            if name not in fields:
+                allowed = ", ".join("{" + f + "}" for f in sorted(fields)) or "none"
+                self.problem(where, f"unknown placeholder {{{name}}} (allowed here: {allowed})")
+
+    def known_keys(self, doc: Mapping[str, Any], allowed: set[str], where: str) -> None:
+        for key in doc:
+            if str(key) not in allowed:
+                self.problem(
+                    _join(where, str(key)),
+                    f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                )
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _missing_or(what: str, value: object, key: str, doc: Mapping[str, Any]) -> str:
+    if key not in doc:
+        return f"missing ({what[5:] if what.startswith('must ') else what})"
+    return f"{what}, not {type(value).__name__} {value!r}"
+
+
+def specs_dir() -> Path:
+    """Where the content lives: `$COMMISSIONING_SPECS` or the repository's `specs/`."""
+    env = os.environ.get("COMMISSIONING_SPECS")
+    return Path(env) if env else SPECS_DIR
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load and check every content file; raise ContentError listing every problem."""
+    directory = Path(directory) if directory is not None else specs_dir()
+    problems: list[ContentProblem] = []
+    partnership = _partnership(_Checker(directory, "partnership.yaml", problems), directory)
+    clauses = _clauses(_Checker(directory, "clauses.yaml", problems))
+    documents = {
+        kind: _document(_Checker(directory, spec.file, problems), kind, spec, clauses)
+        for kind, spec in DOCUMENT_KINDS.items()
+    }
+    indicators = _indicators(_Checker(directory, "indicators.yaml", problems))
+    reporting = _reporting(_Checker(directory, "reporting.yaml", problems))
+    framework = _framework(_Checker(directory, "framework.yaml", problems))
+    if problems or partnership is None or clauses is None or reporting is None:
+        raise ContentError(problems)
+    if indicators is None or framework is None or any(d is None for d in documents.values()):
+        raise ContentError(problems)
+    return Content(
+        directory=directory,
+        partnership=partnership,
+        clauses=clauses,
+        documents={k: d for k, d in documents.items() if d is not None},
+        indicators=indicators,
+        reporting=reporting,
+        framework=framework,
+    )
+
+
+def _partnership(c: _Checker, directory: Path) -> Partnership | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    allowed = {
+        "name",
+        "logo",
+        "colours",
+        "strategic_lead",
+        "development_officer",
+        "board",
+        "sub_group",
+        "county_sub_group",
+        "year_starts",
+        "note",
+    }
+    c.known_keys(doc, allowed, "")
+    colours_doc = c.mapping(doc, "colours", "")
+    colours = {}
+    for key in ("primary", "accent", "light", "muted"):
+        value = colours_doc.get(key)
+        if not isinstance(value, str) or not _COLOUR.match(value):
+            msg = (
+                "missing"
+                if key not in colours_doc
+                else f"must be a colour like #1F4E79, not {value!r}"
+            )
+            c.problem(f"colours.{key}", msg)
+            value = "#000000"
+        colours[key] = value
+    c.known_keys(colours_doc, {"primary", "accent", "light", "muted"}, "colours")
+    logo: Path | None = None
+    if doc.get("logo") is not None:
+        name = c.text(doc, "logo", "")
+        if name:
+            logo = (directory / name).resolve()
+            if logo.suffix.lower() not in LOGO_TYPES:
+                c.problem("logo", f"must be a {', '.join(LOGO_TYPES)} file, not {name!r}")
+            elif not logo.is_file():
+                c.problem("logo", f"file not found: {logo}")
+    year = c.mapping(doc, "year_starts", "")
+    day, month = year.get("day"), year.get("month")
+    if not isinstance(month, int) or isinstance(month, bool) or not 1 <= month <= 12:
+        c.problem("year_starts.month", f"must be a month number 1-12, not {month!r}")
+        month = 4
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 28:
+        c.problem("year_starts.day", f"must be a day number 1-28, not {day!r}")
+        day = 1
+    return Partnership(
+        name=c.text(doc, "name", ""),
+        logo=logo,
+        colours=Colours(**colours),
+        strategic_lead=c.text(doc, "strategic_lead", ""),
+        development_officer=c.text(doc, "development_officer", ""),
+        board=c.text(doc, "board", ""),
+        sub_group=c.text(doc, "sub_group", "", fields=frozenset({"district"})),
+        county_sub_group=c.text(doc, "county_sub_group", ""),
+        year_start_day=day,
+        year_start_month=month,
+        note=c.text(doc, "note", "", required=False),
+    )
+
+
+def _clauses(c: _Checker) -> Mapping[str, Clause] | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    c.known_keys(doc, {"clauses"}, "")
+    raw = c.mapping(doc, "clauses", "")
+    out: dict[str, Clause] = {}
+    for cid, body in raw.items():
+        where = f"clauses.{cid}"
+        if not isinstance(body, dict):
+            c.problem(where, "must be a mapping with title and text")
+            continue
+        c.known_keys(body, {"title", "text", "points"}, where)
+        # Placeholders are checked against each document that uses the clause.
+        text = c.text(body, "text", where, fields=SERVICE_FIELDS)
+        points = c.texts(body, "points", where, SERVICE_FIELDS) if "points" in body else ()
+        out[str(cid)] = Clause(str(cid), c.text(body, "title", where), paragraphs(text), points)
+    for cid in REQUIRED_CLAUSES:
+        if raw and cid not in out and cid not in raw:
+            c.problem(f"clauses.{cid}", "missing: this standard clause is required")
+    return out
+
+
+def _document(
+    c: _Checker, kind: str, spec: DocumentKind, clauses: Mapping[str, Clause] | None
+) -> DocumentText | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    c.known_keys(doc, {"title", "status", "sections"}, "")
+    raw = c.mapping(doc, "sections", "")
+    sections: dict[str, SectionText] = {}
+    for sid in spec.sections:
+        where = f"sections.{sid}"
+        body = raw.get(sid)
+        if not isinstance(body, dict):
+            if raw:
+                c.problem(where, "missing: the document needs this section (with at least a title)")
+            continue
+        c.known_keys(body, {"title", "intro", "clauses"}, where)
+        intro = c.text(body, "intro", where, fields=spec.fields, required=False)
+        used: tuple[str, ...] = ()
+        if "clauses" in body:
+            used = c.texts(body, "clauses", where)
+            for n, cid in enumerate(used, 1):
+                if clauses is not None and cid not in clauses:
+                    c.problem(f"{where}.clauses[{n}]", f"unknown clause {cid!r} (see clauses.yaml)")
+                elif clauses is not None:
+                    _check_clause_fields(c, clauses[cid], spec.fields, f"{where}.clauses[{n}]")
+        sections[sid] = SectionText(sid, c.text(body, "title", where), paragraphs(intro), used)
+    for sid in raw:
+        if sid not in spec.sections:
+            c.problem(f"sections.{sid}", f"unknown section (expected: {', '.join(spec.sections)})")
+    return DocumentText(
+        kind=kind,
+        title=c.text(doc, "title", ""),
+        status=c.text(doc, "status", ""),
+        sections=sections,
+    )
+
+
+def _check_clause_fields(c: _Checker, clause: Clause, fields: frozenset[str], where: str) -> None:
+    for text in (*clause.paragraphs, *clause.points):
+        for _, name, _, _ in string.Formatter().parse(text):
+            if name is not None and name not in fields:
+                c.problem(
+                    where,
+                    f"clause {clause.clause_id!r} uses {{{name}}}, which this document "
+                    "cannot fill (it is not about one service)",
+                )
+                return
+
+
+def _indicators(c: _Checker) -> IndicatorLibrary | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    c.known_keys(doc, {"fallback", "outcomes"}, "")
+    raw = c.mapping(doc, "outcomes", "")
+    by_outcome: dict[str, tuple[Indicator, ...]] = {}
+    for oid, items in raw.items():
+        where = f"outcomes.{oid}"
+        if not isinstance(items, list):
+            c.problem(where, "must be a list of indicators")
+            continue
+        found = []
+        for n, item in enumerate(items, 1):
+            here = f"{where}[{n}]"
+            if not isinstance(item, dict):
+                c.problem(here, "must be a mapping with name, definition, unit, direction, source")
+                continue
+            c.known_keys(
+                item, {"name", "definition", "unit", "direction", "source", "baseline"}, here
+            )
+            direction = c.text(item, "direction", here)
+            if direction and direction not in DIRECTIONS:
+                c.problem(f"{here}.direction", f"must be increase or decrease, not {direction!r}")
+            found.append(
+                Indicator(
+                    name=_plain(c.text(item, "name", here)),
+                    definition=_plain(c.text(item, "definition", here)),
+                    unit=_plain(c.text(item, "unit", here)),
+                    direction=direction if direction in DIRECTIONS else "increase",
+                    source=_plain(c.text(item, "source", here)),
+                    baseline=_plain(c.text(item, "baseline", here, required=False)),
+                )
+            )
+        by_outcome[str(oid)] = tuple(found)
+    return IndicatorLibrary(by_outcome, _plain(c.text(doc, "fallback", "")))
+
+
+def _plain(text: str) -> str:
+    """Indicator text is shown as written: no placeholders, braces kept."""
+    return " ".join(text.split())
+
+
+def _reporting(c: _Checker) -> Reporting | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    c.known_keys(doc, {"quarters", "returns", "escalation"}, "")
+    quarters = c.texts(doc, "quarters", "")
+    if quarters and len(quarters) != 4:
+        c.problem("quarters", f"must list the 4 quarters, not {len(quarters)}")
+    returns = []
+    items = doc.get("returns")
+    if not isinstance(items, list) or not items:
+        c.problem("returns", _missing_or("must be a non-empty list", items, "returns", doc))
+        items = []
+    for n, item in enumerate(items, 1):
+        here = f"returns[{n}]"
+        if not isinstance(item, dict):
+            c.problem(here, "must be a mapping with title, by, to, when, contents")
+            continue
+        c.known_keys(item, {"title", "by", "to", "when", "contents"}, here)
+        returns.append(
+            ReportLine(
+                *(
+                    " ".join(c.text(item, k, here, fields=COMMON_FIELDS).split())
+                    for k in ("title", "by", "to", "when", "contents")
+                )
+            )
+        )
+    escalation = c.texts(doc, "escalation", "", COMMON_FIELDS)
+    return Reporting(quarters, tuple(returns), escalation)
+
+
+def _framework(c: _Checker) -> Framework | None:
+    doc = c.load()
+    if doc is None:
+        return None
+    c.known_keys(
+        doc, {"levels", "evidence", "mixed_findings", "objectives", "objectives_fallback"}, ""
+    )
+    levels: dict[int, Level] = {}
+    raw_levels = c.mapping(doc, "levels", "")
+    for key, body in raw_levels.items():
+        where = f"levels.{key}"
+        if str(key) not in ("1", "2", "3", "4"):
+            c.problem(where, "unknown level (expected 1, 2, 3 or 4)")
+            continue
+        if not isinstance(body, dict):
+            c.problem(where, "must be a mapping with name and who")
+            continue
+        c.known_keys(body, {"name", "who"}, where)
+        levels[int(key)] = Level(
+            _plain(c.text(body, "name", where)), _plain(c.text(body, "who", where))
+        )
+    for level in (1, 2, 3, 4):
+        if raw_levels and level not in levels and str(level) not in map(str, raw_levels):
+            c.problem(f"levels.{level}", "missing")
+    evidence_raw = c.mapping(doc, "evidence", "")
+    evidence = {}
+    for key in EVIDENCE_KEYS:
+        if evidence_raw:
+            evidence[key] = _plain(c.text(evidence_raw, key, "evidence"))
+    c.known_keys(evidence_raw, set(EVIDENCE_KEYS), "evidence")
+    objectives: dict[str, tuple[str, ...]] = {}
+    raw_obj = doc.get("objectives", {})
+    if not isinstance(raw_obj, dict):
+        c.problem("objectives", "must be a mapping of priority_id to a list of objectives")
+        raw_obj = {}
+    for pid in raw_obj:
+        objectives[str(pid)] = c.texts(raw_obj, pid, "objectives")
+    return Framework(
+        levels=levels,
+        evidence=evidence,
+        mixed_findings=_plain(c.text(doc, "mixed_findings", "")),
+        objectives=objectives,
+        objectives_fallback=_plain(c.text(doc, "objectives_fallback", "")),
+    )

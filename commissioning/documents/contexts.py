@@ -1,0 +1,1720 @@
+"""Typed, documented contexts of the documents, and the builders that make them.
+
+Every figure and sentence a document shows is computed and formatted here, from the
+inputs, the result, the plan summary (`summarise_plan`, never re-summed) and the editable
+content; templates only lay the values out. A value that cannot be shown is an error
+(`DocumentError`) or an explicit "not recorded", never blank, `None` or `nan`.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from types import MappingProxyType
+
+from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.result import InitiativeResult, Result
+from commissioning.allocator.wording import outcomes as format_outcomes
+from commissioning.allocator.wording import subject
+from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, SpendRow, summarise_plan
+from commissioning.inputs.model import COUNTY, District, Initiative, Inputs
+
+try:  # the shared formatter, when present
+    from commissioning.formatting import format_money as _money
+except ImportError:  # pragma: no cover - older trees
+    from commissioning.allocator.wording import money as _money
+
+from commissioning.documents.content import LOGO_TYPES, Content, DocumentText, fill
+
+NOT_RECORDED = "not recorded"
+SPEC_DECISIONS: tuple[str, ...] = ("commission", "grow", "maintain")
+"""Services that get a specification: those the plan commissions, grows or maintains."""
+DECISION_TITLES: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "Commissioned (new services)",
+        "grow": "Grown",
+        "maintain": "Maintained",
+        "reduce": "Reduced",
+        "decommission": "Decommissioned",
+        "not_commissioned": "Considered and not commissioned",
+    }
+)
+DECISION_MEANINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "new programmes funded by the plan",
+        "grow": "existing services growing by more than 5%",
+        "maintain": "existing services kept within 5% of today's budget",
+        "reduce": "existing services reduced by more than 5%",
+        "decommission": "existing services whose funding ends within the plan",
+        "not_commissioned": "candidate programmes the plan does not fund",
+    }
+)
+
+
+class DocumentError(ValueError):
+    """A value a document needs is missing or cannot be shown."""
+
+
+# --- formatting: every document writes numbers the same way -------------------------------
+
+
+def money(amount: float) -> str:
+    """£1,234,567 in whole pounds (via the toolkit's shared formatter)."""
+    if not math.isfinite(amount):
+        raise DocumentError(f"cannot show {amount!r} as money")
+    return _money(amount)
+
+
+def money_change(amount: float) -> str:
+    """+£1,234 / -£1,234 / £0."""
+    text = money(amount)
+    return "+" + text if text not in ("£0", "-£0") and not text.startswith("-") else text
+
+
+def number(value: float) -> str:
+    """A whole number with thousands separators: 1,234."""
+    if not math.isfinite(value):
+        raise DocumentError(f"cannot show {value!r} as a number")
+    return f"{round(value):,}"
+
+
+def decimal(value: float, places: int = 2) -> str:
+    if not math.isfinite(value):
+        raise DocumentError(f"cannot show {value!r} as a number")
+    return f"{value:,.{places}f}"
+
+
+def percent(share: float, places: int = 1) -> str:
+    """A share as 41.8%."""
+    if not math.isfinite(share):
+        raise DocumentError(f"cannot show {share!r} as a percentage")
+    return f"{share * 100:.{places}f}%"
+
+
+def percent_change(before: float, after: float) -> str:
+    if before <= 0:
+        return "new" if after > 0 else "no change"
+    return f"{(after - before) / before * 100:+.0f}%"
+
+
+def long_date(day: date) -> str:
+    """22 November 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return datetime.fromisoformat(text).date()
+    except (TypeError, ValueError):
+        return None
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def _check_text(value: str, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DocumentError(f"{where} is blank")
+    low = value.strip().lower()
+    if low in ("none", "nan", "null") or "{{" in value or "}}" in value:
+        raise DocumentError(f"{where} would show {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled value, for key-value lists."""
+
+    label: str
+    value: str
+
+    def __post_init__(self) -> None:
+        _check_text(self.label, "a fact's label")
+        _check_text(self.value, f"the fact {self.label!r}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table ready to lay out: headers, rows of formatted text, an optional total row.
+
+    Every cell is checked on construction: none is blank, `None` or `nan`, and every row
+    has one cell per header. A table without rows shows `empty` instead.
+    """
+
+    table_id: str
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    """Columns aligned right (figures); default: every column but the first."""
+    total: tuple[str, ...] = ()
+    empty: str = ""
+    style: str = ""
+    """An extra CSS class: `write-in` for space to fill in by hand, `compact`."""
+    fixed_widths: tuple[float, ...] = ()
+    """Column widths in per cent, where a layout is known in advance."""
+
+    def __post_init__(self) -> None:
+        n = len(self.headers)
+        if not self.numeric:
+            object.__setattr__(self, "numeric", (False,) + (True,) * (n - 1))
+        if len(self.numeric) != n:
+            raise DocumentError(
+                f"table {self.table_id}: {len(self.numeric)} alignments for {n} columns"
+            )
+        for h in self.headers:
+            _check_text(h, f"a header of table {self.table_id}")
+        for r, row in enumerate((*self.rows, *((self.total,) if self.total else ())), 1):
+            if len(row) != n:
+                raise DocumentError(
+                    f"table {self.table_id} row {r} has {len(row)} cells for {n} columns"
+                )
+            for header, cell in zip(self.headers, row, strict=True):
+                _check_text(cell, f"table {self.table_id} row {r}, column {header!r}")
+        if not self.rows:
+            _check_text(self.empty, f"the empty message of table {self.table_id}")
+        if self.fixed_widths and len(self.fixed_widths) != n:
+            raise DocumentError(
+                f"table {self.table_id}: {len(self.fixed_widths)} widths for {n} columns"
+            )
+
+    @property
+    def align(self) -> tuple[str, ...]:
+        """The CSS class of each column: `num` (right-aligned figures, kept on one line when
+        every cell is a single figure) or `text`."""
+        rows = (*self.rows, *((self.total,) if self.total else ()))
+        out = []
+        for c, numeric in enumerate(self.numeric):
+            if not numeric:
+                out.append("text")
+            elif all(" " not in row[c] for row in rows):
+                out.append("num nw")
+            else:
+                out.append("num")
+        return tuple(out)
+
+    @property
+    def classes(self) -> str:
+        """CSS classes: the style, and `short` for a table small enough never to split."""
+        return " ".join(c for c in (self.style, "short" if len(self.rows) <= 8 else "") if c)
+
+    @property
+    def widths(self) -> tuple[float, ...]:
+        """Column widths in per cent: `fixed_widths` if given, else estimated from the text.
+
+        Tables are laid out with fixed widths, several times faster to typeset than
+        automatic layout; the estimate gives figures their full length and text columns
+        room in proportion to what they hold.
+        """
+        if self.fixed_widths:
+            return self.fixed_widths
+        rows = (*self.rows, *((self.total,) if self.total else ()))
+        weights = []
+        for c, header in enumerate(self.headers):
+            cells = [row[c] for row in rows]
+            longest_word = max((len(w) for t in (header, *cells) for w in t.split()), default=4)
+            if self.numeric[c]:
+                figures = [len(x) for x in cells if " " not in x]
+                w = max([x * 1.3 for x in figures] + [longest_word * 1.1]) + 1
+            else:
+                mean = sum(len(x) for x in cells) / len(cells) if cells else len(header)
+                w = max(longest_word * 1.1, min(mean * 0.7, 30))
+            weights.append(w + 2)
+        total = sum(weights)
+        return tuple(round(w / total * 100, 2) for w in weights)
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    clause_id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    points: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section: its title and introduction from the content files."""
+
+    section_id: str
+    number: int
+    title: str
+    intro: tuple[str, ...]
+    clauses: tuple[ClauseView, ...]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of an SVG chart, in the chart's own units."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    series: str
+    """`today` or `plan`: the CSS class that colours it."""
+    value: str
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    label_y: float
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    series: str
+    label: str
+    x: float
+    text_x: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal grouped bar chart (today against the plan's final year)."""
+
+    chart_id: str
+    title: str
+    description: str
+    width: float
+    height: float
+    label_x: float
+    """Where row labels end (they are right-aligned against the bars)."""
+    axis_x: float
+    rows: tuple[ChartRow, ...]
+    legend: tuple[LegendItem, ...]
+    legend_y: float
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The partnership's name, logo and colours, for every page."""
+
+    partnership: str
+    logo_uri: str
+    """A data: URI of the logo, or "" for none (the template then leaves it out)."""
+    primary: str
+    accent: str
+    light: str
+    muted: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every document shows on its cover and in its running header and footer."""
+
+    branding: Branding
+    kind: str
+    doc_title: str
+    subject: str
+    running_title: str
+    status: str
+    issued: str
+    period: str
+    plan: str
+    """The plan the document was made from: fingerprint, scenario and solver."""
+    footer: str
+    sections: tuple[Section, ...]
+    """In order, for the contents list."""
+
+
+@dataclass(frozen=True)
+class IndicatorBlock:
+    """An outcome's indicators (a table), with the library's fallback when there are none."""
+
+    outcome: str
+    table: Table
+    note: str
+
+
+@dataclass(frozen=True)
+class IndicatorGroup:
+    """An outcome's indicators as short paragraphs (name, then what, unit, direction, baseline
+    and source), or the library's fallback text when it records none."""
+
+    outcome: str
+    items: tuple[Fact, ...]
+    note: str
+
+    def __post_init__(self) -> None:
+        if not self.items:
+            _check_text(self.note, f"the fallback for {self.outcome}")
+
+
+@dataclass(frozen=True)
+class ServiceGroup:
+    decision: str
+    title: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class PriorityObjectives:
+    priority: str
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SpecContext:
+    """An outcomes-based service specification for one service."""
+
+    meta: Meta
+    sections: Mapping[str, Section]
+    details: tuple[Fact, ...]
+    objectives: tuple[str, ...]
+    """The service's measurable objectives, from the plan."""
+    priority_objectives: PriorityObjectives
+    budget: Table
+    purpose: tuple[str, ...]
+    strategic_fit: tuple[str, ...]
+    population: tuple[str, ...]
+    participants: Table
+    targets: Table
+    indicators: tuple[IndicatorGroup, ...]
+    evidence: tuple[Fact, ...]
+    evidence_text: tuple[str, ...]
+    reporting: tuple[Fact, ...]
+    """Each report: its title, then who prepares it, for whom, when and what it covers."""
+    quarters: str
+    escalation: tuple[str, ...]
+    review: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlaContext:
+    """A district service level agreement."""
+
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    parties: tuple[Fact, ...]
+    needs_facts: tuple[Fact, ...]
+    needs: Table
+    priorities: Table
+    priority_objectives: tuple[PriorityObjectives, ...]
+    resources_streams: Table
+    resources_levels: Table
+    services: tuple[ServiceGroup, ...]
+    targets: Table
+    scorecard: tuple[IndicatorBlock, ...]
+    reporting: Table
+    quarters: str
+    escalation: tuple[str, ...]
+    local_targets: Table
+    sign_off: Table
+
+
+@dataclass(frozen=True)
+class SummaryContext:
+    """The plan summary for the partnership board."""
+
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    headlines: tuple[Fact, ...]
+    levels: Table
+    levels_chart: BarChart
+    priorities: Table
+    priorities_chart: BarChart
+    districts: Table
+    districts_chart: BarChart
+    streams: Table
+    streams_chart: BarChart
+    outcome_facts: tuple[Fact, ...]
+    outcomes: Table
+    decisions: Table
+    rule_families: Table
+    rules: Table
+
+
+@dataclass(frozen=True)
+class IndexLink:
+    title: str
+    detail: str
+    links: tuple[tuple[str, str], ...]
+    """(label, relative file name), e.g. ("PDF", "sla-PEN.pdf")."""
+
+
+@dataclass(frozen=True)
+class IndexGroup:
+    title: str
+    items: tuple[IndexLink, ...]
+
+
+@dataclass(frozen=True)
+class IndexContext:
+    """The index page linking every document produced."""
+
+    branding: Branding
+    title: str
+    plan: str
+    issued: str
+    groups: tuple[IndexGroup, ...]
+
+
+# --- the plan, prepared once for every document ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Inputs, result, summary and content together, with lookups every builder needs."""
+
+    inputs: Inputs
+    result: Result
+    summary: PlanSummary
+    content: Content
+    issued: date
+    by_initiative: Mapping[str, tuple[tuple[str, int, float], ...]] = field(repr=False)
+    """Allocations of each initiative: (stream_id, year, amount)."""
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.result.years
+
+    @property
+    def final_year(self) -> int:
+        return self.result.years[-1]
+
+    def outcome_of(self, initiative_id: str) -> InitiativeResult:
+        return self.result.initiatives_by_id[initiative_id]
+
+
+def prepare(inputs: Inputs, result: Result, content: Content, issued: date | None = None) -> Plan:
+    """Everything the builders share, checked once: an optimal plan for these inputs."""
+    if result.status != "optimal" or result.objective is None:
+        raise DocumentError("the result holds no plan (the scenario was infeasible)")
+    if not result.years:
+        raise DocumentError("the result has no plan years")
+    missing = [
+        i.initiative_id
+        for i in inputs.data.initiatives
+        if i.initiative_id not in result.initiatives_by_id
+    ]
+    if missing:
+        raise DocumentError(f"the result has no decision for {', '.join(missing[:5])}")
+    allocations: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
+    for a in result.allocations:
+        allocations[a.initiative_id].append((a.stream_id, a.year, a.amount))
+    return Plan(
+        inputs=inputs,
+        result=result,
+        summary=summarise_plan(inputs, result),
+        content=content,
+        issued=issued or date.today(),
+        by_initiative=MappingProxyType({k: tuple(v) for k, v in allocations.items()}),
+    )
+
+
+def district_summary(plan: Plan, district_id: str) -> PlanSummary:
+    """The plan summary of one district's own services (summarise_plan on that subset)."""
+    data = plan.inputs.data
+    ids = {i.initiative_id for i in data.initiatives if i.district_id == district_id}
+    sub_inputs = replace(
+        plan.inputs,
+        data=replace(
+            data, initiatives=tuple(i for i in data.initiatives if i.initiative_id in ids)
+        ),
+    )
+    sub_result = replace(
+        plan.result,
+        initiatives=tuple(r for r in plan.result.initiatives if r.initiative_id in ids),
+        allocations=tuple(a for a in plan.result.allocations if a.initiative_id in ids),
+        constraints=(),
+    )
+    return summarise_plan(sub_inputs, sub_result)
+
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+
+def _year_start(plan: Plan, year: int) -> date:
+    p = plan.content.partnership
+    return date(year, p.year_start_month, p.year_start_day)
+
+
+def _year_end(plan: Plan, year: int) -> date:
+    return _year_start(plan, year + 1) - timedelta(days=1)
+
+
+def period_text(plan: Plan, first: int, last: int) -> str:
+    """'1 April 2027 to 31 March 2030 (plan years 2027 to 2029)'."""
+    years = f"plan year {first}" if first == last else f"plan years {first} to {last}"
+    return f"{long_date(_year_start(plan, first))} to {long_date(_year_end(plan, last))} ({years})"
+
+
+def _branding(content: Content) -> Branding:
+    p = content.partnership
+    uri = ""
+    if p.logo is not None:
+        try:
+            raw = p.logo.read_bytes()
+        except OSError as exc:
+            raise DocumentError(f"the logo {p.logo} cannot be read: {exc}") from exc
+        uri = f"data:{LOGO_TYPES[p.logo.suffix.lower()]};base64,{base64.b64encode(raw).decode()}"
+    c = p.colours
+    return Branding(p.name, uri, c.primary, c.accent, c.light, c.muted, p.note)
+
+
+def _short_sha(plan: Plan) -> str:
+    return plan.result.provenance.inputs_sha256[:12]
+
+
+def _by_year(amounts: Mapping[int, float], years: Sequence[int]) -> str:
+    """'£1 in 2027, £2 in 2028'."""
+    return ", ".join(f"{money(amounts.get(y, 0.0))} in {y}" for y in years)
+
+
+def _plan_line(plan: Plan) -> str:
+    prov = plan.result.provenance
+    made = _parse_day(prov.created)
+    when = f", solved {long_date(made)}" if made else ""
+    solver = prov.solver_version or prov.solver or NOT_RECORDED
+    return f"plan {prov.inputs_sha256[:12]} (scenario \u201c{prov.scenario}\u201d{when}; {solver})"
+
+
+def _fields(
+    plan: Plan, document: str, district: str, sub_group: str, **more: str
+) -> dict[str, str]:
+    p = plan.content.partnership
+    return {
+        "partnership": p.name,
+        "strategic_lead": p.strategic_lead,
+        "development_officer": p.development_officer,
+        "board": p.board,
+        "sub_group": sub_group,
+        "district": district,
+        "document": document,
+        "first_year": str(plan.years[0]),
+        "last_year": str(plan.final_year),
+        **more,
+    }
+
+
+def _sections(text: DocumentText, plan: Plan, fields: Mapping[str, str]) -> Mapping[str, Section]:
+    out: dict[str, Section] = {}
+    for n, (sid, s) in enumerate(text.sections.items(), 1):
+        clauses = tuple(
+            ClauseView(
+                c.clause_id,
+                c.title,
+                tuple(fill(p, fields) for p in c.paragraphs),
+                tuple(fill(p, fields) for p in c.points),
+            )
+            for c in (plan.content.clauses[cid] for cid in s.clauses)
+        )
+        out[sid] = Section(sid, n, s.title, tuple(fill(p, fields) for p in s.intro), clauses)
+    return MappingProxyType(out)
+
+
+def _meta(
+    plan: Plan,
+    kind: str,
+    text: DocumentText,
+    subject_: str,
+    running: str,
+    sections: Mapping[str, Section],
+) -> Meta:
+    plan_line = _plan_line(plan)
+    return Meta(
+        branding=_branding(plan.content),
+        kind=kind,
+        doc_title=text.title,
+        subject=subject_,
+        running_title=running,
+        status=text.status,
+        issued=long_date(plan.issued),
+        period=period_text(plan, plan.years[0], plan.final_year),
+        plan=plan_line,
+        footer=f"{plan.content.partnership.name} \u00b7 plan {_short_sha(plan)}",
+        sections=tuple(sections.values()),
+    )
+
+
+def _reporting_table(plan: Plan, fields: Mapping[str, str], table_id: str) -> Table:
+    rows = tuple(
+        tuple(_upper_first(fill(t, fields)) for t in (r.title, r.by, r.to, r.when, r.contents))
+        for r in plan.content.reporting.returns
+    )
+    return Table(
+        table_id,
+        "Reporting cadence",
+        ("Report", "Prepared by", "Received by", "When", "What it covers"),
+        rows,
+        numeric=(False,) * 5,
+    )
+
+
+def _reporting_facts(plan: Plan, fields: Mapping[str, str]) -> tuple[Fact, ...]:
+    return tuple(
+        Fact(
+            fill(r.title, fields),
+            f"Prepared by {_lower_first(fill(r.by, fields))} for {fill(r.to, fields)}; "
+            f"{_lower_first(fill(r.when, fields))}. {_sentence(fill(r.contents, fields))}",
+        )
+        for r in plan.content.reporting.returns
+    )
+
+
+def _sentence(text: str) -> str:
+    """Text ending with a full stop (or the punctuation it already has)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """'Each provider' -> 'each provider' (but 'PEI Strategic Lead' is left alone)."""
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first[1:].islower() else text
+
+
+def _quarters(plan: Plan) -> str:
+    q = plan.content.reporting.quarters
+    return "Quarters: " + "; ".join(f"Q{n} {name}" for n, name in enumerate(q, 1)) + "."
+
+
+def level_label(level: int) -> str:
+    return LEVEL_LABELS[level]
+
+
+def _district_name(plan: Plan, district_id: str) -> str:
+    if district_id == COUNTY:
+        return "County-wide"
+    return plan.inputs.data.district(district_id).name
+
+
+def _participants(amount: float, unit_cost: float) -> float:
+    return amount / unit_cost
+
+
+def _outcome_name(plan: Plan, outcome_id: str) -> str:
+    o = plan.inputs.data.outcomes_by_id.get(outcome_id)
+    return f"{o.name} ({outcome_id})" if o else outcome_id
+
+
+def _service_label(i: Initiative) -> str:
+    return f"{i.name} ({i.initiative_id})"
+
+
+def _spend_table(
+    table_id: str,
+    caption: str,
+    first: str,
+    rows: Sequence[SpendRow],
+    years: Sequence[int],
+    *,
+    total: bool = True,
+    with_key: bool = False,
+) -> Table:
+    body = tuple(
+        (
+            f"{r.key} {r.label}" if with_key else r.label,
+            money(r.today),
+            *(money(r.proposed.get(y, 0.0)) for y in years),
+            money_change(r.change),
+            percent_change(r.today, r.final),
+        )
+        for r in rows
+    )
+    foot: tuple[str, ...] = ()
+    if total and rows:
+        today = sum(r.today for r in rows)
+        per_year = [sum(r.proposed.get(y, 0.0) for r in rows) for y in years]
+        foot = (
+            "Total",
+            money(today),
+            *(money(v) for v in per_year),
+            money_change(per_year[-1] - today),
+            percent_change(today, per_year[-1]),
+        )
+    return Table(
+        table_id,
+        caption,
+        (first, "Today", *(str(y) for y in years), f"Change to {years[-1]}", "Change (%)"),
+        body,
+        total=foot,
+        empty="No spend in this plan.",
+    )
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, float, float]],
+    final_year: int,
+    colour_labels: tuple[str, str] = ("Today", ""),
+) -> BarChart:
+    """Geometry of a grouped horizontal bar chart: (label, today, final year) per row."""
+    width, label_w, value_w, bar_h, gap, top = 640.0, 200.0, 92.0, 11.0, 9.0, 6.0
+    area = width - label_w - value_w
+    biggest = max((max(a, b) for _, a, b in rows), default=0.0) or 1.0
+    out: list[ChartRow] = []
+    y = top
+    for label, today, final in rows:
+        bars = []
+        for k, (series, value) in enumerate((("today", today), ("plan", final))):
+            w = max(0.0, value / biggest * area)
+            by = y + k * (bar_h + 1)
+            bars.append(
+                Bar(
+                    x=label_w,
+                    y=round(by, 1),
+                    width=round(w, 1),
+                    height=bar_h,
+                    series=series,
+                    value=money(value),
+                    label_x=round(label_w + w + 4, 1),
+                    label_y=round(by + bar_h - 2, 1),
+                )
+            )
+        out.append(ChartRow(_shorten(label, 34), round(y + bar_h + 3, 1), tuple(bars)))
+        y += 2 * bar_h + 1 + gap
+    legend_y = y + 8
+    legend = (
+        LegendItem("today", colour_labels[0], label_w, label_w + 14),
+        LegendItem("plan", colour_labels[1] or str(final_year), label_w + 120, label_w + 134),
+    )
+    description = "; ".join(
+        f"{label}: {money(a)} today, {money(b)} in {final_year}" for label, a, b in rows
+    )
+    return BarChart(
+        chart_id,
+        title,
+        description,
+        width,
+        round(legend_y + 8, 1),
+        label_w - 6,
+        label_w,
+        tuple(out),
+        legend,
+        round(legend_y, 1),
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _glance_decision(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
+    final = money(r.final)
+    y = plan.final_year
+    if r.decision == "commission":
+        return f"Commission (new): {final} in {y}"
+    verb = {
+        "grow": "Grow",
+        "maintain": "Maintain",
+        "reduce": "Reduce",
+        "decommission": "Decommission",
+    }.get(r.decision, r.decision.replace("_", " ").capitalize())
+    return f"{verb}: {money(i.current_budget)} today, {final} in {y}"
+
+
+# --- service specification -------------------------------------------------------------------
+
+
+def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
+    """The service specification of one commissioned, grown or maintained service."""
+    data = plan.inputs.data
+    sc = plan.inputs.scenario
+    i = data.initiative(initiative_id)
+    r = plan.outcome_of(initiative_id)
+    years = plan.years
+    text = plan.content.documents["spec"]
+    partnership = plan.content.partnership
+    county = i.is_county_wide
+    district_name = "the county" if county else data.district(i.district_id).name
+    sub_group = (
+        partnership.county_sub_group
+        if county
+        else partnership.sub_group.format(district=district_name)
+    )
+    fields = _fields(
+        plan,
+        "specification",
+        district_name,
+        sub_group,
+        service=i.name,
+        service_id=i.initiative_id,
+        provider=i.provider,
+    )
+    sections = _sections(text, plan, fields)
+    priority = data.priority(i.priority_id)
+    weight = sc.priority_weights.get(i.priority_id, priority.weight)
+    locality = "" if county else data.district(i.district_id).locality
+    level = plan.content.framework.levels[i.level]
+    funded = [y for y in years if r.proposed.get(y, 0.0) >= 1.0]
+    if not funded:
+        raise DocumentError(
+            f"{initiative_id} is not funded in any plan year: it has no specification"
+        )
+    period = period_text(plan, funded[0], funded[-1])
+    total = sum(r.proposed.get(y, 0.0) for y in years)
+
+    # Budget by stream and year (the allocations, as the solver returned them).
+    by_stream: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
+    for stream_id, year, amount in plan.by_initiative.get(initiative_id, ()):
+        by_stream[stream_id][year] += amount
+    stream_rows = tuple(
+        (
+            data.streams_by_id[s].name,
+            data.streams_by_id[s].partner,
+            *(money(by_stream[s][y]) for y in years),
+            money(sum(by_stream[s].values())),
+        )
+        for s in i.funding
+        if s in by_stream
+    )
+    budget = Table(
+        "budget",
+        "Budget by funding stream and year",
+        ("Funding stream", "Partner", *(str(y) for y in years), "Total"),
+        stream_rows,
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        total=(
+            "Total",
+            "all partners",
+            *(money(r.proposed.get(y, 0.0)) for y in years),
+            money(total),
+        ),
+        empty="No funding is allocated.",
+    )
+
+    part = {y: _participants(r.proposed.get(y, 0.0), i.unit_cost) for y in years}
+    today_part = _participants(i.current_budget, i.unit_cost)
+    demand = (
+        sum(d.demand_at(i.level) for d in data.districts)
+        if county
+        else data.district(i.district_id).demand_at(i.level)
+    )
+    where = "across the county" if county else f"in {district_name}"
+    participants = Table(
+        "participants",
+        "Expected participants (budget divided by unit cost)",
+        (
+            "Year",
+            "Budget",
+            "Unit cost",
+            "Expected participants",
+            f"Need at level {i.level} {where}",
+            "Share of need",
+        ),
+        tuple(
+            (
+                str(y),
+                money(r.proposed.get(y, 0.0)),
+                money(i.unit_cost),
+                number(part[y]) if part[y] > 0 else "not funded this year",
+                number(demand),
+                percent(part[y] / demand) if demand > 0 else NOT_RECORDED,
+            )
+            for y in years
+        ),
+        numeric=(False, True, True, True, True, True),
+    )
+
+    names = {o: _outcome_name(plan, o) for o in i.outcomes}
+    baseline = today_part * i.effect
+    targets = Table(
+        "targets",
+        "Targets: children and families achieving each outcome a year (participants \u00d7 effect)",
+        ("Outcome", "Baseline (today)", *(str(y) for y in years)),
+        tuple(
+            (
+                names[o],
+                number(baseline)
+                if i.current_budget > 0
+                else ("new service" if i.is_candidate else "not funded today"),
+                *(number(part[y] * i.effect) for y in years),
+            )
+            for o in i.outcomes
+        ),
+    )
+    indicators = tuple(_indicator_group(plan, o) for o in i.outcomes)
+
+    objectives = (
+        f"Reach {number(part[funded[-1]])} children and families a year at level {i.level} "
+        f"({level.name}) {where} by {funded[-1]}, within a budget of "
+        f"{money(r.proposed[funded[-1]])}.",
+        *(
+            f"{number(part[funded[-1]] * i.effect)} children and families a year achieve the "
+            "outcome "
+            f"\u201c{names[o]}\u201d by {funded[-1]}."
+            for o in i.outcomes
+        ),
+        "Report every quarter against the indicators of section "
+        f"{sections['outcomes'].number} and the standards of section "
+        f"{sections['standards'].number}.",
+    )
+    prio_obj = PriorityObjectives(
+        f"{priority.priority_id} {priority.name}",
+        plan.content.framework.objectives.get(priority.priority_id)
+        or (plan.content.framework.objectives_fallback,),
+    )
+
+    details = (
+        Fact("Service", _service_label(i)),
+        Fact("Provider", f"{i.provider}, {i.sector} sector"),
+        Fact(
+            "District",
+            "County-wide service"
+            if county
+            else f"{district_name} ({i.district_id}), {locality} locality",
+        ),
+        Fact("Level of need", f"{level_label(i.level)}"),
+        Fact("Priority", f"{priority.priority_id} {priority.name}"),
+        Fact("Outcomes targeted", "; ".join(names[o] for o in i.outcomes)),
+        Fact("Decision in the plan", _glance_decision(plan, i, r)),
+        Fact("Contract period", period),
+        Fact("Current contract", _contract_note(plan, i, funded)),
+        Fact(
+            "Budget over the plan",
+            f"{money(total)} ({_by_year(r.proposed, years)})",
+        ),
+    )
+
+    purpose = (_decision_sentence(plan, i, r),)
+    share = sc.prevention_share_in(plan.final_year)
+    fit = [
+        f"The service serves priority {priority.priority_id}, \u201c{priority.name}\u201d, which "
+        "the "
+        f"partnership weights {decimal(weight)} in the plan.",
+    ]
+    if i.level <= 2:
+        fit.append(
+            f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
+            "prevention: "
+            f"the scenario asks for at least {percent(share, 0)} of all spend at levels 1-2 by "
+            f"{plan.final_year}."
+        )
+    else:
+        fit.append(
+            f"As a level {i.level} ({level.name}) service it meets needs that prevention and "
+            "early help "
+            "have not prevented; the plan funds it for the outcomes it buys against the "
+            "alternatives."
+        )
+    fit.append(
+        f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
+        "outcomes in the plan's "
+        "objective (evidence, effect, level, priority and local need taken into account)."
+    )
+
+    population = (
+        f"Children, young people and families {where} at level {i.level} of the continuum of need "
+        f"({level.name}). {level.who}",
+        f"The plan pays for {number(part[funded[-1]])} participants in {funded[-1]} at a unit "
+        "cost of "
+        f"{money(i.unit_cost)}, against {number(demand)} children and families a year needing "
+        "support "
+        f"at this level {where}."
+        + (f" Today's budget pays for {number(today_part)}." if i.current_budget > 0 else ""),
+    )
+
+    fw = plan.content.framework
+    multiplier = sc.evidence_multiplier.get(i.evidence_level, 0.0) * (
+        sc.mixed_findings_factor if i.mixed_findings else 1.0
+    )
+    evidence = (
+        Fact("Evidence rating", f"{i.evidence_level}{'*' if i.mixed_findings else ''} (EIF scale)"),
+        Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
+        Fact(
+            "Effect",
+            f"{percent(i.effect, 0)} of participants achieve the targeted outcome because of the "
+            "service",
+        ),
+        Fact("Evidence weight in the plan", decimal(multiplier)),
+        Fact("Unit cost", f"{money(i.unit_cost)} per participant a year"),
+        Fact("Value per £1,000", f"{format_outcomes(r.value_per_pound * 1000)} weighted outcomes"),
+    )
+    evidence_text = (
+        fw.evidence[i.evidence_level],
+        *((fw.mixed_findings,) if i.mixed_findings else ()),
+    )
+
+    review = (
+        _contract_note(plan, i, funded),
+        f"The first annual review is due by {long_date(_year_end(plan, funded[0]))}; the "
+        "service's budget "
+        f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+    )
+    return SpecContext(
+        meta=_meta(
+            plan, "spec", text, _service_label(i), f"Service specification: {i.name}", sections
+        ),
+        sections=sections,
+        details=details,
+        objectives=objectives,
+        priority_objectives=prio_obj,
+        budget=budget,
+        purpose=purpose,
+        strategic_fit=tuple(fit),
+        population=population,
+        participants=participants,
+        targets=targets,
+        indicators=indicators,
+        evidence=evidence,
+        evidence_text=evidence_text,
+        reporting=_reporting_facts(plan, fields),
+        quarters=_quarters(plan),
+        escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
+        review=review,
+    )
+
+
+def _decision_sentence(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
+    y0, y1 = plan.years[0], plan.final_year
+    first, final = r.proposed.get(y0, 0.0), r.final
+    if r.decision == "commission":
+        start = next(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
+        return (
+            f"The plan commissions {i.name} as a new service from {start}, with "
+            f"{money(r.proposed[start])} "
+            f"in {start} rising to {money(final)} in {y1}."
+        )
+    if r.decision == "grow":
+        return (
+            f"The plan grows {i.name} from {money(i.current_budget)} a year today to "
+            f"{money(final)} in {y1} "
+            f"({percent_change(i.current_budget, final)}), because it buys more outcomes per "
+            "pound than the "
+            "alternatives its funding could pay for."
+        )
+    return (
+        f"The plan maintains {i.name} at about its current budget of {money(i.current_budget)} a "
+        "year "
+        f"({money(first)} in {y0}, {money(final)} in {y1})."
+    )
+
+
+def _contract_note(plan: Plan, i: Initiative, funded: Sequence[int]) -> str:
+    start = long_date(_year_start(plan, funded[0]))
+    if i.is_candidate:
+        return f"New service commissioned in this plan: a new contract is needed from {start}."
+    if i.contract_end is None:
+        return "No fixed contract end is recorded (in-house or rolling provision)."
+    ends = long_date(_year_end(plan, i.contract_end))
+    if i.contract_end < plan.years[0]:
+        return (
+            f"The current contract ended with {i.contract_end} ({ends}): a new contract or "
+            f"extension is needed from {start}."
+        )
+    if i.contract_end < funded[-1]:
+        nxt = long_date(_year_start(plan, i.contract_end + 1))
+        return (
+            f"The current contract runs to the end of {i.contract_end} ({ends}); a new contract or "
+            f"extension is needed from {nxt} to continue to {funded[-1]}."
+        )
+    return (
+        f"The current contract runs to the end of {i.contract_end} ({ends}), to the end of "
+        "the plan or beyond."
+    )
+
+
+def _indicator_group(plan: Plan, outcome_id: str) -> IndicatorGroup:
+    """An outcome's indicators as short paragraphs, for a service specification."""
+    lib = plan.content.indicators
+    items = tuple(
+        Fact(
+            ind.name,
+            f"{_sentence(ind.definition)} Unit: {ind.unit}; {ind.direction_text}; baseline: "
+            f"{ind.baseline or NOT_RECORDED}. Source: {_sentence(ind.source)}",
+        )
+        for ind in lib.for_outcome(outcome_id)
+    )
+    return IndicatorGroup(_outcome_name(plan, outcome_id), items, "" if items else lib.fallback)
+
+
+def _scorecard_block(plan: Plan, outcome_id: str, plan_row: tuple[str, ...]) -> IndicatorBlock:
+    """An outcome of the scorecard: the plan's own target first, then the library's indicators
+    (whose target is to move the right way from their baseline)."""
+    lib = plan.content.indicators
+    rows = [plan_row]
+    for ind in lib.for_outcome(outcome_id):
+        aim = "above baseline" if ind.direction == "increase" else "below baseline"
+        rows.append(
+            (
+                ind.name,
+                ind.definition,
+                ind.unit,
+                ind.direction_text,
+                ind.baseline or NOT_RECORDED,
+                f"{aim}, every year",
+                ind.source,
+            )
+        )
+    headers = (
+        "Measure",
+        "Definition",
+        "Unit",
+        "Good is",
+        "Baseline",
+        f"Targets {plan.years[0]}-{plan.final_year}",
+        "Data source",
+    )
+    return IndicatorBlock(
+        _outcome_name(plan, outcome_id),
+        Table(
+            f"scorecard-{outcome_id}",
+            f"Scorecard: {_outcome_name(plan, outcome_id)}",
+            headers,
+            tuple(rows),
+            numeric=(False,) * 7,
+            style="compact",
+            fixed_widths=(16.0, 27.0, 10.0, 8.5, 8.0, 16.5, 14.0),
+        ),
+        "" if lib.for_outcome(outcome_id) else lib.fallback,
+    )
+
+
+# --- district SLA ------------------------------------------------------------------------------
+
+
+def sla_context(plan: Plan, district_id: str) -> SlaContext:
+    """The service level agreement of one district."""
+    data = plan.inputs.data
+    sc = plan.inputs.scenario
+    d: District = data.district(district_id)
+    years = plan.years
+    y1 = plan.final_year
+    partnership = plan.content.partnership
+    sub_group = partnership.sub_group.format(district=d.name)
+    fields = _fields(plan, "agreement", d.name, sub_group)
+    text = plan.content.documents["sla"]
+    sections = _sections(text, plan, fields)
+    summary = district_summary(plan, district_id)
+    services = [i for i in data.initiatives if i.district_id == district_id]
+    results = {i.initiative_id: plan.outcome_of(i.initiative_id) for i in services}
+    county_row = next(
+        (r for r in plan.summary.by_district if r.key == district_id),
+        # A district with no services of its own still gets its agreement, at £0.
+        SpendRow(district_id, d.name, 0.0, dict.fromkeys(years, 0.0)),
+    )
+
+    # Need-weighted fair share among districts with services of their own.
+    active = [
+        x for x in data.districts if any(i.district_id == x.district_id for i in data.initiatives)
+    ]
+    weight_all = sum(x.need_index * x.children for x in active)
+    fair = d.need_index * d.children / weight_all if weight_all > 0 and d in active else 0.0
+    district_total_final = sum(r.final for r in plan.summary.by_district if r.key != COUNTY)
+    district_total_today = sum(r.today for r in plan.summary.by_district if r.key != COUNTY)
+
+    # Participants by level: budget / unit cost of the district's services.
+    part_today: dict[int, float] = defaultdict(float)
+    part_year: dict[tuple[int, int], float] = defaultdict(float)
+    for i in services:
+        part_today[i.level] += _participants(i.current_budget, i.unit_cost)
+        for y in years:
+            part_year[(i.level, y)] += _participants(
+                results[i.initiative_id].proposed.get(y, 0.0), i.unit_cost
+            )
+    needs = Table(
+        "needs",
+        "Need and participants by level (children and families a year)",
+        (
+            "Level of need",
+            "Needing support",
+            "Participants today",
+            *(f"Participants {y}" for y in years),
+            f"Need met in {y1}",
+        ),
+        tuple(
+            (
+                level_label(level),
+                number(d.demand_at(level)),
+                number(part_today[level]),
+                *(number(part_year[(level, y)]) for y in years),
+                percent(part_year[(level, y1)] / d.demand_at(level))
+                if d.demand_at(level) > 0
+                else NOT_RECORDED,
+            )
+            for level in (1, 2, 3, 4)
+        ),
+    )
+    prevention_today = sum(r.today for r in summary.by_level if r.key in ("1", "2"))
+    prevention_final = sum(r.final for r in summary.by_level if r.key in ("1", "2"))
+    needs_facts = (
+        Fact("Children and young people aged 0-19", number(d.children)),
+        Fact("Need index (1.00 = county average)", decimal(d.need_index)),
+        Fact("Locality", d.locality),
+        Fact(
+            "Share of spend on district services",
+            f"{_share(county_row.today, district_total_today)} today, "
+            f"{_share(county_row.final, district_total_final)} in {y1}; "
+            f"need-weighted fair share {percent(fair)}",
+        ),
+        Fact(
+            "District floor",
+            f"at least {percent(sc.district_floor, 0)} of the fair share, "
+            f"{percent(sc.district_floor * fair)} of spend on district services",
+        ),
+    )
+
+    priorities = _spend_table(
+        "priorities",
+        "District spend by priority",
+        "Priority",
+        summary.by_priority,
+        years,
+        with_key=True,
+    )
+    prio_obj = tuple(
+        PriorityObjectives(
+            f"{p.priority_id} {p.name}",
+            plan.content.framework.objectives.get(p.priority_id)
+            or (plan.content.framework.objectives_fallback,),
+        )
+        for p in data.priorities
+    )
+
+    streams = [r for r in summary.by_stream if any(v > 0 for v in r.proposed.values())]
+    resources_streams = Table(
+        "resources-streams",
+        "Resources aligned by funding stream and year",
+        ("Funding stream", "Partner", *(str(y) for y in years), "Total over the plan"),
+        tuple(
+            (
+                r.label,
+                data.streams_by_id[r.key].partner,
+                *(money(r.proposed.get(y, 0.0)) for y in years),
+                money(sum(r.proposed.values())),
+            )
+            for r in streams
+        ),
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        total=(
+            "Total",
+            "all partners",
+            *(money(county_row.proposed.get(y, 0.0)) for y in years),
+            money(sum(county_row.proposed.values())),
+        ),
+        empty="No money is aligned to the district's services in this plan.",
+    )
+    resources_levels = _spend_table(
+        "resources-levels",
+        "District spend by level of need",
+        "Level of need",
+        summary.by_level,
+        years,
+    )
+
+    groups = []
+    for decision in (
+        "commission",
+        "grow",
+        "maintain",
+        "reduce",
+        "decommission",
+        "not_commissioned",
+    ):
+        chosen = [i for i in services if results[i.initiative_id].decision == decision]
+        groups.append(
+            ServiceGroup(
+                decision,
+                DECISION_TITLES[decision],
+                Table(
+                    f"services-{decision}",
+                    DECISION_TITLES[decision],
+                    ("Service", "Provider", "Level", "Priority", "Today", str(y1), "Change"),
+                    tuple(
+                        (
+                            _service_label(i),
+                            i.provider,
+                            str(i.level),
+                            i.priority_id,
+                            money(i.current_budget),
+                            money(results[i.initiative_id].final),
+                            money_change(results[i.initiative_id].final - i.current_budget),
+                        )
+                        for i in chosen
+                    ),
+                    numeric=(False, False, True, False, True, True, True),
+                    empty="None in this plan.",
+                    style="compact",
+                    fixed_widths=(30.0, 24.0, 6.0, 8.0, 11.0, 10.5, 10.5),
+                ),
+            )
+        )
+
+    # Targets: participants x effect, by priority and outcome, per year.
+    tgt_today: dict[tuple[str, str], float] = defaultdict(float)
+    tgt_year: dict[tuple[str, str, int], float] = defaultdict(float)
+    by_outcome_today: dict[str, float] = defaultdict(float)
+    by_outcome_year: dict[tuple[str, int], float] = defaultdict(float)
+    for i in services:
+        res = results[i.initiative_id]
+        for o in i.outcomes:
+            now = _participants(i.current_budget, i.unit_cost) * i.effect
+            tgt_today[(i.priority_id, o)] += now
+            by_outcome_today[o] += now
+            for y in years:
+                v = _participants(res.proposed.get(y, 0.0), i.unit_cost) * i.effect
+                tgt_year[(i.priority_id, o, y)] += v
+                by_outcome_year[(o, y)] += v
+    target_rows = []
+    for p in data.priorities:
+        for outcome in data.outcomes:
+            key = (p.priority_id, outcome.outcome_id)
+            if key not in tgt_today:
+                continue
+            target_rows.append(
+                (
+                    f"{p.priority_id} {p.name}",
+                    _outcome_name(plan, outcome.outcome_id),
+                    number(tgt_today[key]),
+                    *(number(tgt_year[(*key, y)]) for y in years),
+                )
+            )
+    targets = Table(
+        "targets",
+        "Children and families achieving each outcome a year, by priority (participants \u00d7 "
+        "effect)",
+        ("Priority", "Outcome", "Baseline (today)", *(f"Target {y}" for y in years)),
+        tuple(target_rows),
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        empty="The district has no services in this plan.",
+    )
+
+    scorecard = tuple(
+        _scorecard_block(
+            plan,
+            o.outcome_id,
+            (
+                "Children and families achieving the outcome",
+                "Through the district's commissioned services: participants (budget \u00f7 unit "
+                "cost) \u00d7 effect",
+                "children and families a year",
+                "higher is better",
+                number(by_outcome_today[o.outcome_id]),
+                "; ".join(f"{number(by_outcome_year[(o.outcome_id, y)])} in {y}" for y in years),
+                "Provider quarterly returns",
+            ),
+        )
+        for o in data.outcomes
+    )
+    local_targets = Table(
+        "local-targets",
+        "Local targets agreed by the sub-group",
+        ("No.", "Local target", "Measure and data source", "Baseline", "Target", "Lead partner"),
+        tuple((f"L{n}", *(("to be agreed",) * 5)) for n in range(1, 5)),
+        numeric=(False,) * 6,
+        style="write-in",
+    )
+    sign_off = Table(
+        "sign-off",
+        "Signatures",
+        ("Signed for", "Role", "Name", "Signature", "Date"),
+        (
+            (sub_group, "Chair of the sub-group", "name", "signature", "date"),
+            (partnership.name, partnership.strategic_lead, "name", "signature", "date"),
+        ),
+        numeric=(False,) * 5,
+        style="write-in sign",
+        fixed_widths=(30.0, 20.0, 18.0, 20.0, 12.0),
+    )
+    counts = {g.decision: len(g.table.rows) for g in groups}
+    glance = (
+        Fact("District", f"{d.name} ({d.district_id}), {d.locality} locality"),
+        Fact("Parties", f"{sub_group} and the {partnership.strategic_lead}"),
+        Fact("Period", period_text(plan, years[0], y1)),
+        Fact(
+            "District spend",
+            f"{money(county_row.today)} today, {money(county_row.final)} in {y1} "
+            f"({money_change(county_row.change)})",
+        ),
+        Fact(
+            "Prevention and early help (levels 1-2)",
+            f"{_share(prevention_today, county_row.today)} of district spend today, "
+            f"{_share(prevention_final, county_row.final)} in {y1}",
+        ),
+        Fact(
+            "Services",
+            ", ".join(
+                f"{counts[k]} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in ("commission", "grow", "maintain", "reduce", "decommission")
+            ),
+        ),
+        Fact(f"Participants in {y1}", number(sum(part_year[(lv, y1)] for lv in (1, 2, 3, 4)))),
+    )
+    parties = (
+        Fact("Between", f"the {sub_group}"),
+        Fact("And", f"the {partnership.strategic_lead}, on behalf of {partnership.name}"),
+        Fact("District", f"{d.name} ({d.district_id})"),
+        Fact("Period", period_text(plan, years[0], y1)),
+        Fact("Scenario", sc.name + (f": {sc.description}" if sc.description else "")),
+        Fact("Made from", f"the {_plan_line(plan)}"),
+    )
+    return SlaContext(
+        meta=_meta(plan, "sla", text, d.name, f"District SLA: {d.name}", sections),
+        sections=sections,
+        glance=glance,
+        parties=parties,
+        needs_facts=needs_facts,
+        needs=needs,
+        priorities=priorities,
+        priority_objectives=prio_obj,
+        resources_streams=resources_streams,
+        resources_levels=resources_levels,
+        services=tuple(groups),
+        targets=targets,
+        scorecard=scorecard,
+        reporting=_reporting_table(plan, fields, "reporting"),
+        quarters=_quarters(plan),
+        escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
+        local_targets=local_targets,
+        sign_off=sign_off,
+    )
+
+
+def _share(part: float, whole: float) -> str:
+    return percent(part / whole) if whole > 0 else NOT_RECORDED
+
+
+# --- plan summary ----------------------------------------------------------------------------
+
+
+def summary_context(plan: Plan) -> SummaryContext:
+    """The plan summary for the partnership board."""
+    s = plan.summary
+    data = plan.inputs.data
+    sc = plan.inputs.scenario
+    years = plan.years
+    y1 = plan.final_year
+    text = plan.content.documents["summary"]
+    fields = _fields(plan, "summary", "the county", plan.content.partnership.county_sub_group)
+    sections = _sections(text, plan, fields)
+    total_final = s.total_proposed[y1]
+    gained = s.objective - s.objective_today
+
+    def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
+        return bar_chart(
+            chart_id, title, [(label_of(r, label), r.today, r.final) for r in rows], y1
+        )
+
+    def label_of(r: SpendRow, how: str) -> str:
+        if how == "priority":
+            return r.key
+        if how == "stream":
+            return f"{r.key} ({data.streams_by_id[r.key].partner})"
+        return r.label
+
+    headlines = (
+        Fact(
+            "Spend",
+            f"{money(s.total_today)} a year today; "
+            f"{', '.join(f'{money(s.total_proposed[y])} in {y}' for y in years)}",
+        ),
+        Fact(
+            "Prevention and early help (levels 1-2)",
+            f"{money(s.prevention_today)} ({_share(s.prevention_today, s.total_today)}) today, "
+            f"{money(s.prevention_final)} ({_share(s.prevention_final, total_final)}) in {y1}: "
+            f"{money_change(s.prevention_moved)} moved towards prevention",
+        ),
+        Fact(
+            "Weighted outcomes over the plan",
+            f"{format_outcomes(s.objective)}, against {format_outcomes(s.objective_today)} if "
+            "today's budgets "
+            f"were kept for {len(years)} years "
+            f"({'+' if gained >= 0 else ''}{format_outcomes(gained)})",
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in DECISION_TITLES
+            ),
+        ),
+        Fact(
+            "Rules binding with a price",
+            f"{len(s.binding)} (in pounds; see section {sections['rules'].number})",
+        ),
+    )
+
+    # Outcomes achieved by outcome of the framework (participants x effect), county-wide.
+    today_by: dict[str, float] = defaultdict(float)
+    year_by: dict[tuple[str, int], float] = defaultdict(float)
+    for i in data.initiatives:
+        r = plan.outcome_of(i.initiative_id)
+        for o in i.outcomes:
+            today_by[o] += i.current_budget / i.unit_cost * i.effect
+            for y in years:
+                year_by[(o, y)] += r.proposed.get(y, 0.0) / i.unit_cost * i.effect
+    outcomes = Table(
+        "outcomes",
+        "Children and families achieving each outcome a year (participants \u00d7 effect, all "
+        "services)",
+        ("Outcome", "Today", *(str(y) for y in years), f"Change to {y1}"),
+        tuple(
+            (
+                _outcome_name(plan, o.outcome_id),
+                number(today_by[o.outcome_id]),
+                *(number(year_by[(o.outcome_id, y)]) for y in years),
+                f"{year_by[(o.outcome_id, y1)] - today_by[o.outcome_id]:+,.0f}",
+            )
+            for o in data.outcomes
+        ),
+    )
+    outcome_facts = (
+        Fact("Weighted outcomes over the plan", format_outcomes(s.objective)),
+        Fact(f"Today's budgets kept for {len(years)} years", format_outcomes(s.objective_today)),
+        Fact(
+            "Gained by the plan",
+            f"{'+' if gained >= 0 else ''}{format_outcomes(gained)} "
+            f"({_gain_share(gained, s.objective_today)})",
+        ),
+        Fact(
+            "How outcomes are weighted",
+            "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
+            "priority weight \u00d7 local need, "
+            "per £ of unit cost; an outcome at level 4 counts "
+            f"{decimal(sc.outcome_value.get(4, 1.0) / (sc.outcome_value.get(1, 1.0) or 1.0), 1)} "
+            "times one at level 1",
+        ),
+    )
+    decisions = Table(
+        "decisions",
+        "Decisions by service",
+        ("Decision", "Services", "Meaning"),
+        tuple(
+            (DECISION_TITLES[k], str(s.decisions.get(k, 0)), DECISION_MEANINGS[k])
+            for k in DECISION_TITLES
+        ),
+        numeric=(False, True, False),
+        total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
+    )
+
+    by_family: dict[str, list[float]] = defaultdict(list)
+    hardest: dict[str, str] = {}
+    for c in s.binding:
+        if c.family not in hardest:
+            hardest[c.family] = _about(c.family, c.index, plan)
+        by_family[c.family].append(c.shadow_price or 0.0)
+    rule_families = Table(
+        "rule-families",
+        "Binding rules by family (shadow price in weighted outcomes per £1,000 relaxed)",
+        ("Rule", "What the rule says", "Binding", "Highest price", "Where it binds hardest"),
+        tuple(
+            (
+                FAMILIES[f].title + (" (policy)" if FAMILIES[f].policy else ""),
+                FAMILIES[f].rule,
+                str(len(by_family[f])),
+                format_outcomes(max(by_family[f]) * 1000),
+                hardest[f],
+            )
+            for f in FAMILIES
+            if f in by_family
+        ),
+        numeric=(False, False, True, True, False),
+        empty="No rule in pounds binds with a positive price.",
+        style="compact",
+    )
+    top = s.binding[:12]
+    rules = Table(
+        "rules",
+        f"The {len(top)} rules with the highest shadow prices",
+        ("Rule", "About", "Price per £1,000"),
+        tuple(
+            (
+                c.name,
+                f"{FAMILIES[c.family].title}: {_about(c.family, c.index, plan)}",
+                format_outcomes((c.shadow_price or 0.0) * 1000),
+            )
+            for c in top
+        ),
+        numeric=(False, False, True),
+        empty="No rule in pounds binds with a positive price.",
+        style="compact",
+    )
+    glance = (
+        Fact("Scenario", sc.name),
+        Fact("Period", period_text(plan, years[0], y1)),
+        Fact("Spend", f"{money(s.total_today)} today, {money(total_final)} in {y1}"),
+        Fact(
+            "Levels 1-2",
+            f"{_share(s.prevention_today, s.total_today)} today, "
+            f"{_share(s.prevention_final, total_final)} in {y1}",
+        ),
+        Fact(
+            "Weighted outcomes gained",
+            f"{'+' if gained >= 0 else ''}{format_outcomes(gained)} over the plan",
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in ("commission", "grow", "maintain", "reduce", "decommission")
+            ),
+        ),
+    )
+    return SummaryContext(
+        meta=_meta(plan, "summary", text, sc.name, "Plan summary", sections),
+        sections=sections,
+        glance=glance,
+        headlines=headlines,
+        levels=_spend_table("levels", "Spend by level of need", "Level of need", s.by_level, years),
+        levels_chart=chart("chart-levels", "Spend by level of need", s.by_level),
+        priorities=_spend_table(
+            "priorities", "Spend by priority", "Priority", s.by_priority, years, with_key=True
+        ),
+        priorities_chart=chart("chart-priorities", "Spend by priority", s.by_priority, "priority"),
+        districts=_spend_table("districts", "Spend by district", "District", s.by_district, years),
+        districts_chart=chart("chart-districts", "Spend by district", s.by_district),
+        streams=_spend_table(
+            "streams", "Spend by funding stream", "Funding stream", s.by_stream, years
+        ),
+        streams_chart=chart("chart-streams", "Spend by funding stream", s.by_stream, "stream"),
+        outcome_facts=outcome_facts,
+        outcomes=outcomes,
+        decisions=decisions,
+        rule_families=rule_families,
+        rules=rules,
+    )
+
+
+def _about(family: str, index: tuple[str, ...], plan: Plan) -> str:
+    """Who or what a rule is about, in words (the registry's wording, made whole)."""
+    text = subject(family, index, plan.inputs.data)
+    return f"all spend in {text}" if text.isdigit() else text
+
+
+def _gain_share(gained: float, base: float) -> str:
+    return (
+        f"{gained / base * 100:+.1f}% on today's budgets" if base > 0 else "no baseline to compare"
+    )
+
+
+def index_context(plan: Plan, groups: Sequence[IndexGroup]) -> IndexContext:
+    """The index page of a documents folder."""
+    return IndexContext(
+        branding=_branding(plan.content),
+        title=f"Documents for the plan \u201c{plan.inputs.scenario.name}\u201d",
+        plan=_plan_line(plan),
+        issued=long_date(plan.issued),
+        groups=tuple(groups),
+    )
+
+
+def spec_initiatives(plan: Plan, district_id: str | None = None) -> list[Initiative]:
+    """The services that get a specification, in the order of the mapping."""
+    return [
+        i
+        for i in plan.inputs.data.initiatives
+        if plan.outcome_of(i.initiative_id).decision in SPEC_DECISIONS
+        and (district_id is None or i.district_id == district_id)
+    ]

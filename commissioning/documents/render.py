@@ -1,0 +1,75 @@
+"""Jinja2 rendering (autoescaped, strict) and HTML to PDF with WeasyPrint (imported lazily)."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from commissioning.documents.contexts import DocumentError, long_date, money, number
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+"""The repository's `templates/` folder; `COMMISSIONING_TEMPLATES` overrides it."""
+
+_LEFTOVER = re.compile(r"\{\{|\{%|\{#|>\s*(None|nan|null)\s*<")
+
+
+def templates_dir() -> Path:
+    env = os.environ.get("COMMISSIONING_TEMPLATES")
+    return Path(env) if env else TEMPLATES_DIR
+
+
+def _date(value: date) -> str:
+    return long_date(value)
+
+
+@lru_cache(maxsize=4)
+def environment(directory: Path | None = None) -> Environment:
+    """The one Jinja environment: autoescape on, undefined values are errors."""
+    env = Environment(
+        loader=FileSystemLoader(str(directory or templates_dir())),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = money
+    env.filters["date"] = _date
+    env.filters["number"] = number
+    return env
+
+
+def render_html(template: str, context: object) -> str:
+    """Render `template` with `context` (exposed to the template as `doc`)."""
+    html = environment().get_template(template).render(doc=context)
+    found = _LEFTOVER.search(html)
+    if found:
+        start = max(0, found.start() - 60)
+        raise DocumentError(
+            f"{template} rendered something unfinished near: {html[start : found.end() + 60]!r}"
+        )
+    return html
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> object:
+    """One font configuration per process, so Pango's font caches survive between documents."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def html_to_pdf(html: str, base_url: str | Path) -> bytes:
+    """Lay out one HTML document as an A4 PDF."""
+    from weasyprint import HTML  # imported here: paths that write HTML only stay fast
+
+    document = HTML(string=html, base_url=str(base_url)).render(font_config=_font_config())
+    pdf = document.write_pdf()
+    if pdf is None:  # pragma: no cover - write_pdf returns bytes without a target
+        raise DocumentError("WeasyPrint returned no PDF")
+    return bytes(pdf)

@@ -1,0 +1,108 @@
+"""The editable content in specs/: it loads, and a broken file is named precisely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from commissioning.documents.content import (
+    REQUIRED_CLAUSES,
+    SPECS_DIR,
+    ContentError,
+    load_content,
+)
+
+
+@pytest.fixture()
+def specs(tmp_path: Path) -> Path:
+    target = tmp_path / "specs"
+    shutil.copytree(SPECS_DIR, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems(directory: Path) -> list[str]:
+    with pytest.raises(ContentError) as err:
+        load_content(directory)
+    return [str(p) for p in err.value.problems]
+
+
+def test_the_shipped_content_loads_with_every_standard_clause_and_outcome(content):
+    assert set(REQUIRED_CLAUSES) <= set(content.clauses)
+    assert set(content.indicators.by_outcome) == {"HEALTHY", "SAFE", "ENJOY", "CONTRIB", "ECON"}
+    assert all(content.indicators.for_outcome(o) for o in content.indicators.by_outcome)
+    assert content.indicators.for_outcome("UNKNOWN") == ()
+    assert "not recorded" in content.indicators.fallback
+    assert content.partnership.logo is not None and content.partnership.logo.is_file()
+    assert [r.title for r in content.reporting.returns][-2:] == [
+        "Quarterly report to the sub-group",
+        "Annual report",
+    ]
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(specs):
+    edit(specs / "clauses.yaml", "  safeguarding:\n", "  safeguarding: [\n")
+    found = problems(specs)
+    assert any(p.startswith("clauses.yaml: line ") and "not valid YAML" in p for p in found), found
+
+
+def test_a_missing_file_is_named(specs):
+    (specs / "indicators.yaml").unlink()
+    assert any(p.startswith("indicators.yaml: file not found") for p in problems(specs))
+
+
+def test_every_problem_is_reported_with_file_key_and_what_is_wrong(specs):
+    edit(specs / "partnership.yaml", '  primary: "#1F4E79"', '  primary: "navy"')
+    edit(specs / "partnership.yaml", "logo: logo.svg", "logo: missing.png")
+    edit(specs / "indicators.yaml", "      direction: decrease", "      direction: down")
+    edit(specs / "district_sla.yaml", "  needs:\n", "  needz:\n")
+    edit(specs / "clauses.yaml", "is everyone's responsibility.", "is {everyone}'s job.")
+    edit(specs / "reporting.yaml", "quarters: [April to June, ", "quarters: [")
+    found = problems(specs)
+    expected = [
+        "partnership.yaml: colours.primary: must be a colour like #1F4E79, not 'navy'",
+        "partnership.yaml: logo: file not found",
+        "indicators.yaml: outcomes.HEALTHY[2].direction: must be increase or decrease, not 'down'",
+        "district_sla.yaml: sections.needs: missing",
+        "district_sla.yaml: sections.needz: unknown section",
+        "clauses.yaml: clauses.safeguarding.text: unknown placeholder {everyone}",
+        "reporting.yaml: quarters: must list the 4 quarters, not 3",
+    ]
+    for e in expected:
+        assert any(p.startswith(e) for p in found), (e, found)
+
+
+def test_a_clause_a_document_cannot_fill_is_an_error(specs):
+    # {service} exists in a specification, not in a district SLA that uses the same clause.
+    edit(
+        specs / "clauses.yaml",
+        "The {document} is reviewed",
+        "For {service}, the {document} is reviewed",
+    )
+    found = problems(specs)
+    assert any(
+        p.startswith("district_sla.yaml: sections.reporting.clauses[1]") and "{service}" in p
+        for p in found
+    ), found
+    assert not any(p.startswith("service_specification.yaml") for p in found)
+
+
+def test_a_missing_standard_clause_and_unknown_keys_are_errors(specs):
+    edit(specs / "clauses.yaml", "  complaints:\n", "  grievances:\n")
+    edit(specs / "framework.yaml", "levels:\n", "levelz: {}\nlevels:\n")
+    found = problems(specs)
+    assert any(p.startswith("clauses.yaml: clauses.complaints: missing") for p in found), found
+    assert any(p.startswith("framework.yaml: levelz: unknown key") for p in found), found
+    assert any("unknown clause 'complaints'" in p for p in found), found
+
+
+def test_an_empty_value_is_named(specs):
+    edit(specs / "partnership.yaml", "strategic_lead: PEI Strategic Lead", 'strategic_lead: ""')
+    assert "partnership.yaml: strategic_lead: is empty" in problems(specs)

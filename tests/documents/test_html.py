@@ -1,0 +1,165 @@
+"""Rendered HTML of each document: the required sections, complete tables, nothing blank."""
+
+from __future__ import annotations
+
+import pytest
+
+from commissioning.documents.command import RENDERERS
+from commissioning.documents.contexts import (
+    DocumentError,
+    Table,
+    money,
+    sla_context,
+    spec_context,
+    summary_context,
+)
+from commissioning.documents.render import render_html
+from tests.documents.htmlcheck import check_complete
+
+SLA_SECTIONS = {
+    "parties": "Parties and period",
+    "needs": "Needs summary",
+    "priorities": "The district's priorities",
+    "resources": "Resources aligned",
+    "services": "Services commissioned, grown, maintained, reduced and decommissioned",
+    "targets": "Measurable targets by priority and outcome",
+    "scorecard": "Scorecard",
+    "reporting": "Reporting and escalation",
+    "local-targets": "Local targets",
+    "sign-off": "Sign-off",
+}
+SPEC_SECTIONS = {
+    "details": "Service details",
+    "purpose": "Purpose and strategic fit",
+    "population": "Target population and expected participants",
+    "outcomes": "Outcomes, indicators and targets",
+    "evidence": "Evidence base",
+    "standards": "Service standards",
+    "monitoring": "Monitoring and reporting",
+    "review": "Review and exit",
+}
+SUMMARY_SECTIONS = {
+    "headlines": "The plan at a glance",
+    "levels": "Money moved between levels of need",
+    "priorities": "Money moved between priorities",
+    "districts": "Money moved between districts",
+    "streams": "Money by funding stream",
+    "outcomes": "Outcomes gained",
+    "decisions": "Decisions",
+    "rules": "The rules that bind and what they cost",
+}
+
+
+def headings(reader, expected):
+    for n, (sid, title) in enumerate(expected.items(), 1):
+        assert reader.sections.get(sid, "").strip() == f"{n}. {title}", (
+            sid,
+            reader.sections.get(sid),
+        )
+
+
+def test_district_sla_has_every_section_and_complete_tables(sample_plan):
+    html = render_html("district_sla.html", sla_context(sample_plan, "PEN"))
+    r = check_complete(html)
+    headings(r, SLA_SECTIONS)
+    ids = {t.table_id for t in r.tables}
+    assert {"needs", "priorities", "resources-streams", "resources-levels", "targets"} <= ids
+    assert {
+        f"services-{d}" for d in ("commission", "grow", "maintain", "reduce", "decommission")
+    } <= ids
+    assert {f"scorecard-{o}" for o in ("HEALTHY", "SAFE", "ENJOY", "CONTRIB", "ECON")} <= ids
+    text = r.all_text
+    row = next(x for x in sample_plan.summary.by_district if x.key == "PEN")
+    assert f"{money(row.today)} today, {money(row.final)} in 2029" in text
+    assert "Pendle Prevention and Early Intervention Sub-Group" in text
+    assert "1 April 2027 to 31 March 2030" in text
+    # Every decommissioned Pendle service is listed with its id.
+    for i in sample_plan.inputs.data.initiatives:
+        if (
+            i.district_id == "PEN"
+            and sample_plan.outcome_of(i.initiative_id).decision == "decommission"
+        ):
+            assert f"({i.initiative_id})" in text
+
+
+def test_service_specification_has_every_section_and_targets_from_the_plan(sample_plan):
+    ctx = spec_context(sample_plan, "FS-PEN-01")
+    r = check_complete(render_html("service_specification.html", ctx))
+    headings(r, SPEC_SECTIONS)
+    i = sample_plan.inputs.data.initiative("FS-PEN-01")
+    res = sample_plan.outcome_of("FS-PEN-01")
+    # Target = participants (budget / unit cost) x effect, per outcome and year.
+    targets = next(t for t in r.tables if t.table_id == "targets")
+    assert [c for c, _ in targets.rows[0]][2:] == [
+        f"{round(res.proposed[y] / i.unit_cost * i.effect):,}" for y in sample_plan.years
+    ]
+    assert len(targets.rows) == len(i.outcomes)
+    budget = next(t for t in r.tables if t.table_id == "budget")
+    assert budget.rows[-1][0][0] == "Total"
+    for clause in (
+        "Safeguarding",
+        'Information sharing and "tell us once"',
+        "Lead professional",
+        "Involving children and families",
+        "Equality, diversity and inclusion",
+        "Data protection",
+        "Compliments and complaints",
+        "Review and exit",
+    ):
+        assert clause in r.all_text
+    assert "Stay safe (SAFE)" in r.all_text
+
+
+def test_plan_summary_has_every_section_charts_and_rule_prices(sample_plan):
+    html = render_html("plan_summary.html", summary_context(sample_plan))
+    r = check_complete(html)
+    headings(r, SUMMARY_SECTIONS)
+    assert html.count("<svg") == 4
+    assert {"chart-levels", "chart-priorities", "chart-districts", "chart-streams"} <= r.ids
+    families = next(t for t in r.tables if t.table_id == "rule-families")
+    assert families.rows and all(len(row) == 5 for row in families.rows)
+    s = sample_plan.summary
+    assert money(s.total_today) in r.all_text
+    assert f"{s.decisions['decommission']}" in r.all_text
+
+
+def test_every_sample_document_renders_complete(sample_plan):
+    docs = [d for kind in RENDERERS for d in RENDERERS[kind](sample_plan, None)]
+    assert sum(d.kind == "sla" for d in docs) == 12
+    assert sum(d.kind == "spec" for d in docs) == sum(
+        sample_plan.summary.decisions[k] for k in ("commission", "grow", "maintain")
+    )
+    for d in docs:
+        check_complete(render_html(d.template, d.build()))
+
+
+def test_small_plan_escapes_text_and_shows_the_indicator_fallback(small_plan):
+    html = render_html("service_specification.html", spec_context(small_plan, "GROW-1"))
+    r = check_complete(html)
+    assert "Family hub &lt;A &amp; B&gt;" in html
+    assert "<A & B>" not in html and "<Sons>" not in html
+    assert "Indicators not recorded" in r.all_text
+    assert "31 March 2028" in r.all_text  # the current contract ends with plan year 2027
+    county = check_complete(
+        render_html("service_specification.html", spec_context(small_plan, "CTY-1"))
+    )
+    assert "County-wide" in county.all_text
+    for did in ("A", "B", "C"):
+        check_complete(render_html("district_sla.html", sla_context(small_plan, did)))
+    empty = check_complete(render_html("district_sla.html", sla_context(small_plan, "C")))
+    assert "£0 today, £0 in 2028" in empty.all_text
+    assert "None in this plan." in empty.all_text
+    check_complete(render_html("plan_summary.html", summary_context(small_plan)))
+
+
+def test_a_blank_or_missing_value_is_an_error_not_a_blank_cell():
+    with pytest.raises(DocumentError, match="blank"):
+        Table("t", "caption", ("a", "b"), (("x", " "),))
+    with pytest.raises(DocumentError, match="None"):
+        Table("t", "caption", ("a", "b"), (("x", "None"),))
+    with pytest.raises(DocumentError, match="2 cells for 3 columns"):
+        Table("t", "caption", ("a", "b", "c"), (("x", "y"),))
+    with pytest.raises(DocumentError):
+        Table("t", "caption", ("a",), ())  # no rows and no message for the empty table
+    with pytest.raises(DocumentError):
+        money(float("nan"))
