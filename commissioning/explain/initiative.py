@@ -193,17 +193,37 @@ def _break_even(
             money(i.unit_cost),
             [(replace(i, unit_cost=c), money(c), c) for c in costs if c >= 1.0],
         )
-        effects = [min(1.0, i.effect * k * 1.5**s) for s in range(SEARCH_STEPS)]
-        seen: list[float] = []
-        for e in effects:
-            if e not in seen and e > i.effect:
-                seen.append(e)
-        attempt("effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen])
+        if i.effect * need > 1.0:
+            # Ranging already rules it out: the value per £ would have to rise more than an
+            # effect of 100% allows, so no re-solve could confirm a figure.
+            out.append(
+                BreakEven(
+                    "effect",
+                    f"{i.effect:.0%}",
+                    None,
+                    None,
+                    False,
+                    0.0,
+                    f"No effect within reach would let it {goal}: it would need "
+                    f"{need:.2g} times its value per £1,000, more than an effect of 100% gives.",
+                )
+            )
+        else:
+            effects = [min(1.0, i.effect * k * 1.5**s) for s in range(SEARCH_STEPS)]
+            seen: list[float] = []
+            for e in effects:
+                if e not in seen and e > i.effect:
+                    seen.append(e)
+            attempt(
+                "effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen]
+            )
     base = inputs.scenario.evidence_multiplier
+    factor = inputs.scenario.mixed_findings_factor if i.mixed_findings else 1.0
+    # With a value per £ today, ranging says which ratings could be enough; without one
+    # (a rating whose multiplier is 0), every better rating is tried.
+    enough = m * need if (m > 0 and need > 0) else 0.0
     better = [
-        lvl
-        for lvl in EVIDENCE_LEVELS
-        if base[lvl] * (inputs.scenario.mixed_findings_factor if i.mixed_findings else 1.0) > m
+        lvl for lvl in EVIDENCE_LEVELS if base[lvl] * factor > m and base[lvl] * factor >= enough
     ]
     better.sort(key=lambda lvl: base[lvl])
     attempt(
