@@ -120,8 +120,11 @@ def per_k(value_per_pound: float) -> str:
     return f"{value_per_pound * 1000:.3g}"
 
 
+ARTICLES = {"unit cost": "a", "effect": "an", "evidence rating": "an"}
+
+
 def article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+    return ARTICLES.get(word, "an" if word[:1] in "aeiou" else "a")
 
 
 def _target_met(decision: str, current: float, final: float) -> bool:
@@ -357,7 +360,7 @@ def _holds(c: ConstraintResult, i: Initiative) -> bool:
 def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
     fam = FAMILIES[c.family]
     text = fam.binding.format(subject=subject(c.family, c.index, inputs.data))
-    return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule})"
+    return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule.rstrip('.')})"
 
 
 DECISION_WORDS = {
@@ -393,9 +396,10 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         streams = ", ".join(f"{s.name} {per_k(s.price)}" for s in e.stream_prices)
         if e.value_lacking is not None:
             out.append(
-                f"The same £1,000 would buy {per_k(e.opportunity_cost)} elsewhere in the plan (the "
-                f"marginal value of its funding streams and the rules they carry: {streams}), so "
-                f"it lacks {per_k(e.value_lacking)} weighted outcomes per £1,000."
+                f"The same £1,000 would buy {per_k(e.opportunity_cost)} elsewhere in the plan, "
+                f"counting the rules its spending helps or hinders (the envelope prices of its "
+                f"streams alone: {streams}), so it lacks {per_k(e.value_lacking)} weighted "
+                f"outcomes per £1,000."
             )
         else:
             out.append(
