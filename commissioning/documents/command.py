@@ -117,10 +117,29 @@ def summary_documents(plan: Plan, district: str | None) -> list[Document]:
     ]
 
 
+def rationale_documents(plan: Plan, district: str | None) -> list[Document]:
+    from commissioning.documents.rationale import rationale_context
+
+    where = "" if district is None else f"-{district}"
+    return [
+        Document(
+            "rationale",
+            f"rationale-pack{where}",
+            "Decommissioning rationale pack",
+            "every decommissioned or reduced service"
+            + ("" if district is None else f" in {district}"),
+            safe_name(f"rationale-pack{where}"),
+            "rationale.html",
+            partial(rationale_context, plan, district),
+        )
+    ]
+
+
 RENDERERS: dict[str, Renderer] = {
     "summary": summary_documents,
     "sla": sla_documents,
     "spec": spec_documents,
+    "rationale": rationale_documents,
 }
 """Every kind of document that can be written, in the order `all` writes them."""
 
@@ -130,7 +149,7 @@ KIND_TITLES: dict[str, str] = {
     "spec": "Service specifications",
     "rationale": "Decommissioning rationale",
 }
-NOT_YET: dict[str, str] = {"rationale": "the rationale pack is not available yet"}
+NOT_YET: dict[str, str] = {}
 """Kinds the command line accepts that have no renderer yet, and what to say."""
 KINDS: tuple[str, ...] = ("spec", "sla", "summary", "rationale", "all")
 

@@ -92,6 +92,9 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
         ),
         SUMMARY_FIELDS,
     ),
+    "rationale": DocumentKind(
+        "rationale.yaml", ("method", "rules", "services", "provenance"), SUMMARY_FIELDS
+    ),
 }
 
 REQUIRED_CLAUSES: tuple[str, ...] = (

@@ -67,7 +67,10 @@ def price_of_rules(
             cost, without = 0.0, with_rule
         else:
             alt = optimum_without(inputs, drop, solver, f)
-            cost = max(0.0, alt.objective - (result.objective or 0.0))
+            cost = alt.objective - (result.objective or 0.0)
+            # Below a millionth of the plan's outcomes the difference is solver tolerance.
+            if cost < 1e-6 * max(1.0, abs(result.objective or 0.0)):
+                cost = 0.0
             without = alt.proposed
         moved = _spend(with_rule, subject_ids) - _spend(without, subject_ids)
         if not binds:

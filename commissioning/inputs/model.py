@@ -6,11 +6,12 @@ objects, or raises `InputError` with every problem found.
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 COUNTY = "COUNTY"
 """The reserved district id of county-wide services."""
@@ -35,6 +36,15 @@ V = TypeVar("V")
 def frozen_map(items: Mapping[K, V] | None = None) -> Mapping[K, V]:
     """A read-only copy of a mapping, so frozen objects stay frozen all the way down."""
     return MappingProxyType(dict(items or {}))
+
+
+def _reduce_mapping_proxy(m: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return frozen_map, (dict(m),)
+
+
+# Frozen inputs hold read-only mappings; let them cross process boundaries (the documents
+# layer explains services on every core).
+copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
 
 
 @dataclass(frozen=True)

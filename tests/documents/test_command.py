@@ -65,7 +65,8 @@ def test_all_html_documents_for_the_sample_with_an_index(
     index = (out / "index.html").read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)"', index))
     assert links == names - {"index.html"}
-    assert "108/108" in err and "Wrote 108 documents" in err
+    assert "rationale-pack.html" in names
+    assert "109/109" in err and "Wrote 109 documents" in err
 
 
 def test_one_district_sla_as_pdf(sample_result_file, tmp_path, capsys):
@@ -102,7 +103,7 @@ def test_pdfs_in_the_process_pool_with_safe_file_names(small_plan, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_rationale_is_not_available_yet(sample_result_file, tmp_path, capsys):
+def test_one_district_rationale_pack(sample_result_file, tmp_path, capsys):
     code = main(
         [
             "documents",
@@ -113,10 +114,16 @@ def test_rationale_is_not_available_yet(sample_result_file, tmp_path, capsys):
             str(tmp_path),
             "--kind",
             "rationale",
+            "--district",
+            "PEN",
+            "--format",
+            "html",
         ]
     )
-    assert code == 1
-    assert "the rationale pack is not available yet" in capsys.readouterr().err
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "rationale-pack-PEN.html"]
+    html = (tmp_path / "rationale-pack-PEN.html").read_text(encoding="utf-8")
+    assert "What would have changed the decision" in html
 
 
 def test_a_result_from_other_data_is_refused(sample_result_file, tmp_path, capsys):

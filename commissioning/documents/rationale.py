@@ -1,0 +1,325 @@
+"""The decommissioning rationale pack: why each decommissioned or reduced service lost money.
+
+Every sentence comes from the explanation (`commissioning.explain`), which is generated
+from the rule registry and the numbers; nothing here is written per service. Break-even
+figures are those the explanation confirmed by solving the plan again with them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.wording import outcomes
+from commissioning.documents.contexts import (
+    DECISION_TITLES,
+    NOT_RECORDED,
+    Fact,
+    Meta,
+    Plan,
+    Section,
+    Table,
+    _fields,
+    _meta,
+    _plan_line,
+    _sections,
+    level_label,
+    long_date,
+    money,
+    money_change,
+    number,
+)
+from commissioning.explain.initiative import Explanation, explain_initiative, per_k
+from commissioning.explain.policy import RulePrice, price_of_rules
+from commissioning.formatting import format_money
+from commissioning.inputs.model import COUNTY
+
+RATIONALE_DECISIONS: tuple[str, ...] = ("decommission", "reduce")
+
+
+@dataclass(frozen=True)
+class ServiceRationale:
+    """The rationale for one decommissioned or reduced service."""
+
+    anchor: str
+    title: str
+    decision: str
+    summary: str
+    facts: tuple[Fact, ...]
+    budget: Table
+    evidence: tuple[Fact, ...]
+    value: Table
+    change: Table
+    change_notes: tuple[str, ...]
+    rules: tuple[str, ...]
+    duplicates: Table
+    cohort: tuple[str, ...]
+    destinations: Table
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RationaleContext:
+    """The whole pack: method, the price of each rule, one part per service, provenance."""
+
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    method: tuple[str, ...]
+    rules_in_force: Table
+    prices: Table
+    services: tuple[ServiceRationale, ...]
+    provenance: tuple[Fact, ...]
+
+
+def rationale_ids(plan: Plan, district: str | None) -> list[str]:
+    """Services the pack covers: decommissioned or reduced, optionally in one district."""
+    return [
+        r.initiative_id
+        for r in plan.result.initiatives
+        if r.decision in RATIONALE_DECISIONS
+        and (
+            district is None or plan.inputs.data.initiative(r.initiative_id).district_id == district
+        )
+    ]
+
+
+_PLAN: list[Plan] = []
+"""The plan being explained, inherited by forked workers (a plan does not pickle)."""
+
+
+def _explain_one(initiative_id: str) -> Explanation:
+    plan = _PLAN[0]
+    solver: SolverName = "cbc" if plan.result.provenance.solver == "cbc" else "highs"
+    return explain_initiative(plan.inputs, plan.result, initiative_id, solver)
+
+
+def explain_all(plan: Plan, ids: Sequence[str]) -> list[Explanation]:
+    """Explanations with confirmed break-evens, on every core (each re-solves the plan)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    _PLAN[:] = [plan]
+    if cores < 2 or len(ids) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_explain_one(iid) for iid in ids]
+    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_explain_one, ids, chunksize=4))
+
+
+def _service(plan: Plan, e: Explanation) -> ServiceRationale:
+    i = e.initiative
+    data = plan.inputs.data
+    years = plan.years
+    district = "County-wide" if i.district_id == COUNTY else data.district(i.district_id).name
+    final = e.proposed[years[-1]]
+    timing = (
+        f"funding stops from {e.funding_stops_year}"
+        if e.funding_stops_year is not None
+        else f"budget first changes in {e.first_change_year}"
+        if e.first_change_year is not None
+        else "no change within the plan"
+    )
+    facts = (
+        Fact("Provider", i.provider),
+        Fact("District", district),
+        Fact("Level of need", level_label(i.level)),
+        Fact("Priority", data.priority(i.priority_id).name),
+        Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
+        Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
+        Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
+    )
+    budget = Table(
+        f"budget-{e.initiative.initiative_id}",
+        "Budget by year",
+        ("Year", "Today", *(str(y) for y in years)),
+        (("Budget", money(e.current_budget), *(money(e.proposed[y]) for y in years)),),
+    )
+    evidence = (
+        Fact("Evidence", e.evidence),
+        Fact("Effect", f"{i.effect:.0%} of participants achieve the targeted outcome"),
+        Fact("Unit cost", f"{format_money(i.unit_cost)} per participant a year"),
+    )
+    rows = [("This service", per_k(e.value_per_pound))]
+    if e.opportunity_cost is not None:
+        rows.append(("The same money elsewhere in the plan", per_k(e.opportunity_cost)))
+    rows.append(
+        (
+            "Value it lacks",
+            per_k(e.value_lacking) if e.value_lacking is not None else "none: it pays its way",
+        )
+    )
+    rows += [(f"One more £1,000 of {s.name}", per_k(s.price)) for s in e.stream_prices]
+    value = Table(
+        f"value-{i.initiative_id}",
+        "Weighted outcomes per £1,000 a year",
+        ("Measure", "Weighted outcomes per £1,000"),
+        tuple(rows),
+    )
+    confirmed = [b for b in e.break_even if b.confirmed]
+    change = Table(
+        f"change-{i.initiative_id}",
+        "What would have changed the decision (confirmed by solving the plan again)",
+        ("Figure", "Now", "Would need", f"Re-solved: budget in {years[-1]}"),
+        tuple(
+            (b.figure.capitalize(), b.current, b.needed or NOT_RECORDED, money(b.amount))
+            for b in confirmed
+        ),
+        empty="No single figure changes this decision: a rule of the partnership holds it "
+        "(see below).",
+    )
+    notes = tuple(b.sentence for b in e.break_even if not b.confirmed)
+    duplicates = Table(
+        f"duplicates-{i.initiative_id}",
+        "Other services for the same district, level and priority with shared outcomes",
+        ("Service", "Per £1,000", "Decision", f"Budget in {years[-1]}"),
+        tuple(
+            (
+                f"{p.name} ({p.initiative_id})",
+                per_k(p.value_per_pound),
+                DECISION_TITLES[p.decision].split(" (")[0],
+                money(p.final),
+            )
+            for p in e.duplicates
+        ),
+        empty="No other service for the same district, level and priority shares its outcomes.",
+    )
+    destinations = Table(
+        f"destinations-{i.initiative_id}",
+        "Services for the same district and level that grow or start",
+        ("Service", "Today", f"{years[-1]}", "Change"),
+        tuple(
+            (
+                f"{p.name} ({p.initiative_id})",
+                money(p.current_budget),
+                money(p.final),
+                money_change(p.change),
+            )
+            for p in e.destinations
+        ),
+        empty="No service for the same district and level grows or starts.",
+    )
+    cohort = (
+        f"About {number(e.participants_lost)} participants a year lose this service; services "
+        f"for the same district and level that grow or start reach about "
+        f"{number(e.participants_gained_elsewhere)} more.",
+    )
+    rules = tuple(h.sentence for h in e.holding_rules) or (
+        "No rule holds it: the decision follows from its value for money.",
+    )
+    return ServiceRationale(
+        anchor=f"service-{i.initiative_id}",
+        title=f"{i.name} ({i.initiative_id})",
+        decision=DECISION_TITLES[e.decision],
+        summary=e.sentences[0],
+        facts=facts,
+        budget=budget,
+        evidence=evidence,
+        value=value,
+        change=change,
+        change_notes=notes,
+        rules=rules,
+        duplicates=duplicates,
+        cohort=cohort,
+        destinations=destinations,
+        warnings=e.warnings,
+    )
+
+
+def _price_row(p: RulePrice) -> tuple[str, str, str, str]:
+    moved = "not applicable" if p.family in ("growth", "ineffective") else money(p.buys)
+    return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", outcomes(p.cost), moved)
+
+
+def rationale_context(plan: Plan, district: str | None = None) -> RationaleContext:
+    """The pack for every decommissioned or reduced service (or one district's)."""
+    data = plan.inputs.data
+    sc = plan.inputs.scenario
+    where = "the county" if district is None else data.district(district).name
+    text = plan.content.documents["rationale"]
+    fields = _fields(plan, "rationale", where, plan.content.partnership.county_sub_group)
+    sections = _sections(text, plan, fields)
+    subject = "Services decommissioned or reduced" + (
+        "" if district is None else f" in {data.district(district).name}"
+    )
+    meta = _meta(plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections)
+    explanations = explain_all(plan, rationale_ids(plan, district))
+    services = tuple(_service(plan, e) for e in explanations)
+    counted = {d: sum(1 for s in explanations if s.decision == d) for d in RATIONALE_DECISIONS}
+    glance = (
+        Fact("Scenario", sc.name),
+        Fact("Decommissioned", f"{counted['decommission']} services"),
+        Fact("Reduced", f"{counted['reduce']} services"),
+        Fact(
+            "Money released",
+            money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
+            + f" a year by {plan.final_year}",
+        ),
+    )
+    shares = ", ".join(
+        f"{s:.0%} in {y}" for y, s in zip(plan.years, sc.prevention_share, strict=True)
+    )
+    method = (
+        "Each £1 spent on a service buys weighted outcomes: its evidence multiplier (by its "
+        "EIF rating, discounted where findings are mixed) times its effect, times the value of "
+        "an outcome at its level of need, times the weight of its priority, times the need "
+        "index of its district, divided by its unit cost.",
+        "Outcome values by level: "
+        + ", ".join(f"level {k} {v:g}" for k, v in sorted(sc.outcome_value.items()))
+        + ". Evidence multipliers: "
+        + ", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items())
+        + f"; mixed findings multiply them by {sc.mixed_findings_factor:g}.",
+        f"Scenario settings: prevention share {shares}; district floor {sc.district_floor:.0%}; "
+        f"growth of at most {sc.max_growth:.0%} of last year's budget plus "
+        f"{sc.ramp:.0%} of capacity a year; {len(sc.lock)} services locked and "
+        f"{len(sc.exclude)} excluded.",
+    )
+    by_family: dict[str, list[int]] = {}
+    for c in plan.result.constraints:
+        counts = by_family.setdefault(c.family, [0, 0])
+        counts[0] += 1
+        counts[1] += int(c.binding)
+    rules_in_force = Table(
+        "rules-in-force",
+        "The rules in force",
+        ("Rule", "What it means", "Instances", "Binding"),
+        tuple(
+            (FAMILIES[f].title, FAMILIES[f].rule, str(n), str(b)) for f, (n, b) in by_family.items()
+        ),
+        numeric=(False, False, True, True),
+    )
+    prices = Table(
+        "rule-prices",
+        "Price of each policy rule over the plan (weighted outcomes given up to keep it)",
+        ("Rule", "Binds", "Outcomes given up", "Money it keeps in place"),
+        tuple(_price_row(p) for p in price_of_rules(plan.inputs, plan.result)),
+        numeric=(False, False, True, True),
+        empty="No policy rule is in force.",
+    )
+    prov = plan.result.provenance
+    provenance = (
+        Fact("Input fingerprint (SHA-256)", prov.inputs_sha256),
+        Fact("Scenario", prov.scenario),
+        Fact("Solver", prov.solver_version or prov.solver),
+        Fact("Problem type", prov.problem_type),
+        Fact("Shadow prices", prov.prices),
+        Fact("Toolkit version", prov.version),
+        Fact("Plan solved", prov.created or NOT_RECORDED),
+        Fact("Pack issued", long_date(plan.issued)),
+        Fact("Plan", _plan_line(plan)),
+    )
+    return RationaleContext(
+        meta=meta,
+        sections=sections,
+        glance=glance,
+        method=method,
+        rules_in_force=rules_in_force,
+        prices=prices,
+        services=services,
+        provenance=provenance,
+    )

@@ -1,0 +1,90 @@
+"""The decommissioning rationale pack: structure, and break-evens confirmed by re-solving."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from commissioning.allocator import allocate
+from commissioning.documents.content import load_content
+from commissioning.documents.contexts import prepare
+from commissioning.documents.rationale import explain_all, rationale_context, rationale_ids
+from commissioning.documents.render import render_html
+from commissioning.inputs import load
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+FIELD = {"unit cost": "unit_cost", "effect": "effect", "evidence rating": "evidence_level"}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    inputs = load(SAMPLE)
+    return prepare(inputs, allocate(inputs), load_content())
+
+
+@pytest.fixture(scope="module")
+def pendle(plan):
+    ctx = rationale_context(plan, "PEN")
+    return ctx, render_html("rationale.html", ctx)
+
+
+def test_pack_has_method_prices_services_and_provenance(plan, pendle):
+    ctx, html = pendle
+    ids = rationale_ids(plan, "PEN")
+    assert ids and len(ctx.services) == len(ids)
+    for section in ("method", "rules", "services", "provenance"):
+        assert f'id="{ctx.sections[section].section_id}"' in html
+    for iid in ids:
+        assert f'id="service-{iid}"' in html
+    assert 'id="rule-prices"' in html and "Prevention share" in html
+    assert plan.result.provenance.inputs_sha256 in html
+    for bad in (">None<", "{{", "}}", "<td></td>"):
+        assert bad not in html
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+    assert not re.search(r"\b(None|nan|NaN)\b", text)
+
+
+def test_every_break_even_in_the_pack_is_confirmed_by_an_independent_resolve(plan, pendle):
+    _, html = pendle
+    inputs = plan.inputs
+    checked = 0
+    for e in explain_all(plan, rationale_ids(plan, "PEN")):
+        for b in e.break_even:
+            if not b.confirmed:
+                continue
+            assert b.needed is not None and b.needed in html
+            iid = e.initiative.initiative_id
+            changed = replace(e.initiative, **{FIELD[b.figure]: b.value})
+            data = replace(
+                inputs.data,
+                initiatives=tuple(
+                    changed if i.initiative_id == iid else i for i in inputs.data.initiatives
+                ),
+            )
+            again = allocate(replace(inputs, data=data)).initiatives_by_id[iid]
+            if e.decision == "reduce":
+                assert again.final >= 0.95 * e.current_budget, b.sentence
+            else:
+                assert again.final >= 1.0, b.sentence
+            assert again.final == pytest.approx(b.amount, rel=1e-6, abs=0.01)
+            checked += 1
+    assert checked > 0
+
+
+def test_rationale_pdf_renders(plan, pendle, tmp_path):
+    from pypdf import PdfReader
+
+    from commissioning.documents.render import html_to_pdf
+
+    _, html = pendle
+    pdf = tmp_path / "rationale.pdf"
+    pdf.write_bytes(html_to_pdf(html, tmp_path))
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Decommissioning rationale" in text.replace(
+        "DECOMMISSIONING RATIONALE", "Decommissioning rationale"
+    )
+    assert "What would have changed the decision" in text
+    assert "Provenance" in text
