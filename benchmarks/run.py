@@ -40,7 +40,13 @@ import pulp
 
 from commissioning.allocator import allocate
 from commissioning.allocator.formulation import formulate, objective_scale
-from commissioning.allocator.solvers import IPM_FROM_COLUMNS, MIP_REL_GAP, SolverName, write_mps
+from commissioning.allocator.solvers import (
+    IPM_FROM_COLUMNS,
+    MIP_REL_GAP,
+    BulkHiGHS,
+    SolverName,
+    write_mps,
+)
 from commissioning.inputs.model import Inputs
 from commissioning.synthetic import synthetic_inputs
 
@@ -80,7 +86,7 @@ def highs_hooks(options: dict[str, Any]) -> Iterator[Hooks]:
     to try a solver setting end to end before anyone changes `solvers.make_solver`.
     """
     hooks = Hooks()
-    cls: Any = pulp.HiGHS
+    cls: Any = BulkHiGHS  # the adapter allocate() uses
     stages = {"buildSolverModel": "handover", "callSolver": "run", "findSolutionValues": "readback"}
     saved = {name: getattr(cls, name) for name in (*stages, "createAndConfigureSolver")}
 
