@@ -36,6 +36,8 @@ COMMON_FIELDS: frozenset[str] = frozenset(
 )
 SERVICE_FIELDS: frozenset[str] = COMMON_FIELDS | {"service", "service_id", "provider"}
 SUMMARY_FIELDS: frozenset[str] = COMMON_FIELDS - {"district", "sub_group"}
+TERMS_FIELDS: frozenset[str] = COMMON_FIELDS - {"district"}
+"""The standard terms serve every specification: no service or district of their own."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class DocumentKind:
     file: str
     sections: tuple[str, ...]
     fields: frozenset[str]
+    versioned: bool = False
+    """Whether the file must give the document's `version` (and may give no other)."""
 
 
 DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
@@ -94,6 +98,12 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
     ),
     "rationale": DocumentKind(
         "rationale.yaml", ("method", "rules", "services", "provenance"), SUMMARY_FIELDS
+    ),
+    "terms": DocumentKind(
+        "standard_terms.yaml",
+        ("scope", "standards", "monitoring", "review"),
+        TERMS_FIELDS,
+        versioned=True,
     ),
 }
 
@@ -194,6 +204,8 @@ class DocumentText:
     title: str
     status: str
     sections: Mapping[str, SectionText]
+    version: str = ""
+    """The version a versioned document (the standard terms) is cited by."""
 
 
 @dataclass(frozen=True)
@@ -388,7 +400,7 @@ def _join(where: str, key: str) -> str:
 
 def _missing_or(what: str, value: object, key: str, doc: Mapping[str, Any]) -> str:
     if key not in doc:
-        return f"missing ({what[5:] if what.startswith('must ') else what})"
+        return f"missing ({what.removeprefix('must be ').removeprefix('must ')})"
     return f"{what}, not {type(value).__name__} {value!r}"
 
 
@@ -408,6 +420,7 @@ def load_content(directory: Path | None = None) -> Content:
         kind: _document(_Checker(directory, spec.file, problems), kind, spec, clauses)
         for kind, spec in DOCUMENT_KINDS.items()
     }
+    _check_specs_cover_the_standard_clauses(documents, problems)
     indicators = _indicators(_Checker(directory, "indicators.yaml", problems))
     reporting = _reporting(_Checker(directory, "reporting.yaml", problems))
     framework = _framework(_Checker(directory, "framework.yaml", problems))
@@ -424,6 +437,27 @@ def load_content(directory: Path | None = None) -> Content:
         reporting=reporting,
         framework=framework,
     )
+
+
+def _check_specs_cover_the_standard_clauses(
+    documents: Mapping[str, DocumentText | None], problems: list[ContentProblem]
+) -> None:
+    """Every standard clause applies to every specification: each must be in the standard
+    terms (which the specifications cite) or printed in the specifications themselves."""
+    terms, spec = documents.get("terms"), documents.get("spec")
+    if terms is None or spec is None:
+        return  # already reported
+    held = {cid for doc in (terms, spec) for s in doc.sections.values() for cid in s.clauses}
+    for cid in REQUIRED_CLAUSES:
+        if cid not in held:
+            problems.append(
+                ContentProblem(
+                    DOCUMENT_KINDS["terms"].file,
+                    "sections",
+                    f"the standard clause {cid!r} is in neither the standard terms nor "
+                    f"{DOCUMENT_KINDS['spec'].file}: every specification must apply it",
+                )
+            )
 
 
 def _partnership(c: _Checker, directory: Path) -> Partnership | None:
@@ -518,7 +552,9 @@ def _document(
     doc = c.load()
     if doc is None:
         return None
-    c.known_keys(doc, {"title", "status", "sections"}, "")
+    c.known_keys(
+        doc, {"title", "status", "sections"} | ({"version"} if spec.versioned else set()), ""
+    )
     raw = c.mapping(doc, "sections", "")
     sections: dict[str, SectionText] = {}
     for sid in spec.sections:
@@ -547,6 +583,7 @@ def _document(
         title=c.text(doc, "title", ""),
         status=c.text(doc, "status", ""),
         sections=sections,
+        version=c.text(doc, "version", "") if spec.versioned else "",
     )
 
 

@@ -9,6 +9,7 @@ content; templates only lay the values out. A value that cannot be shown is an e
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -138,6 +139,20 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class RowGroup:
+    """A titled group of rows in a table (its rows are also the table's `rows`, in order)."""
+
+    group_id: str
+    title: str
+    size: int
+    """How many of the table's rows, from where the previous group ended, belong to it."""
+    empty: str = ""
+    """Shown instead of rows when the group has none."""
+    note: str = ""
+    """An optional line after the group's rows."""
+
+
+@dataclass(frozen=True)
 class Table:
     """A table ready to lay out: headers, rows of formatted text, an optional total row.
 
@@ -157,6 +172,9 @@ class Table:
     """An extra CSS class: `write-in` for space to fill in by hand, `compact`."""
     fixed_widths: tuple[float, ...] = ()
     """Column widths in per cent, where a layout is known in advance."""
+    groups: tuple[RowGroup, ...] = ()
+    """Titled groups of the rows, each under a full-width heading row: one table with one
+    header instead of a table per group, which is much cheaper to lay out."""
 
     def __post_init__(self) -> None:
         n = len(self.headers)
@@ -175,7 +193,14 @@ class Table:
                 )
             for header, cell in zip(self.headers, row, strict=True):
                 _check_text(cell, f"table {self.table_id} row {r}, column {header!r}")
-        if not self.rows:
+        if self.groups:
+            if sum(g.size for g in self.groups) != len(self.rows):
+                raise DocumentError(f"table {self.table_id}: its groups do not cover its rows")
+            for g in self.groups:
+                _check_text(g.title, f"a group title of table {self.table_id}")
+                if not g.size:
+                    _check_text(g.empty, f"the empty message of group {g.group_id}")
+        elif not self.rows:
             _check_text(self.empty, f"the empty message of table {self.table_id}")
         if self.fixed_widths and len(self.fixed_widths) != n:
             raise DocumentError(
@@ -200,7 +225,17 @@ class Table:
     @property
     def classes(self) -> str:
         """CSS classes: the style, and `short` for a table small enough never to split."""
-        return " ".join(c for c in (self.style, "short" if len(self.rows) <= 8 else "") if c)
+        short = len(self.rows) + len(self.groups) <= 8
+        return " ".join(c for c in (self.style, "short" if short else "") if c)
+
+    @property
+    def grouped_rows(self) -> tuple[tuple[RowGroup, tuple[tuple[str, ...], ...]], ...]:
+        """Each group with its rows."""
+        out, start = [], 0
+        for g in self.groups:
+            out.append((g, self.rows[start : start + g.size]))
+            start += g.size
+        return tuple(out)
 
     @property
     def widths(self) -> tuple[float, ...]:
@@ -234,6 +269,12 @@ class ClauseView:
     title: str
     paragraphs: tuple[str, ...]
     points: tuple[str, ...]
+    number: str = ""
+    """Its number where a document cites clauses by number (the standard terms: "2.1")."""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
 
 
 @dataclass(frozen=True)
@@ -332,18 +373,9 @@ class Meta:
 
 
 @dataclass(frozen=True)
-class IndicatorBlock:
-    """An outcome's indicators (a table), with the library's fallback when there are none."""
-
-    outcome: str
-    table: Table
-    note: str
-
-
-@dataclass(frozen=True)
 class IndicatorGroup:
-    """An outcome's indicators as short paragraphs (name, then what, unit, direction, baseline
-    and source), or the library's fallback text when it records none."""
+    """An outcome's indicators, one compact line each (name, then definition, unit, which way
+    is better, baseline and source), or the library's fallback text when it records none."""
 
     outcome: str
     items: tuple[Fact, ...]
@@ -355,10 +387,18 @@ class IndicatorGroup:
 
 
 @dataclass(frozen=True)
-class ServiceGroup:
-    decision: str
-    title: str
-    table: Table
+class TermsCitation:
+    """What a section of a specification applies from the standard terms, by clause number:
+    a sentence naming the terms and their version, then each clause cited ("2.1 Safeguarding").
+    """
+
+    text: str
+    items: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _check_text(self.text, "a citation of the standard terms")
+        for item in self.items:
+            _check_text(item, "a clause cited from the standard terms")
 
 
 @dataclass(frozen=True)
@@ -386,11 +426,28 @@ class SpecContext:
     indicators: tuple[IndicatorGroup, ...]
     evidence: tuple[Fact, ...]
     evidence_text: tuple[str, ...]
-    reporting: tuple[Fact, ...]
-    """Each report: its title, then who prepares it, for whom, when and what it covers."""
+    terms: Mapping[str, TermsCitation]
+    """By section id: the clauses of the standard terms the section applies."""
+    monitoring: tuple[Fact, ...]
+    """This service's own reporting: its quarters, what it reports against, to whom."""
+    review: tuple[Fact, ...]
+    """This service's contract, review dates and exit arrangements."""
+
+
+@dataclass(frozen=True)
+class TermsContext:
+    """The standard terms for PEI service specifications, printed once and cited by number."""
+
+    meta: Meta
+    sections: Mapping[str, Section]
+    """Numbered clauses: section 2's clauses are 2.1, 2.2, ..."""
+    about: tuple[Fact, ...]
+    reporting_heading: str
+    """'3.1 Reporting cadence'."""
+    reporting: Table
     quarters: str
+    escalation_heading: str
     escalation: tuple[str, ...]
-    review: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -407,9 +464,11 @@ class SlaContext:
     priority_objectives: tuple[PriorityObjectives, ...]
     resources_streams: Table
     resources_levels: Table
-    services: tuple[ServiceGroup, ...]
+    services: Table
+    """Every service of the district, grouped by decision."""
     targets: Table
-    scorecard: tuple[IndicatorBlock, ...]
+    scorecard: Table
+    """Grouped by outcome: the plan's target, then the library's indicators."""
     reporting: Table
     quarters: str
     escalation: tuple[str, ...]
@@ -572,11 +631,6 @@ def _short_sha(plan: Plan) -> str:
     return plan.result.provenance.inputs_sha256[:12]
 
 
-def _by_year(amounts: Mapping[int, float], years: Sequence[int]) -> str:
-    """'£1 in 2027, £2 in 2028'."""
-    return ", ".join(f"{money(amounts.get(y, 0.0))} in {y}" for y in years)
-
-
 def _plan_line(plan: Plan) -> str:
     prov = plan.result.provenance
     made = _parse_day(prov.created)
@@ -643,28 +697,19 @@ def _meta(
     )
 
 
-def _reporting_table(plan: Plan, fields: Mapping[str, str], table_id: str) -> Table:
+def _reporting_table(
+    plan: Plan, fields: Mapping[str, str], table_id: str, caption: str = "Reporting cadence"
+) -> Table:
     rows = tuple(
         tuple(_upper_first(fill(t, fields)) for t in (r.title, r.by, r.to, r.when, r.contents))
         for r in plan.content.reporting.returns
     )
     return Table(
         table_id,
-        "Reporting cadence",
+        caption,
         ("Report", "Prepared by", "Received by", "When", "What it covers"),
         rows,
         numeric=(False,) * 5,
-    )
-
-
-def _reporting_facts(plan: Plan, fields: Mapping[str, str]) -> tuple[Fact, ...]:
-    return tuple(
-        Fact(
-            fill(r.title, fields),
-            f"Prepared by {_lower_first(fill(r.by, fields))} for {fill(r.to, fields)}; "
-            f"{_lower_first(fill(r.when, fields))}. {_sentence(fill(r.contents, fields))}",
-        )
-        for r in plan.content.reporting.returns
     )
 
 
@@ -676,12 +721,6 @@ def _sentence(text: str) -> str:
 
 def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _lower_first(text: str) -> str:
-    """'Each provider' -> 'each provider' (but 'PEI Strategic Lead' is left alone)."""
-    first = text.split(" ", 1)[0]
-    return text[0].lower() + text[1:] if first[1:].islower() else text
 
 
 def _quarters(plan: Plan) -> str:
@@ -825,6 +864,149 @@ def _glance_decision(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
     return f"{verb}: {money(i.current_budget)} today, {final} in {y}"
 
 
+# --- standard terms ----------------------------------------------------------------------------
+
+TERMS_ITEMS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"monitoring": ("Reporting cadence", "If targets are missed")}
+)
+"""Numbered items of the standard terms that come from reporting.yaml, not from a clause: they
+come first in their section (3.1, 3.2), before any clause the section lists."""
+
+
+@dataclass(frozen=True)
+class StandardTerms:
+    """The standard terms, filled and numbered once, and how a specification cites them."""
+
+    text: DocumentText
+    fields: Mapping[str, str]
+    sections: Mapping[str, Section]
+    """Each section's clauses carry their numbers ("2.1")."""
+    numbered: Mapping[str, tuple[tuple[str, str], ...]]
+    """By section id: (number, title) of everything the section holds, in order."""
+    reference: str
+    """A short fingerprint of the filled text: it changes whenever the wording does."""
+    citation: str
+    """'Standard terms for PEI service specifications (version 1.0, issued ...)'."""
+
+    def numbers(self, section_id: str) -> str:
+        """'2.1 to 2.7', '3.1 and 3.2', or '4.1' for a section holding one item."""
+        items = self.numbered.get(section_id, ())
+        if not items:
+            raise DocumentError(f"the standard terms have nothing in section {section_id!r}")
+        first, last = items[0][0], items[-1][0]
+        if len(items) == 1:
+            return first
+        return f"{first} {'and' if len(items) == 2 else 'to'} {last}"
+
+    def number_of(self, section_id: str, title: str) -> str:
+        for number, heading in self.numbered.get(section_id, ()):
+            if heading == title:
+                return number
+        raise DocumentError(f"the standard terms have no {title!r} in section {section_id!r}")
+
+
+def standard_terms(plan: Plan) -> StandardTerms:
+    """The standard terms of this plan's specifications (specs/standard_terms.yaml)."""
+    text = plan.content.documents["terms"]
+    p = plan.content.partnership
+    # No district: the sub-group is named generically, as "the district ... Sub-Group".
+    fields = _fields(plan, "specification", "the district", p.sub_group.format(district="district"))
+    sections: dict[str, Section] = {}
+    numbered: dict[str, tuple[tuple[str, str], ...]] = {}
+    for sid, sec in _sections(text, plan, fields).items():
+        items = [
+            (f"{sec.number}.{k}", title) for k, title in enumerate(TERMS_ITEMS.get(sid, ()), 1)
+        ]
+        clauses = []
+        for c in sec.clauses:
+            number = f"{sec.number}.{len(items) + 1}"
+            clauses.append(replace(c, number=number))
+            items.append((number, c.title))
+        sections[sid] = replace(sec, clauses=tuple(clauses))
+        numbered[sid] = tuple(items)
+    digest = hashlib.sha256()
+    for part in (
+        text.title,
+        text.version,
+        *(x for sec in sections.values() for x in (sec.title, *sec.intro)),
+        *(
+            x
+            for sec in sections.values()
+            for c in sec.clauses
+            for x in (c.number, c.title, *c.paragraphs, *c.points)
+        ),
+        *(cell for row in _reporting_table(plan, fields, "reporting").rows for cell in row),
+        _quarters(plan),
+        *(fill(e, fields) for e in plan.content.reporting.escalation),
+    ):
+        digest.update(part.encode() + b"\0")
+    reference = digest.hexdigest()[:8]
+    return StandardTerms(
+        text=text,
+        fields=MappingProxyType(fields),
+        sections=MappingProxyType(sections),
+        numbered=MappingProxyType(numbered),
+        reference=reference,
+        citation=f"{text.title} (version {text.version}, issued {long_date(plan.issued)}, "
+        f"text reference {reference})",
+    )
+
+
+def terms_context(plan: Plan) -> TermsContext:
+    """The standard terms document, printed once for every specification of the plan."""
+    t = standard_terms(plan)
+    reporting, escalation = TERMS_ITEMS["monitoring"]
+    about = (
+        Fact("Version", f"{t.text.version}, issued {long_date(plan.issued)}"),
+        Fact(
+            "Text reference",
+            f"{t.reference}: a fingerprint of the wording below, cited by every specification "
+            "with the version",
+        ),
+        Fact(
+            "Applies to",
+            "every outcomes-based service specification made from the "
+            f"{_plan_line(plan)}; each cites these terms by clause number",
+        ),
+        Fact("Period", period_text(plan, plan.years[0], plan.final_year)),
+    )
+    meta = _meta(plan, "terms", t.text, t.text.title, t.text.title, t.sections)
+    return TermsContext(
+        meta=replace(meta, doc_title=f"Version {t.text.version}"),
+        sections=t.sections,
+        about=about,
+        reporting_heading=f"{t.number_of('monitoring', reporting)} {reporting}",
+        reporting=_reporting_table(
+            plan, t.fields, "reporting", "Who reports what, to whom and when"
+        ),
+        quarters=_quarters(plan),
+        escalation_heading=f"{t.number_of('monitoring', escalation)} {escalation}",
+        escalation=tuple(fill(e, t.fields) for e in plan.content.reporting.escalation),
+    )
+
+
+def _cite(terms: StandardTerms, section_id: str, full: bool) -> TermsCitation:
+    """The clauses of one section of the terms, cited by number: naming the terms in full
+    (title, version, date, text reference) the first time, and as "the standard terms" after."""
+    items = terms.numbered[section_id]
+    name = terms.citation if full else f"standard terms (version {terms.text.version})"
+    which = (
+        f"Clause {items[0][0]} of the {name} applies"
+        if len(items) == 1
+        else f"Clauses {terms.numbers(section_id)} of the {name} apply"
+    )
+    return TermsCitation(
+        f"{which} to this service in full:", tuple(f"{n} {title}" for n, title in items)
+    )
+
+
+def _quarter_end(plan: Plan, year: int, quarter: int) -> date:
+    """The last day of quarter 0-3 of plan year `year`."""
+    start = _year_start(plan, year)
+    months = start.month - 1 + 3 * (quarter + 1)
+    return date(start.year + months // 12, months % 12 + 1, start.day) - timedelta(days=1)
+
+
 # --- service specification -------------------------------------------------------------------
 
 
@@ -905,27 +1087,19 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
     where = "across the county" if county else f"in {district_name}"
     participants = Table(
         "participants",
-        "Expected participants (budget divided by unit cost)",
-        (
-            "Year",
-            "Budget",
-            "Unit cost",
-            "Expected participants",
-            f"Need at level {i.level} {where}",
-            "Share of need",
-        ),
+        f"Expected participants: budget \u00f7 unit cost of {money(i.unit_cost)}, against a need "
+        f"of {number(demand)} a year at level {i.level} {where}",
+        ("Year", "Budget", "Expected participants", "Share of need"),
         tuple(
             (
                 str(y),
                 money(r.proposed.get(y, 0.0)),
-                money(i.unit_cost),
                 number(part[y]) if part[y] > 0 else "not funded this year",
-                number(demand),
                 percent(part[y] / demand) if demand > 0 else NOT_RECORDED,
             )
             for y in years
         ),
-        numeric=(False, True, True, True, True, True),
+        numeric=(False, True, True, True),
     )
 
     names = {o: _outcome_name(plan, o) for o in i.outcomes}
@@ -981,11 +1155,6 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         Fact("Outcomes targeted", "; ".join(names[o] for o in i.outcomes)),
         Fact("Decision in the plan", _glance_decision(plan, i, r)),
         Fact("Contract period", period),
-        Fact("Current contract", _contract_note(plan, i, funded)),
-        Fact(
-            "Budget over the plan",
-            f"{money(total)} ({_by_year(r.proposed, years)})",
-        ),
     )
 
     purpose = (_decision_sentence(plan, i, r),)
@@ -1047,11 +1216,66 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         *((fw.mixed_findings,) if i.mixed_findings else ()),
     )
 
+    # What the standard terms leave to each specification: the service's own reporting
+    # quarters, what it reports against, its review dates and its exit arrangements.
+    terms = standard_terms(plan)
+    citing = [sid for sid in sections if terms.numbered.get(sid)]
+    cited = {sid: _cite(terms, sid, full=n == 0) for n, sid in enumerate(citing)}
+    reporting_clause = terms.number_of("monitoring", TERMS_ITEMS["monitoring"][0])
+    escalation_clause = terms.number_of("monitoring", TERMS_ITEMS["monitoring"][1])
+    n_indicators = sum(len(g.items) for g in indicators)
+    monitoring = (
+        Fact(
+            "Quarterly returns",
+            f"{4 * len(funded)} returns, for the quarters ending "
+            f"{long_date(_quarter_end(plan, funded[0], 0))} to "
+            f"{long_date(_quarter_end(plan, funded[-1], 3))}, each due as clause "
+            f"{reporting_clause} of the standard terms sets out.",
+        ),
+        Fact(
+            "Reported against",
+            f"The targets of section {sections['outcomes'].number} for each year from "
+            f"{funded[0]} to {funded[-1]} ("
+            + "; ".join(names[o] for o in i.outcomes)
+            + ")"
+            + (
+                f" and the {n_indicators} indicator{'s' if n_indicators != 1 else ''} listed "
+                "there, with the participants reached by level of need."
+                if n_indicators
+                else ", with the participants reached by level of need."
+            ),
+        ),
+        Fact(
+            "If a target is missed",
+            f"The escalation route of clause {escalation_clause} of the standard terms applies, "
+            f"through the {sub_group}.",
+        ),
+    )
+    review_dates = [long_date(_year_end(plan, y)) for y in funded]
+    exit_clauses = terms.numbers("review") if terms.numbered.get("review") else ""
     review = (
-        _contract_note(plan, i, funded),
-        f"The first annual review is due by {long_date(_year_end(plan, funded[0]))}; the "
-        "service's budget "
-        f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+        Fact("Current contract", _contract_note(plan, i, funded)),
+        Fact(
+            "Annual reviews",
+            "By "
+            + (
+                ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
+                if len(review_dates) > 1
+                else review_dates[0]
+            )
+            + f", against the targets of section {sections['outcomes'].number}; the budget "
+            f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+        ),
+        Fact(
+            "Exit arrangements",
+            f"If the service is reduced or ends, {i.provider} agrees an exit plan"
+            + (f" as clause {exit_clauses} of the standard terms requires" if exit_clauses else "")
+            + f" for the {number(part[funded[-1]])} children and families a year the plan pays "
+            f"for in {funded[-1]}: open cases move safely to "
+            + ("other services at the same level of need" if i.level > 1 else "universal services")
+            + f" {where}, and families are told in good time where their support will come "
+            "from.",
+        ),
     )
     return SpecContext(
         meta=_meta(
@@ -1070,9 +1294,8 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         indicators=indicators,
         evidence=evidence,
         evidence_text=evidence_text,
-        reporting=_reporting_facts(plan, fields),
-        quarters=_quarters(plan),
-        escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
+        terms=MappingProxyType(cited),
+        monitoring=monitoring,
         review=review,
     )
 
@@ -1127,7 +1350,7 @@ def _contract_note(plan: Plan, i: Initiative, funded: Sequence[int]) -> str:
 
 
 def _indicator_group(plan: Plan, outcome_id: str) -> IndicatorGroup:
-    """An outcome's indicators as short paragraphs, for a service specification."""
+    """An outcome's indicators as compact lines, for a service specification."""
     lib = plan.content.indicators
     items = tuple(
         Fact(
@@ -1140,45 +1363,53 @@ def _indicator_group(plan: Plan, outcome_id: str) -> IndicatorGroup:
     return IndicatorGroup(_outcome_name(plan, outcome_id), items, "" if items else lib.fallback)
 
 
-def _scorecard_block(plan: Plan, outcome_id: str, plan_row: tuple[str, ...]) -> IndicatorBlock:
-    """An outcome of the scorecard: the plan's own target first, then the library's indicators
-    (whose target is to move the right way from their baseline)."""
+def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
+    """The scorecard, grouped by outcome of the framework: the plan's own target first, then
+    the library's indicators (whose target is to move the right way from their baseline)."""
     lib = plan.content.indicators
-    rows = [plan_row]
-    for ind in lib.for_outcome(outcome_id):
-        aim = "above baseline" if ind.direction == "increase" else "below baseline"
-        rows.append(
-            (
-                ind.name,
-                ind.definition,
-                ind.unit,
-                ind.direction_text,
-                ind.baseline or NOT_RECORDED,
-                f"{aim}, every year",
-                ind.source,
+    rows: list[tuple[str, ...]] = []
+    groups = []
+    for outcome_id, plan_row in plan_rows.items():
+        found = lib.for_outcome(outcome_id)
+        rows.append(plan_row)
+        for ind in found:
+            aim = "above baseline" if ind.direction == "increase" else "below baseline"
+            rows.append(
+                (
+                    ind.name,
+                    ind.definition,
+                    ind.unit,
+                    ind.direction_text,
+                    ind.baseline or NOT_RECORDED,
+                    f"{aim}, every year",
+                    ind.source,
+                )
+            )
+        groups.append(
+            RowGroup(
+                f"scorecard-{outcome_id}",
+                _outcome_name(plan, outcome_id),
+                1 + len(found),
+                note="" if found else lib.fallback,
             )
         )
-    headers = (
-        "Measure",
-        "Definition",
-        "Unit",
-        "Good is",
-        "Baseline",
-        f"Targets {plan.years[0]}-{plan.final_year}",
-        "Data source",
-    )
-    return IndicatorBlock(
-        _outcome_name(plan, outcome_id),
-        Table(
-            f"scorecard-{outcome_id}",
-            f"Scorecard: {_outcome_name(plan, outcome_id)}",
-            headers,
-            tuple(rows),
-            numeric=(False,) * 7,
-            style="compact",
-            fixed_widths=(16.0, 27.0, 10.0, 8.5, 8.0, 16.5, 14.0),
+    return Table(
+        "scorecard",
+        "Scorecard by outcome",
+        (
+            "Measure",
+            "Definition",
+            "Unit",
+            "Good is",
+            "Baseline",
+            f"Targets {plan.years[0]}-{plan.final_year}",
+            "Data source",
         ),
-        "" if lib.for_outcome(outcome_id) else lib.fallback,
+        tuple(rows),
+        numeric=(False,) * 7,
+        style="compact",
+        fixed_widths=(16.0, 27.0, 10.0, 8.5, 8.0, 16.5, 14.0),
+        groups=tuple(groups),
     )
 
 
@@ -1314,6 +1545,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         years,
     )
 
+    service_rows: list[tuple[str, ...]] = []
     groups = []
     for decision in (
         "commission",
@@ -1324,33 +1556,33 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         "not_commissioned",
     ):
         chosen = [i for i in services if results[i.initiative_id].decision == decision]
+        service_rows.extend(
+            (
+                _service_label(i),
+                i.provider,
+                str(i.level),
+                i.priority_id,
+                money(i.current_budget),
+                money(results[i.initiative_id].final),
+                money_change(results[i.initiative_id].final - i.current_budget),
+            )
+            for i in chosen
+        )
         groups.append(
-            ServiceGroup(
-                decision,
-                DECISION_TITLES[decision],
-                Table(
-                    f"services-{decision}",
-                    DECISION_TITLES[decision],
-                    ("Service", "Provider", "Level", "Priority", "Today", str(y1), "Change"),
-                    tuple(
-                        (
-                            _service_label(i),
-                            i.provider,
-                            str(i.level),
-                            i.priority_id,
-                            money(i.current_budget),
-                            money(results[i.initiative_id].final),
-                            money_change(results[i.initiative_id].final - i.current_budget),
-                        )
-                        for i in chosen
-                    ),
-                    numeric=(False, False, True, False, True, True, True),
-                    empty="None in this plan.",
-                    style="compact",
-                    fixed_widths=(30.0, 24.0, 6.0, 8.0, 11.0, 10.5, 10.5),
-                ),
+            RowGroup(
+                f"services-{decision}", DECISION_TITLES[decision], len(chosen), "None in this plan."
             )
         )
+    service_table = Table(
+        "services",
+        "The district's services by decision",
+        ("Service", "Provider", "Level", "Priority", "Today", str(y1), "Change"),
+        tuple(service_rows),
+        numeric=(False, False, True, False, True, True, True),
+        style="compact",
+        fixed_widths=(30.0, 24.0, 6.0, 8.0, 11.0, 10.5, 10.5),
+        groups=tuple(groups),
+    )
 
     # Targets: participants x effect, by priority and outcome, per year.
     tgt_today: dict[tuple[str, str], float] = defaultdict(float)
@@ -1391,11 +1623,10 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         empty="The district has no services in this plan.",
     )
 
-    scorecard = tuple(
-        _scorecard_block(
-            plan,
-            o.outcome_id,
-            (
+    scorecard = _scorecard(
+        plan,
+        {
+            o.outcome_id: (
                 "Children and families achieving the outcome",
                 "Through the district's commissioned services: participants (budget \u00f7 unit "
                 "cost) \u00d7 effect",
@@ -1404,9 +1635,9 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
                 number(by_outcome_today[o.outcome_id]),
                 "; ".join(f"{number(by_outcome_year[(o.outcome_id, y)])} in {y}" for y in years),
                 "Provider quarterly returns",
-            ),
-        )
-        for o in data.outcomes
+            )
+            for o in data.outcomes
+        },
     )
     local_targets = Table(
         "local-targets",
@@ -1428,7 +1659,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         style="write-in sign",
         fixed_widths=(30.0, 20.0, 18.0, 20.0, 12.0),
     )
-    counts = {g.decision: len(g.table.rows) for g in groups}
+    counts = {g.group_id.removeprefix("services-"): g.size for g in groups}
     glance = (
         Fact("District", f"{d.name} ({d.district_id}), {d.locality} locality"),
         Fact("Parties", f"{sub_group} and the {partnership.strategic_lead}"),
@@ -1471,7 +1702,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         priority_objectives=prio_obj,
         resources_streams=resources_streams,
         resources_levels=resources_levels,
-        services=tuple(groups),
+        services=service_table,
         targets=targets,
         scorecard=scorecard,
         reporting=_reporting_table(plan, fields, "reporting"),

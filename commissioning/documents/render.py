@@ -16,6 +16,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 """The repository's `templates/` folder; `COMMISSIONING_TEMPLATES` overrides it."""
 
 _LEFTOVER = re.compile(r"\{\{|\{%|\{#|>\s*(None|nan|null)\s*<")
+_DOCUMENT_CSS = re.compile(r'<style id="document-css">(.*?)</style>', re.S)
+"""The print stylesheet of `_styles.html`: parsed once per process, not once per document."""
 
 
 def templates_dir() -> Path:
@@ -56,6 +58,11 @@ def render_html(template: str, context: object) -> str:
     return html
 
 
+def preload() -> None:
+    """Import WeasyPrint now: a process pool forked afterwards shares the imported modules."""
+    import weasyprint  # noqa: F401
+
+
 @lru_cache(maxsize=1)
 def _font_config() -> object:
     """One font configuration per process, so Pango's font caches survive between documents."""
@@ -64,11 +71,31 @@ def _font_config() -> object:
     return FontConfiguration()
 
 
+@lru_cache(maxsize=4)
+def _stylesheet(css: str) -> object:
+    """The print stylesheet, parsed and its selectors compiled once per process."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_font_config())
+
+
 def html_to_pdf(html: str, base_url: str | Path) -> bytes:
-    """Lay out one HTML document as an A4 PDF."""
+    """Lay out one HTML document as an A4 PDF.
+
+    The document's print stylesheet (`<style id="document-css">`, the same for every document
+    of a run) is taken out of the HTML and passed precompiled, which saves parsing it again for
+    every document; it then ranks as a user stylesheet, below any other style in the document.
+    """
     from weasyprint import HTML  # imported here: paths that write HTML only stay fast
 
-    document = HTML(string=html, base_url=str(base_url)).render(font_config=_font_config())
+    stylesheets = []
+    found = _DOCUMENT_CSS.search(html)
+    if found:
+        stylesheets.append(_stylesheet(found.group(1)))
+        html = html[: found.start()] + html[found.end() :]
+    document = HTML(string=html, base_url=str(base_url)).render(
+        font_config=_font_config(), stylesheets=stylesheets
+    )
     pdf = document.write_pdf()
     if pdf is None:  # pragma: no cover - write_pdf returns bytes without a target
         raise DocumentError("WeasyPrint returned no PDF")

@@ -91,6 +91,11 @@ def test_a_clause_a_document_cannot_fill_is_an_error(specs):
         p.startswith("district_sla.yaml: sections.reporting.clauses[1]") and "{service}" in p
         for p in found
     ), found
+    # Nor can the standard terms, which every specification cites.
+    assert any(
+        p.startswith("standard_terms.yaml: sections.review.clauses[1]") and "{service}" in p
+        for p in found
+    ), found
     assert not any(p.startswith("service_specification.yaml") for p in found)
 
 

@@ -64,10 +64,12 @@ def test_district_sla_has_every_section_and_complete_tables(sample_plan):
     headings(r, SLA_SECTIONS)
     ids = {t.table_id for t in r.tables}
     assert {"needs", "priorities", "resources-streams", "resources-levels", "targets"} <= ids
+    assert {"services", "scorecard"} <= ids
+    # One table each, grouped: by decision, and by outcome of the framework.
     assert {
         f"services-{d}" for d in ("commission", "grow", "maintain", "reduce", "decommission")
-    } <= ids
-    assert {f"scorecard-{o}" for o in ("HEALTHY", "SAFE", "ENJOY", "CONTRIB", "ECON")} <= ids
+    } <= r.ids
+    assert {f"scorecard-{o}" for o in ("HEALTHY", "SAFE", "ENJOY", "CONTRIB", "ECON")} <= r.ids
     text = r.all_text
     row = next(x for x in sample_plan.summary.by_district if x.key == "PEN")
     assert f"{money(row.today)} today, {money(row.final)} in 2029" in text
