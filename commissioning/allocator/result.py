@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from commissioning.allocator.registry import FAMILIES
+
 Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
 DECISIONS: tuple[Decision, ...] = (
     "commission",
@@ -216,13 +218,14 @@ class Result:
                 ConstraintResult(
                     name=c["name"],
                     family=c["family"],
-                    index=_index_of(c["name"]),
+                    index=_index_of(c["name"], c["family"]),
                     sense=c.get("sense", ""),
                     bound=float(c.get("bound", 0.0)),
                     slack=float(c["slack"]),
                     binding=bool(c["binding"]),
                     shadow_price=None if c["shadow_price"] is None else float(c["shadow_price"]),
                     year=_year_of(c["name"]),
+                    initiative_id=_initiative_of(c["name"], c["family"]),
                 )
                 for c in doc["constraints"]
             ),
@@ -251,9 +254,26 @@ class Result:
         )
 
 
-def _index_of(name: str) -> tuple[str, ...]:
+def _index_of(name: str, family: str | None = None) -> tuple[str, ...]:
+    """The index parts of a rule's name; an initiative id may itself hold commas."""
     _, _, rest = name.partition("[")
-    return tuple(rest[:-1].split(",")) if rest else ()
+    if not rest:
+        return ()
+    inner = rest[:-1]
+    fam = FAMILIES.get(family or "")
+    if fam is not None and fam.per_initiative:
+        iid, _, year = inner.rpartition(",")
+        return (iid, year)
+    return tuple(inner.split(","))
+
+
+def _initiative_of(name: str, family: str) -> str | None:
+    """The initiative a per-initiative rule (`growth[PAR-BUR-01,2029]`) belongs to: read back
+    so that explanations made from a result file find the rules that hold each service."""
+    fam = FAMILIES.get(family)
+    if fam is None or not fam.per_initiative:
+        return None
+    return _index_of(name, family)[0]
 
 
 def _year_of(name: str) -> int | None:

@@ -71,3 +71,29 @@ def test_policy_rules_are_priced(plan):
     for p in prices.values():
         assert p.cost >= 0
         assert "nan" not in p.sentence and "None" not in p.sentence
+
+
+def test_a_result_read_back_from_its_file_keeps_which_rule_belongs_to_which_service(plan):
+    """Explanations and the rationale pack are made from result files: every rule must come
+    back with its initiative, index and year, or a service's holding rules go unreported."""
+    from commissioning.allocator.result import Result
+
+    _inputs, result = plan
+    back = Result.from_json(result.to_json())
+    assert [(c.name, c.index, c.year, c.initiative_id) for c in back.constraints] == [
+        (c.name, c.index, c.year, c.initiative_id) for c in result.constraints
+    ]
+    assert any(c.initiative_id for c in back.constraints)
+
+
+def test_explanations_from_a_result_file_match_those_of_the_plan_in_memory(plan):
+    from commissioning.allocator.result import Result
+
+    inputs, result = plan
+    back = Result.from_json(result.to_json())
+    held = [r.initiative_id for r in result.initiatives if r.decision in ("reduce", "maintain")]
+    for iid in held[:12]:
+        now = explain_initiative(inputs, result, iid, confirm=False)
+        later = explain_initiative(inputs, back, iid, confirm=False)
+        assert later.holding_rules == now.holding_rules, iid
+        assert later.sentences == now.sentences, iid
