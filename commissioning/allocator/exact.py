@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from commissioning.allocator.formulation import Formulation, Row
-from commissioning.allocator.solvers import Solution, SolverName, solve
+from commissioning.allocator.solvers import Solution, SolverName, solve, solve_values
 
 VIABLE_TOLERANCE = 1e-6
 
@@ -30,7 +30,11 @@ def viable_binaries(f: Formulation, sol: Solution) -> dict[int, float] | None:
 
 
 def solve_exact(
-    f: Formulation, solver: SolverName, scale: float, rows: list[Row] | None = None
+    f: Formulation,
+    solver: SolverName,
+    scale: float,
+    rows: list[Row] | None = None,
+    values_only: bool = False,
 ) -> tuple[Solution, dict[int, float]]:
     """An optimal solution and, for a mixed-integer model, its binaries.
 
@@ -39,14 +43,17 @@ def solve_exact(
     mixed-integer program with the relaxation's value, which bounds the mixed-integer
     optimum from above: so it is optimal, and branch-and-bound is not needed. Otherwise
     branch-and-bound runs to the relative gap of `solvers.MIP_REL_GAP`.
+
+    `values_only` is for re-solves that read only the plan (`solvers.solve_values`).
     """
-    sol = solve(f, solver, scale, rows=rows, relax=True)
+    run = solve_values if values_only else solve
+    sol = run(f, solver, scale, rows=rows, relax=True)
     if sol.status != "optimal" or not f.is_mip:
         return sol, {}
     viable = viable_binaries(f, sol)
     if viable is not None:
         return sol, viable
-    mip = solve(f, solver, scale, rows=rows)
+    mip = run(f, solver, scale, rows=rows)
     mip = replace(
         mip, seconds=mip.seconds + sol.seconds, build_seconds=mip.build_seconds + sol.build_seconds
     )

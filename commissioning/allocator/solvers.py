@@ -242,6 +242,96 @@ def solve(
     return Solution("optimal", values, duals, t2 - t1, t1 - t0)
 
 
+def solve_values(
+    f: Formulation,
+    solver: SolverName,
+    scale: float,
+    rows: list[Row] | None = None,
+    relax: bool = False,
+) -> Solution:
+    """Solve for the plan's values only: no duals, no names (the what-if re-solves).
+
+    A break-even search or the price of a rule re-solves the model many times and reads
+    only the optimum, so HiGHS is handed the formulation's arrays directly, skipping PuLP's
+    problem objects, which cost more than the solve itself on a county's plan. The model
+    is exactly the one `solve` builds (same columns, bounds, rows, options); CBC goes
+    through `solve`.
+    """
+    if solver != "highs":
+        return solve(f, solver, scale, rows=rows, relax=relax)
+    import highspy
+    import numpy as np
+
+    t0 = time.perf_counter()
+    rows = f.rows if rows is None else rows
+    mip = f.is_mip and not relax
+    inf = highspy.kHighsInf
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("output_flag", False)
+    if mip:
+        h.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+    elif len(f.names) >= IPM_FROM_COLUMNS:
+        h.setOptionValue("solver", "ipm")
+    n = len(f.names)
+    # A binary is bounded by [0, 1], as PuLP bounds an LpBinary.
+    upper = [1.0 if f.integer[k] else (inf if u is None else u) for k, u in enumerate(f.upper)]
+    empty = np.zeros(0, dtype=np.int32)
+    h.addCols(
+        n,
+        -scale * np.asarray(f.objective, dtype=float),
+        np.asarray(f.lower, dtype=float),
+        np.asarray(upper, dtype=float),
+        0,
+        empty,
+        empty,
+        np.zeros(0),
+    )
+    if mip:
+        integer = np.array([k for k in range(n) if f.integer[k]], dtype=np.int32)
+        if len(integer):
+            h.changeColsIntegrality(
+                len(integer),
+                integer,
+                np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
+            )
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    row_lower: list[float] = []
+    row_upper: list[float] = []
+    for r in (*rows, *f.definitions):
+        if not r.cols:
+            continue
+        starts.append(len(index))
+        for c, a in zip(r.cols, r.coefs, strict=True):
+            if a != 0:
+                index.append(c)
+                value.append(a)
+        row_lower.append(r.rhs if r.sense in (">=", "==") else -inf)
+        row_upper.append(r.rhs if r.sense in ("<=", "==") else inf)
+    h.addRows(
+        len(starts),
+        np.asarray(row_lower, dtype=float),
+        np.asarray(row_upper, dtype=float),
+        len(index),
+        np.asarray(starts, dtype=np.int32),
+        np.asarray(index, dtype=np.int32),
+        np.asarray(value, dtype=float),
+    )
+    t1 = time.perf_counter()
+    h.run()
+    t2 = time.perf_counter()
+    status = h.getModelStatus()
+    statuses = highspy.HighsModelStatus
+    if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible, statuses.kUnbounded):
+        # As in `solve`: every column is bounded, so "unbounded" means no feasible plan.
+        return Solution("infeasible", (), None, t2 - t1, t1 - t0)
+    if status != statuses.kOptimal:
+        raise SolverError(f"highs stopped with status {h.modelStatusToString(status)!r}")
+    values = tuple(float(v) for v in h.getSolution().col_value)
+    return Solution("optimal", values, None, t2 - t1, t1 - t0)
+
+
 def write_lp(f: Formulation, path: str, scale: float = 1.0) -> None:
     """Write the formulation as an LP file (for golden tests and for auditors)."""
     prob, _, _ = to_pulp(f, scale)

@@ -35,7 +35,7 @@ def optimum_without(
     """The optimum with every row for which `drop(row)` is true left out."""
     f = f or formulate(inputs)
     rows = [r for r in f.rows if not drop(r)]
-    sol, _ = solve_exact(f, solver, objective_scale(f), rows=rows)
+    sol, _ = solve_exact(f, solver, objective_scale(f), rows=rows, values_only=True)
     if sol.status != "optimal":
         return Optimum(False, float("nan"), {})
     proposed: dict[str, dict[int, float]] = defaultdict(dict)

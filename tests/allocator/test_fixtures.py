@@ -132,3 +132,43 @@ def test_branch_and_bound_runs_only_when_the_relaxation_is_not_viable() -> None:
     assert objective == pytest.approx(0.058, rel=1e-7)
     relaxed_objective = sum(f.objective[c] * relaxed.values[c] for c in f.x.values())
     assert relaxed_objective > objective
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_direct_hand_over_solves_the_same_model_as_pulp(fx: Fixture) -> None:
+    """What-if re-solves hand HiGHS the arrays directly: the same optimum as through PuLP,
+    for the relaxation and the mixed-integer model, with every rule and with some left out."""
+    from commissioning.allocator.exact import solve_exact
+    from commissioning.allocator.solvers import solve_values
+
+    f = formulate(fx.build())
+    scale = objective_scale(f)
+
+    def value(values: tuple[float, ...]) -> float:
+        return sum(f.objective[c] * values[c] for c in f.x.values())
+
+    for rows in (f.rows, [r for r in f.rows if r.family != fx.binds]):
+        for relax in (True, False):
+            via_pulp = solve(f, "highs", scale, rows=rows, relax=relax)
+            direct = solve_values(f, "highs", scale, rows=rows, relax=relax)
+            assert direct.status == via_pulp.status
+            assert direct.duals is None
+            if via_pulp.status == "optimal":
+                assert value(direct.values) == pytest.approx(value(via_pulp.values), rel=1e-7)
+        exact, _ = solve_exact(f, "highs", scale, rows=rows)
+        values_only, _ = solve_exact(f, "highs", scale, rows=rows, values_only=True)
+        assert value(values_only.values) == pytest.approx(value(exact.values), rel=1e-7)
+
+
+def test_direct_hand_over_reports_an_impossible_model_as_infeasible() -> None:
+    from commissioning.allocator.solvers import solve_values
+    from tests.allocator.fixtures import viability
+
+    f = formulate(viability())
+    rows = list(f.rows)
+    # Demand more money than exists: a row no plan can meet.
+    x = next(iter(f.x.values()))
+    impossible = replace(rows[0], cols=(x,), coefs=(1.0,), sense=">=", rhs=1e15)
+    sol = solve_values(f, "highs", objective_scale(f), rows=[*rows, impossible])
+    assert sol.status == "infeasible"
+    assert sol.values == ()
