@@ -1570,7 +1570,10 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         )
         groups.append(
             RowGroup(
-                f"services-{decision}", DECISION_TITLES[decision], len(chosen), "None in this plan."
+                f"services-{decision}",
+                DECISION_TITLES[decision],
+                len(chosen),
+                "No service in this plan.",
             )
         )
     service_table = Table(

@@ -92,7 +92,7 @@ def read(html: str) -> Reader:
     return r
 
 
-BAD = re.compile(r"\{\{|\{%|\bnan\b|\bNaN\b|\bnull\b|\bundefined\b|[:=(,]\s*None\b|\bNone\s*[,)]")
+BAD = re.compile(r"\{\{|\{%|\bnan\b|\bNaN\b|\bnull\b|\bundefined\b|\bNone\b")
 LEAKED = {"none", "nan", "null", "undefined", "n/a"}
 
 
