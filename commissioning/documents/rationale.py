@@ -54,6 +54,8 @@ class ServiceRationale:
     budget: Table
     evidence: tuple[Fact, ...]
     value: Table
+    value_notes: tuple[str, ...]
+    """Earlier years in which the money bought more elsewhere (why the budget dipped)."""
     change: Table
     change_notes: tuple[str, ...]
     rules: tuple[str, ...]
@@ -146,15 +148,20 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Unit cost", f"{format_money(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
-    if e.opportunity_cost is not None:
-        rows.append(("The same money elsewhere in the plan", per_k(e.opportunity_cost)))
+    if e.opportunity_costs:
+        rows += [
+            (f"The same money elsewhere in the plan in {y}", per_k(e.opportunity_costs[y]))
+            for y in years
+        ]
     rows.append(
         (
-            "Value it lacks",
+            f"Value it lacks in {years[-1]}",
             per_k(e.value_lacking) if e.value_lacking is not None else "none: it pays its way",
         )
     )
-    rows += [(f"One more £1,000 of {s.name}", per_k(s.price)) for s in e.stream_prices]
+    rows += [
+        (f"One more £1,000 of {s.name} in {years[-1]}", per_k(s.price)) for s in e.stream_prices
+    ]
     value = Table(
         f"value-{i.initiative_id}",
         "Weighted outcomes per £1,000 a year",
@@ -221,6 +228,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         budget=budget,
         evidence=evidence,
         value=value,
+        value_notes=tuple(lean.sentence for lean in e.lean_years),
         change=change,
         change_notes=notes,
         rules=rules,

@@ -76,6 +76,25 @@ class Peer:
 
 
 @dataclass(frozen=True)
+class LeanYear:
+    """An earlier plan year in which the service gets less than today because the money
+    buys more elsewhere that year (the final year is explained by the rest)."""
+
+    year: int
+    amount: float
+    opportunity_cost: float
+    value_per_pound: float
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"In {self.year} it receives {money(self.amount)}: that year the same £1,000 buys "
+            f"{per_k(self.opportunity_cost)} weighted outcomes elsewhere in the plan, more than "
+            f"its {per_k(self.value_per_pound)}."
+        )
+
+
+@dataclass(frozen=True)
 class Explanation:
     initiative: Initiative
     decision: str
@@ -101,6 +120,9 @@ class Explanation:
     warnings: tuple[str, ...]
     sentences: tuple[str, ...]
     """The explanation as plain-English sentences, in reading order."""
+    opportunity_costs: dict[int, float] | None = None
+    """Per plan year: what £1 more would buy elsewhere in the plan."""
+    lean_years: tuple[LeanYear, ...] = ()
 
 
 def _fmt_evidence(i: Initiative) -> str:
@@ -268,6 +290,13 @@ def explain_initiative(
         StreamPrice(s, data.streams_by_id[s].name, envelope.get(s, 0.0)) for s in i.funding
     )
     oc = r.opportunity_cost[final_year] if r.opportunity_cost else None
+    lean = tuple(
+        LeanYear(y, proposed[y], r.opportunity_cost[y], r.value_per_pound)
+        for y in years[:-1]
+        if r.opportunity_cost is not None
+        and proposed[y] <= i.current_budget - FUNDED
+        and r.opportunity_cost[y] > r.value_per_pound
+    )
     lacking = oc - r.value_per_pound if oc is not None and oc > r.value_per_pound else None
 
     holding = tuple(
@@ -332,6 +361,8 @@ def explain_initiative(
         funding_stops_year=stops,
         value_per_pound=r.value_per_pound,
         opportunity_cost=oc,
+        opportunity_costs=dict(r.opportunity_cost) if r.opportunity_cost else None,
+        lean_years=lean,
         value_lacking=lacking,
         stream_prices=stream_prices,
         holding_rules=holding,
@@ -406,6 +437,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
                 f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money "
                 f"would buy elsewhere in the plan ({streams})."
             )
+    out += [lean.sentence for lean in e.lean_years]
     for h in e.holding_rules:
         out.append(h.sentence + ".")
     for b in e.break_even:

@@ -88,3 +88,16 @@ def test_rationale_pdf_renders(plan, pendle, tmp_path):
     )
     assert "What would have changed the decision" in text
     assert "Provenance" in text
+
+
+def test_value_table_shows_what_the_money_buys_elsewhere_in_every_year(plan):
+    ctx = rationale_context(plan, "BUR")
+    part = next(s for s in ctx.services if s.anchor == "service-PAR-BUR-01")
+    labels = [row[0] for row in part.value.rows]
+    for y in plan.years:
+        assert f"The same money elsewhere in the plan in {y}" in labels
+    assert f"Value it lacks in {plan.years[-1]}" in labels
+    assert any(n.startswith("In 2028 it receives £0") for n in part.value_notes)
+    assert any(r.startswith("growth[PAR-BUR-01,2029]") for r in part.rules)
+    html = render_html("rationale.html", ctx)
+    assert "In 2028 it receives £0" in html

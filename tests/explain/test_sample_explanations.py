@@ -97,3 +97,22 @@ def test_explanations_from_a_result_file_match_those_of_the_plan_in_memory(plan)
         later = explain_initiative(inputs, back, iid, confirm=False)
         assert later.holding_rules == now.holding_rules, iid
         assert later.sentences == now.sentences, iid
+
+
+def test_a_budget_that_dips_in_an_earlier_year_is_explained_by_that_year_s_prices(plan):
+    """PAR-BUR-01's contract ends in 2027; it gets nothing in 2028, when money buys more
+    elsewhere, and regrows in 2029 as fast as the growth limit allows."""
+    inputs, result = plan
+    e = explain_initiative(inputs, result, "PAR-BUR-01", confirm=False)
+    assert [lean.year for lean in e.lean_years] == [2028]
+    assert e.proposed[2028] == 0.0
+    text = " ".join(e.sentences)
+    assert "In 2028 it receives £0: that year the same £1,000 buys" in text
+    assert "growth[PAR-BUR-01,2029]" in text
+    for r in result.initiatives:
+        e = explain_initiative(inputs, result, r.initiative_id, confirm=False)
+        for lean in e.lean_years:
+            assert lean.year != result.years[-1]
+            assert lean.amount <= r.current_budget - 1.0
+            assert lean.opportunity_cost > r.value_per_pound
+            assert lean.sentence in e.sentences
