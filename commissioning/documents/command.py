@@ -41,6 +41,7 @@ from commissioning.documents.contexts import (
     terms_context,
 )
 from commissioning.export.files import write_atomic
+from commissioning.inputs.model import COUNTY
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 FORMATS: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}
@@ -147,7 +148,13 @@ def rationale_documents(plan: Plan, district: str | None) -> list[Document]:
             f"rationale-pack{where}",
             "Decommissioning rationale pack",
             "every decommissioned or reduced service"
-            + ("" if district is None else f" in {district}"),
+            + (
+                ""
+                if district is None
+                else " county-wide"
+                if district == COUNTY
+                else f" in {plan.inputs.data.district(district).name}"
+            ),
             safe_name(f"rationale-pack{where}"),
             "rationale.html",
             partial(rationale_context, plan, district),
@@ -377,7 +384,7 @@ def run(args: argparse.Namespace) -> int:
     district: str | None = args.district
     if district is not None:
         known = [d.district_id for d in inputs.data.districts]
-        if district not in known and district != "COUNTY":
+        if district not in known and district != COUNTY:
             print(
                 f"Unknown district {district!r}: expected one of {', '.join(known)} or COUNTY",
                 file=sys.stderr,

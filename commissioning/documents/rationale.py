@@ -248,12 +248,17 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     """The pack for every decommissioned or reduced service (or one district's)."""
     data = plan.inputs.data
     sc = plan.inputs.scenario
-    where = "the county" if district is None else data.district(district).name
+    if district is None:
+        where = "the county"
+    elif district == COUNTY:
+        where = "county-wide services"
+    else:
+        where = data.district(district).name
     text = plan.content.documents["rationale"]
     fields = _fields(plan, "rationale", where, plan.content.partnership.county_sub_group)
     sections = _sections(text, plan, fields)
     subject = "Services decommissioned or reduced" + (
-        "" if district is None else f" in {data.district(district).name}"
+        "" if district is None else f": {where}" if district == COUNTY else f" in {where}"
     )
     meta = _meta(plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections)
     explanations = explain_all(plan, rationale_ids(plan, district))

@@ -127,6 +127,19 @@ def test_one_district_rationale_pack(sample_result_file, tmp_path, capsys):
     assert "What would have changed the decision" in html
 
 
+def test_county_wide_services_as_a_district(sample_result_file, tmp_path, capsys):
+    """`--district COUNTY` gives the county-wide services' specifications and rationale."""
+    args = ["documents", str(SAMPLE), "--result", str(sample_result_file), "--out", str(tmp_path)]
+    code = main([*args, "--kind", "all", "--district", "COUNTY", "--format", "html"])
+    assert code == 0, capsys.readouterr().err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "rationale-pack-COUNTY.html" in names and "standard-terms.html" in names
+    assert all(not n.startswith("sla-") for n in names)
+    assert any(n.endswith("-CTY-01.html") and n.startswith("spec-") for n in names)
+    html = (tmp_path / "rationale-pack-COUNTY.html").read_text(encoding="utf-8")
+    assert "county-wide services" in html
+
+
 def test_a_result_from_other_data_is_refused(sample_result_file, tmp_path, capsys):
     doc = json.loads(sample_result_file.read_text())
     doc["provenance"]["inputs_sha256"] = "0" * 64
