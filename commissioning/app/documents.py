@@ -1,12 +1,14 @@
 """Documents: specifications, district SLAs, the rationale pack and the plan summary.
 
-The package builds and renders every document (`commissioning.documents`); this page picks
-which, renders them one by one with a progress bar, and offers one file or a zip.
+The package builds, renders and writes every document (`commissioning.documents`, the same
+code as the command line, PDFs on every core); this page picks which, shows a progress bar,
+and offers one file or a zip with its index.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import time
 import zipfile
@@ -20,13 +22,16 @@ from commissioning.app import state, widgets
 from commissioning.inputs import COUNTY
 
 ALL = "__all__"
+PDF_CPU_SECONDS = 0.3
+"""CPU seconds to lay out a specification or SLA as PDF, about (benchmarks/documents.py)."""
 BUNDLE = "documents_bundle"
 KIND_ORDER = ("summary", "sla", "spec", "rationale")
 KIND_HELP = {
     "summary": "for the partnership board: money moved, outcomes gained, decisions, the price "
     "of each rule",
     "sla": "one per district, between its PEI sub-group and the PEI strategic lead",
-    "spec": "one per service the plan commissions, grows or maintains",
+    "spec": "one per service the plan commissions, grows or maintains, with the standard "
+    "terms they cite",
     "rationale": "one per decommissioned or reduced service, and the pack",
 }
 
@@ -44,6 +49,13 @@ class Bundle:
     seconds: float
     failures: tuple[str, ...]
     preview: str | None
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def _package() -> Any:
@@ -75,58 +87,54 @@ def _generate(
     formats: tuple[str, ...],
     key: tuple[object, ...],
 ) -> Bundle:
-    from commissioning.documents.render import html_to_pdf, render_html, templates_dir
-
+    """Write the documents as the command line does (PDFs laid out on every core), into a
+    temporary folder, and keep them in memory as one file or a zip with its index."""
     command = _package()
     started = time.perf_counter()
-    jobs = [d for kind in kinds for d in command.RENDERERS[kind](doc_plan, district)]
-    if hasattr(command, "_unique_stems"):
-        command._unique_stems(jobs)
-    bar = st.progress(0.0, text=f"Preparing {len(jobs)} documents…")
-    files: dict[str, bytes] = {}
-    produced: list[tuple[Any, list[str]]] = []
-    failures: list[str] = []
-    preview: str | None = None
-    for n, doc in enumerate(jobs, start=1):
-        bar.progress((n - 1) / max(1, len(jobs)), text=f"{n} of {len(jobs)}: {doc.title}")
-        written = []
-        try:
-            html = render_html(doc.template, doc.build())
-            if preview is None:
-                preview = html
-            if "html" in formats:
-                files[f"{doc.stem}.html"] = html.encode("utf-8")
-                written.append(f"{doc.stem}.html")
-            if "pdf" in formats:
-                files[f"{doc.stem}.pdf"] = html_to_pdf(html, templates_dir())
-                written.append(f"{doc.stem}.pdf")
-        except Exception as exc:  # every failure is listed; the others still come out
-            failures.append(f"{doc.title}: {exc}")
-        if written:
-            produced.append((doc, written))
-    bar.progress(1.0, text=f"Done: {len(produced)} of {len(jobs)} documents.")
+    bar = st.progress(0.0, text="Preparing the documents…")
+
+    def step(done: int, total: int, doc: Any) -> None:
+        bar.progress(done / total, text=f"{done} of {total}: {doc.title}")
+
+    # HTML is written whatever the format: it is made on the way to a PDF anyway, and the
+    # first document's is shown as a preview.
+    written = ("html", *(f for f in formats if f != "html"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        produced, failures = command.write_documents(
+            doc_plan, command.with_companions(kinds), out, written, district, progress=step
+        )
+        preview = next(
+            (
+                (out / n).read_text(encoding="utf-8")
+                for _, names in produced
+                for n in names
+                if n.endswith(".html")
+            ),
+            None,
+        )
+        files = {
+            n: (out / n).read_bytes()
+            for _, names in produced
+            for n in names
+            if n.rsplit(".", 1)[-1] in formats
+        }
+        kept = [(doc, [n for n in names if n in files]) for doc, names in produced]
+        index_html = (
+            command.write_index(doc_plan, out, kept).read_bytes() if len(files) > 1 else None
+        )
+    bar.progress(1.0, text=f"Done: {len(produced)} documents.")
+    seconds = time.perf_counter() - started
     if len(files) == 1:
         name, content = next(iter(files.items()))
         mime = "application/pdf" if name.endswith(".pdf") else "text/html"
-        return Bundle(
-            key,
-            name,
-            mime,
-            content,
-            len(produced),
-            1,
-            time.perf_counter() - started,
-            tuple(failures),
-            preview,
-        )
+        return Bundle(key, name, mime, content, len(produced), 1, seconds, tuple(failures), preview)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in files.items():
             z.writestr(name, content)
-        if produced and hasattr(command, "write_index"):
-            with tempfile.TemporaryDirectory() as tmp:
-                index = command.write_index(doc_plan, Path(tmp), produced)
-                z.writestr("index.html", Path(index).read_bytes())
+        if index_html is not None:
+            z.writestr("index.html", index_html)
     stem = "-".join(kinds) if len(kinds) < 3 else "documents"
     return Bundle(
         key,
@@ -135,7 +143,7 @@ def _generate(
         buffer.getvalue(),
         len(produced),
         len(files),
-        time.perf_counter() - started,
+        seconds,
         tuple(failures),
         preview,
     )
@@ -167,10 +175,9 @@ def render() -> None:
         f"{plan.result.provenance.inputs_sha256[:12] if plan.result else ''}). Change the plan on "
         "the Plan page first; documents always follow the plan in use."
     )
-    available = [k for k in KIND_ORDER if k in command.RENDERERS] + [
-        k for k in command.RENDERERS if k not in KIND_ORDER
-    ]
-    titles: dict[str, str] = dict(getattr(command, "KIND_TITLES", {}))
+    # The standard terms come with the specifications that cite them, never on their own.
+    available = [k for k in KIND_ORDER if k in command.RENDERERS]
+    titles: dict[str, str] = command.KIND_TITLES
     left, right = st.columns([3, 2], gap="large")
     with left:
         kinds = st.pills(
@@ -184,11 +191,6 @@ def render() -> None:
         for k in kinds:
             if k in KIND_HELP:
                 st.caption(f"{titles.get(k, k)}: {KIND_HELP[k]}.")
-        missing = dict(getattr(command, "NOT_YET", {}))
-        for k, why in missing.items():
-            if k in command.RENDERERS:
-                continue
-            st.caption(f"{titles.get(k, k)}: not available yet ({why}).")
     data = loaded.data
     districts = [ALL, *[d.district_id for d in data.districts], COUNTY]
     with right:
@@ -211,11 +213,18 @@ def render() -> None:
         )
     chosen = list(kinds or [])
     where = None if district == ALL else district
-    count = sum(len(command.RENDERERS[k](doc_plan, where)) for k in chosen)
+    count = sum(len(command.RENDERERS[k](doc_plan, where)) for k in command.with_companions(chosen))
     formats = {"HTML": ("html",), "PDF": ("pdf",), "Both": ("html", "pdf")}[fmt]
     note = ""
     if "pdf" in formats and count > 3:
-        note = f" PDFs take a few seconds each: allow about {max(1, round(count * 3 / 60))} min."
+        cores = _cores()
+        about = max(1, round(count * PDF_CPU_SECONDS / cores))
+        note = f" Laid out on {cores} core{'s' if cores != 1 else ''}: about {about} s" + (
+            ", and more for the rationale pack, which re-solves the plan for every service"
+            " it covers."
+            if "rationale" in chosen
+            else "."
+        )
     st.write(f"**{count}** document{'s' if count != 1 else ''} to generate.{note}")
     key = (plan.key, tuple(chosen), district, formats)
     if st.button("Generate", type="primary", key="doc_generate", disabled=count == 0):

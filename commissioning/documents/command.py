@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -191,6 +192,8 @@ KINDS: tuple[str, ...] = ("spec", "sla", "summary", "rationale", "all")
 
 # --- work shared with the pool's processes (inherited by fork, never pickled) -----------------
 
+_WRITING = threading.Lock()
+"""One run at a time per process: the app's sessions run in threads of one server."""
 _JOBS: list[Document] = []
 _OUT: Path = Path()
 _FORMATS: tuple[str, ...] = ()
@@ -246,6 +249,10 @@ class Progress:
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty()
 
+    def report(self, done: int, total: int, doc: Document) -> None:
+        """The `write_documents` progress callback: one step per finished document."""
+        self.step(doc.stem)
+
     def step(self, label: str) -> None:
         self.done += 1
         width = 30
@@ -255,16 +262,54 @@ class Progress:
         print(("\r\033[K" if self.tty else "") + line, end=end, file=self.stream, flush=True)
 
 
+def with_companions(kinds: Sequence[str]) -> list[str]:
+    """The kinds asked for and those written along with them (the standard terms the
+    specifications cite), each once, in the order asked."""
+    out: list[str] = []
+    for kind in kinds:
+        for k in (kind, *WRITTEN_WITH.get(kind, ())):
+            if k not in out:
+                out.append(k)
+    return out
+
+
 def write_documents(
-    plan: Plan, kinds: Sequence[str], out: Path, formats: Sequence[str], district: str | None = None
+    plan: Plan,
+    kinds: Sequence[str],
+    out: Path,
+    formats: Sequence[str],
+    district: str | None = None,
+    progress: Callable[[int, int, Document], None] | None = None,
 ) -> tuple[list[tuple[Document, list[str]]], list[str]]:
-    """Write every document of `kinds`; return (documents with files written, failures)."""
+    """Write every document of `kinds`; return (documents with files written, failures).
+
+    `progress(done, total, document)` is called in this process as each document is
+    finished (the app draws its progress bar with it); by default a bar goes to stderr.
+    """
+    with _WRITING:  # the jobs live in module globals for the forked workers
+        return _write_documents(plan, kinds, out, formats, district, progress)
+
+
+def _write_documents(
+    plan: Plan,
+    kinds: Sequence[str],
+    out: Path,
+    formats: Sequence[str],
+    district: str | None,
+    progress: Callable[[int, int, Document], None] | None,
+) -> tuple[list[tuple[Document, list[str]]], list[str]]:
     global _JOBS, _OUT, _FORMATS
     jobs = [d for kind in kinds for d in RENDERERS[kind](plan, district)]
     _unique_stems(jobs)
     _JOBS, _OUT, _FORMATS = jobs, Path(out), tuple(formats)
     out.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(jobs))
+    report = progress or Progress(len(jobs)).report
+    finished = 0
+
+    def step(n: int) -> None:
+        nonlocal finished
+        finished += 1
+        report(finished, len(jobs), jobs[n])
     done: dict[int, list[str]] = {}
     failures: list[str] = []
     workers = _workers(len(jobs)) if "pdf" in formats else 1
@@ -276,7 +321,7 @@ def write_documents(
                 done[n] = _produce(n)[1]
             except Exception as exc:  # reported together at the end
                 failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
-            progress.step(jobs[n].stem)
+            step(n)
     else:
         from commissioning.documents.render import preload
 
@@ -297,7 +342,7 @@ def write_documents(
                         done[n] = future.result()[1]
                     except Exception as exc:
                         failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
-                    progress.step(jobs[n].stem)
+                    step(n)
         finally:
             gc.unfreeze()
     return [(jobs[n], done[n]) for n in sorted(done)], failures
@@ -351,7 +396,7 @@ def run(args: argparse.Namespace) -> int:
     if kind != "all" and kind not in RENDERERS:
         print(NOT_YET.get(kind, f"documents of kind {kind!r} are not available"), file=sys.stderr)
         return EXIT_ERROR
-    kinds = list(RENDERERS) if kind == "all" else [kind, *WRITTEN_WITH.get(kind, ())]
+    kinds = list(RENDERERS) if kind == "all" else with_companions([kind])
 
     from commissioning.allocator.result import Result
     from commissioning.inputs import InputError, fingerprint, load

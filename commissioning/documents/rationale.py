@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -91,6 +92,8 @@ def rationale_ids(plan: Plan, district: str | None) -> list[str]:
     ]
 
 
+_EXPLAINING = threading.Lock()
+"""One run at a time per process: the app's sessions run in threads of one server."""
 _PLAN: list[Plan] = []
 """The plan being explained, inherited by forked workers (a plan does not pickle)."""
 
@@ -107,11 +110,12 @@ def explain_all(plan: Plan, ids: Sequence[str]) -> list[Explanation]:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
-    _PLAN[:] = [plan]
-    if cores < 2 or len(ids) < 4 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_explain_one(iid) for iid in ids]
-    with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_explain_one, ids, chunksize=4))
+    with _EXPLAINING:  # the plan lives in a module global for the forked workers
+        _PLAN[:] = [plan]
+        if cores < 2 or len(ids) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_explain_one(iid) for iid in ids]
+        with ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_explain_one, ids, chunksize=4))
 
 
 def _service(plan: Plan, e: Explanation) -> ServiceRationale:

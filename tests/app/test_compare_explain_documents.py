@@ -84,6 +84,34 @@ def test_documents_are_generated_for_download():
     assert "13 documents" in " ".join(s.value for s in at.success)
 
 
+def test_one_district_s_specifications_as_pdf_come_with_the_standard_terms_and_an_index():
+    """PDFs are laid out by the same code as the command line (on every core): a zip with
+    each specification, the standard terms they cite, and the index."""
+    import io
+    import zipfile
+
+    at = open_page("documents")
+    offered = [o.content for o in at.get("button_group")[0].proto.options]
+    assert "Service specifications" in offered
+    assert not any("Standard terms" in o for o in offered)  # they come with the specifications
+    at.session_state["doc_kinds"] = ["spec"]
+    at.run()
+    at.selectbox(key="doc_district").select("PEN").run()
+    at.session_state["doc_format"] = "PDF"
+    at.run()
+    no_exception(at)
+    assert "11** documents to generate" in texts(at)
+    at.button(key="doc_generate").click().run()
+    no_exception(at)
+    bundle = at.session_state["documents_bundle"]
+    assert bundle.failures == () and bundle.count == 11
+    names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+    assert "standard-terms.pdf" in names and "index.html" in names
+    assert "spec-FS-PEN-01.pdf" in names
+    assert not any(n.endswith(".html") and n != "index.html" for n in names)
+    assert bundle.preview is not None and "Service details" in bundle.preview
+
+
 def test_the_core_never_imports_the_app():
     import subprocess
     import sys
