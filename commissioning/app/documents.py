@@ -22,8 +22,8 @@ from commissioning.app import state, widgets
 from commissioning.inputs import COUNTY
 
 ALL = "__all__"
+# CPU seconds to lay out a specification or SLA as PDF, about (benchmarks/documents.py).
 PDF_CPU_SECONDS = 0.3
-"""CPU seconds to lay out a specification or SLA as PDF, about (benchmarks/documents.py)."""
 BUNDLE = "documents_bundle"
 KIND_ORDER = ("summary", "sla", "spec", "rationale")
 KIND_HELP = {

@@ -123,3 +123,29 @@ def test_the_core_never_imports_the_app():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_no_page_shows_a_stray_string():
+    """Streamlit would print a bare string in a page script (its "magic"): a constant's
+    docstring appeared on the Documents page once. Magic is off in .streamlit/config.toml,
+    and the page scripts hold no bare string but their module docstring."""
+    import ast
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["magicEnabled"] is False
+    app = (root / "streamlit_app.py").read_text(encoding="utf-8")
+    pages = [root / "streamlit_app.py"] + [
+        root / path for path in re.findall(r'st\.Page\(\s*"([^"]+\.py)"', app)
+    ]
+    assert len(pages) >= 9
+    stray = [
+        f"{p.name}:{node.lineno}"
+        for p in pages
+        for k, node in enumerate(ast.parse(p.read_text(encoding="utf-8")).body)
+        if k > 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    ]
+    assert stray == []
