@@ -227,6 +227,21 @@ def render() -> None:
         f"{counts['maintain']} maintained",
     )
 
+    if summary.pauses:
+        n = len(summary.pauses)
+        with st.expander(
+            f":material/pause_circle: The plan stops {n} service{'s' if n != 1 else ''} for a "
+            "year or more and then funds them again",
+        ):
+            st.caption(
+                "The model puts no price on a pause, so a service whose money buys slightly more "
+                "elsewhere in a lean year is stopped and restarted. If a service cannot stop, "
+                "give it a minimum budget in the data or lock it in the scenario."
+            )
+            st.dataframe(
+                tables.pauses_frame(data, summary.pauses), hide_index=True, width="stretch"
+            )
+
     tabs = st.tabs(
         [
             "Decisions",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from commissioning.allocator import FAMILIES, ConstraintResult, Result
 from commissioning.allocator.wording import subject
-from commissioning.explain import LEVEL_LABELS, SpendRow
+from commissioning.explain import LEVEL_LABELS, Pause, SpendRow
 from commissioning.explain.policy import RulePrice
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
@@ -270,6 +270,23 @@ def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
         row["Outcomes per £1,000"] = r.value_per_pound * PER
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def pauses_frame(data: DataSet, pauses: Sequence[Pause]) -> pd.DataFrame:
+    """Services the plan stops and later funds again, one row each."""
+    return pd.DataFrame(
+        {
+            "ID": [p.initiative_id for p in pauses],
+            "Name": [p.name for p in pauses],
+            "District": [
+                district_label(data, data.initiative(p.initiative_id).district_id) for p in pauses
+            ],
+            "Budget before (£)": [round(p.before) for p in pauses],
+            "No funding in": [p.gap for p in pauses],
+            "Funded again from": [p.resumes for p in pauses],
+            "Budget then (£)": [round(p.resumed_at) for p in pauses],
+        }
+    )
 
 
 def spend_frame(rows: Sequence[SpendRow], years: Sequence[int], group: str) -> pd.DataFrame:

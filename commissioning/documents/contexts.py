@@ -21,7 +21,13 @@ from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import InitiativeResult, Result
 from commissioning.allocator.wording import outcomes as format_outcomes
 from commissioning.allocator.wording import subject
-from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, SpendRow, summarise_plan
+from commissioning.explain.summary import (
+    LEVEL_LABELS,
+    Pause,
+    PlanSummary,
+    SpendRow,
+    summarise_plan,
+)
 from commissioning.inputs.model import COUNTY, District, Initiative, Inputs
 
 try:  # the shared formatter, when present
@@ -466,6 +472,8 @@ class SlaContext:
     resources_levels: Table
     services: Table
     """Every service of the district, grouped by decision."""
+    pauses: Table
+    """The district's services the plan stops and later funds again."""
     targets: Table
     scorecard: Table
     """Grouped by outcome: the plan's target, then the library's indicators."""
@@ -495,6 +503,8 @@ class SummaryContext:
     outcome_facts: tuple[Fact, ...]
     outcomes: Table
     decisions: Table
+    pauses: Table
+    """Services the plan stops and later funds again: for the board to judge."""
     rule_families: Table
     rules: Table
 
@@ -1154,6 +1164,11 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         Fact("Priority", f"{priority.priority_id} {priority.name}"),
         Fact("Outcomes targeted", "; ".join(names[o] for o in i.outcomes)),
         Fact("Decision in the plan", _glance_decision(plan, i, r)),
+        *(
+            Fact("Pause in the plan", p.detail)
+            for p in plan.summary.pauses
+            if p.initiative_id == i.initiative_id
+        ),
         Fact("Contract period", period),
     )
 
@@ -1706,6 +1721,14 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         resources_streams=resources_streams,
         resources_levels=resources_levels,
         services=service_table,
+        pauses=pauses_table(
+            [
+                p
+                for p in plan.summary.pauses
+                if data.initiative(p.initiative_id).district_id == district_id
+            ],
+            f" in {d.name}",
+        ),
         targets=targets,
         scorecard=scorecard,
         reporting=_reporting_table(plan, fields, "reporting"),
@@ -1721,6 +1744,30 @@ def _share(part: float, whole: float) -> str:
 
 
 # --- plan summary ----------------------------------------------------------------------------
+
+
+def pauses_table(pauses: Sequence[Pause], where: str = "") -> Table:
+    """Services the plan stops and later funds again: the model puts no price on a pause,
+    so every document that shows budgets names them for a person to judge."""
+    return Table(
+        "pauses",
+        "Services the plan stops and later funds again (the model puts no price on a pause: "
+        "check each can stop and restart, or give it a minimum budget or a lock)",
+        ("Service", "Budget before", "No funding in", "Funded again", "Budget then"),
+        tuple(
+            (
+                f"{p.name} ({p.initiative_id})",
+                money(p.before),
+                p.gap,
+                str(p.resumes),
+                money(p.resumed_at),
+            )
+            for p in pauses
+        ),
+        numeric=(False, True, False, False, True),
+        empty=f"The plan stops no service{where} only to fund it again later.",
+        style="compact",
+    )
 
 
 def summary_context(plan: Plan) -> SummaryContext:
@@ -1833,6 +1880,8 @@ def summary_context(plan: Plan) -> SummaryContext:
         total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
     )
 
+    pauses = pauses_table(s.pauses)
+
     by_family: dict[str, list[float]] = defaultdict(list)
     hardest: dict[str, str] = {}
     for c in s.binding:
@@ -1916,6 +1965,7 @@ def summary_context(plan: Plan) -> SummaryContext:
         outcome_facts=outcome_facts,
         outcomes=outcomes,
         decisions=decisions,
+        pauses=pauses,
         rule_families=rule_families,
         rules=rules,
     )

@@ -15,6 +15,7 @@ from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.whatif import optimum_without
 from commissioning.allocator.wording import money, subject
+from commissioning.explain.summary import Pause, pause_of
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
 
 FUNDED = 1.0
@@ -120,6 +121,8 @@ class Explanation:
     warnings: tuple[str, ...]
     sentences: tuple[str, ...]
     """The explanation as plain-English sentences, in reading order."""
+    pause: Pause | None = None
+    """The plan stops the service and later funds it again (no rule prices a pause)."""
     opportunity_costs: dict[int, float] | None = None
     """Per plan year: what £1 more would buy elsewhere in the plan."""
     lean_years: tuple[LeanYear, ...] = ()
@@ -363,6 +366,7 @@ def explain_initiative(
         opportunity_cost=oc,
         opportunity_costs=dict(r.opportunity_cost) if r.opportunity_cost else None,
         lean_years=lean,
+        pause=pause_of(i, proposed, years),
         value_lacking=lacking,
         stream_prices=stream_prices,
         holding_rules=holding,
@@ -437,6 +441,8 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
                 f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money "
                 f"would buy elsewhere in the plan ({streams})."
             )
+    if e.pause is not None:
+        out.append(e.pause.sentence)
     out += [lean.sentence for lean in e.lean_years]
     for h in e.holding_rules:
         out.append(h.sentence + ".")

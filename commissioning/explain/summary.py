@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import DECISIONS, ConstraintResult, Result
+from commissioning.allocator.wording import money
 from commissioning.inputs.model import COUNTY, Initiative, Inputs
 
 LEVEL_LABELS: Mapping[int, str] = {
@@ -40,6 +41,76 @@ class SpendRow:
         return self.final - self.today
 
 
+FUNDED = 1.0
+"""£ a year below which a service counts as not funded (the decision rule's threshold)."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A running service the plan stops for a year or more and then funds again.
+
+    The model puts no price on a pause, so a service whose money buys more elsewhere in a
+    lean year can be stopped and restarted. Commissioners rarely can do that (staff, premises,
+    families mid-way through support), so every view names pauses for a human to judge.
+    """
+
+    initiative_id: str
+    name: str
+    before: float
+    """The budget in the year before the pause (today's, for a pause from the first year)."""
+    stops: int
+    """The first plan year without funding."""
+    resumes: int
+    """The first later plan year with funding again."""
+    resumed_at: float
+
+    @property
+    def gap(self) -> str:
+        """The plan years without funding: `2027` or `2027 to 2028`."""
+        last = self.resumes - 1
+        return str(self.stops) if last == self.stops else f"{self.stops} to {last}"
+
+    @property
+    def detail(self) -> str:
+        return (
+            f"No funding in {self.gap}, then {money(self.resumed_at)} from {self.resumes}. The "
+            f"model puts no price on a pause; if the service cannot stop and restart, give it "
+            f"a minimum budget (min_budget) or lock it in the scenario."
+        )
+
+    @property
+    def sentence(self) -> str:
+        return f"The plan pauses it. {self.detail}"
+
+
+def pause_of(i: Initiative, proposed: Mapping[int, float], years: tuple[int, ...]) -> Pause | None:
+    """The first pause of one service: funded, then unfunded, then funded again."""
+    amounts = [i.current_budget, *(proposed[y] for y in years)]
+    for k in range(1, len(amounts)):
+        if amounts[k] >= FUNDED or amounts[k - 1] < FUNDED:
+            continue
+        later = next((j for j in range(k + 1, len(amounts)) if amounts[j] >= FUNDED), None)
+        if later is not None:
+            return Pause(
+                i.initiative_id,
+                i.name,
+                amounts[k - 1],
+                years[k - 1],
+                years[later - 1],
+                amounts[later],
+            )
+    return None
+
+
+def find_pauses(inputs: Inputs, result: Result) -> tuple[Pause, ...]:
+    """Every service the plan stops and later funds again, in the order of the data."""
+    by_id = result.initiatives_by_id
+    found = (
+        pause_of(i, by_id[i.initiative_id].proposed, result.years) for i in inputs.data.initiatives
+    )
+    return tuple(p for p in found if p is not None)
+
+
 @dataclass(frozen=True)
 class PlanSummary:
     years: tuple[int, ...]
@@ -58,6 +129,8 @@ class PlanSummary:
     """Weighted outcomes a year of today's budgets, times the number of plan years."""
     binding: tuple[ConstraintResult, ...]
     """Binding rules in pounds with a positive price, highest first."""
+    pauses: tuple[Pause, ...] = ()
+    """Services stopped and later restarted within the plan (see `Pause`)."""
 
     @property
     def prevention_moved(self) -> float:
@@ -144,4 +217,5 @@ def summarise_plan(inputs: Inputs, result: Result) -> PlanSummary:
         objective=result.objective or 0.0,
         objective_today=objective_today,
         binding=binding,
+        pauses=find_pauses(inputs, result),
     )

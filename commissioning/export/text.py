@@ -25,6 +25,14 @@ def plan_text(inputs: Inputs, result: Result, top: int = 5) -> str:
         "  Decisions: "
         + ", ".join(f"{n} {d.replace('_', ' ')}" for d, n in s.decisions.items() if n),
     ]
+    if s.pauses:
+        lines.append(
+            f"  Stopped and funded again later: {len(s.pauses)} services (the model puts no "
+            "price on a pause; check each can stop and restart):"
+        )
+        shown = "; ".join(f"{p.initiative_id} none in {p.gap}" for p in s.pauses[:top])
+        more = f"; and {len(s.pauses) - top} more" if len(s.pauses) > top else ""
+        lines.append(f"    {shown}{more}")
     if s.binding:
         lines.append("  Rules that bind hardest (weighted outcomes per £1 relaxed):")
         for c in s.binding[:top]:

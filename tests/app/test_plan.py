@@ -142,3 +142,18 @@ def test_downloads_hold_the_result_and_the_workbook():
     assert doc["status"] == "optimal" and doc["years"] == [2027, 2028, 2029]
     book = openpyxl.load_workbook(io.BytesIO(plan_page.workbook_bytes(plan)))
     assert book.sheetnames[0] == "Plan"
+
+
+def test_services_the_plan_pauses_are_listed_above_the_results():
+    at = open_page("plan")
+    no_exception(at)
+    [pauses] = [e for e in at.expander if "then funds them again" in e.label]
+    assert "The plan stops 22 services" in pauses.label
+    frame = next(d.value for d in pauses.dataframe)
+    assert len(frame) == 22 and "FS-WYR-01" in set(frame["ID"])
+    # Holding the service at today's budget removes its pause.
+    at.sidebar.multiselect(key="ctl_lock").set_value(["YJS-CTY-01", "FS-WYR-01"]).run()
+    no_exception(at)
+    [pauses] = [e for e in at.expander if "then funds them again" in e.label]
+    frame = next(d.value for d in pauses.dataframe)
+    assert "FS-WYR-01" not in set(frame["ID"])

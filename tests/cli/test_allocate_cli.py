@@ -145,3 +145,13 @@ def test_invalid_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert "initiatives.csv row 2, column funding" in err
     assert "PHX" in err
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_the_terminal_summary_names_services_stopped_and_funded_again():
+    from commissioning.allocator import allocate
+    from commissioning.export.text import plan_text
+
+    inputs = load(SAMPLE)
+    text = plan_text(inputs, allocate(inputs))
+    assert "Stopped and funded again later: 22 services" in text
+    assert "TYS-FYL-01 none in 2027 to 2028" in text and "and 17 more" in text

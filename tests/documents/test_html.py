@@ -185,3 +185,46 @@ def test_documents_for_generated_plans_render_complete(districts, initiatives, y
     assert {d.kind for d in docs} >= {"sla", "spec", "summary", "terms"}
     for d in docs:
         check_complete(render_html(d.template, d.build()))
+
+
+def test_services_the_plan_pauses_are_named_in_the_summary_the_sla_and_the_specification(
+    sample_plan,
+):
+    pauses = sample_plan.summary.pauses
+    assert pauses
+    summary = check_complete(render_html("plan_summary.html", summary_context(sample_plan)))
+    table = next(t for t in summary.tables if t.table_id == "pauses")
+    cells = [[text for text, _ in row] for row in table.rows]
+    assert len(cells) == len(pauses)
+    assert [
+        "Early help family support team - Wyre (FS-WYR-01)",
+        "£290,000",
+        "2027",
+        "2028",
+        "£185,600",
+    ] in cells
+
+    wyre = check_complete(render_html("district_sla.html", sla_context(sample_plan, "WYR")))
+    rows = [
+        [text for text, _ in row]
+        for row in next(t for t in wyre.tables if t.table_id == "pauses").rows
+    ]
+    ids = {p.initiative_id for p in pauses}
+    wyre_ids = {
+        i.initiative_id for i in sample_plan.inputs.data.initiatives if i.district_id == "WYR"
+    }
+    assert len(rows) == len(ids & wyre_ids) >= 2
+    assert any(row[0].endswith("(TYS-WYR-01)") and row[2] == "2027 to 2028" for row in rows)
+
+    spec = check_complete(
+        render_html("service_specification.html", spec_context(sample_plan, "FS-WYR-01"))
+    )
+    assert "Pause in the plan" in spec.all_text
+    assert "No funding in 2027, then £185,600 from 2028" in spec.all_text
+    from commissioning.documents.contexts import spec_initiatives
+
+    steady = next(i for i in spec_initiatives(sample_plan, None) if i.initiative_id not in ids)
+    kept = check_complete(
+        render_html("service_specification.html", spec_context(sample_plan, steady.initiative_id))
+    )
+    assert "Pause in the plan" not in kept.all_text
