@@ -46,9 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--scenario", type=Path)
     d.add_argument("--result", type=Path, required=True, help="a result file from allocate")
     d.add_argument("--out", type=Path, required=True, help="folder to write the documents to")
-    d.add_argument(
-        "--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all"
-    )
+    d.add_argument("--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all")
     d.add_argument("--district", help="only this district's SLA and specifications")
     d.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
     store_command.add_parsers(sub)

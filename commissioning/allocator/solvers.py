@@ -151,9 +151,7 @@ class BulkHiGHS(pulp.HiGHS):  # type: ignore[misc]
             if var.cat == pulp.LpInteger and self.mip:
                 integer.append(k)
         empty = np.zeros(0, dtype=np.int32)
-        lp.solverModel.addCols(
-            len(variables), costs, lower, upper, 0, empty, empty, np.zeros(0)
-        )
+        lp.solverModel.addCols(len(variables), costs, lower, upper, 0, empty, empty, np.zeros(0))
         if integer:
             lp.solverModel.changeColsIntegrality(
                 len(integer),

@@ -310,6 +310,7 @@ def _write_documents(
         nonlocal finished
         finished += 1
         report(finished, len(jobs), jobs[n])
+
     done: dict[int, list[str]] = {}
     failures: list[str] = []
     workers = _workers(len(jobs)) if "pdf" in formats else 1

@@ -37,9 +37,20 @@ _LAZY = {
     "Finding": "audit",
     "Verification": "audit",
     **dict.fromkeys(
-        ("ACTIONS", "Action", "DecisionRecord", "Reproduction", "RunRecord", "RunSummary",
-         "ScenarioRecord", "Store", "close_stores", "default_path", "open_store",
-         "resolve_url"),
+        (
+            "ACTIONS",
+            "Action",
+            "DecisionRecord",
+            "Reproduction",
+            "RunRecord",
+            "RunSummary",
+            "ScenarioRecord",
+            "Store",
+            "close_stores",
+            "default_path",
+            "open_store",
+            "resolve_url",
+        ),
         "store",
     ),
 }

@@ -81,8 +81,9 @@ def now() -> str:
 
 def canonical(doc: Any) -> str:
     """The one JSON text of a document that is stored and hashed."""
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)
+    return json.dumps(
+        doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
 
 
 def sha256(text: str) -> str:
@@ -93,8 +94,9 @@ def entry_hash(
     prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str, detail: str
 ) -> str:
     """The hash of an entry: its whole content, chained to the previous entry's hash."""
-    content = json.dumps([seq, at, actor, action, subject, detail], ensure_ascii=False,
-                         separators=(",", ":"))
+    content = json.dumps(
+        [seq, at, actor, action, subject, detail], ensure_ascii=False, separators=(",", ":")
+    )
     return sha256(f"{prev_hash}\n{content}")
 
 
@@ -118,16 +120,20 @@ def append(
 ) -> AuditEntry:
     """Add an entry at the end of the chain. The caller holds the store's write lock."""
     head = conn.execute(
-        select(schema.audit_head.c.seq, schema.audit_head.c.hash).where(
-            schema.audit_head.c.id == 1
-        )
+        select(schema.audit_head.c.seq, schema.audit_head.c.hash).where(schema.audit_head.c.id == 1)
     ).one()
     seq, at, text = head.seq + 1, now(), canonical(dict(detail))
     digest = entry_hash(head.hash, seq, at, actor, action, subject, text)
     conn.execute(
         schema.audit_log.insert().values(
-            seq=seq, at=at, actor=actor, action=action, subject=subject, detail=text,
-            prev_hash=head.hash, hash=digest,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=text,
+            prev_hash=head.hash,
+            hash=digest,
         )
     )
     conn.execute(
@@ -143,8 +149,9 @@ def entry_of(row: Row[Any]) -> AuditEntry:
         detail = {"unreadable": row.detail}
     if not isinstance(detail, dict):
         detail = {"unreadable": row.detail}
-    return AuditEntry(row.seq, row.at, row.actor, row.action, row.subject, detail,
-                      row.prev_hash, row.hash)
+    return AuditEntry(
+        row.seq, row.at, row.actor, row.action, row.subject, detail, row.prev_hash, row.hash
+    )
 
 
 def verify(conn: Connection) -> Verification:
@@ -156,17 +163,34 @@ def verify(conn: Connection) -> Verification:
         seq = row.seq
         if seq != prev_seq + 1:
             gap = f"{prev_seq + 1}" if seq == prev_seq + 2 else f"{prev_seq + 1} to {seq - 1}"
-            findings.append(Finding(prev_seq + 1, f"entry {gap} missing: the log jumps from "
-                                    f"entry {prev_seq} to entry {seq} (deleted)"))
+            findings.append(
+                Finding(
+                    prev_seq + 1,
+                    f"entry {gap} missing: the log jumps from "
+                    f"entry {prev_seq} to entry {seq} (deleted)",
+                )
+            )
         elif row.prev_hash != prev_hash:
             where = prev_seq if prev_seq else seq
-            findings.append(Finding(where, f"entry {seq} does not follow entry {prev_seq}: the "
-                                    f"hash it records for entry {prev_seq} differs (entry "
-                                    f"{prev_seq} was rewritten, or entry {seq} was changed)"))
-        if entry_hash(row.prev_hash, seq, row.at, row.actor, row.action, row.subject,
-                      row.detail) != row.hash:
-            findings.append(Finding(seq, f"entry {seq} ({row.action} {row.subject}) was "
-                                    "altered: its content no longer matches its hash"))
+            findings.append(
+                Finding(
+                    where,
+                    f"entry {seq} does not follow entry {prev_seq}: the "
+                    f"hash it records for entry {prev_seq} differs (entry "
+                    f"{prev_seq} was rewritten, or entry {seq} was changed)",
+                )
+            )
+        if (
+            entry_hash(row.prev_hash, seq, row.at, row.actor, row.action, row.subject, row.detail)
+            != row.hash
+        ):
+            findings.append(
+                Finding(
+                    seq,
+                    f"entry {seq} ({row.action} {row.subject}) was "
+                    "altered: its content no longer matches its hash",
+                )
+            )
         entry = entry_of(row)
         logged[seq] = (entry.action, entry.subject, entry.detail)
         prev_seq, prev_hash = seq, row.hash
@@ -176,12 +200,22 @@ def verify(conn: Connection) -> Verification:
         findings.append(Finding(None, "the audit head (last entry number and hash) is missing"))
     elif head.seq > prev_seq:
         gap = str(head.seq) if head.seq == prev_seq + 1 else f"{prev_seq + 1} to {head.seq}"
-        findings.append(Finding(prev_seq + 1, f"entry {gap} missing from the end of the log "
-                                f"(the store recorded {head.seq} entries, {prev_seq} remain)"))
+        findings.append(
+            Finding(
+                prev_seq + 1,
+                f"entry {gap} missing from the end of the log "
+                f"(the store recorded {head.seq} entries, {prev_seq} remain)",
+            )
+        )
     elif head.seq != prev_seq or head.hash != prev_hash:
-        findings.append(Finding(prev_seq, f"the last entry ({prev_seq}) is not the one the store "
-                                f"recorded last (entry {head.seq}): the end of the log was "
-                                "rewritten"))
+        findings.append(
+            Finding(
+                prev_seq,
+                f"the last entry ({prev_seq}) is not the one the store "
+                f"recorded last (entry {head.seq}): the end of the log was "
+                "rewritten",
+            )
+        )
 
     findings.extend(_check_records(conn, logged))
     findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
@@ -205,19 +239,26 @@ def _check_records(
                 continue
             entry_action, _, detail = got
             if entry_action != action:
-                yield Finding(seq, f"{label} points at audit entry {seq}, which records "
-                              f"'{entry_action}', not '{action}'")
+                yield Finding(
+                    seq,
+                    f"{label} points at audit entry {seq}, which records "
+                    f"'{entry_action}', not '{action}'",
+                )
                 continue
             recorded = detail.get("row")
             actual = row_digest(table, values)
             if recorded != actual:
                 fields = _differences(recorded, actual)
-                yield Finding(seq, f"{label} was changed after it was logged in entry {seq} "
-                              f"({', '.join(fields)} differ)")
+                yield Finding(
+                    seq,
+                    f"{label} was changed after it was logged in entry {seq} "
+                    f"({', '.join(fields)} differ)",
+                )
     for seq, (action, subject, _) in sorted(logged.items()):
         if action in RECORD_TABLES and seq not in claimed[action]:
-            yield Finding(seq, f"the {action} {subject} logged in entry {seq} has been deleted "
-                          "from the store")
+            yield Finding(
+                seq, f"the {action} {subject} logged in entry {seq} has been deleted from the store"
+            )
 
 
 def _label(action: str, values: Mapping[Any, Any]) -> str:

@@ -27,9 +27,20 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
 SCENARIO_KEYS = (
-    "name", "description", "start_year", "horizon", "prevention_share", "max_growth", "ramp",
-    "district_floor", "evidence_multiplier", "mixed_findings_factor", "outcome_value",
-    "priority_weights", "lock", "exclude",
+    "name",
+    "description",
+    "start_year",
+    "horizon",
+    "prevention_share",
+    "max_growth",
+    "ramp",
+    "district_floor",
+    "evidence_multiplier",
+    "mixed_findings_factor",
+    "outcome_value",
+    "priority_weights",
+    "lock",
+    "exclude",
 )
 """The order in which a saved scenario is shown, as in the scenario file."""
 
@@ -141,10 +152,29 @@ def _runs(args: argparse.Namespace, store: Store) -> int:
             return EXIT_OK
         print(f"Runs in {store.label}, newest first:")
         _table(
-            ["run id", "created (UTC)", "by", "status", "objective", "scenario", "inputs",
-             "solver"],
-            [[r.run_id, _when(r.created_at), r.created_by, r.status, _number(r.objective),
-              r.scenario_name, r.inputs_sha256[:12], r.solver] for r in runs],
+            [
+                "run id",
+                "created (UTC)",
+                "by",
+                "status",
+                "objective",
+                "scenario",
+                "inputs",
+                "solver",
+            ],
+            [
+                [
+                    r.run_id,
+                    _when(r.created_at),
+                    r.created_by,
+                    r.status,
+                    _number(r.objective),
+                    r.scenario_name,
+                    r.inputs_sha256[:12],
+                    r.solver,
+                ]
+                for r in runs
+            ],
         )
         return EXIT_OK
     if args.runs_command == "show":
@@ -173,18 +203,25 @@ def _runs(args: argparse.Namespace, store: Store) -> int:
             f"  result      sha256 {run.result_sha256} (audit entry {run.audit_seq})",
             f"  decisions   {len(decided)} recorded",
         ]
-        lines += [f"    {d.decided_at[:19]} {d.initiative_id}: {d.action} {d.proposed} "
-                  f"({d.decided_by}: {d.reason})" for d in decided]
+        lines += [
+            f"    {d.decided_at[:19]} {d.initiative_id}: {d.action} {d.proposed} "
+            f"({d.decided_by}: {d.reason})"
+            for d in decided
+        ]
         print("\n".join(lines))
         return EXIT_OK
     outcome = store.reproduce(args.run_id, args.solver)
     if outcome.same:
-        print(f"Run {outcome.run_id} reproduces: status {outcome.status}, objective "
-              f"{_number(outcome.objective)} (stored {_number(outcome.stored_objective)}), the "
-              f"same decision for all {outcome.initiatives} initiatives ({outcome.solver}).")
+        print(
+            f"Run {outcome.run_id} reproduces: status {outcome.status}, objective "
+            f"{_number(outcome.objective)} (stored {_number(outcome.stored_objective)}), the "
+            f"same decision for all {outcome.initiatives} initiatives ({outcome.solver})."
+        )
         return EXIT_OK
-    print(f"Run {outcome.run_id} does NOT reproduce with {outcome.solver}: "
-          f"{len(outcome.differences)} difference(s)")
+    print(
+        f"Run {outcome.run_id} does NOT reproduce with {outcome.solver}: "
+        f"{len(outcome.differences)} difference(s)"
+    )
     for line in outcome.differences:
         print(f"  {line}")
     return EXIT_ERROR
@@ -196,13 +233,17 @@ def _audit(args: argparse.Namespace, store: Store) -> int:
         if not entries:
             print(f"The audit log of {store.label} is empty.")
             return EXIT_OK
-        _table(["entry", "at (UTC)", "actor", "action", "subject"],
-               [[str(e.seq), _when(e.at), e.actor, e.action, e.subject] for e in entries])
+        _table(
+            ["entry", "at (UTC)", "actor", "action", "subject"],
+            [[str(e.seq), _when(e.at), e.actor, e.action, e.subject] for e in entries],
+        )
         return EXIT_OK
     checked = store.verify()
     if checked.ok:
-        print(f"The audit trail of {store.label} is intact: {checked.entries} entries, every "
-              f"record matches its entry.\nLast entry hash: {checked.head_hash}")
+        print(
+            f"The audit trail of {store.label} is intact: {checked.entries} entries, every "
+            f"record matches its entry.\nLast entry hash: {checked.head_hash}"
+        )
         return EXIT_OK
     first = checked.first_broken
     where = f" at entry {first}" if first is not None else ""
@@ -221,16 +262,19 @@ def _scenarios(args: argparse.Namespace, store: Store) -> int:
         if saved:
             print(f"Saved scenario '{record.name}' as version {record.version} in {store.label}.")
         else:
-            print(f"Scenario '{record.name}' is unchanged: version {record.version} already "
-                  "holds it.")
+            print(
+                f"Scenario '{record.name}' is unchanged: version {record.version} already holds it."
+            )
         return EXIT_OK
     if args.scenarios_command == "list":
         found = store.list_scenarios()
         if not found:
             print(f"No saved scenarios in {store.label}.")
             return EXIT_OK
-        _table(["name", "version", "saved (UTC)", "by"],
-               [[s.name, str(s.version), _when(s.created_at), s.created_by] for s in found])
+        _table(
+            ["name", "version", "saved (UTC)", "by"],
+            [[s.name, str(s.version), _when(s.created_at), s.created_by] for s in found],
+        )
         return EXIT_OK
     import yaml
 
@@ -238,27 +282,44 @@ def _scenarios(args: argparse.Namespace, store: Store) -> int:
     doc = dict(record.document)
     ordered = {k: doc.pop(k) for k in SCENARIO_KEYS if k in doc}
     ordered.update(doc)
-    print(f"# Scenario '{record.name}', version {record.version} of {record.versions}, saved "
-          f"{_when(record.created_at)} UTC by {record.created_by} (sha256 {record.sha256[:12]})")
+    print(
+        f"# Scenario '{record.name}', version {record.version} of {record.versions}, saved "
+        f"{_when(record.created_at)} UTC by {record.created_by} (sha256 {record.sha256[:12]})"
+    )
     print(yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=88), end="")
     return EXIT_OK
 
 
 def _decisions(args: argparse.Namespace, store: Store) -> int:
     if args.decisions_command == "record":
-        d = store.record_decision(args.run_id, args.initiative_id, args.action, args.by,
-                                  args.reason)
+        d = store.record_decision(
+            args.run_id, args.initiative_id, args.action, args.by, args.reason
+        )
         verb = "accepted" if d.action == "accept" else "overrode"
-        print(f"Recorded: {d.decided_by} {verb} the proposal to {d.proposed} "
-              f"{d.initiative_id} (run {d.run_id}).")
+        print(
+            f"Recorded: {d.decided_by} {verb} the proposal to {d.proposed} "
+            f"{d.initiative_id} (run {d.run_id})."
+        )
         return EXIT_OK
     found = store.list_decisions(args.run_id)
     if not found:
         print("No decisions recorded.")
         return EXIT_OK
-    _table(["decided (UTC)", "run", "initiative", "proposed", "action", "by", "reason"],
-           [[_when(d.decided_at), d.run_id, d.initiative_id, d.proposed, d.action, d.decided_by,
-             d.reason] for d in found])
+    _table(
+        ["decided (UTC)", "run", "initiative", "proposed", "action", "by", "reason"],
+        [
+            [
+                _when(d.decided_at),
+                d.run_id,
+                d.initiative_id,
+                d.proposed,
+                d.action,
+                d.decided_by,
+                d.reason,
+            ]
+            for d in found
+        ],
+    )
     return EXIT_OK
 
 

@@ -58,36 +58,46 @@ def _append_only_triggers(conn: Connection) -> None:
     """
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        conn.execute(text(
-            "CREATE OR REPLACE FUNCTION commissioning_append_only() RETURNS trigger "
-            "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
-            "'the % table of the commissioning store is append-only', TG_TABLE_NAME; "
-            "END $$"
-        ))
+        conn.execute(
+            text(
+                "CREATE OR REPLACE FUNCTION commissioning_append_only() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+                "'the % table of the commissioning store is append-only', TG_TABLE_NAME; "
+                "END $$"
+            )
+        )
         for table in schema.APPEND_ONLY:
-            conn.execute(text(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION commissioning_append_only()"
-            ))
-            conn.execute(text(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION commissioning_append_only()"
-            ))
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                    "FOR EACH ROW EXECUTE FUNCTION commissioning_append_only()"
+                )
+            )
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION commissioning_append_only()"
+                )
+            )
     elif dialect == "sqlite":
         for table in schema.APPEND_ONLY:
             for event in ("UPDATE", "DELETE"):
-                conn.execute(text(
-                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'the {table} table of the commissioning "
-                    "store is append-only'); END"
-                ))
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                        f"BEGIN SELECT RAISE(ABORT, 'the {table} table of the commissioning "
+                        "store is append-only'); END"
+                    )
+                )
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "create the store: snapshots, scenarios, runs, decisions, audit log",
-              _create_tables),
-    Migration(2, "make the record tables append-only (refuse UPDATE and DELETE)",
-              _append_only_triggers),
+    Migration(
+        1, "create the store: snapshots, scenarios, runs, decisions, audit log", _create_tables
+    ),
+    Migration(
+        2, "make the record tables append-only (refuse UPDATE and DELETE)", _append_only_triggers
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -108,8 +118,9 @@ def current_version(conn: Connection) -> int:
     ).scalar()
     if marker != schema.APPLICATION:
         raise NotAStore(f"its store_info does not name a commissioning store ({marker!r})")
-    version = conn.execute(select(schema.schema_version.c.version).order_by(
-        schema.schema_version.c.version.desc())).scalar()
+    version = conn.execute(
+        select(schema.schema_version.c.version).order_by(schema.schema_version.c.version.desc())
+    ).scalar()
     if version is None:
         raise NotAStore("it has no schema version: it was not made by this toolkit")
     if version > LATEST:
@@ -133,12 +144,19 @@ def migrate(conn: Connection, actor: str, upto: int = LATEST) -> list[int]:
     for step in MIGRATIONS:
         if version < step.version <= upto:
             step.apply(conn)
-            conn.execute(schema.schema_version.insert().values(
-                version=step.version, description=step.description, applied_at=audit.now()
-            ))
+            conn.execute(
+                schema.schema_version.insert().values(
+                    version=step.version, description=step.description, applied_at=audit.now()
+                )
+            )
             applied.append(step.version)
     for number in applied:
         step = MIGRATIONS[number - 1]
-        audit.append(conn, "schema", f"version {number}",
-                     {"version": number, "description": step.description}, actor)
+        audit.append(
+            conn,
+            "schema",
+            f"version {number}",
+            {"version": number, "description": step.description},
+            actor,
+        )
     return applied

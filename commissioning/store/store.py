@@ -75,7 +75,7 @@ def resolve_url(database: str | None = None) -> str:
         return f"sqlite:///{Path(raw).expanduser().resolve()}"
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 
@@ -236,34 +236,46 @@ class Store:
                 )
             ).first()
             if known is None:
-                self._insert(conn, "snapshot", snapshot_id[:12], actor, {
-                    "snapshot_id": snapshot_id,
-                    "inputs_sha256": fp,
-                    "format": int(snapshot["format"]),
-                    "document": document,
-                    "created_at": audit.now(),
-                })
+                self._insert(
+                    conn,
+                    "snapshot",
+                    snapshot_id[:12],
+                    actor,
+                    {
+                        "snapshot_id": snapshot_id,
+                        "inputs_sha256": fp,
+                        "format": int(snapshot["format"]),
+                        "document": document,
+                        "created_at": audit.now(),
+                    },
+                )
             run_id = _new_run_id()
-            self._insert(conn, "run", run_id, actor, {
-                "run_id": run_id,
-                "created_at": audit.now(),
-                "created_by": actor,
-                "origin": origin,
-                "status": result.status,
-                "objective": result.objective,
-                "inputs_sha256": fp,
-                "snapshot_id": snapshot_id,
-                "scenario_name": inputs.scenario.name,
-                "scenario_sha256": sha256(canonical(plain(inputs.scenario.to_dict()))),
-                "solver": result.provenance.solver,
-                "solver_version": result.provenance.solver_version,
-                "toolkit_version": result.provenance.version or __version__,
-                "build_seconds": float(timings.build),
-                "solve_seconds": float(timings.solve),
-                "extract_seconds": float(timings.extract),
-                "result": result_text,
-                "result_sha256": sha256(result_text),
-            })
+            self._insert(
+                conn,
+                "run",
+                run_id,
+                actor,
+                {
+                    "run_id": run_id,
+                    "created_at": audit.now(),
+                    "created_by": actor,
+                    "origin": origin,
+                    "status": result.status,
+                    "objective": result.objective,
+                    "inputs_sha256": fp,
+                    "snapshot_id": snapshot_id,
+                    "scenario_name": inputs.scenario.name,
+                    "scenario_sha256": sha256(canonical(plain(inputs.scenario.to_dict()))),
+                    "solver": result.provenance.solver,
+                    "solver_version": result.provenance.solver_version,
+                    "toolkit_version": result.provenance.version or __version__,
+                    "build_seconds": float(timings.build),
+                    "solve_seconds": float(timings.solve),
+                    "extract_seconds": float(timings.extract),
+                    "result": result_text,
+                    "result_sha256": sha256(result_text),
+                },
+            )
         return run_id
 
     def save_scenario(
@@ -283,8 +295,9 @@ class Store:
             raise StoreError("a scenario must be a mapping of keys to values")
         chosen = name if name is not None else doc.get("name")
         if not isinstance(chosen, str) or not chosen.strip():
-            raise StoreError("a scenario needs a name: give it a 'name' key, or a name to save "
-                             "it under")
+            raise StoreError(
+                "a scenario needs a name: give it a 'name' key, or a name to save it under"
+            )
         chosen = chosen.strip()
         doc["name"] = chosen
         document = canonical(doc)
@@ -336,8 +349,7 @@ class Store:
                 for r in json.loads(run.result).get("initiatives", [])
             }
             if initiative_id not in proposals:
-                raise NotFound(f"run {run.run_id} has no proposal for initiative "
-                               f"{initiative_id!r}")
+                raise NotFound(f"run {run.run_id} has no proposal for initiative {initiative_id!r}")
             values = {
                 "run_id": run.run_id,
                 "initiative_id": initiative_id,
@@ -359,8 +371,15 @@ class Store:
         """Runs, newest first."""
         r = schema.runs
         query = select(
-            r.c.run_id, r.c.created_at, r.c.created_by, r.c.origin, r.c.status, r.c.objective,
-            r.c.inputs_sha256, r.c.scenario_name, r.c.solver,
+            r.c.run_id,
+            r.c.created_at,
+            r.c.created_by,
+            r.c.origin,
+            r.c.status,
+            r.c.objective,
+            r.c.inputs_sha256,
+            r.c.scenario_name,
+            r.c.solver,
             (r.c.build_seconds + r.c.solve_seconds + r.c.extract_seconds).label("seconds"),
         ).order_by(r.c.created_at.desc(), r.c.run_id.desc())
         if limit is not None:
@@ -403,13 +422,17 @@ class Store:
         inputs = self.run_inputs(run.run_id)
         name = solver or run.solver
         if name not in SOLVERS:
-            raise StoreError(f"run {run.run_id} was solved with {name!r}, which this toolkit "
-                             f"cannot run; choose one of {', '.join(SOLVERS)}")
+            raise StoreError(
+                f"run {run.run_id} was solved with {name!r}, which this toolkit "
+                f"cannot run; choose one of {', '.join(SOLVERS)}"
+            )
         differences: list[str] = []
         fp = fingerprint(inputs)
         if fp != run.inputs_sha256:
-            differences.append(f"the rebuilt inputs have fingerprint {fp[:12]}, not the run's "
-                               f"{run.inputs_sha256[:12]}")
+            differences.append(
+                f"the rebuilt inputs have fingerprint {fp[:12]}, not the run's "
+                f"{run.inputs_sha256[:12]}"
+            )
         try:
             again = allocate(inputs, name)
         except InfeasiblePlan as exc:
@@ -427,21 +450,25 @@ class Store:
             differences=tuple(differences),
         )
         with self._writing() as conn:
-            audit.append(conn, "reproduce", run.run_id, {
-                "solver": name,
-                "same": outcome.same,
-                "objective": again.objective,
-                "differences": list(outcome.differences[:20]),
-            }, current_user())
+            audit.append(
+                conn,
+                "reproduce",
+                run.run_id,
+                {
+                    "solver": name,
+                    "same": outcome.same,
+                    "objective": again.objective,
+                    "differences": list(outcome.differences[:20]),
+                },
+                current_user(),
+            )
         return outcome
 
     def list_scenarios(self) -> list[ScenarioRecord]:
         """The latest version of each named scenario, by name."""
         t = schema.scenarios
         latest = (
-            select(t.c.name, func.max(t.c.version).label("version"))
-            .group_by(t.c.name)
-            .subquery()
+            select(t.c.name, func.max(t.c.version).label("version")).group_by(t.c.name).subquery()
         )
         query = (
             select(t)
@@ -449,18 +476,28 @@ class Store:
             .order_by(t.c.name)
         )
         with self._reading() as conn:
-            return [ScenarioRecord(
-                name=row.name, version=row.version, sha256=row.sha256,
-                document=json.loads(row.document), created_at=row.created_at,
-                created_by=row.created_by, versions=row.version,
-            ) for row in conn.execute(query)]
+            return [
+                ScenarioRecord(
+                    name=row.name,
+                    version=row.version,
+                    sha256=row.sha256,
+                    document=json.loads(row.document),
+                    created_at=row.created_at,
+                    created_by=row.created_by,
+                    versions=row.version,
+                )
+                for row in conn.execute(query)
+            ]
 
     def get_scenario(self, name: str, version: int | None = None) -> ScenarioRecord:
         """A saved scenario: its latest version, or the one asked for."""
         t = schema.scenarios
         query = select(t).where(t.c.name == name)
-        query = (query.where(t.c.version == version) if version is not None
-                 else query.order_by(t.c.version.desc()).limit(1))
+        query = (
+            query.where(t.c.version == version)
+            if version is not None
+            else query.order_by(t.c.version.desc()).limit(1)
+        )
         with self._reading() as conn:
             row = conn.execute(query).first()
             if row is None:
@@ -472,8 +509,18 @@ class Store:
         t = schema.scenarios
         with self._reading() as conn:
             rows = conn.execute(select(t).where(t.c.name == name).order_by(t.c.version)).all()
-        return [ScenarioRecord(r.name, r.version, r.sha256, json.loads(r.document),
-                               r.created_at, r.created_by, len(rows)) for r in rows]
+        return [
+            ScenarioRecord(
+                r.name,
+                r.version,
+                r.sha256,
+                json.loads(r.document),
+                r.created_at,
+                r.created_by,
+                len(rows),
+            )
+            for r in rows
+        ]
 
     def list_decisions(self, run_id: str | None = None) -> list[DecisionRecord]:
         """Decisions in the order they were made, for one run or all."""
@@ -482,11 +529,19 @@ class Store:
         with self._reading() as conn:
             if run_id is not None:
                 query = query.where(t.c.run_id == self._find_run(conn, run_id).run_id)
-            return [DecisionRecord(
-                id=r.id, run_id=r.run_id, initiative_id=r.initiative_id, proposed=r.proposed,
-                action=r.action, decided_by=r.decided_by, reason=r.reason,
-                decided_at=r.decided_at,
-            ) for r in conn.execute(query)]
+            return [
+                DecisionRecord(
+                    id=r.id,
+                    run_id=r.run_id,
+                    initiative_id=r.initiative_id,
+                    proposed=r.proposed,
+                    action=r.action,
+                    decided_by=r.decided_by,
+                    reason=r.reason,
+                    decided_at=r.decided_at,
+                )
+                for r in conn.execute(query)
+            ]
 
     def audit_log(self, limit: int | None = None) -> list[AuditEntry]:
         """Audit entries, newest first."""
@@ -504,10 +559,12 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
                 if problems != ["ok"]:
-                    damaged = audit.Finding(None, "the database file is damaged: "
-                                            + "; ".join(problems[:5]))
-                    checked = Verification(checked.entries, checked.head_hash,
-                                           (*checked.findings, damaged))
+                    damaged = audit.Finding(
+                        None, "the database file is damaged: " + "; ".join(problems[:5])
+                    )
+                    checked = Verification(
+                        checked.entries, checked.head_hash, (*checked.findings, damaged)
+                    )
         return checked
 
     # ----------------------------------------------------------------- internals
@@ -517,8 +574,7 @@ class Store:
     ) -> int:
         """Insert a record and the audit entry that logs it (whose number it keeps)."""
         table = audit.RECORD_TABLES[action]
-        entry = audit.append(conn, action, subject, {"row": audit.row_digest(table, values)},
-                             actor)
+        entry = audit.append(conn, action, subject, {"row": audit.row_digest(table, values)}, actor)
         conn.execute(table.insert().values(**values, audit_seq=entry.seq))
         return entry.seq
 
@@ -530,9 +586,7 @@ class Store:
             return row
         if run_id:
             like = run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = conn.execute(
-                select(r).where(r.c.run_id.like(like, escape="\\")).limit(2)
-            ).all()
+            rows = conn.execute(select(r).where(r.c.run_id.like(like, escape="\\")).limit(2)).all()
             if len(rows) == 1:
                 return rows[0]
             if len(rows) > 1:
@@ -543,9 +597,15 @@ class Store:
         count = conn.execute(
             select(func.count()).where(schema.scenarios.c.name == row["name"])
         ).scalar_one()
-        return ScenarioRecord(row["name"], row["version"], row["sha256"],
-                              json.loads(row["document"]), row["created_at"], row["created_by"],
-                              int(count))
+        return ScenarioRecord(
+            row["name"],
+            row["version"],
+            row["sha256"],
+            json.loads(row["document"]),
+            row["created_at"],
+            row["created_by"],
+            int(count),
+        )
 
     def _prepare(self, actor: str) -> None:
         """Refuse anything that is not a store; create or migrate it; turn on WAL (SQLite)."""
@@ -559,8 +619,9 @@ class Store:
             if version < migrations.LATEST:
                 with self.engine.begin() as conn:
                     if not sqlite:
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                     {"key": _MIGRATION_LOCK})
+                        conn.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                        )
                     migrations.migrate(conn, actor)
             if sqlite and self.engine.url.database not in (None, "", ":memory:"):
                 with self.engine.connect() as conn:
@@ -570,8 +631,9 @@ class Store:
                     if mode is None or str(mode[0]).lower() != "wal":
                         raw.execute("PRAGMA journal_mode=WAL")
         except NotAStore as exc:
-            raise NotAStore(f"{self.label} is not a commissioning store: {exc}. It has not "
-                            "been changed.") from None
+            raise NotAStore(
+                f"{self.label} is not a commissioning store: {exc}. It has not been changed."
+            ) from None
         except DBAPIError as exc:
             raise _store_error(self.label, exc, opening=True) from None
 
@@ -614,8 +676,9 @@ def compare_results(stored: Result, again: Result, rel: float = 1e-6) -> list[st
         out.append(f"objective: stored {a}, now {b}")
     elif a is not None and b is not None and not math.isclose(a, b, rel_tol=rel, abs_tol=1e-9):
         gap = abs(a - b) / max(abs(a), abs(b), 1e-300)
-        out.append(f"objective: stored {a!r}, now {b!r} (relative difference {gap:.2e}, "
-                   f"more than {rel:g})")
+        out.append(
+            f"objective: stored {a!r}, now {b!r} (relative difference {gap:.2e}, more than {rel:g})"
+        )
     old = {r.initiative_id: r.decision for r in stored.initiatives}
     new = {r.initiative_id: r.decision for r in again.initiatives}
     for iid in sorted(set(old) | set(new)):
@@ -629,8 +692,9 @@ def compare_results(stored: Result, again: Result, rel: float = 1e-6) -> list[st
         was = sorted(d.name for d in stored.diagnosis)
         now_ = sorted(d.name for d in again.diagnosis)
         if was != now_:
-            out.append(f"diagnosis: stored {', '.join(was) or 'none'}; now "
-                       f"{', '.join(now_) or 'none'}")
+            out.append(
+                f"diagnosis: stored {', '.join(was) or 'none'}; now {', '.join(now_) or 'none'}"
+            )
     return out
 
 
@@ -672,8 +736,10 @@ def _engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise StoreError(f"{url!r} is not a database URL (e.g. sqlite:///path/store.sqlite or "
-                         "postgresql+psycopg://user@host/db)") from None
+        raise StoreError(
+            f"{url!r} is not a database URL (e.g. sqlite:///path/store.sqlite or "
+            "postgresql+psycopg://user@host/db)"
+        ) from None
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
@@ -731,19 +797,25 @@ def _check_sqlite_file(url: URL) -> None:
     except OSError as exc:
         raise StoreError(f"cannot read {path}: {exc}") from None
     if header and header != SQLITE_HEADER:
-        raise NotAStore(f"{path} is not a commissioning store: it is not an SQLite database "
-                        "(wrong file, or damaged). It has not been changed.")
+        raise NotAStore(
+            f"{path} is not a commissioning store: it is not an SQLite database "
+            "(wrong file, or damaged). It has not been changed."
+        )
 
 
 def _store_error(label: str, exc: DBAPIError, opening: bool = False) -> StoreError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     lowered = reason.lower()
     if "not a database" in lowered or "malformed" in lowered or "disk image" in lowered:
-        return NotAStore(f"{label} is damaged or not a commissioning store ({reason}). It has "
-                         "not been changed; restore it from a backup, or use another store.")
+        return NotAStore(
+            f"{label} is damaged or not a commissioning store ({reason}). It has "
+            "not been changed; restore it from a backup, or use another store."
+        )
     if "locked" in lowered or "busy" in lowered:
-        return StoreError(f"{label} is busy: another process held it for more than "
-                          f"{BUSY_TIMEOUT:.0f} s ({reason})")
+        return StoreError(
+            f"{label} is busy: another process held it for more than "
+            f"{BUSY_TIMEOUT:.0f} s ({reason})"
+        )
     what = "cannot open" if opening else "a write or read failed in"
     return StoreError(f"{what} the store {label}: {reason}")
 

@@ -109,8 +109,8 @@ def test_every_result_tab_renders():
     assert len(downloads) == 3
     at.session_state["plan_tab"] = "What £1 more buys"
     at.run()
-    prices = at.dataframe[0].value
-    assert "Stream" in prices.columns and len(prices) == 6
+    prices = frame_with(at, "Stream")
+    assert len(prices) == 6
 
 
 @pytest.mark.slow
@@ -121,7 +121,7 @@ def test_price_of_rules_on_demand():
     assert "takes a few seconds" in texts(at)
     at.button(key="price_rules").click().run()
     no_exception(at)
-    frame = at.dataframe[0].value
+    frame = frame_with(at, "Rule", "Weighted outcomes given up")
     assert "Prevention share" in set(frame["Rule"])
     assert (frame["Weighted outcomes given up"] >= 0).all()
 
