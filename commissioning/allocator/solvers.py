@@ -13,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
-from typing import Literal
+from typing import Any, Literal
 
 import pulp
 
@@ -240,29 +240,15 @@ def solve(
     return Solution("optimal", values, duals, t2 - t1, t1 - t0)
 
 
-def solve_values(
-    f: Formulation,
-    solver: SolverName,
-    scale: float,
-    rows: list[Row] | None = None,
-    relax: bool = False,
-) -> Solution:
-    """Solve for the plan's values only: no duals, no names (the what-if re-solves).
+def highs_model(f: Formulation, scale: float, rows: list[Row], mip: bool) -> tuple[Any, list[int]]:
+    """The model `solve` hands to HiGHS, built directly: minimise -scale * objective.
 
-    A break-even search or the price of a rule re-solves the model many times and reads
-    only the optimum, so HiGHS is handed the formulation's arrays directly, skipping PuLP's
-    problem objects, which cost more than the solve itself on a county's plan. The model
-    is exactly the one `solve` builds (same columns, bounds, rows, options); CBC goes
-    through `solve`.
+    Returns the `highspy.Highs` object and, for each of `rows` then `f.definitions`, its row
+    in HiGHS (-1 for a row with no columns, which is left out).
     """
-    if solver != "highs":
-        return solve(f, solver, scale, rows=rows, relax=relax)
     import highspy
     import numpy as np
 
-    t0 = time.perf_counter()
-    rows = f.rows if rows is None else rows
-    mip = f.is_mip and not relax
     inf = highspy.kHighsInf
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
@@ -297,16 +283,20 @@ def solve_values(
     value: list[float] = []
     row_lower: list[float] = []
     row_upper: list[float] = []
+    positions: list[int] = []
     for r in (*rows, *f.definitions):
         if not r.cols:
+            positions.append(-1)
             continue
+        positions.append(len(starts))
         starts.append(len(index))
         for c, a in zip(r.cols, r.coefs, strict=True):
             if a != 0:
                 index.append(c)
                 value.append(a)
-        row_lower.append(r.rhs if r.sense in (">=", "==") else -inf)
-        row_upper.append(r.rhs if r.sense in ("<=", "==") else inf)
+        low, up = row_bounds(r.sense, r.rhs, inf)
+        row_lower.append(low)
+        row_upper.append(up)
     h.addRows(
         len(starts),
         np.asarray(row_lower, dtype=float),
@@ -316,6 +306,35 @@ def solve_values(
         np.asarray(index, dtype=np.int32),
         np.asarray(value, dtype=float),
     )
+    return h, positions
+
+
+def row_bounds(sense: str, rhs: float, inf: float) -> tuple[float, float]:
+    """A rule `... <sense> rhs` as HiGHS's row bounds."""
+    return (rhs if sense in (">=", "==") else -inf, rhs if sense in ("<=", "==") else inf)
+
+
+def solve_values(
+    f: Formulation,
+    solver: SolverName,
+    scale: float,
+    rows: list[Row] | None = None,
+    relax: bool = False,
+) -> Solution:
+    """Solve for the plan's values only: no duals, no names (the what-if re-solves).
+
+    A break-even search or the price of a rule re-solves the model many times and reads
+    only the optimum, so HiGHS is handed the formulation's arrays directly, skipping PuLP's
+    problem objects, which cost more than the solve itself on a county's plan. The model
+    is exactly the one `solve` builds (same columns, bounds, rows, options); CBC goes
+    through `solve`.
+    """
+    if solver != "highs":
+        return solve(f, solver, scale, rows=rows, relax=relax)
+    import highspy
+
+    t0 = time.perf_counter()
+    h, _ = highs_model(f, scale, f.rows if rows is None else rows, f.is_mip and not relax)
     t1 = time.perf_counter()
     h.run()
     t2 = time.perf_counter()

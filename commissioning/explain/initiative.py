@@ -13,7 +13,7 @@ from commissioning.allocator.formulation import evidence_multiplier
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
-from commissioning.allocator.whatif import optimum_without
+from commissioning.allocator.whatif import optimum_of_variant
 from commissioning.allocator.wording import money, subject
 from commissioning.explain.summary import Pause, pause_of
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
@@ -164,7 +164,7 @@ def _final_amount(inputs: Inputs, changed: Initiative, solver: SolverName) -> fl
         changed if i.initiative_id == changed.initiative_id else i for i in data.initiatives
     )
     variant = replace(inputs, data=replace(data, initiatives=swapped))
-    opt = optimum_without(variant, lambda r: False, solver)
+    opt = optimum_of_variant(inputs, variant, solver)
     if not opt.feasible:
         return None
     years = inputs.scenario.years

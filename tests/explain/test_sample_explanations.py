@@ -116,3 +116,27 @@ def test_a_budget_that_dips_in_an_earlier_year_is_explained_by_that_year_s_price
             assert lean.amount <= r.current_budget - 1.0
             assert lean.opportunity_cost > r.value_per_pound
             assert lean.sentence in e.sentences
+
+
+def test_break_evens_are_the_same_warm_started_or_solved_from_scratch(plan, monkeypatch):
+    """Break-even re-solves start from the plan's optimal basis; solving each from scratch
+    must confirm the same figures."""
+    from commissioning.allocator.whatif import optimum_without
+    from commissioning.explain import initiative as module
+
+    inputs, result = plan
+    ids = [r.initiative_id for r in result.initiatives if r.decision in ("decommission", "reduce")]
+    warm = [explain_initiative(inputs, result, iid).break_even for iid in ids[::6]]
+    monkeypatch.setattr(
+        module,
+        "optimum_of_variant",
+        lambda base, v, s="highs": optimum_without(v, lambda r: False, s),
+    )
+    cold = [explain_initiative(inputs, result, iid).break_even for iid in ids[::6]]
+    assert [[(b.figure, b.needed, b.confirmed) for b in x] for x in warm] == [
+        [(b.figure, b.needed, b.confirmed) for b in x] for x in cold
+    ]
+    assert any(b.confirmed for x in warm for b in x)
+    for x, y in zip(warm, cold, strict=True):
+        for a, b in zip(x, y, strict=True):
+            assert a.amount == pytest.approx(b.amount, rel=1e-6, abs=1.0)
