@@ -238,8 +238,10 @@ def render() -> None:
                 "elsewhere in a lean year is stopped and restarted. If a service cannot stop, "
                 "give it a minimum budget in the data or lock it in the scenario."
             )
-            st.dataframe(
-                tables.pauses_frame(data, summary.pauses), hide_index=True, width="stretch"
+            widgets.show_table(
+                tables.pauses_frame(data, summary.pauses),
+                money_columns=["Budget before", "Budget then"],
+                key="pauses_table",
             )
 
     tabs = st.tabs(

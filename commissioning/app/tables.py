@@ -281,10 +281,10 @@ def pauses_frame(data: DataSet, pauses: Sequence[Pause]) -> pd.DataFrame:
             "District": [
                 district_label(data, data.initiative(p.initiative_id).district_id) for p in pauses
             ],
-            "Budget before (£)": [round(p.before) for p in pauses],
+            "Budget before": [p.before for p in pauses],
             "No funding in": [p.gap for p in pauses],
             "Funded again from": [p.resumes for p in pauses],
-            "Budget then (£)": [round(p.resumed_at) for p in pauses],
+            "Budget then": [p.resumed_at for p in pauses],
         }
     )
 

@@ -15,6 +15,7 @@ import math
 import os
 import secrets
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -627,9 +628,7 @@ class Store:
                 with self.engine.connect() as conn:
                     raw = conn.connection.dbapi_connection
                     assert raw is not None
-                    mode = raw.execute("PRAGMA journal_mode").fetchone()
-                    if mode is None or str(mode[0]).lower() != "wal":
-                        raw.execute("PRAGMA journal_mode=WAL")
+                    _ensure_wal(raw, self.label)
         except NotAStore as exc:
             raise NotAStore(
                 f"{self.label} is not a commissioning store: {exc}. It has not been changed."
@@ -779,6 +778,31 @@ def _sqlite_engine(url: URL) -> Engine:
         conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ensure_wal(raw: Any, label: str) -> None:
+    """Turn on write-ahead logging, waiting while other processes hold the file.
+
+    Switching the journal mode needs the file to itself, and SQLite answers "database is
+    locked" at once rather than waiting out the busy timeout, so several processes opening
+    a new store together retry here until one has switched it (which serves them all).
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            mode = raw.execute("PRAGMA journal_mode").fetchone()
+            if mode is not None and str(mode[0]).lower() == "wal":
+                return
+            raw.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            reason = str(exc).lower()
+            if ("locked" not in reason and "busy" not in reason) or time.monotonic() > deadline:
+                raise StoreError(
+                    f"{label} is busy: cannot turn on write-ahead logging ({exc})"
+                ) from None
+            time.sleep(0.05)
 
 
 def _check_sqlite_file(url: URL) -> None:

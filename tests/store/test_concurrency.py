@@ -26,9 +26,10 @@ def _writer(url: str, worker: int, doc: dict[str, Any], start: Any, out: Any) ->
     inputs, result = load(SMALL), Result.from_json(doc)
     target = result.initiatives[worker % len(result.initiatives)].initiative_id
     start.wait(timeout=120)
-    store = Store.open(url)
+    store: Store | None = None
     runs: list[str] = []
     try:
+        store = Store.open(url)  # at the same moment as the others: a new store's first open
         for k in range(WRITES):
             if k % 2 == 0:
                 runs.append(store.record_allocation(inputs, result, origin=f"worker-{worker}"))
@@ -38,7 +39,8 @@ def _writer(url: str, worker: int, doc: dict[str, Any], start: Any, out: Any) ->
     except Exception as exc:  # reported to the parent, which fails the test
         out.put((worker, runs, repr(exc)))
     finally:
-        store.close()
+        if store is not None:
+            store.close()
 
 
 @pytest.mark.slow
@@ -73,3 +75,26 @@ def test_concurrent_writers_lose_nothing(store_url, small):
     # 1 snapshot, then every run and every decision.
     assert checked.entries == 2 + 1 + PROCESSES * WRITES
     store.close()
+
+
+def test_turning_on_wal_waits_while_another_process_holds_the_file(tmp_path):
+    """SQLite answers "database is locked" at once when the journal mode is switched while
+    another connection holds the file; the store waits and retries instead of failing."""
+    import sqlite3
+    import threading
+    import time
+
+    from commissioning.store.store import _ensure_wal
+
+    path = tmp_path / "new.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.4, lambda: holder.execute("COMMIT")).start()
+    opener = sqlite3.connect(path, timeout=0.01, check_same_thread=False)
+    started = time.monotonic()
+    _ensure_wal(opener, "the test store")
+    assert time.monotonic() - started >= 0.3
+    assert opener.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    opener.close()
+    holder.close()
