@@ -131,7 +131,7 @@ def price_of_rules(
         price(
             family,
             family,
-            FAMILIES[family].title.lower(),
+            f"rule \u201c{FAMILIES[family].title}\u201d",
             lambda r, fam=family: r.family == fam,  # type: ignore[misc]
             set(),
             None,
