@@ -228,3 +228,20 @@ def test_services_the_plan_pauses_are_named_in_the_summary_the_sla_and_the_speci
         render_html("service_specification.html", spec_context(sample_plan, steady.initiative_id))
     )
     assert "Pause in the plan" not in kept.all_text
+
+
+def test_documents_for_every_fixture_model_render_complete():
+    """The smallest plans (one district, two services, one stream, a rule binding in each):
+    every document still has every section and nothing blank."""
+    from commissioning.allocator import allocate
+    from commissioning.documents.content import load_content
+    from commissioning.documents.contexts import prepare
+    from tests.allocator.fixtures import FIXTURES
+
+    content = load_content()
+    for fx in FIXTURES:
+        inputs = fx.build()
+        plan = prepare(inputs, allocate(inputs), content)
+        for kind in RENDERERS:
+            for d in RENDERERS[kind](plan, None):
+                check_complete(render_html(d.template, d.build()))
