@@ -100,9 +100,11 @@ class WarmStart:
                     return None  # a rule the base plan does not have
                 seen.add(at)
                 base = self.rows[at]
-                if base.cols != r.cols or self.positions[at] < 0:
+                if base.cols != r.cols:
                     return None
                 row = self.positions[at]
+                if row < 0:
+                    continue  # a rule with no columns, left out of both models
                 if base.coefs != r.coefs:
                     for c, a, b in zip(r.cols, base.coefs, r.coefs, strict=True):
                         if a != b:

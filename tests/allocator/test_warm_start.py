@@ -107,3 +107,29 @@ def test_a_forked_process_builds_its_own_warm_model() -> None:
 def _objective_in_child(inputs: Inputs, variant: Inputs) -> float:
     assert not whatif._WARM
     return optimum_of_variant(inputs, variant).objective
+
+
+def test_a_rule_with_no_columns_does_not_stop_the_warm_start() -> None:
+    """A stream no service may draw on gives an envelope rule with no columns; it is left
+    out of both models and the variants are still solved warm."""
+    from tests.allocator.builders import initiative, make_inputs
+
+    inputs = make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=300, effect=0.2),
+            initiative("B", max_budget=300, effect=0.5),
+        ],
+        budgets={"S1": 250, "UNUSED": 1000},
+        max_growth=100.0,
+        ramp=100.0,
+    )
+    warm = WarmStart(inputs)
+    assert any(not r.cols for r in warm.rows)
+    for label, variant in variants(inputs):
+        found = warm.optimum(variant)
+        if label.endswith("not effective"):  # gains a rule: solved cold
+            assert found is None
+            continue
+        assert found is not None, label
+        cold = optimum_without(variant, lambda r: False)
+        assert found.objective == pytest.approx(cold.objective, rel=1e-9), label
