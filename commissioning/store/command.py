@@ -26,22 +26,6 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
-SCENARIO_KEYS = (
-    "name",
-    "description",
-    "start_year",
-    "horizon",
-    "prevention_share",
-    "max_growth",
-    "ramp",
-    "district_floor",
-    "evidence_multiplier",
-    "mixed_findings_factor",
-    "outcome_value",
-    "priority_weights",
-    "lock",
-    "exclude",
-)
 """The order in which a saved scenario is shown, as in the scenario file."""
 
 
@@ -280,6 +264,8 @@ def _scenarios(args: argparse.Namespace, store: Store) -> int:
 
     record = store.get_scenario(args.name, args.version)
     doc = dict(record.document)
+    from commissioning.inputs.validate import SCENARIO_KEYS
+
     ordered = {k: doc.pop(k) for k in SCENARIO_KEYS if k in doc}
     ordered.update(doc)
     print(
