@@ -45,7 +45,7 @@ def optimum_without(
 
 
 class WarmStart:
-    """Variants of one plan solved from its optimal basis (HiGHS), for break-even searches.
+    """Variants of one plan solved from its optimal basis (HiGHS): break-evens, rule prices.
 
     A break-even search changes one service's unit cost, effect or evidence rating and
     solves again, a few hundred times for a rationale pack. Each variant is formulated
@@ -136,6 +136,36 @@ class WarmStart:
                 return None
         return _optimum(g, values)
 
+    def without(self, drop: Callable[[Row], bool]) -> Optimum | None:
+        """The base plan's optimum with every rule `drop` selects left out (the price of a
+        policy rule), or None where only a solve from scratch can say."""
+        import highspy
+
+        if self.basis is None:
+            return None
+        inf = highspy.kHighsInf
+        h = self.h
+        undo: list[Callable[[], object]] = []
+        try:
+            for k, r in enumerate(self.f.rows):
+                row = self.positions[k]
+                if row >= 0 and drop(r):
+                    h.changeRowBounds(row, -inf, inf)
+                    undo.append(partial(h.changeRowBounds, row, *row_bounds(r.sense, r.rhs, inf)))
+            h.setBasis(self.basis)
+            h.run()
+            if not self._optimal():
+                return None
+            values = list(h.getSolution().col_value)
+        finally:
+            for step in reversed(undo):
+                step()
+        if self.f.is_mip:
+            sol = Solution("optimal", tuple(values), None, 0.0, 0.0)
+            if viable_binaries(self.f, sol) is None:
+                return None
+        return _optimum(self.f, values)
+
 
 def _optimum(f: Formulation, values: Sequence[float]) -> Optimum:
     proposed: dict[str, dict[int, float]] = defaultdict(dict)
@@ -162,6 +192,20 @@ def _after_fork_in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def optimum_dropping(
+    inputs: Inputs, drop: Callable[[Row], bool], solver: SolverName = "highs"
+) -> Optimum:
+    """`optimum_without`, started from the plan's optimal basis where it can (HiGHS)."""
+    if solver == "highs":
+        with _WARM_LOCK:
+            if not _WARM or _WARM[0][0] is not inputs:
+                _WARM[:] = [(inputs, WarmStart(inputs))]
+            found = _WARM[0][1].without(drop)
+        if found is not None:
+            return found
+    return optimum_without(inputs, drop, solver)
 
 
 def optimum_of_variant(base: Inputs, variant: Inputs, solver: SolverName = "highs") -> Optimum:

@@ -13,7 +13,7 @@ from commissioning.allocator.formulation import Formulation, Row, formulate
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
 from commissioning.allocator.solvers import SolverName
-from commissioning.allocator.whatif import optimum_without
+from commissioning.allocator.whatif import optimum_dropping
 from commissioning.allocator.wording import money, outcomes
 from commissioning.inputs.model import Inputs
 
@@ -66,7 +66,7 @@ def price_of_rules(
             # An LP optimum that leaves a rule slack is still optimal without it.
             cost, without = 0.0, with_rule
         else:
-            alt = optimum_without(inputs, drop, solver, f)
+            alt = optimum_dropping(inputs, drop, solver)
             cost = alt.objective - (result.objective or 0.0)
             # Below a millionth of the plan's outcomes the difference is solver tolerance.
             if cost < 1e-6 * max(1.0, abs(result.objective or 0.0)):

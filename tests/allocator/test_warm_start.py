@@ -133,3 +133,20 @@ def test_a_rule_with_no_columns_does_not_stop_the_warm_start() -> None:
         assert found is not None, label
         cold = optimum_without(variant, lambda r: False)
         assert found.objective == pytest.approx(cold.objective, rel=1e-9), label
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_leaving_out_each_family_of_rules_warm_or_cold(fx: Fixture) -> None:
+    inputs = fx.build()
+    warm = WarmStart(inputs)
+    for family in sorted({r.family for r in warm.f.rows}):
+
+        def drop(r, family=family):  # type: ignore[no-untyped-def]
+            return r.family == family
+
+        cold = optimum_without(inputs, drop)
+        found = warm.without(drop)
+        if found is None:
+            continue  # a mixed-integer plan whose relaxation is not viable: solved cold
+        assert cold.feasible, family
+        assert found.objective == pytest.approx(cold.objective, rel=1e-7, abs=1e-9), family

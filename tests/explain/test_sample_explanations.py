@@ -140,3 +140,19 @@ def test_break_evens_are_the_same_warm_started_or_solved_from_scratch(plan, monk
     for x, y in zip(warm, cold, strict=True):
         for a, b in zip(x, y, strict=True):
             assert a.amount == pytest.approx(b.amount, rel=1e-6, abs=1.0)
+
+
+def test_rule_prices_are_the_same_warm_started_or_solved_from_scratch(plan, monkeypatch):
+    from commissioning.allocator.whatif import optimum_without
+    from commissioning.explain import policy
+
+    inputs, result = plan
+    warm = price_of_rules(inputs, result)
+    monkeypatch.setattr(
+        policy, "optimum_dropping", lambda i, drop, s="highs": optimum_without(i, drop, s)
+    )
+    cold = price_of_rules(inputs, result)
+    assert [(p.key, p.binds) for p in warm] == [(p.key, p.binds) for p in cold]
+    for a, b in zip(warm, cold, strict=True):
+        assert a.cost == pytest.approx(b.cost, rel=1e-6, abs=1e-6), a.key
+    assert any(p.cost > 0 for p in warm)
