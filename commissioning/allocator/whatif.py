@@ -44,6 +44,10 @@ def optimum_without(
     return _optimum(f, sol.values)
 
 
+Change = tuple[Callable[[], object], Callable[[], object]]
+"""One change to the warm model: how to make it, and how to put it back."""
+
+
 class WarmStart:
     """Variants of one plan solved from its optimal basis (HiGHS): break-evens, rule prices.
 
@@ -58,6 +62,8 @@ class WarmStart:
     """
 
     def __init__(self, inputs: Inputs) -> None:
+        import highspy
+
         from commissioning.allocator.solvers import highs_model
 
         self.f = formulate(inputs)
@@ -65,6 +71,7 @@ class WarmStart:
         self.rows = [*self.f.rows, *self.f.definitions]
         self.h, self.positions = highs_model(self.f, self.scale, self.f.rows, mip=False)
         self.by_name = {r.name: k for k, r in enumerate(self.rows)}
+        self.inf = highspy.kHighsInf
         self.h.run()
         self.basis = self.h.getBasis() if self._optimal() else None
 
@@ -75,96 +82,97 @@ class WarmStart:
 
     def optimum(self, variant: Inputs) -> Optimum | None:
         """The optimum of `variant`, or None where only a solve from scratch can say."""
-        import highspy
-
         if self.basis is None:
             return None
-        f, g = self.f, formulate(variant)
-        if g.names != f.names or g.integer != f.integer:
-            return None
-        inf = highspy.kHighsInf
-        undo: list[Callable[[], object]] = []
-        h = self.h
-        try:
-            for k, (a, b) in enumerate(zip(f.objective, g.objective, strict=True)):
-                if a != b:
-                    h.changeColCost(k, -self.scale * b)
-                    undo.append(partial(h.changeColCost, k, -self.scale * a))
-            for k in range(len(f.names)):
-                if (f.lower[k], f.upper[k]) != (g.lower[k], g.upper[k]):
-                    return None
-            seen: set[int] = set()
-            for r in (*g.rows, *g.definitions):
-                at = self.by_name.get(r.name)
-                if at is None:
-                    return None  # a rule the base plan does not have
-                seen.add(at)
-                base = self.rows[at]
-                if base.cols != r.cols:
-                    return None
-                row = self.positions[at]
-                if row < 0:
-                    continue  # a rule with no columns, left out of both models
-                if base.coefs != r.coefs:
-                    for c, a, b in zip(r.cols, base.coefs, r.coefs, strict=True):
-                        if a != b:
-                            h.changeCoeff(row, c, b)
-                            undo.append(partial(h.changeCoeff, row, c, a))
-                if (base.sense, base.rhs) != (r.sense, r.rhs):
-                    h.changeRowBounds(row, *row_bounds(r.sense, r.rhs, inf))
-                    undo.append(
-                        partial(h.changeRowBounds, row, *row_bounds(base.sense, base.rhs, inf))
-                    )
-            for k, row in enumerate(self.positions):
-                if k not in seen and row >= 0:  # a rule the variant no longer has
-                    h.changeRowBounds(row, -inf, inf)
-                    base = self.rows[k]
-                    undo.append(
-                        partial(h.changeRowBounds, row, *row_bounds(base.sense, base.rhs, inf))
-                    )
-            h.setBasis(self.basis)
-            h.run()
-            if not self._optimal():
-                return None
-            values = list(h.getSolution().col_value)
-        finally:
-            for step in reversed(undo):
-                step()
-        if g.is_mip:
-            sol = Solution("optimal", tuple(values), None, 0.0, 0.0)
-            if viable_binaries(g, sol) is None:
-                return None
-        return _optimum(g, values)
+        g = formulate(variant)
+        changes = self._differences(g)
+        return None if changes is None else self._solve(changes, g)
 
     def without(self, drop: Callable[[Row], bool]) -> Optimum | None:
         """The base plan's optimum with every rule `drop` selects left out (the price of a
         policy rule), or None where only a solve from scratch can say."""
-        import highspy
-
         if self.basis is None:
             return None
-        inf = highspy.kHighsInf
+        changes = [
+            self._free(k) for k, r in enumerate(self.f.rows) if self.positions[k] >= 0 and drop(r)
+        ]
+        return self._solve(changes, self.f)
+
+    def _differences(self, g: Formulation) -> list[Change] | None:
+        """What turns the base model into `g`'s, or None if `g` is not the same shape."""
+        f, h = self.f, self.h
+        if g.names != f.names or g.integer != f.integer or (f.lower, f.upper) != (g.lower, g.upper):
+            return None
+        changes: list[Change] = [
+            (
+                partial(h.changeColCost, k, -self.scale * b),
+                partial(h.changeColCost, k, -self.scale * a),
+            )
+            for k, (a, b) in enumerate(zip(f.objective, g.objective, strict=True))
+            if a != b
+        ]
+        seen: set[int] = set()
+        for r in (*g.rows, *g.definitions):
+            at = self.by_name.get(r.name)
+            if at is None or self.rows[at].cols != r.cols:
+                return None  # a rule the base plan does not have, or not on the same columns
+            seen.add(at)
+            base, row = self.rows[at], self.positions[at]
+            if row < 0:
+                continue  # a rule with no columns, left out of both models
+            if base.coefs != r.coefs:  # one tuple comparison for the many rows that agree
+                changes += [
+                    (partial(h.changeCoeff, row, c, b), partial(h.changeCoeff, row, c, a))
+                    for c, a, b in zip(r.cols, base.coefs, r.coefs, strict=True)
+                    if a != b
+                ]
+            if (base.sense, base.rhs) != (r.sense, r.rhs):
+                changes.append(
+                    (
+                        partial(h.changeRowBounds, row, *row_bounds(r.sense, r.rhs, self.inf)),
+                        self._restore(at),
+                    )
+                )
+        # Rules the variant no longer has.
+        changes += [
+            self._free(k) for k in range(len(self.rows)) if k not in seen and self.positions[k] >= 0
+        ]
+        return changes
+
+    def _free(self, k: int) -> Change:
+        """Leave out rule `k` (no bounds), and how to put it back."""
+        row = self.positions[k]
+        return partial(self.h.changeRowBounds, row, -self.inf, self.inf), self._restore(k)
+
+    def _restore(self, k: int) -> Callable[[], object]:
+        r = self.rows[k]
+        return partial(
+            self.h.changeRowBounds, self.positions[k], *row_bounds(r.sense, r.rhs, self.inf)
+        )
+
+    def _solve(self, changes: list[Change], g: Formulation) -> Optimum | None:
+        """Apply `changes`, solve from the base basis, put everything back; `g` is the
+        formulation the changed model stands for."""
         h = self.h
-        undo: list[Callable[[], object]] = []
+        applied: list[Callable[[], object]] = []
         try:
-            for k, r in enumerate(self.f.rows):
-                row = self.positions[k]
-                if row >= 0 and drop(r):
-                    h.changeRowBounds(row, -inf, inf)
-                    undo.append(partial(h.changeRowBounds, row, *row_bounds(r.sense, r.rhs, inf)))
+            for apply, undo in changes:
+                apply()
+                applied.append(undo)
             h.setBasis(self.basis)
             h.run()
             if not self._optimal():
                 return None
             values = list(h.getSolution().col_value)
         finally:
-            for step in reversed(undo):
-                step()
-        if self.f.is_mip:
-            sol = Solution("optimal", tuple(values), None, 0.0, 0.0)
-            if viable_binaries(self.f, sol) is None:
-                return None
-        return _optimum(self.f, values)
+            for undo in reversed(applied):
+                undo()
+        if (
+            g.is_mip
+            and viable_binaries(g, Solution("optimal", tuple(values), None, 0.0, 0.0)) is None
+        ):
+            return None  # branch-and-bound is needed: a solve from scratch
+        return _optimum(g, values)
 
 
 def _optimum(f: Formulation, values: Sequence[float]) -> Optimum:
@@ -177,8 +185,9 @@ def _optimum(f: Formulation, values: Sequence[float]) -> Optimum:
 
 _WARM_LOCK = threading.Lock()
 _WARM: list[tuple[Inputs, WarmStart]] = []
-_INHERITED: list[tuple[Inputs, WarmStart]] = []
 """The warm model of the plan being explained, one per process."""
+_INHERITED: list[tuple[Inputs, WarmStart]] = []
+"""Models a forked process inherited: kept, never used (see `_after_fork_in_child`)."""
 
 
 def _after_fork_in_child() -> None:
@@ -187,11 +196,19 @@ def _after_fork_in_child() -> None:
     model: it starts with its own lock and builds its own model when it needs one."""
     global _WARM_LOCK
     _WARM_LOCK = threading.Lock()
-    _INHERITED.extend(_WARM)  # kept, never used: not even destroyed mid-change
+    _INHERITED.extend(_WARM)  # not even destroyed: it may be mid-change
     _WARM.clear()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _warm(inputs: Inputs) -> WarmStart:
+    """The process's warm model for `inputs` (hold `_WARM_LOCK`): one HiGHS model, changed
+    and put back, so one variant at a time."""
+    if not _WARM or _WARM[0][0] is not inputs:
+        _WARM[:] = [(inputs, WarmStart(inputs))]
+    return _WARM[0][1]
 
 
 def optimum_dropping(
@@ -200,9 +217,7 @@ def optimum_dropping(
     """`optimum_without`, started from the plan's optimal basis where it can (HiGHS)."""
     if solver == "highs":
         with _WARM_LOCK:
-            if not _WARM or _WARM[0][0] is not inputs:
-                _WARM[:] = [(inputs, WarmStart(inputs))]
-            found = _WARM[0][1].without(drop)
+            found = _warm(inputs).without(drop)
         if found is not None:
             return found
     return optimum_without(inputs, drop, solver)
@@ -215,10 +230,8 @@ def optimum_of_variant(base: Inputs, variant: Inputs, solver: SolverName = "high
     and always with CBC, it solves the variant from scratch.
     """
     if solver == "highs":
-        with _WARM_LOCK:  # one HiGHS model, changed and put back: one variant at a time
-            if not _WARM or _WARM[0][0] is not base:
-                _WARM[:] = [(base, WarmStart(base))]
-            found = _WARM[0][1].optimum(variant)
+        with _WARM_LOCK:
+            found = _warm(base).optimum(variant)
         if found is not None:
             return found
     return optimum_without(variant, lambda r: False, solver)
