@@ -214,21 +214,7 @@ class Result:
                 )
                 for r in doc["initiatives"]
             ),
-            constraints=tuple(
-                ConstraintResult(
-                    name=c["name"],
-                    family=c["family"],
-                    index=_index_of(c["name"], c["family"]),
-                    sense=c.get("sense", ""),
-                    bound=float(c.get("bound", 0.0)),
-                    slack=float(c["slack"]),
-                    binding=bool(c["binding"]),
-                    shadow_price=None if c["shadow_price"] is None else float(c["shadow_price"]),
-                    year=_year_of(c["name"]),
-                    initiative_id=_initiative_of(c["name"], c["family"]),
-                )
-                for c in doc["constraints"]
-            ),
+            constraints=tuple(_constraint_from_json(c) for c in doc["constraints"]),
             diagnosis=tuple(
                 Relaxation(
                     d["name"],
@@ -267,13 +253,23 @@ def _index_of(name: str, family: str | None = None) -> tuple[str, ...]:
     return tuple(inner.split(","))
 
 
-def _initiative_of(name: str, family: str) -> str | None:
-    """The initiative a per-initiative rule (`growth[PAR-BUR-01,2029]`) belongs to: read back
-    so that explanations made from a result file find the rules that hold each service."""
-    fam = FAMILIES.get(family)
-    if fam is None or not fam.per_initiative:
-        return None
-    return _index_of(name, family)[0]
+def _constraint_from_json(c: Mapping[str, Any]) -> ConstraintResult:
+    """One rule of a result file; a per-initiative rule (`growth[PAR-BUR-01,2029]`) gets its
+    initiative back, so explanations made from a file find the rules holding each service."""
+    index = _index_of(c["name"], c["family"])
+    fam = FAMILIES.get(c["family"])
+    return ConstraintResult(
+        name=c["name"],
+        family=c["family"],
+        index=index,
+        sense=c.get("sense", ""),
+        bound=float(c.get("bound", 0.0)),
+        slack=float(c["slack"]),
+        binding=bool(c["binding"]),
+        shadow_price=None if c["shadow_price"] is None else float(c["shadow_price"]),
+        year=_year_of(c["name"]),
+        initiative_id=index[0] if fam is not None and fam.per_initiative and index else None,
+    )
 
 
 def _year_of(name: str) -> int | None:

@@ -15,11 +15,9 @@ from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.whatif import optimum_of_variant
 from commissioning.allocator.wording import money, subject
-from commissioning.explain.summary import Pause, pause_of
+from commissioning.explain.summary import FUNDED, Pause, pause_of
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
 
-FUNDED = 1.0
-"""£ a year below which a service counts as not funded (the decision rule's threshold)."""
 MARGIN = 1.02
 """Break-even figures are tried 2% beyond the ranging estimate, so ties do not decide."""
 SEARCH_STEPS = 6
