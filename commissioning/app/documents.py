@@ -8,7 +8,6 @@ and offers one file or a zip with its index.
 from __future__ import annotations
 
 import io
-import os
 import tempfile
 import time
 import zipfile
@@ -49,13 +48,6 @@ class Bundle:
     seconds: float
     failures: tuple[str, ...]
     preview: str | None
-
-
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _package() -> Any:
@@ -217,7 +209,7 @@ def render() -> None:
     formats = {"HTML": ("html",), "PDF": ("pdf",), "Both": ("html", "pdf")}[fmt]
     note = ""
     if "pdf" in formats and count > 3:
-        cores = _cores()
+        cores = command.cores()
         about = max(1, round(count * PDF_CPU_SECONDS / cores))
         note = f" Laid out on {cores} core{'s' if cores != 1 else ''}: about {about} s" + (
             ", and more for the rationale pack, which re-solves the plan for every service"

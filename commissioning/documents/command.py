@@ -232,12 +232,16 @@ def _write_bytes(data: bytes, path: Path) -> None:
     path.write_bytes(data)
 
 
-def _workers(jobs: int) -> int:
+def cores() -> int:
+    """The cores this process may run on: how many documents are laid out at once."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, jobs))
+        return os.cpu_count() or 1
+
+
+def _workers(jobs: int) -> int:
+    return max(1, min(cores(), jobs))
 
 
 class Progress:
