@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all")
     d.add_argument("--district", help="only this district's SLA and specifications")
     d.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
+    from commissioning.monitor.command import add_parser as add_monitor
+
+    add_monitor(sub)
     store_command.add_parsers(sub)
     return p
 
@@ -118,11 +121,21 @@ def _documents(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _monitor(args: argparse.Namespace) -> int:
+    from commissioning.inputs import Inputs
+    from commissioning.monitor.command import run
+
+    inputs = _load(args)
+    assert isinstance(inputs, Inputs)
+    return run(inputs, args)
+
+
 COMMANDS = {
     "validate": _validate,
     "allocate": _allocate,
     "explain": _explain,
     "documents": _documents,
+    "monitor": _monitor,
     **store_command.COMMANDS,
 }
 

@@ -211,8 +211,13 @@ def read_csv(content: bytes, table: str, file: str) -> tuple[RawTable | None, li
     return _table(table, file, None, records)
 
 
-def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[Problem]]:
-    """The tables of a workbook, one sheet each (sheet name = table name, any case)."""
+def read_workbook(
+    content: bytes, book: str, names: Sequence[str] = TABLES
+) -> tuple[dict[str, RawTable], list[Problem]]:
+    """The tables of a workbook, one sheet each (sheet name = table name, any case).
+
+    `names` are the sheets wanted: a data folder's tables, or another table such as returns.
+    """
     import openpyxl  # imported here: only workbook users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -227,7 +232,7 @@ def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             sheets.setdefault(key, ws)
-        for table in TABLES:
+        for table in names:
             if table not in sheets:
                 titles = ", ".join(ws.title for ws in wb.worksheets)
                 problems.append(

@@ -360,9 +360,20 @@ class _Table:
         return _Cells(self.raw, row, self.index, self.missing, errors)
 
 
-def _prepare(raw: RawTable, errors: list[Problem]) -> _Table:
-    """Match header cells to the contract's columns (any case, spaces for underscores)."""
-    known = (*REQUIRED[raw.name], *OPTIONAL.get(raw.name, ()))
+def _prepare(
+    raw: RawTable,
+    errors: list[Problem],
+    required: Sequence[str] | None = None,
+    optional: Sequence[str] | None = None,
+) -> _Table:
+    """Match header cells to the contract's columns (any case, spaces for underscores).
+
+    The columns are the data folder's contract for the table, unless given (another table,
+    such as providers' returns, read with the same rules).
+    """
+    required = REQUIRED[raw.name] if required is None else required
+    optional = OPTIONAL.get(raw.name, ()) if optional is None else optional
+    known = (*required, *optional)
     if len(raw.columns) == 1:
         for sep, what in ((";", "semicolons"), ("\t", "tabs")):
             if sep in raw.columns[0]:
@@ -391,12 +402,12 @@ def _prepare(raw: RawTable, errors: list[Problem]) -> _Table:
         else:
             extras[name] = k
             unmatched.append(header)
-    absent = [c for c in REQUIRED[raw.name] if c not in index]
+    absent = [c for c in required if c not in index]
     for column in absent:
         close = difflib.get_close_matches(column, unmatched, n=1, cutoff=0.7)
         hint = f" (is '{close[0]}' meant to be {column}?)" if close else ""
         errors.append(raw.problem(f"missing required column {column}{hint}", column=column))
-    optional_missing = [c for c in OPTIONAL.get(raw.name, ()) if c not in index]
+    optional_missing = [c for c in optional if c not in index]
     return _Table(raw, index, frozenset(absent) | frozenset(optional_missing), extras)
 
 

@@ -1,0 +1,159 @@
+"""`commissioning monitor`: the quarterly scorecard in the terminal, its tables, the update.
+
+Exit status: 0, or 2 when the data, the result file, the returns, the quarter or the
+prior weights cannot be used (every problem printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from commissioning.formatting import format_money
+from commissioning.inputs.model import InputError, Inputs, Problem
+from commissioning.inputs.returns import Returns, load_returns
+from commissioning.monitor.scorecard import (
+    Scorecard,
+    ServiceCard,
+    parse_quarter,
+    plan_of,
+    scorecard,
+)
+from commissioning.monitor.table import districts_csv, outcomes_csv, services_csv, write_bytes
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    m = sub.add_parser(
+        "monitor", help="the quarterly scorecard: providers' returns against the plan"
+    )
+    m.add_argument("data", type=Path)
+    m.add_argument("--scenario", type=Path)
+    m.add_argument("--result", type=Path, required=True, help="a result file from allocate")
+    m.add_argument(
+        "--returns",
+        type=Path,
+        required=True,
+        help="returns.csv, or a workbook with a returns sheet",
+    )
+    m.add_argument("--to", help="the quarter to report up to, e.g. 2027Q2 (default: the latest)")
+    m.add_argument("--out", type=Path, help="folder to write the scorecard tables to")
+    m.add_argument("--csv", type=Path, help="write one row per service here")
+    m.add_argument("--update", type=Path, help="write a new data folder updated from the returns")
+    m.add_argument("--prior-weight", type=Path, help="YAML: evidence level -> weight of the data")
+
+
+def _problems(title: str, problems: tuple[Problem, ...], warnings: tuple[Problem, ...]) -> None:
+    print(title, file=sys.stderr)
+    for p in problems:
+        print(f"  {p}", file=sys.stderr)
+    for w in warnings:
+        print(f"  warning: {w}", file=sys.stderr)
+
+
+def run(inputs: Inputs, args: argparse.Namespace) -> int:
+    from commissioning.explain.command import read_result
+
+    try:
+        result = read_result(args.result, inputs)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"Cannot monitor: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    plan = plan_of(result)
+    try:
+        returns = load_returns(args.returns, inputs.data, plan)
+    except InputError as exc:
+        _problems(str(exc).splitlines()[0], exc.problems, exc.warnings)
+        return EXIT_INVALID
+    weights = None
+    if args.prior_weight is not None:
+        from commissioning.monitor.update import prior_weights
+
+        try:
+            weights = prior_weights(args.prior_weight)
+        except InputError as exc:
+            _problems(str(exc).splitlines()[0], exc.problems, exc.warnings)
+            return EXIT_INVALID
+    try:
+        to = parse_quarter(args.to) if args.to else None
+    except ValueError as exc:
+        print(f"Cannot monitor: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if to is not None and to[0] not in result.years:
+        years = f"{result.years[0]}-{result.years[-1]}"
+        print(f"Cannot monitor: {to[0]} is outside the plan, which covers {years}", file=sys.stderr)
+        return EXIT_INVALID
+    for w in returns.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    card = scorecard(inputs.data, plan, returns, to)
+    if args.csv:
+        write_bytes(args.csv, services_csv(card))
+    if args.out:
+        for name, content in (
+            ("scorecard-services.csv", services_csv(card)),
+            ("scorecard-districts.csv", districts_csv(card)),
+            ("scorecard-outcomes.csv", outcomes_csv(card)),
+        ):
+            write_bytes(args.out / name, content)
+    print(scorecard_text(card, returns))
+    if args.update:
+        from commissioning.monitor.update import PRIOR_WEIGHT, changes, write_updated
+
+        found = changes(card, weights or PRIOR_WEIGHT)
+        try:
+            write_updated(args.data, args.update, card, found)
+        except (ValueError, OSError) as exc:
+            print(f"Cannot write the updated data: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        except InputError as exc:
+            _problems("The updated data would not be valid:", exc.problems, ())
+            return EXIT_INVALID
+        print(
+            f"\nWrote {args.update}: the data with {len(found)} services' effect and unit cost "
+            "updated from their returns (its README.md lists each change)."
+        )
+    return EXIT_OK
+
+
+def _counts(services: tuple[ServiceCard, ...]) -> str:
+    n = {rag: sum(1 for s in services if s.rag == rag) for rag in ("green", "amber", "red")}
+    return f"{n['green']} on track, {n['amber']} amber, {n['red']} red"
+
+
+def scorecard_text(card: Scorecard, returns: Returns) -> str:
+    """The scorecard for a person at a terminal: totals, districts, services off track."""
+    t = card.total
+    lines = [
+        f"Scorecard for {card.year}, quarters 1 to {card.quarter} "
+        f"({len(card.services)} services: {_counts(card.services)})",
+        f"  Spend {format_money(t.actual_spend)} of {format_money(t.planned_spend)} planned; "
+        f"{t.actual_participants:,.0f} participants of {t.planned_participants:,.0f} planned; "
+        f"{t.actual_outcomes:,.0f} outcomes achieved, {t.expected_outcomes:,.0f} expected.",
+        "",
+        "By district (spend / participants / outcomes):",
+    ]
+    for d in card.districts:
+        lines.append(
+            f"  {d.name}: {d.spend_rag} / {d.participants_rag} / {d.outcomes_rag}"
+            f" ({_counts(d.services)})"
+        )
+    lines += ["", "By outcome (participants / outcomes):"]
+    for o in card.outcomes:
+        lines.append(f"  {o.name}: {o.participants_rag} / {o.outcomes_rag}")
+    off = [s for s in card.services if s.off_track]
+    lines += ["", f"Services off track ({len(off)}):" if off else "No service is off track."]
+    for s in off:
+        f = s.figures
+        why = (
+            f"no return for quarter {', '.join(map(str, s.missing_quarters))}"
+            if s.missing_quarters
+            else (
+                f"spend {format_money(f.actual_spend)} of {format_money(f.planned_spend)}, "
+                f"{f.actual_participants:,.0f} of {f.planned_participants:,.0f} participants, "
+                f"{f.actual_outcomes:,.0f} of {f.expected_outcomes:,.0f} outcomes expected"
+            )
+        )
+        lines.append(f"  {s.rag}: {s.initiative.name} ({s.initiative_id}): {why}")
+    return "\n".join(lines)
