@@ -21,6 +21,7 @@ import csv
 import dataclasses
 import io
 import itertools
+import math
 import random
 import sys
 from collections import defaultdict
@@ -1161,13 +1162,104 @@ def summary(data: SampleData) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------------------------
+# Providers' returns (returns.csv): made from the plan the toolkit proposes for this data
+# ---------------------------------------------------------------------------------------
+
+RETURNS_QUARTERS: tuple[int, ...] = (1, 2)
+UNDER_DELIVERING = 3  # services recruiting well below plan
+SLIPPING = 2  # services recruiting a little below plan
+WEAK_OUTCOMES = 2  # services recruiting to plan whose participants achieve less than hoped
+NOTE = "Illustrative return."
+UNDER_NOTES = (
+    "Illustrative return. Two practitioner posts vacant since the spring; recruitment under way.",
+    "Illustrative return. Referrals from schools slower than planned; new referral route agreed.",
+    "Illustrative return. Venue closed for repairs for six weeks; sessions moved online.",
+)
+SLIPPING_NOTES = (
+    "Illustrative return. Fewer families took up places over the summer holidays.",
+    "Illustrative return. One group cancelled for staff sickness; places offered next term.",
+)
+WEAK_NOTES = (
+    "Illustrative return. Families joining with higher needs than the programme is designed for.",
+    "Illustrative return. Fidelity review found sessions shortened; the provider is retraining.",
+)
+
+
+def returns_csv(folder: Path) -> str:
+    """Illustrative returns for the first two quarters of the plan's first year.
+
+    Made from the plan that `commissioning allocate` proposes for the data in `folder` (so
+    they follow the sample when it changes): most funded services report close to plan, a
+    few recruit below it, two achieve fewer outcomes than their effect promises, and one
+    sends no return at all. Services on plan are rounded up, so only those chosen miss it.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from commissioning.allocator import allocate
+    from commissioning.inputs import load
+
+    inputs = load(folder)
+    result = allocate(inputs)
+    year = inputs.scenario.start_year
+    rng = random.Random(SEED + 15)
+    funded = [
+        (inputs.data.initiative(r.initiative_id), r.proposed[year])
+        for r in sorted(result.initiatives, key=lambda r: r.initiative_id)
+        if r.proposed.get(year, 0.0) >= 1000
+    ]
+    # District services only: they are what the district sub-groups read about.
+    local = [k for k, (i, _) in enumerate(funded) if i.district_id != COUNTY]
+    picked = rng.sample(local, UNDER_DELIVERING + SLIPPING + WEAK_OUTCOMES + 1)
+    under = dict(zip(picked[:UNDER_DELIVERING], UNDER_NOTES, strict=True))
+    slipping = dict(zip(picked[UNDER_DELIVERING:-3], SLIPPING_NOTES, strict=True))
+    weak = dict(zip(picked[-3:-1], WEAK_NOTES, strict=True))
+    silent = picked[-1]
+    rows: list[list[object]] = []
+    for k, (i, proposed) in enumerate(funded):
+        if k == silent:
+            continue
+        for q in RETURNS_QUARTERS:
+            delivery = (
+                rng.uniform(0.62, 0.74)
+                if k in under
+                else rng.uniform(0.84, 0.9)
+                if k in slipping
+                else rng.uniform(1.0, 1.06)
+            )
+            success = rng.uniform(0.45, 0.65) if k in weak else rng.uniform(1.0, 1.08)
+            spend = round_to(proposed / 4 * rng.uniform(0.97, 1.03), 10)
+            participants = math.floor(proposed / i.unit_cost / 4 * delivery)
+            if k not in under and k not in slipping:
+                participants = math.ceil(proposed / i.unit_cost / 4 * delivery)
+            expected = participants * i.effect * success
+            outcomes = min(math.floor(expected) if k in weak else math.ceil(expected), participants)
+            note = under.get(k) or slipping.get(k) or weak.get(k) or NOTE
+            rows.append([i.initiative_id, year, q, spend, participants, outcomes, note])
+    header = (
+        "initiative_id",
+        "year",
+        "quarter",
+        "spend",
+        "participants",
+        "outcomes_achieved",
+        "notes",
+    )
+    return csv_text(header, rows)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent.parent / "data" / "sample"
     )
     parser.add_argument("--check-only", action="store_true", help="check, write nothing")
+    parser.add_argument(
+        "--returns-only", action="store_true", help="write only returns.csv, from the data there"
+    )
     args = parser.parse_args(argv)
+    if args.returns_only:
+        (args.out / "returns.csv").write_text(returns_csv(args.out), encoding="utf-8")
+        return 0
     data = build()
     try:
         check(data)
@@ -1179,6 +1271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out.mkdir(parents=True, exist_ok=True)
         for name, text in tables(data).items():
             (out / name).write_text(text, encoding="utf-8")
+        (out / "returns.csv").write_text(returns_csv(out), encoding="utf-8")
     print(summary(data))
     return 0
 

@@ -147,13 +147,26 @@ def scorecard_text(card: Scorecard, returns: Returns) -> str:
     for s in off:
         f = s.figures
         why = (
-            f"no return for quarter {', '.join(map(str, s.missing_quarters))}"
-            if s.missing_quarters
-            else (
-                f"spend {format_money(f.actual_spend)} of {format_money(f.planned_spend)}, "
-                f"{f.actual_participants:,.0f} of {f.planned_participants:,.0f} participants, "
-                f"{f.actual_outcomes:,.0f} of {f.expected_outcomes:,.0f} outcomes expected"
-            )
+            f"spent {format_money(f.actual_spend)} of {format_money(f.planned_spend)} planned; "
+            f"{count(f.actual_participants)} participants of {count(f.planned_participants)} "
+            f"planned; {count(f.actual_outcomes)} outcomes achieved of "
+            f"{count(f.expected_outcomes)} expected"
         )
+        if s.missing_quarters:
+            why = f"no return for {quarters(s.missing_quarters)}; {why}"
         lines.append(f"  {s.rag}: {s.initiative.name} ({s.initiative_id}): {why}")
+        for q, note in s.notes[-1:]:
+            lines.append(f"      the provider's note for quarter {q}: {' '.join(note.split())}")
     return "\n".join(lines)
+
+
+def count(x: float) -> str:
+    """People: whole numbers as such, a planned fraction to one decimal place when small."""
+    return f"{x:,.0f}" if x >= 100 or abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+
+
+def quarters(qs: tuple[int, ...]) -> str:
+    """(2,) -> 'quarter 2'; (1, 2) -> 'quarters 1 and 2'."""
+    if len(qs) == 1:
+        return f"quarter {qs[0]}"
+    return "quarters " + ", ".join(map(str, qs[:-1])) + f" and {qs[-1]}"

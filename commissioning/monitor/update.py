@@ -230,7 +230,7 @@ def readme(card: Scorecard, source: str, all_changes: Sequence[Change]) -> str:
             lines.append(
                 f"| {_md(c.name)} ({_md(c.initiative_id)}) | {_md(c.evidence_level)} "
                 f"| {c.prior_weight:,.0f} | {c.participants:,.0f} | {c.outcomes:,.0f} "
-                f"| {format_money(c.spend)} | {c.effect_before:.1%} | {c.effect_after:.1%} "
+                f"| {format_money(c.spend)} | {c.effect_before:.2%} | {c.effect_after:.2%} "
                 f"| {_pounds(c.unit_cost_before)} | {_pounds(c.unit_cost_after)} |"
             )
     return "\n".join(lines) + "\n"
