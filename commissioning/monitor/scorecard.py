@@ -136,8 +136,8 @@ class QuarterCard:
 
     @property
     def rags(self) -> tuple[Rag, Rag, Rag]:
-        """Spend, participants, outcomes; all red when no return came in."""
-        if not self.reported:
+        """Spend, participants, outcomes; all red when a return was due and none came in."""
+        if not self.reported and self.figures.planned_spend > 0:
             return ("red", "red", "red")
         f = self.figures
         return (f.spend_rag, f.participants_rag, f.outcomes_rag)
@@ -161,6 +161,9 @@ class ServiceCard:
 
     @property
     def missing_quarters(self) -> tuple[int, ...]:
+        """Quarters without a return; only a service the plan funds owes one."""
+        if self.proposed < FUNDED:
+            return ()
         return tuple(q.quarter for q in self.quarters if not q.reported)
 
     def _rag(self, rag: Rag) -> Rag:
