@@ -204,7 +204,7 @@ def check_returns(
                     severity="warning",
                 )
             )
-        if c.fine("spend", "participants", "outcomes_achieved", "notes"):
+        if c.fine("spend", "participants", "outcomes_achieved") and "notes" not in c.bad:
             assert participants is not None and outcomes is not None
             good.append(
                 Return(iid, year, quarter, spend, participants, outcomes, notes, row.number)
