@@ -151,8 +151,8 @@ def level_values(inputs: Inputs) -> dict[int, float]:
     for c in data.costs:
         u = data.prices[sc.start_year] / data.prices[c.price_year] if data.prices else 1.0
         years = range(c.lag, c.lag + c.years)
-        out[c.level] += c.probability * c.annual_cost * u * sum(
-            (1 + sc.discount_rate) ** -k for k in years
+        out[c.level] += (
+            c.probability * c.annual_cost * u * sum((1 + sc.discount_rate) ** -k for k in years)
         )
     for level in sc.outcome_value_named:
         out[level] = sc.outcome_value[level]
