@@ -12,7 +12,7 @@ from pathlib import Path
 
 from commissioning.formatting import format_money
 from commissioning.inputs.model import InputError, Inputs, Problem
-from commissioning.inputs.returns import Returns, load_returns
+from commissioning.inputs.returns import load_returns
 from commissioning.monitor.scorecard import (
     Scorecard,
     ServiceCard,
@@ -20,7 +20,14 @@ from commissioning.monitor.scorecard import (
     plan_of,
     scorecard,
 )
-from commissioning.monitor.table import districts_csv, outcomes_csv, services_csv, write_bytes
+from commissioning.monitor.table import (
+    districts_csv,
+    outcomes_csv,
+    partners_csv,
+    services_csv,
+    write_bytes,
+)
+from commissioning.monitor.value import ValueCard, value_card
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 
@@ -88,16 +95,20 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
     for w in returns.warnings:
         print(f"warning: {w}", file=sys.stderr)
     card = scorecard(inputs.data, plan, returns, to)
+    value = value_card(inputs, result, card)
     if args.csv:
-        write_bytes(args.csv, services_csv(card))
+        write_bytes(args.csv, services_csv(card, value))
     if args.out:
-        for name, content in (
-            ("scorecard-services.csv", services_csv(card)),
+        files = [
+            ("scorecard-services.csv", services_csv(card, value)),
             ("scorecard-districts.csv", districts_csv(card)),
             ("scorecard-outcomes.csv", outcomes_csv(card)),
-        ):
+        ]
+        if value is not None:
+            files.append(("scorecard-cashable-savings.csv", partners_csv(value)))
+        for name, content in files:
             write_bytes(args.out / name, content)
-    print(scorecard_text(card, returns))
+    print(scorecard_text(card, value))
     if args.update:
         from commissioning.monitor.update import PRIOR_WEIGHT, changes, write_updated
 
@@ -122,7 +133,7 @@ def _counts(services: tuple[ServiceCard, ...]) -> str:
     return f"{n['green']} on track, {n['amber']} amber, {n['red']} red"
 
 
-def scorecard_text(card: Scorecard, returns: Returns) -> str:
+def scorecard_text(card: Scorecard, value: ValueCard | None) -> str:
     """The scorecard for a person at a terminal: totals, districts, services off track."""
     t = card.total
     lines = [
@@ -131,6 +142,7 @@ def scorecard_text(card: Scorecard, returns: Returns) -> str:
         f"  Spend {format_money(t.actual_spend)} of {format_money(t.planned_spend)} planned; "
         f"{t.actual_participants:,.0f} participants of {t.planned_participants:,.0f} planned; "
         f"{t.actual_outcomes:,.0f} outcomes achieved, {t.expected_outcomes:,.0f} expected.",
+        *_value_lines(value),
         "",
         "By district (spend / participants / outcomes):",
     ]
@@ -158,6 +170,25 @@ def scorecard_text(card: Scorecard, returns: Returns) -> str:
         for q, note in s.notes[-1:]:
             lines.append(f"      the provider's note for quarter {q}: {' '.join(note.split())}")
     return "\n".join(lines)
+
+
+def _value_lines(value: ValueCard | None) -> list[str]:
+    if value is None:
+        return [
+            "  The data has no cost library, so the late-intervention cost avoided and the "
+            "cashable savings are not reckoned."
+        ]
+    t = value.total
+    lines = [
+        f"  Late-intervention cost avoided: {format_money(t.realised)} realised, against "
+        f"{format_money(t.planned)} the plan expected to date."
+    ]
+    for who, a in value.cashable_by_partner.items():
+        lines.append(
+            f"  Cashable savings to {who}: {format_money(a.realised)} realised, against "
+            f"{format_money(a.planned)} planned to date."
+        )
+    return lines
 
 
 def count(x: float) -> str:

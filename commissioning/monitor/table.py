@@ -14,6 +14,7 @@ from pathlib import Path
 
 from commissioning.export.files import write_atomic
 from commissioning.monitor.scorecard import Figures, RollUp, Scorecard, ServiceCard
+from commissioning.monitor.value import ValueCard
 
 SERVICE_COLUMNS: tuple[str, ...] = (
     "initiative_id",
@@ -39,6 +40,9 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "planned_unit_cost",
     "planned_effect",
 )
+VALUE_COLUMNS: tuple[str, ...] = ("cost_avoided_planned", "cost_avoided_realised")
+"""Added to the service table when the data has a cost library (model v3)."""
+PARTNER_COLUMNS: tuple[str, ...] = ("partner", "cashable_planned", "cashable_realised")
 ROLLUP_COLUMNS: tuple[str, ...] = (
     "key",
     "name",
@@ -128,8 +132,34 @@ def csv_bytes(columns: Sequence[str], rows: Sequence[dict[str, Cell]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def services_csv(card: Scorecard) -> bytes:
-    return csv_bytes(SERVICE_COLUMNS, [service_row(s) for s in card.services])
+def services_csv(card: Scorecard, value: ValueCard | None = None) -> bytes:
+    """One row per service; with a cost library, the cost avoided too."""
+    if value is None:
+        return csv_bytes(SERVICE_COLUMNS, [service_row(s) for s in card.services])
+    rows = []
+    for s in card.services:
+        avoided = value.services[s.initiative_id]
+        rows.append(
+            {
+                **service_row(s),
+                "cost_avoided_planned": _r(avoided.planned),
+                "cost_avoided_realised": _r(avoided.realised),
+            }
+        )
+    return csv_bytes((*SERVICE_COLUMNS, *VALUE_COLUMNS), rows)
+
+
+def partners_csv(value: ValueCard) -> bytes:
+    """Cashable savings by partner, planned to date against realised."""
+    rows: list[dict[str, Cell]] = [
+        {
+            "partner": safe(who),
+            "cashable_planned": _r(a.planned),
+            "cashable_realised": _r(a.realised),
+        }
+        for who, a in value.cashable_by_partner.items()
+    ]
+    return csv_bytes(PARTNER_COLUMNS, rows)
 
 
 def districts_csv(card: Scorecard) -> bytes:
