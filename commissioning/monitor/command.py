@@ -50,6 +50,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     m.add_argument("--csv", type=Path, help="write one row per service here")
     m.add_argument("--update", type=Path, help="write a new data folder updated from the returns")
     m.add_argument("--prior-weight", type=Path, help="YAML: evidence level -> weight of the data")
+    m.add_argument("--no-store", action="store_true", help="do not keep the returns in the store")
 
 
 def _problems(title: str, problems: tuple[Problem, ...], warnings: tuple[Problem, ...]) -> None:
@@ -109,6 +110,10 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
         for name, content in files:
             write_bytes(args.out / name, content)
     print(scorecard_text(card, value))
+    if not args.no_store:
+        from commissioning.store.command import store_returns
+
+        store_returns(inputs, result, returns, str(args.returns))
     if args.update:
         from commissioning.monitor.update import PRIOR_WEIGHT, changes, write_updated
 

@@ -30,6 +30,7 @@ RECORD_TABLES: dict[str, Table] = {
     "scenario": schema.scenarios,
     "run": schema.runs,
     "decision": schema.decisions,
+    "returns": schema.provider_returns,
 }
 """The audit action that records a row of each table."""
 
@@ -268,6 +269,8 @@ def _label(action: str, values: Mapping[Any, Any]) -> str:
         return f"snapshot {values['snapshot_id'][:12]}"
     if action == "scenario":
         return f"scenario '{values['name']}' version {values['version']}"
+    if action == "returns":
+        return f"returns {values['last_quarter']} for run {values['run_id']}"
     return f"decision on {values['initiative_id']} in run {values['run_id']}"
 
 

@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from commissioning.formatting import format_money
 from commissioning.store.errors import StoreError
 
 if TYPE_CHECKING:
     from commissioning.allocator.result import Result
     from commissioning.inputs.model import Inputs
+    from commissioning.inputs.returns import Returns
     from commissioning.store.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -88,6 +90,15 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("run_id", metavar="RUN_ID", nargs="?")
     _database(p)
 
+    ret = sub.add_parser("returns", help="providers' quarterly returns kept by monitor")
+    ret_sub = ret.add_subparsers(dest="returns_command", required=True)
+    p = ret_sub.add_parser("list", help="stored returns, newest first, for one run or all")
+    p.add_argument("run_id", metavar="RUN_ID", nargs="?")
+    _database(p)
+    p = ret_sub.add_parser("show", help="one stored set of returns, row by row")
+    p.add_argument("returns_id", metavar="NUMBER", type=int, help="its number in returns list")
+    _database(p)
+
 
 def _database(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -123,6 +134,34 @@ def store_run(inputs: Inputs, result: Result) -> str | None:
         return None
     print(f"Stored as run {run_id} (commissioning runs show {run_id})")
     return run_id
+
+
+def store_returns(inputs: Inputs, result: Result, returns: Returns, source: str) -> int | None:
+    """Keep the returns `monitor` read, linked to the run of the plan they report on (that
+    run is stored first if the store does not have it yet); warn, never fail, if it cannot."""
+    from commissioning.store.returns import record_returns, run_of_result
+    from commissioning.store.store import display_url, resolve_url
+
+    try:
+        from commissioning.store.store import Store
+
+        store = Store.open()
+        try:
+            run_id = run_of_result(store, result)
+            if run_id is None:
+                run_id = store.record_allocation(inputs, result, origin="monitor")
+            record, saved = record_returns(store, run_id, returns, source=source)
+        finally:
+            store.close()
+    except Exception as exc:
+        where = display_url(resolve_url())
+        print(f"warning: the returns were not stored in {where}: {exc}", file=sys.stderr)
+        return None
+    if saved:
+        print(f"Stored the returns as number {record.id}, for run {record.run_id}.")
+    else:
+        print(f"These returns are already stored as number {record.id}, for run {record.run_id}.")
+    return record.id
 
 
 # --------------------------------------------------------------------------- commands
@@ -309,6 +348,55 @@ def _decisions(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _returns(args: argparse.Namespace, store: Store) -> int:
+    from commissioning.store.returns import get_returns, list_returns
+
+    if args.returns_command == "list":
+        found = list_returns(store, args.run_id)
+        if not found:
+            print(f"No returns stored in {store.label}.")
+            return EXIT_OK
+        _table(
+            ["number", "stored (UTC)", "by", "run", "quarters", "rows", "from", "fingerprint"],
+            [
+                [
+                    str(r.id),
+                    _when(r.created_at),
+                    r.created_by,
+                    r.run_id,
+                    f"{r.first_quarter}-{r.last_quarter}",
+                    str(r.rows),
+                    r.source,
+                    r.sha256[:12],
+                ]
+                for r in found
+            ],
+        )
+        return EXIT_OK
+    r = get_returns(store, args.returns_id)
+    print(
+        f"Returns {r.id}: {r.rows} rows, {r.first_quarter} to {r.last_quarter}, for run "
+        f"{r.run_id}; from {r.source}, stored {_when(r.created_at)} UTC by {r.created_by} "
+        f"(sha256 {r.sha256}, audit entry {r.audit_seq})"
+    )
+    _table(
+        ["service", "year", "quarter", "spend", "participants", "outcomes", "notes"],
+        [
+            [
+                str(x["initiative_id"]),
+                str(x["year"]),
+                str(x["quarter"]),
+                format_money(float(x["spend"])),
+                f"{int(x['participants']):,}",
+                f"{int(x['outcomes_achieved']):,}",
+                " ".join(str(x.get("notes", "")).split()),
+            ]
+            for x in r.document
+        ],
+    )
+    return EXIT_OK
+
+
 def _with_store(
     command: Callable[[argparse.Namespace, Store], int],
 ) -> Callable[[argparse.Namespace], int]:
@@ -336,6 +424,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "audit": _with_store(_audit),
     "scenarios": _with_store(_scenarios),
     "decisions": _with_store(_decisions),
+    "returns": _with_store(_returns),
 }
 
 

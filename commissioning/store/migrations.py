@@ -51,7 +51,11 @@ def _create_tables(conn: Connection) -> None:
     conn.execute(schema.audit_head.insert().values(id=1, seq=0, hash=audit.GENESIS))
 
 
-def _append_only_triggers(conn: Connection) -> None:
+_V2_APPEND_ONLY = ("snapshots", "scenarios", "runs", "decisions", "audit_log")
+"""The record tables of version 2, frozen: later tables get their triggers in their own step."""
+
+
+def _append_only_triggers(conn: Connection, tables: tuple[str, ...] = _V2_APPEND_ONLY) -> None:
     """Refuse UPDATE and DELETE on the record tables, so no one edits history by accident.
 
     A deliberate edit (dropping the trigger first) is still caught by `audit verify`.
@@ -66,7 +70,7 @@ def _append_only_triggers(conn: Connection) -> None:
                 "END $$"
             )
         )
-        for table in schema.APPEND_ONLY:
+        for table in tables:
             conn.execute(
                 text(
                     f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
@@ -80,7 +84,7 @@ def _append_only_triggers(conn: Connection) -> None:
                 )
             )
     elif dialect == "sqlite":
-        for table in schema.APPEND_ONLY:
+        for table in tables:
             for event in ("UPDATE", "DELETE"):
                 conn.execute(
                     text(
@@ -98,6 +102,17 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2, "make the record tables append-only (refuse UPDATE and DELETE)", _append_only_triggers
     ),
+)
+
+
+def _provider_returns(conn: Connection) -> None:
+    """Version 3: providers' quarterly returns, append-only like every record table."""
+    schema.provider_returns.create(conn)
+    _append_only_triggers(conn, ("provider_returns",))
+
+
+MIGRATIONS += (
+    Migration(3, "keep providers' quarterly returns, linked to a run", _provider_returns),
 )
 LATEST = MIGRATIONS[-1].version
 

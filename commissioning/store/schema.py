@@ -107,6 +107,24 @@ decisions = Table(
     CheckConstraint("action IN ('accept', 'override')", name="ck_decisions_action"),
 )
 
+provider_returns = Table(
+    "provider_returns",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False, comment="fingerprint of the returns"),
+    Column("source", String(400), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("first_quarter", String(8), nullable=False),
+    Column("last_quarter", String(8), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("audit_seq", Integer, nullable=False),
+    UniqueConstraint("run_id", "sha256", name="uq_provider_returns_run_sha256"),
+)
+"""Providers' quarterly returns, each set linked to the run whose plan it reports on."""
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -132,5 +150,5 @@ audit_head = Table(
 serialises writers on PostgreSQL (SQLite's BEGIN IMMEDIATE does the same) and lets
 `verify` notice entries cut from the end of the log."""
 
-APPEND_ONLY = ("snapshots", "scenarios", "runs", "decisions", "audit_log")
+APPEND_ONLY = ("snapshots", "scenarios", "runs", "decisions", "audit_log", "provider_returns")
 """Tables whose rows are never changed or removed once written."""

@@ -207,8 +207,12 @@ def test_an_older_schema_is_migrated_forward(store_url, small):
 
     store = Store.open(store_url)
     versions = [r[0] for r in execute(store_url, "SELECT version FROM schema_version")[0]]
-    assert sorted(versions) == [1, 2]
-    assert [e.subject for e in reversed(store.audit_log())] == ["version 1", "version 2"]
+    assert sorted(versions) == [1, 2, 3]
+    assert [e.subject for e in reversed(store.audit_log())] == [
+        "version 1",
+        "version 2",
+        "version 3",
+    ]
     # The edit made before version 2 is caught: entry 1 no longer matches its hash.
     assert store.verify().first_broken == 1
     with pytest.raises(DBAPIError, match="append-only"):
