@@ -99,6 +99,16 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
     "rationale": DocumentKind(
         "rationale.yaml", ("method", "rules", "services", "provenance"), SUMMARY_FIELDS
     ),
+    "quarterly": DocumentKind(
+        "quarterly_report.yaml",
+        ("progress", "targets", "trend", "services", "off-track", "escalation"),
+        COMMON_FIELDS,
+    ),
+    "partnership": DocumentKind(
+        "partnership_report.yaml",
+        ("headlines", "districts", "outcomes", "value", "off-track"),
+        SUMMARY_FIELDS,
+    ),
     "terms": DocumentKind(
         "standard_terms.yaml",
         ("scope", "standards", "monitoring", "review"),

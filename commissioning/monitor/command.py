@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from commissioning.allocator.result import Result
 from commissioning.formatting import format_money
 from commissioning.inputs.model import InputError, Inputs, Problem
 from commissioning.inputs.returns import load_returns
@@ -46,7 +47,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="returns.csv, or a workbook with a returns sheet",
     )
     m.add_argument("--to", help="the quarter to report up to, e.g. 2027Q2 (default: the latest)")
-    m.add_argument("--out", type=Path, help="folder to write the scorecard tables to")
+    m.add_argument("--out", type=Path, help="folder for the scorecard tables and the reports (PDF)")
+    m.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
+    m.add_argument("--district", help="only this district's quarterly report (COUNTY: county-wide)")
     m.add_argument("--csv", type=Path, help="write one row per service here")
     m.add_argument("--update", type=Path, help="write a new data folder updated from the returns")
     m.add_argument("--prior-weight", type=Path, help="YAML: evidence level -> weight of the data")
@@ -109,6 +112,9 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
             files.append(("scorecard-cashable-savings.csv", partners_csv(value)))
         for name, content in files:
             write_bytes(args.out / name, content)
+        code = _reports(inputs, result, card, value, args)
+        if code != EXIT_OK:
+            return code
     print(scorecard_text(card, value))
     if not args.no_store:
         from commissioning.store.command import store_returns
@@ -130,6 +136,37 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
             f"\nWrote {args.update}: the data with {len(found)} services' effect and unit cost "
             "updated from their returns (its README.md lists each change)."
         )
+    return EXIT_OK
+
+
+def _reports(
+    inputs: Inputs,
+    result: Result,
+    card: Scorecard,
+    value: ValueCard | None,
+    args: argparse.Namespace,
+) -> int:
+    """The quarterly report of each district and the partnership report, in `--out`."""
+    from commissioning.documents.content import ContentError, load_content
+    from commissioning.documents.contexts import DocumentError, prepare
+    from commissioning.documents.monitoring import district_keys, write_reports
+
+    if args.district is not None and args.district not in district_keys(card):
+        known = ", ".join(district_keys(card))
+        print(f"Cannot write reports: no service of {args.district!r} is in the scorecard "
+              f"(districts with services: {known})", file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID
+    try:
+        plan = prepare(inputs, result, load_content())
+        formats = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}[args.format]
+        written = write_reports(plan, card, value, args.out, formats, args.district)
+    except ContentError as exc:
+        print(f"Cannot write reports: the document wording has problems:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except DocumentError as exc:
+        print(f"Cannot write reports: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Wrote {len(written)} reports to {args.out}.")
     return EXIT_OK
 
 
