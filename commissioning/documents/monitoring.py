@@ -176,7 +176,11 @@ def _why(s: ServiceCard) -> str:
     parts = []
     if s.missing_quarters:
         qs = s.missing_quarters
-        which = f"quarter {qs[0]}" if len(qs) == 1 else "quarters " + ", ".join(map(str, qs))
+        which = (
+            f"quarter {qs[0]}"
+            if len(qs) == 1
+            else "quarters " + ", ".join(map(str, qs[:-1])) + f" and {qs[-1]}"
+        )
         parts.append(f"no return for {which}")
     if s.figures.spend_rag != "green":
         parts.append(f"spend {_of(f.actual_spend, f.planned_spend)}")
