@@ -174,11 +174,11 @@ def _rewrite_csv(content: bytes, found: Mapping[str, Change]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _rewrite_workbook(path: Path, found: Mapping[str, Change]) -> None:
-    """The initiatives sheet of a workbook copy, with the changed cells replaced."""
+def _rewrite_workbook(content: bytes, found: Mapping[str, Change]) -> bytes:
+    """A workbook with the changed cells of its initiatives sheet replaced."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path)
+    wb = openpyxl.load_workbook(io.BytesIO(content))
     try:
         ws = next(w for w in wb.worksheets if w.title.strip().lower() == "initiatives")
         header = [_key(str(c.value or "")) for c in ws[1]]
@@ -190,9 +190,32 @@ def _rewrite_workbook(path: Path, found: Mapping[str, Change]) -> None:
             if iid in found:
                 ws.cell(r, effect_at).value = found[iid].effect_after
                 ws.cell(r, cost_at).value = found[iid].unit_cost_after
-        wb.save(path)
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
     finally:
         wb.close()
+
+
+def updated_files(
+    files: Mapping[str, bytes], card: Scorecard, all_changes: Sequence[Change], source: str
+) -> dict[str, bytes]:
+    """Every file of the new data folder, by name: the data's files with the changes made,
+    the data's own README kept as README-original.md, and a README listing the changes."""
+    found = {c.initiative_id: c for c in all_changes}
+    out: dict[str, bytes] = {}
+    for name, content in sorted(files.items()):
+        low = name.lower()
+        if low == "initiatives.csv":
+            out[name] = _rewrite_csv(content, found)
+        elif low == "readme.md":
+            out["README-original.md"] = content
+        elif low.endswith(".xlsx") and not name.startswith(("~$", ".~lock")):
+            out[name] = _rewrite_workbook(content, found)
+        else:
+            out[name] = content
+    out["README.md"] = readme(card, source, all_changes).encode("utf-8")
+    return out
 
 
 def readme(card: Scorecard, source: str, all_changes: Sequence[Change]) -> str:
@@ -259,34 +282,24 @@ def write_updated(
 ) -> None:
     """Write the complete updated data folder to `out`, whole or not at all.
 
-    `out` must not exist yet (or be an empty folder), and must not be the data folder.
+    `out` must not exist yet (or be an empty folder), and must not be the data folder. The
+    new folder is checked to be valid data before it is put in place.
     """
     data_dir, out = Path(data_dir), Path(out)
     if out.resolve() == data_dir.resolve() or data_dir.resolve() in out.resolve().parents:
         raise ValueError(f"{out} is inside the data folder; choose a new folder elsewhere")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(f"{out} already exists and is not empty; choose a new folder")
-    found = {c.initiative_id: c for c in all_changes}
+    files = {f.name: f.read_bytes() for f in sorted(data_dir.iterdir()) if f.is_file()}
+    new = updated_files(files, card, all_changes, str(data_dir))
+    checked = validate_tables(read_tables(new, label=str(out)))
+    if checked.errors:
+        raise InputError(checked.errors)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        for f in sorted(data_dir.iterdir()):
-            if not f.is_file():
-                continue
-            target = tmp / f.name
-            if f.name.lower() == "initiatives.csv":
-                target.write_bytes(_rewrite_csv(f.read_bytes(), found))
-            elif f.name.lower() == "readme.md":
-                target.write_bytes(f.read_bytes())
-                target.rename(tmp / "README-original.md")
-            else:
-                shutil.copy2(f, target)
-                if f.suffix.lower() == ".xlsx" and not f.name.startswith(("~$", ".~lock")):
-                    _rewrite_workbook(target, found)
-        (tmp / "README.md").write_text(readme(card, str(data_dir), all_changes), encoding="utf-8")
-        checked = validate_tables(read_tables(tmp))
-        if checked.errors:
-            raise InputError(checked.errors)
+        for name, content in new.items():
+            (tmp / name).write_bytes(content)
         if out.exists():
             out.rmdir()
         tmp.rename(out)
