@@ -47,6 +47,12 @@ PAGES = [
         icon=":material/description:",
     ),
     st.Page(
+        "commissioning/app/monitor.py",
+        url_path="monitor",
+        title="Monitor",
+        icon=":material/monitoring:",
+    ),
+    st.Page(
         "commissioning/app/audit.py",
         url_path="audit",
         title="Audit",
