@@ -1197,6 +1197,7 @@ def returns_csv(folder: Path) -> str:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from commissioning.allocator import allocate
     from commissioning.inputs import load
+    from commissioning.inputs.returns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
     inputs = load(folder)
     result = allocate(inputs)
@@ -1235,16 +1236,7 @@ def returns_csv(folder: Path) -> str:
             outcomes = min(math.floor(expected) if k in weak else math.ceil(expected), participants)
             note = under.get(k) or slipping.get(k) or weak.get(k) or NOTE
             rows.append([i.initiative_id, year, q, spend, participants, outcomes, note])
-    header = (
-        "initiative_id",
-        "year",
-        "quarter",
-        "spend",
-        "participants",
-        "outcomes_achieved",
-        "notes",
-    )
-    return csv_text(header, rows)
+    return csv_text((*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS), rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -304,15 +304,7 @@ def render() -> None:
         if made is not None and made[0] == key:
             with st.spinner("Laying out the report…"):
                 pdf = _report((*key, made[1]), plan, card, made[1])
-            st.download_button(
-                f"Download quarterly-{made[1]}.pdf",
-                data=pdf,
-                file_name=f"quarterly-{made[1]}.pdf",
-                mime="application/pdf",
-                on_click="ignore",
-                key="monitor_download_report",
-                icon=":material/download:",
-            )
+            _pdf_button(f"quarterly-{made[1]}.pdf", pdf, "monitor_download_report")
     with c2:
         key = (plan.key, returns_key(content), to)
         if st.button("Prepare the partnership report (PDF)", key="monitor_make_partnership"):
@@ -320,15 +312,7 @@ def render() -> None:
         if st.session_state.get("monitor_partnership") == key:
             with st.spinner("Laying out the report…"):
                 pdf = _report((*key, "partnership"), plan, card, None)
-            st.download_button(
-                "Download partnership-report.pdf",
-                data=pdf,
-                file_name="partnership-report.pdf",
-                mime="application/pdf",
-                on_click="ignore",
-                key="monitor_download_partnership",
-                icon=":material/download:",
-            )
+            _pdf_button("partnership-report.pdf", pdf, "monitor_download_partnership")
     with c3:
         content_zip, n = _updated_zip(loaded, card)
         st.download_button(
@@ -343,6 +327,18 @@ def render() -> None:
             "their returns; its README.md lists every change. Load it on the Register page and "
             "compare the plans.",
         )
+
+
+def _pdf_button(file_name: str, pdf: bytes, key: str) -> None:
+    st.download_button(
+        f"Download {file_name}",
+        data=pdf,
+        file_name=file_name,
+        mime="application/pdf",
+        on_click="ignore",
+        key=key,
+        icon=":material/download:",
+    )
 
 
 def _plain(text: str) -> str:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
@@ -808,8 +808,14 @@ def bar_chart(
     rows: Sequence[tuple[str, float, float]],
     final_year: int,
     colour_labels: tuple[str, str] = ("Today", ""),
+    value_format: Callable[[float], str] | None = None,
+    description: str | None = None,
 ) -> BarChart:
-    """Geometry of a grouped horizontal bar chart: (label, today, final year) per row."""
+    """Geometry of a grouped horizontal bar chart: (label, today, final year) per row.
+
+    Values are shown as money unless `value_format` says otherwise (e.g. people); the
+    description read to screen readers defaults to "today against the final year"."""
+    show = value_format or money
     width, label_w, value_w, bar_h, gap, top = 640.0, 200.0, 92.0, 11.0, 9.0, 6.0
     area = width - label_w - value_w
     biggest = max((max(a, b) for _, a, b in rows), default=0.0) or 1.0
@@ -827,7 +833,7 @@ def bar_chart(
                     width=round(w, 1),
                     height=bar_h,
                     series=series,
-                    value=money(value),
+                    value=show(value),
                     label_x=round(label_w + w + 4, 1),
                     label_y=round(by + bar_h - 2, 1),
                 )
@@ -839,9 +845,10 @@ def bar_chart(
         LegendItem("today", colour_labels[0], label_w, label_w + 14),
         LegendItem("plan", colour_labels[1] or str(final_year), label_w + 120, label_w + 134),
     )
-    description = "; ".join(
-        f"{label}: {money(a)} today, {money(b)} in {final_year}" for label, a, b in rows
-    )
+    if description is None:
+        description = "; ".join(
+            f"{label}: {money(a)} today, {money(b)} in {final_year}" for label, a, b in rows
+        )
     return BarChart(
         chart_id,
         title,

@@ -16,12 +16,9 @@ from pathlib import Path
 
 from commissioning.documents.content import fill
 from commissioning.documents.contexts import (
-    Bar,
     BarChart,
-    ChartRow,
     DocumentError,
     Fact,
-    LegendItem,
     Meta,
     Plan,
     Section,
@@ -31,7 +28,7 @@ from commissioning.documents.contexts import (
     _plan_line,
     _sections,
     _short_sha,
-    _shorten,
+    bar_chart,
     long_date,
     money,
     number,
@@ -274,49 +271,16 @@ def _quarter_name(q: int, quarters: Sequence[str]) -> str:
 
 def trend_chart(chart_id: str, title: str, rows: Sequence[tuple[str, float, float]]) -> BarChart:
     """Planned against reported, one pair of bars per quarter (people, not money)."""
-    width, label_w, value_w, bar_h, gap, top = 640.0, 120.0, 70.0, 11.0, 9.0, 6.0
-    area = width - label_w - value_w
-    biggest = max((max(a, b) for _, a, b in rows), default=0.0) or 1.0
-    out: list[ChartRow] = []
-    y = top
-    for label, planned, actual in rows:
-        bars = []
-        for k, (series, value) in enumerate((("today", planned), ("plan", actual))):
-            w = max(0.0, value / biggest * area)
-            by = y + k * (bar_h + 1)
-            bars.append(
-                Bar(
-                    x=label_w,
-                    y=round(by, 1),
-                    width=round(w, 1),
-                    height=bar_h,
-                    series=series,
-                    value=number(value),
-                    label_x=round(label_w + w + 4, 1),
-                    label_y=round(by + bar_h - 2, 1),
-                )
-            )
-        out.append(ChartRow(_shorten(label, 22), round(y + bar_h + 3, 1), tuple(bars)))
-        y += 2 * bar_h + 1 + gap
-    legend_y = y + 8
-    legend = (
-        LegendItem("today", "Planned (expected)", label_w, label_w + 14),
-        LegendItem("plan", "Reported", label_w + 140, label_w + 154),
-    )
-    description = "; ".join(
-        f"{label}: {number(a)} planned, {number(b)} reported" for label, a, b in rows
-    )
-    return BarChart(
+    return bar_chart(
         chart_id,
         title,
-        description,
-        width,
-        round(legend_y + 8, 1),
-        label_w - 6,
-        label_w,
-        tuple(out),
-        legend,
-        round(legend_y, 1),
+        rows,
+        0,
+        ("Planned (expected)", "Reported"),
+        value_format=number,
+        description="; ".join(
+            f"{label}: {number(a)} planned, {number(b)} reported" for label, a, b in rows
+        ),
     )
 
 

@@ -88,16 +88,35 @@ def json_result(path: Path) -> list[tuple[str, float]]:
 
 def test_out_writes_the_roll_ups(solved: tuple[Inputs, Path, Path], tmp_path: Path) -> None:
     _, result, returns = solved
-    code = run("monitor", VALID, "--result", result, "--returns", returns, "--out", tmp_path)
+    code = run(
+        "monitor", VALID, "--result", result, "--returns", returns, "--out", tmp_path,
+        "--format", "html",
+    )  # fmt: skip
     assert code == 0
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [
-        "scorecard-districts.csv",
-        "scorecard-outcomes.csv",
-        "scorecard-services.csv",
-    ]
     districts = list(csv.DictReader((tmp_path / "scorecard-districts.csv").open()))
-    assert [d["key"] for d in districts][-1] == "COUNTY"
+    keys = [d["key"] for d in districts]
+    assert keys[-1] == "COUNTY"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        [
+            "scorecard-districts.csv",
+            "scorecard-outcomes.csv",
+            "scorecard-services.csv",
+            "partnership-report.html",
+            *(f"quarterly-{k}.html" for k in keys),
+        ]
+    )
+
+
+def test_one_district_s_report(
+    solved: tuple[Inputs, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, result, returns = solved
+    args = ["monitor", VALID, "--result", result, "--returns", returns, "--out", tmp_path]
+    assert run(*args, "--district", "NTH") == 0
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["quarterly-NTH.pdf"]
+    assert run(*args, "--district", "NOWHERE") == 2
+    assert "no service of 'NOWHERE' is in the scorecard" in capsys.readouterr().err
 
 
 def test_to_a_later_quarter_makes_every_funded_service_red(
