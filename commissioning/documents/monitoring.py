@@ -332,6 +332,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
         ("Measure", "Planned to date", "Reported", "Share", "Rating"),
         _progress_rows(f),
         numeric=(False, True, True, True, False),
+        fixed_widths=(40.0, 18.0, 18.0, 14.0, 10.0),
     )
     by_outcome: dict[str, list[ServiceCard]] = {}
     for s in services:
