@@ -227,21 +227,20 @@ def render() -> None:
         f"{counts['maintain']} maintained",
     )
 
-    if summary.pauses:
-        n = len(summary.pauses)
+    if summary.journeys:
+        n = len(summary.journeys)
         with st.expander(
-            f":material/pause_circle: The plan stops {n} service{'s' if n != 1 else ''} for a "
-            "year or more and then funds them again",
+            f":material/timeline: {n} service{'s' if n != 1 else ''} rise and then fall (or "
+            "fall and then recover) within the plan",
         ):
             st.caption(
-                "The model puts no price on a pause, so a service whose money buys slightly more "
-                "elsewhere in a lean year is stopped and restarted. If a service cannot stop, "
-                "give it a minimum budget in the data or lock it in the scenario."
+                "The decision reads the final year only, so these budgets turn on the way: "
+                "check each journey is one a provider can deliver."
             )
             widgets.show_table(
-                tables.pauses_frame(data, summary.pauses),
-                money_columns=["Budget before", "Budget then"],
-                key="pauses_table",
+                tables.journeys_frame(data, summary.journeys),
+                money_columns=["Today", "Turning point", "Final year"],
+                key="journeys_table",
             )
 
     tabs = st.tabs(

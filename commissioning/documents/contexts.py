@@ -23,7 +23,7 @@ from commissioning.allocator.wording import outcomes as format_outcomes
 from commissioning.allocator.wording import subject
 from commissioning.explain.summary import (
     LEVEL_LABELS,
-    Pause,
+    Journey,
     PlanSummary,
     SpendRow,
     summarise_plan,
@@ -472,7 +472,7 @@ class SlaContext:
     resources_levels: Table
     services: Table
     """Every service of the district, grouped by decision."""
-    pauses: Table
+    journeys: Table
     """The district's services the plan stops and later funds again."""
     targets: Table
     scorecard: Table
@@ -503,7 +503,7 @@ class SummaryContext:
     outcome_facts: tuple[Fact, ...]
     outcomes: Table
     decisions: Table
-    pauses: Table
+    journeys: Table
     """Services the plan stops and later funds again: for the board to judge."""
     rule_families: Table
     rules: Table
@@ -1172,9 +1172,9 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         Fact("Outcomes targeted", "; ".join(names[o] for o in i.outcomes)),
         Fact("Decision in the plan", _glance_decision(plan, i, r)),
         *(
-            Fact("Pause in the plan", p.detail)
-            for p in plan.summary.pauses
-            if p.initiative_id == i.initiative_id
+            Fact("Budget over the plan", j.sentence)
+            for j in plan.summary.journeys
+            if j.initiative_id == i.initiative_id
         ),
         Fact("Contract period", period),
     )
@@ -1728,11 +1728,11 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         resources_streams=resources_streams,
         resources_levels=resources_levels,
         services=service_table,
-        pauses=pauses_table(
+        journeys=journeys_table(
             [
-                p
-                for p in plan.summary.pauses
-                if data.initiative(p.initiative_id).district_id == district_id
+                j
+                for j in plan.summary.journeys
+                if data.initiative(j.initiative_id).district_id == district_id
             ],
             f" in {d.name}",
         ),
@@ -1753,26 +1753,26 @@ def _share(part: float, whole: float) -> str:
 # --- plan summary ----------------------------------------------------------------------------
 
 
-def pauses_table(pauses: Sequence[Pause], where: str = "") -> Table:
-    """Services the plan stops and later funds again: the model puts no price on a pause,
-    so every document that shows budgets names them for a person to judge."""
+def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
+    """Services whose budget turns within the plan: the decision reads the final year only,
+    so every document that shows decisions names them."""
     return Table(
-        "pauses",
-        "Services the plan stops and later funds again (the model puts no price on a pause: "
-        "check each can stop and restart, or give it a minimum budget or a lock)",
-        ("Service", "Budget before", "No funding in", "Funded again", "Budget then"),
+        "journeys",
+        "Services whose budget rises and then falls (or falls and then recovers) within the "
+        "plan: the decision reads the final year only",
+        ("Service", "Today", "Turning point", "Final year"),
         tuple(
             (
-                f"{p.name} ({p.initiative_id})",
-                money(p.before),
-                p.gap,
-                str(p.resumes),
-                money(p.resumed_at),
+                f"{j.name} ({j.initiative_id})",
+                money(j.today),
+                f"{money(j.turn)} in {j.turn_year}",
+                f"{money(j.final)} in {j.final_year}",
             )
-            for p in pauses
+            for j in journeys
         ),
-        numeric=(False, True, False, False, True),
-        empty=f"The plan stops no service{where} only to fund it again later.",
+        numeric=(False, True, True, True),
+        empty=f"No service{where} rises and then falls, or falls and then recovers, within "
+        "the plan.",
         style="compact",
     )
 
@@ -1887,7 +1887,7 @@ def summary_context(plan: Plan) -> SummaryContext:
         total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
     )
 
-    pauses = pauses_table(s.pauses)
+    journeys = journeys_table(s.journeys)
 
     by_family: dict[str, list[float]] = defaultdict(list)
     hardest: dict[str, str] = {}
@@ -1972,7 +1972,7 @@ def summary_context(plan: Plan) -> SummaryContext:
         outcome_facts=outcome_facts,
         outcomes=outcomes,
         decisions=decisions,
-        pauses=pauses,
+        journeys=journeys,
         rule_families=rule_families,
         rules=rules,
     )

@@ -139,7 +139,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
-        *((Fact("Pause in the plan", e.pause.detail),) if e.pause is not None else ()),
+        *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
     )
     budget = Table(
         f"budget-{e.initiative.initiative_id}",
