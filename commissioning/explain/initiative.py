@@ -462,7 +462,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     facts = f"{e.evidence}, effect {i.effect:.0%}, {money(i.unit_cost)} per participant"
     if unit.pounds and e.benefit_cost_ratio is not None:
         out.append(
-            f"Each £1 spent on it avoids {pence(e.benefit_cost_ratio)} of later "
+            f"Each £1 spent on it avoids {pence(e.benefit_cost_ratio)} of "
             f"late-intervention costs ({facts}); weighted by its priority and its district's "
             f"need, that counts as {pence(e.value_per_pound)} in the plan."
         )
