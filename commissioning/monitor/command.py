@@ -87,6 +87,14 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
         except InputError as exc:
             _problems(str(exc).splitlines()[0], exc.problems, exc.warnings)
             return EXIT_INVALID
+    if args.update is not None:
+        from commissioning.monitor.update import check_target
+
+        try:
+            check_target(args.data, args.update)
+        except ValueError as exc:
+            print(f"Cannot write the updated data: {exc}", file=sys.stderr)
+            return EXIT_INVALID
     try:
         to = parse_quarter(args.to) if args.to else None
     except ValueError as exc:
@@ -99,7 +107,13 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
     for w in returns.warnings:
         print(f"warning: {w}", file=sys.stderr)
     card = scorecard(inputs.data, plan, returns, to)
+    keys = [d.key for d in card.districts]
+    if args.district is not None and args.district not in keys:
+        print(f"Cannot write reports: no service of {args.district!r} is in the scorecard "
+              f"(districts with services: {', '.join(keys)})", file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID
     value = value_card(inputs, result, card)
+    print(scorecard_text(card, value))
     if args.csv:
         write_bytes(args.csv, services_csv(card, value))
     if args.out:
@@ -115,7 +129,6 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
         code = _reports(inputs, result, card, value, args)
         if code != EXIT_OK:
             return code
-    print(scorecard_text(card, value))
     if not args.no_store:
         from commissioning.store.command import store_returns
 
@@ -149,13 +162,8 @@ def _reports(
     """The quarterly report of each district and the partnership report, in `--out`."""
     from commissioning.documents.content import ContentError, load_content
     from commissioning.documents.contexts import DocumentError, prepare
-    from commissioning.documents.monitoring import district_keys, write_reports
+    from commissioning.documents.monitoring import write_reports
 
-    if args.district is not None and args.district not in district_keys(card):
-        known = ", ".join(district_keys(card))
-        print(f"Cannot write reports: no service of {args.district!r} is in the scorecard "
-              f"(districts with services: {known})", file=sys.stderr)  # fmt: skip
-        return EXIT_INVALID
     try:
         plan = prepare(inputs, result, load_content())
         formats = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}[args.format]

@@ -277,6 +277,15 @@ def _md(text: str) -> str:
     return " ".join(out.split())
 
 
+def check_target(data_dir: Path, out: Path) -> None:
+    """ValueError unless `out` can take a new data folder: new or empty, outside the data."""
+    data_dir, out = Path(data_dir), Path(out)
+    if out.resolve() == data_dir.resolve() or data_dir.resolve() in out.resolve().parents:
+        raise ValueError(f"{out} is inside the data folder; choose a new folder elsewhere")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ValueError(f"{out} already exists and is not empty; choose a new folder")
+
+
 def write_updated(
     data_dir: Path, out: Path, card: Scorecard, all_changes: Sequence[Change]
 ) -> None:
@@ -286,10 +295,7 @@ def write_updated(
     new folder is checked to be valid data before it is put in place.
     """
     data_dir, out = Path(data_dir), Path(out)
-    if out.resolve() == data_dir.resolve() or data_dir.resolve() in out.resolve().parents:
-        raise ValueError(f"{out} is inside the data folder; choose a new folder elsewhere")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(f"{out} already exists and is not empty; choose a new folder")
+    check_target(data_dir, out)
     files = {f.name: f.read_bytes() for f in sorted(data_dir.iterdir()) if f.is_file()}
     new = updated_files(files, card, all_changes, str(data_dir))
     checked = validate_tables(read_tables(new, label=str(out)))

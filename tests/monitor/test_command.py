@@ -193,9 +193,15 @@ def test_update_writes_a_new_folder(
     assert "README.md lists each change" in capsys.readouterr().out
     # a second time into the same folder is refused, and leaves it as it was
     before = {p.name: p.read_bytes() for p in new.iterdir()}
-    code = run("monitor", VALID, "--result", result, "--returns", returns, "--update", new)
+    card = tmp_path / "card.csv"
+    code = run(
+        "monitor", VALID, "--result", result, "--returns", returns, "--update", new,
+        "--csv", card,
+    )  # fmt: skip
     assert code == 2
+    assert "already exists and is not empty" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in new.iterdir()} == before
+    assert not card.exists()  # refused before anything was written
 
 
 def test_bad_prior_weight_is_invalid_input(
