@@ -324,9 +324,60 @@ def render() -> None:
             key="monitor_download_data",
             icon=":material/download:",
             help=f"The data with the effect and unit cost of {n} reporting services updated from "
-            "their returns; its README.md lists every change. Load it on the Register page and "
-            "compare the plans.",
+            "their returns; its README.md lists every change.",
         )
+
+    st.subheader("What the evidence changes")
+    st.caption(
+        "Each reporting service's effect and unit cost updated from its returns, weighting "
+        "the data's figures by the strength of their evidence (docs/monitoring.md), then the "
+        "same scenario planned again."
+    )
+    if st.toggle("Plan again on the updated data", key="monitor_replan"):
+        with st.spinner("Planning again…"):
+            _replanned(loaded, plan, card)
+
+
+def _updated_source(loaded: state.Loaded, card: Scorecard) -> state.Source:
+    """The data in use with effects and unit costs updated from the returns, as a source."""
+    new = updated_files(dict(loaded.source.files), card, changes(card), loaded.source.label)
+    tables = {n: c for n, c in new.items() if n.lower().endswith(state.TABLE_SUFFIXES)}
+    label = f"{loaded.source.label}, updated from returns to {card.year} quarter {card.quarter}"
+    return state.Source(label, tables, loaded.source.scenario, loaded.source.scenario_name)
+
+
+def _replanned(loaded: state.Loaded, plan: state.Plan, card: Scorecard) -> None:
+    """The same scenario planned again on the updated data: what the evidence changed."""
+    from commissioning.app import tables
+
+    source = _updated_source(loaded, card)
+    new_loaded = state.load(source)
+    if not new_loaded.ok or new_loaded.data is None:
+        st.error("The updated data cannot be used.")
+        widgets.problems_table(list(new_loaded.all_problems()), key="monitor_replan_problems")
+        return
+    again = state.solve(new_loaded, plan.scenario)
+    if again.status != "optimal" or again.result is None or plan.result is None:
+        st.warning("The scenario has no plan on the updated data.")
+        widgets.plan_unavailable(again, where="the updated data")
+        return
+    names = ("Plan in use", "On the updated data")
+    frame = tables.compare_initiatives(new_loaded.data, plan.result, again.result, names)
+    moved = frame[frame["Difference"].abs() >= 1]
+    st.write(
+        f"Planned again on the updated data, the same scenario changes the final-year budget "
+        f"of **{len(moved)}** of {len(frame)} services."
+    )
+    if len(moved):
+        widgets.show_table(
+            moved.sort_values("Difference", key=abs, ascending=False),
+            money_columns=["Today", *names],
+            change_columns=["Difference"],
+            key="monitor_replan_table",
+        )
+    if st.button("Plan on the updated data from now on", key="monitor_use_updated"):
+        state.use(source)
+        st.rerun()
 
 
 def _pdf_button(file_name: str, pdf: bytes, key: str) -> None:

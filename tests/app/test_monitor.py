@@ -96,3 +96,14 @@ def test_returns_are_kept_in_the_store(store_url: str) -> None:
     assert "Kept as returns number 1, for run" in texts(at)
     at.button(key="monitor_keep").click().run()
     assert "already kept as number 1" in texts(at)
+
+
+def test_planning_again_on_the_updated_data_shows_what_changed() -> None:
+    at = open_page("monitor")
+    at.toggle(key="monitor_replan").set_value(True).run()
+    no_exception(at)
+    body = " ".join(str(m.value) for m in at.markdown)
+    assert "Planned again on the updated data, the same scenario changes the final-year" in body
+    at.button(key="monitor_use_updated").click().run()
+    no_exception(at)
+    assert "updated from returns to 2027 quarter 2" in texts(at)
