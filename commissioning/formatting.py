@@ -17,3 +17,9 @@ def format_money(x: float) -> str:
         return "£0"
     sign = "-" if pounds < 0 else ""
     return f"{sign}£{abs(pounds):,}"
+
+
+def one_line(text: str) -> str:
+    """User text for a terminal line: whitespace runs as one space, control characters
+    (which could move the cursor or recolour the terminal) dropped."""
+    return " ".join("".join(c if c.isprintable() or c.isspace() else "" for c in text).split())

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from commissioning.allocator.result import Result
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, one_line
 from commissioning.inputs.model import InputError, Inputs, Problem
 from commissioning.inputs.returns import load_returns
 from commissioning.monitor.scorecard import (
@@ -218,7 +218,7 @@ def scorecard_text(card: Scorecard, value: ValueCard | None) -> str:
             why = f"no return for {quarters(s.missing_quarters)}; {why}"
         lines.append(f"  {s.rag}: {s.initiative.name} ({s.initiative_id}): {why}")
         for q, note in s.notes[-1:]:
-            lines.append(f"      the provider's note for quarter {q}: {' '.join(note.split())}")
+            lines.append(f"      the provider's note for quarter {q}: {one_line(note)}")
     return "\n".join(lines)
 
 

@@ -312,15 +312,16 @@ def scorecard(
     if when is None:
         raise ValueError("there are no returns, so no quarter to report on")
     year, quarter = when
-    reporting = {
-        r.initiative_id for r in returns.returns if r.year == year and r.quarter <= quarter
-    }
+    by_service: dict[str, dict[int, Return]] = {}
+    for r in returns.returns:
+        if r.year == year and r.quarter <= quarter:
+            by_service.setdefault(r.initiative_id, {})[r.quarter] = r
     cards = []
     for i in data.initiatives:
         proposed = plan.get(i.initiative_id, {}).get(year, 0.0)
-        if proposed < FUNDED and i.initiative_id not in reporting:
+        own = by_service.get(i.initiative_id, {})
+        if proposed < FUNDED and not own:
             continue
-        own = {q: r for q, r in returns.of(i.initiative_id, year).items() if q <= quarter}
         figures, quarters = service_figures(i, proposed, own, range(1, quarter + 1))
         cards.append(ServiceCard(i, year, quarter, proposed, figures, quarters))
     services = tuple(cards)

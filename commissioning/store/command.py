@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, one_line
 from commissioning.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -389,7 +389,7 @@ def _returns(args: argparse.Namespace, store: Store) -> int:
                 format_money(float(x["spend"])),
                 f"{int(x['participants']):,}",
                 f"{int(x['outcomes_achieved']):,}",
-                " ".join(str(x.get("notes", "")).split()),
+                one_line(str(x.get("notes", ""))),
             ]
             for x in r.document
         ],

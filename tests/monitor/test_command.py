@@ -241,3 +241,9 @@ def test_the_sample_returns_fit_the_sample_plan() -> None:
     amber = [s for s in card.services if s.rag == "amber"]
     assert 4 <= len(red) <= 8 and 1 <= len(amber) <= 4
     assert len(card.services) - len(red) - len(amber) > 0.9 * len(card.services)
+
+
+def test_a_note_cannot_take_over_the_terminal() -> None:
+    from commissioning.formatting import one_line
+
+    assert one_line("Late\x1b[2J start;\nsee\tminutes\x07") == "Late[2J start; see minutes"
