@@ -472,7 +472,7 @@ ROLLUP_HEADERS = (
     "People rating",
     "Outcomes rating",
 )
-ROLLUP_WIDTHS = (14.0, 8.0, 10.0, 17.0, 14.0, 11.0, 8.0, 9.0, 9.0)
+ROLLUP_WIDTHS = (13.0, 9.0, 10.0, 16.0, 13.0, 11.0, 8.0, 9.0, 11.0)
 
 
 def partnership_context(
