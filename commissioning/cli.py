@@ -65,6 +65,31 @@ def _load(args: argparse.Namespace) -> object:
         raise SystemExit(EXIT_INVALID) from None
 
 
+def refuse_overwriting_inputs(
+    args: argparse.Namespace, files: Sequence[Path | None], folder: Path | None = None
+) -> None:
+    """Exit 2, before anything is read or written, when an output would overwrite an input
+    (the data folder, one of its files, or the scenario) or another output."""
+    from commissioning.export.files import overwrites_input
+
+    given = [f for f in files if f is not None]
+    reasons = [overwrites_input(f, args.data, args.scenario) for f in given]
+    if folder is not None:
+        reasons.append(overwrites_input(folder, args.data, args.scenario, folder=True))
+    resolved = [f.resolve() for f in given]
+    if len(set(resolved)) < len(resolved):
+        reasons.append(f"{given[0]} is given for two outputs; each needs its own file")
+    found = [r for r in reasons if r]
+    if found:
+        for reason in found:
+            print(
+                f"Nothing written: {reason}. Choose another place for the output; the "
+                "toolkit never writes over its inputs.",
+                file=sys.stderr,
+            )
+        raise SystemExit(EXIT_INVALID)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from commissioning.inputs import Inputs
     from commissioning.inputs.summary import summarise
@@ -81,6 +106,7 @@ def _allocate(args: argparse.Namespace) -> int:
     from commissioning.export.text import diagnosis_text, plan_text
     from commissioning.inputs import Inputs
 
+    refuse_overwriting_inputs(args, [args.out, args.xlsx])
     inputs = _load(args)
     assert isinstance(inputs, Inputs)
     try:
@@ -115,6 +141,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _documents(args: argparse.Namespace) -> int:
     from commissioning.documents.command import run
 
+    refuse_overwriting_inputs(args, [], folder=args.out)
     return run(args)
 
 

@@ -29,3 +29,41 @@ def write_json(path: Path, doc: Any) -> None:
         tmp.write_text(json.dumps(doc, indent=2, allow_nan=False) + "\n", encoding="utf-8")
 
     write_atomic(path, dump)
+
+
+def overwrites_input(
+    output: Path, data_dir: Path, scenario: Path | None = None, *, folder: bool = False
+) -> str | None:
+    """Why writing `output` would write over an input, or None when it would not.
+
+    Paths are compared once every symbolic link is followed (and, for files that exist, by
+    identity, so a hard link is caught too). A file output may not be the scenario, a file
+    of the data folder, or a file that the folder would then read as one of its tables; a
+    folder output (`folder=True`) may not be the data folder itself or one of its files.
+    """
+    from commissioning.inputs.read import SCENARIO_FILE, TABLES, WORKBOOK_SUFFIXES
+
+    data = Path(data_dir).resolve()
+    target = Path(output).resolve()
+    scenario_path = Path(scenario) if scenario is not None else Path(data_dir) / SCENARIO_FILE
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+        except OSError:
+            return False
+
+    if same(target, scenario_path):
+        return f"{output} is the scenario being read"
+    if same(target, data):
+        return f"{output} is the data folder being read"
+    if data.is_dir():
+        for item in data.iterdir():
+            if item.is_file() and same(target, item):
+                return f"{output} is {item.name}, a file of the data folder being read"
+    if not folder and target.parent == data:
+        name = target.name.lower()
+        read = {f"{t}.csv" for t in TABLES} | {SCENARIO_FILE}
+        if name in read or name.endswith(WORKBOOK_SUFFIXES):
+            return f"{output} would be read as part of the data folder next time"
+    return None
