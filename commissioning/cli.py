@@ -7,8 +7,10 @@ Commands that do not render documents never import WeasyPrint or Streamlit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from commissioning.store import command as store_command
@@ -102,7 +104,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _allocate(args: argparse.Namespace) -> int:
     from commissioning.allocator import InfeasiblePlan, SolverError, allocate
-    from commissioning.export.files import write_json
+    from commissioning.export.files import json_writer, write_set
     from commissioning.export.text import diagnosis_text, plan_text
     from commissioning.inputs import Inputs
 
@@ -114,18 +116,20 @@ def _allocate(args: argparse.Namespace) -> int:
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
         if args.out:
-            write_json(args.out, exc.result.to_json())
+            write_set({args.out: json_writer(exc.result.to_json())})
         store_command.store_run(inputs, exc.result)
         return EXIT_INFEASIBLE
     except SolverError as exc:
         print(f"The solver failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    outputs: dict[Path, Callable[[Path], object]] = {}
     if args.out:
-        write_json(args.out, result.to_json())
+        outputs[args.out] = json_writer(result.to_json())
     if args.xlsx:
-        from commissioning.export.workbook import write_workbook
+        from commissioning.export.workbook import build_workbook
 
-        write_workbook(args.xlsx, inputs, result)
+        outputs[args.xlsx] = build_workbook(inputs, result).save
+    write_set(outputs)  # the result file and the workbook: both new, or both as they were
     print(plan_text(inputs, result))
     store_command.store_run(inputs, result)
     return EXIT_OK
@@ -156,11 +160,17 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from commissioning.export.files import stop_on_signals
+
+    main_thread = threading.current_thread() is threading.main_thread()
     try:
-        return COMMANDS[args.command](args)
+        # a stopped run cleans up after itself (see export.files)
+        with stop_on_signals() if main_thread else contextlib.nullcontext():
+            return COMMANDS[args.command](args)
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
+        print(f"commissioning {args.command} was stopped before it finished.", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # the last line of defence: a clear message, exit 1
         print(f"commissioning {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
