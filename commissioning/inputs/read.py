@@ -320,7 +320,7 @@ def _unpacked_problem(content: bytes, book: str) -> Problem | None:
         return None
     message = (
         f"unpacks to {unpacked / 1e6:,.0f} MB; the toolkit reads workbooks of at most "
-        f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB unpacked (see the limits in the data guide)"
+        f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB unpacked (the limits are in docs/limits.md)"
     )
     return Problem(file=book, message=message)
 
@@ -449,7 +449,7 @@ class TooLarge(Exception):
 def _too_large(size: int, limit: int) -> str:
     return (
         f"is {size / 1e6:,.1f} MB; the toolkit reads files of at most {limit / 1e6:,.0f} MB "
-        "(see the limits in the data guide)"
+        "(the limits are in docs/limits.md)"
     )
 
 

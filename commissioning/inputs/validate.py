@@ -1306,11 +1306,11 @@ def _limit_message(text: str, x: float, low: float | None, high: float | None, w
         other = " other than 0" if what == _AMOUNT else ""
         return (
             f"{text} is below {shown(low)}, the smallest {what}{other} that the toolkit "
-            "plans with reliably (see the limits in the data guide)"
+            "plans with reliably (the limits are in docs/limits.md)"
         )
     if high is not None and x > high:
         return (
             f"{text} is above {shown(high)}, the largest {what} that the toolkit plans "
-            "with reliably (see the limits in the data guide)"
+            "with reliably (the limits are in docs/limits.md)"
         )
     return ""

@@ -49,7 +49,7 @@ def test_values_beyond_the_limits_are_input_errors(tmp_path: Path) -> None:
     edit_cell(folder, "priorities", 2, "weight", "1e-9")
     with pytest.raises(InputError) as e:
         load(folder)
-    limits = "the toolkit plans with reliably (see the limits in the data guide)"
+    limits = "the toolkit plans with reliably (the limits are in docs/limits.md)"
     assert sorted(str(p) for p in e.value.problems) == sorted(
         [
             f"budgets.csv row 2, column amount: 0.5 is below £1, the smallest amount of money "

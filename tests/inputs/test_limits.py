@@ -247,8 +247,8 @@ def test_a_csv_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: P
         f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing of it is ever read
     got = _problems(folder)
     assert got == [
-        "outcomes.csv: is 20.0 MB; the toolkit reads files of at most 20 MB (see the limits "
-        "in the data guide)"
+        "outcomes.csv: is 20.0 MB; the toolkit reads files of at most 20 MB (the limits are "
+        "in docs/limits.md)"
     ]
 
 
@@ -352,8 +352,8 @@ def test_a_scenario_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     raw = read_scenario(path)
     assert raw.values is None
     assert [str(p) for p in raw.problems] == [
-        "big.yaml: is 1.0 MB; the toolkit reads files of at most 1 MB (see the limits in "
-        "the data guide)"
+        "big.yaml: is 1.0 MB; the toolkit reads files of at most 1 MB (the limits are in "
+        "docs/limits.md)"
     ]
     uploaded = read_scenario(path.read_bytes(), "upload.yaml")
     assert [p.message for p in uploaded.problems] == [p.message for p in raw.problems]
