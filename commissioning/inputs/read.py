@@ -576,7 +576,27 @@ def parse_yaml(text: str, file: str) -> RawScenario:
         Problem(file, f"key '{key}' is given more than once", row=line, column=str(key))
         for key, line in repeated
     )
-    return RawScenario(file, values, lines, problems)
+    return RawScenario(file, values, lines, (*problems, *_long_values(node, file)))
+
+
+def _long_values(node: yaml.Node, file: str) -> list[Problem]:
+    """A problem for each text longer than a cell may be, wherever it is in the file."""
+    problems: list[Problem] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.ScalarNode):
+            if len(item.value) > MAX_CELL_CHARS:
+                message = (
+                    f"holds a value of {len(item.value):,} characters; a value may hold at "
+                    f"most {MAX_CELL_CHARS:,}"
+                )
+                problems.append(Problem(file, message, row=item.start_mark.line + 1))
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(n for pair in item.value for n in pair)
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 class NoAliasLoader(yaml.SafeLoader):

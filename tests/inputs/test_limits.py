@@ -379,3 +379,17 @@ def test_a_wording_file_with_an_alias_is_refused(tmp_path: Path) -> None:
         load_content(specs)
     assert "partnership.yaml" in str(e.value)
     assert "uses an alias (*x); aliases are not accepted" in str(e.value)
+
+
+def test_a_scenario_text_longer_than_a_cell_is_refused(tmp_path: Path) -> None:
+    folder = copy_valid(tmp_path / "data")
+    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
+    long = "d" * (MAX_CELL_CHARS + 1)
+    text = text.replace(
+        "description: A tiny partnership used by the tests.", f"description: {long}"
+    )
+    (folder / "scenario.yaml").write_text(text, encoding="utf-8")
+    assert _problems(folder) == [
+        f"scenario.yaml line 2: holds a value of {MAX_CELL_CHARS + 1:,} characters; a value "
+        f"may hold at most {MAX_CELL_CHARS:,}"
+    ]
