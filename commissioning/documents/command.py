@@ -404,8 +404,8 @@ def _write_documents(
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers (each removes its partial file)."""
+    processes = dict(getattr(pool, "_processes", None) or {})  # shutdown forgets them
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         if process.is_alive():
             process.terminate()

@@ -144,12 +144,14 @@ def test_no_documents_worker_outlives_a_stopped_run(tmp_path: Path, how: signal.
             break  # workers are laying out documents
         time.sleep(0.05)
     assert workers, "the run ended before any worker started"
+    signalled = time.monotonic()
     run.send_signal(how)
-    run.wait(timeout=30)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+    run.wait(timeout=60)
+    while time.monotonic() < signalled + 60 and any(_alive(p) for p in workers):
         time.sleep(0.05)
     assert [p for p in workers if _alive(p)] == []
+    # at once: not after the documents being laid out (or those queued) are finished
+    assert time.monotonic() - signalled < 8
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 
 
