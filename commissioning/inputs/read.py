@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -260,7 +261,6 @@ def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[
         return {}, [too_big]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         return {}, [Problem(file=book, message=f"cannot be read as an Excel workbook: {e}")]
     tables: dict[str, RawTable] = {}
@@ -294,13 +294,12 @@ def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[
                 problems.append(Problem(file=book, message=message))
                 continue
             ws = found[0]
-            raw, found_problems = _read_sheet(ws, formulas[ws.title], table, book)
+            raw, found_problems = _read_sheet(ws, content, table, book)
             problems += found_problems
             if raw is not None:
                 tables[table] = raw
     finally:
         wb.close()
-        formulas.close()
     return tables, problems
 
 
@@ -326,15 +325,13 @@ def _unpacked_problem(content: bytes, book: str) -> Problem | None:
 
 
 def _read_sheet(
-    ws: Any, formulas: Any, table: str, book: str
+    ws: Any, content: bytes, table: str, book: str
 ) -> tuple[RawTable | None, list[Problem]]:
     """One sheet as a table, checked against the limits as it streams.
 
-    `formulas` is the same sheet read without stored values, to tell a formula whose value
-    Excel never saved (openpyxl reads it as blank) from a blank cell.
+    A formula whose value was never saved reads as blank; `_unsaved_formulas` finds each
+    one, so that it is an error rather than a silent blank.
     """
-    from openpyxl.utils import get_column_letter
-
     rows, columns = ws.max_row, ws.max_column  # as the file declares them, if it does
     if (rows or 0) > MAX_ROWS or (columns or 0) > MAX_COLUMNS:
         message = (
@@ -346,39 +343,80 @@ def _read_sheet(
     # A declared size may also understate: stream every row as it really is, and let
     # `_bounded` stop at the first one beyond a limit.
     ws.reset_dimensions()
-    formulas.reset_dimensions()
-    unsaved: list[Problem] = []
-    header: list[str] = []
 
     def texts() -> Iterable[Sequence[str]]:
-        pairs = zip(
-            ws.iter_rows(values_only=True), formulas.iter_rows(values_only=True), strict=False
-        )
-        for number, (values, written) in enumerate(pairs, start=1):
+        for values in ws.iter_rows(values_only=True):
             cells = [_cell_text(v) for v in values[: MAX_COLUMNS + 1]]
-            for k, value in enumerate(values[:MAX_COLUMNS]):
-                given = written[k] if k < len(written) else None
-                if value is None and isinstance(given, str) and given.startswith("="):
-                    cell = f"{get_column_letter(k + 1)}{number}"
-                    name = header[k] if k < len(header) and header[k] else None
-                    message = (
-                        f"cell {cell} holds a formula whose value was never saved, so it "
-                        "cannot be read: open and save the workbook in Excel, or enter the value"
-                    )
-                    unsaved.append(
-                        Problem(file=book, sheet=ws.title, row=number, column=name, message=message)
-                    )
             if len(values) > MAX_COLUMNS + 1 and any(v is not None for v in values[MAX_COLUMNS:]):
                 cells.append("beyond")  # only its presence matters: `_bounded` refuses the row
-            if number == 1:
-                header.extend(c.strip() for c in cells)
             yield cells
 
     records, found = _bounded(texts(), book, ws.title)
     if records is None:
         return None, found
+    header = [c.strip() for c in records[0]] if records else []
+    unsaved = []
+    for row, column in _unsaved_formulas(content, ws._worksheet_path):
+        cell = f"{_column_letter(column)}{row}"
+        name = header[column - 1] if column <= len(header) and header[column - 1] else None
+        message = (
+            f"cell {cell} holds a formula whose value was never saved, so it cannot be "
+            "read: open and save the workbook in Excel, or enter the value"
+        )
+        unsaved.append(Problem(file=book, sheet=ws.title, row=row, column=name, message=message))
     raw, problems = _table(table, book, ws.title, records)
     return raw, [*unsaved, *found, *problems]
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _unsaved_formulas(content: bytes, part: str) -> Iterable[tuple[int, int]]:
+    """(row, column) of each formula cell of a sheet whose value was never saved.
+
+    Excel saves a formula's last value beside it (`<f>` and `<v>` in the sheet's XML; an
+    empty text result as an empty `<v>` of type "str"). Programs that write formulas
+    without computing them leave the value out, or empty; openpyxl cannot tell either from
+    a blank cell, so the sheet's XML is read here, one cell at a time.
+    """
+    row = column = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as zf, zf.open(part) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _SHEET_NS + "row":
+                    row = int(element.get("r") or row + 1)
+                    column = 0
+                continue
+            if element.tag == _SHEET_NS + "c":
+                ref = element.get("r")
+                column = _column_number(ref) if ref else column + 1
+                value = element.find(_SHEET_NS + "v")
+                if element.find(_SHEET_NS + "f") is not None and (
+                    value is None or (not value.text and element.get("t") != "str")
+                ):
+                    yield row, column
+                element.clear()
+            elif element.tag == _SHEET_NS + "row":
+                element.clear()
+
+
+def _column_number(ref: str) -> int:
+    """The column of a cell reference: "B7" -> 2, "AA1" -> 27."""
+    n = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + (ord(ch.upper()) - ord("A") + 1)
+    return n
+
+
+def _column_letter(n: int) -> str:
+    """The letters of a column: 2 -> "B", 27 -> "AA"."""
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(ord("A") + r) + letters
+    return letters
 
 
 def _bounded(

@@ -99,6 +99,29 @@ def test_a_formula_with_its_stored_value_reads_as_the_value() -> None:
     assert row["initiative_id"] == "1002" and row["min_budget"] == "20000"
 
 
+def test_a_formula_whose_saved_value_is_empty_text_reads_as_blank(tmp_path: Path) -> None:
+    # Excel saves =IF(...,"",...) giving "" as a text result with an empty value.
+    cell = f"{_column('initiatives', 'notes')}3"
+    content = _patch_sheet(
+        workbook_bytes(VALID),
+        "initiatives",
+        lambda xml: xml.replace(
+            '</row><row r="4"', f'<c r="{cell}" t="str"><f>""</f><v></v></c></row><row r="4"', 1
+        ),
+    )
+    assert f'<c r="{cell}" t="str">' in _sheet_xml(content, "initiatives")
+    inputs = load(_book_folder(tmp_path, content))
+    assert inputs.data.initiative("1002").extra == {"notes": ""}
+
+
+def _sheet_xml(content: bytes, title: str) -> str:
+    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    index = wb.sheetnames.index(title) + 1
+    wb.close()
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        return zf.read(f"xl/worksheets/sheet{index}.xml").decode()
+
+
 def test_a_hidden_sheet_is_never_read(tmp_path: Path) -> None:
     unit_cost = _column("initiatives", "unit_cost")
 
