@@ -355,9 +355,11 @@ def _read_sheet(
     if records is None:
         return None, found
     header = [c.strip() for c in records[0]] if records else []
+    from openpyxl.utils import get_column_letter
+
     unsaved = []
     for row, column in _unsaved_formulas(content, ws._worksheet_path):
-        cell = f"{_column_letter(column)}{row}"
+        cell = f"{get_column_letter(column)}{row}"
         name = header[column - 1] if column <= len(header) and header[column - 1] else None
         message = (
             f"cell {cell} holds a formula whose value was never saved, so it cannot be "
@@ -379,6 +381,8 @@ def _unsaved_formulas(content: bytes, part: str) -> Iterable[tuple[int, int]]:
     without computing them leave the value out, or empty; openpyxl cannot tell either from
     a blank cell, so the sheet's XML is read here, one cell at a time.
     """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
     row = column = 0
     with zipfile.ZipFile(io.BytesIO(content)) as zf, zf.open(part) as source:
         for event, element in ElementTree.iterparse(source, events=("start", "end")):
@@ -389,7 +393,9 @@ def _unsaved_formulas(content: bytes, part: str) -> Iterable[tuple[int, int]]:
                 continue
             if element.tag == _SHEET_NS + "c":
                 ref = element.get("r")
-                column = _column_number(ref) if ref else column + 1
+                column = (
+                    column_index_from_string(coordinate_from_string(ref)[0]) if ref else column + 1
+                )
                 value = element.find(_SHEET_NS + "v")
                 if element.find(_SHEET_NS + "f") is not None and (
                     value is None or (not value.text and element.get("t") != "str")
@@ -398,25 +404,6 @@ def _unsaved_formulas(content: bytes, part: str) -> Iterable[tuple[int, int]]:
                 element.clear()
             elif element.tag == _SHEET_NS + "row":
                 element.clear()
-
-
-def _column_number(ref: str) -> int:
-    """The column of a cell reference: "B7" -> 2, "AA1" -> 27."""
-    n = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        n = n * 26 + (ord(ch.upper()) - ord("A") + 1)
-    return n
-
-
-def _column_letter(n: int) -> str:
-    """The letters of a column: 2 -> "B", 27 -> "AA"."""
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(ord("A") + r) + letters
-    return letters
 
 
 def _bounded(
