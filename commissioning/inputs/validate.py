@@ -1068,6 +1068,7 @@ def check_scenario(
                     )
                 )
 
+    keys.errors += scenario_limit_problems(raw, file, keys.lines)
     if keys.errors:
         return CheckedScenario(None, tuple(keys.errors), tuple(warnings))
     scenario = Scenario(
@@ -1314,3 +1315,36 @@ def _limit_message(text: str, x: float, low: float | None, high: float | None, w
             "with reliably (the limits are in docs/limits.md)"
         )
     return ""
+
+
+_SCENARIO_LIMITS: Mapping[str, tuple[float | None, float, str]] = {
+    "outcome_value": (0.001, 1000.0, "outcome value"),
+    "evidence_multiplier": (0.001, 1000.0, "evidence multiplier"),
+    "priority_weights": (0.001, 1000.0, "priority weight"),
+    "max_growth": (None, 100.0, "yearly growth"),
+    "ramp": (None, 100.0, "ramp"),
+}
+"""The scenario's numbers that enter the model's coefficients: smallest other than 0,
+largest, and what each is (docs/limits.md)."""
+
+
+def scenario_limit_problems(
+    raw: Mapping[str, object], file: str, lines: Mapping[tuple[object, ...], int]
+) -> list[Problem]:
+    """The scenario's numbers that pass their own rule but lie outside what the model is
+    solved reliably with (see `solver_limit_problems`)."""
+    problems: list[Problem] = []
+    for key, (low, high, what) in _SCENARIO_LIMITS.items():
+        value = raw.get(key)
+        items = list(value.items()) if isinstance(value, Mapping) else [(None, value)]
+        for sub, x in items:
+            if not _is_number(x) or float(cast(float, x)) <= 0:
+                continue
+            message = _limit_message(
+                _show(float(cast(float, x))), float(cast(float, x)), low, high, what
+            )
+            if message:
+                line = lines.get((key, sub)) or lines.get((key,))
+                label = f"{key} of {sub}: " if sub is not None else ""
+                problems.append(Problem(file, f"{label}{message}", line, key, str(x)))
+    return problems

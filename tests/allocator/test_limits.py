@@ -68,6 +68,27 @@ def test_values_beyond_the_limits_are_input_errors(tmp_path: Path) -> None:
     )
 
 
+def test_scenario_values_beyond_the_limits_are_input_errors(tmp_path: Path) -> None:
+    folder = copy_valid(tmp_path / "data")
+    path = folder / "scenario.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("max_growth: 0.25", "max_growth: 1.0e+300")
+    text = text.replace("4: 6.0}", "4: 1.0e-300}")
+    text = text.replace("priority_weights: {P2: 1.5}", "priority_weights: {P2: 5000}")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        load(folder)
+    limits = "the toolkit plans with reliably (the limits are in docs/limits.md)"
+    assert sorted(str(p) for p in e.value.problems) == [
+        f"scenario.yaml line 11, key outcome_value: outcome_value of 4: 1e-300 is below 0.001, "
+        f"the smallest outcome value that {limits}",
+        f"scenario.yaml line 12, key priority_weights: priority_weights of P2: 5000 is above "
+        f"1,000, the largest priority weight that {limits}",
+        f"scenario.yaml line 6, key max_growth: 1e+300 is above 100, the largest "
+        f"yearly growth that {limits}",
+    ]
+
+
 def test_a_value_breaking_its_own_rule_gets_one_message_not_two(tmp_path: Path) -> None:
     folder = copy_valid(tmp_path / "data")
     edit_cell(folder, "initiatives", 2, "unit_cost", "0")
