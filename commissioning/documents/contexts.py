@@ -1972,8 +1972,9 @@ def summary_context(plan: Plan) -> SummaryContext:
             f"{_share(s.prevention_final, total_final)} in {y1}",
         ),
         Fact(
-            unit.title + " gained",
-            f"{'+' if gained >= 0 else '-'}{unit.figure(abs(gained))} over the plan",
+            "Gained by the plan",
+            f"{'+' if gained >= 0 else '-'}{unit.amount(abs(gained))} over the plan"
+            + (" (weighted)" if unit.pounds else ""),
         ),
         Fact(
             "Decisions",

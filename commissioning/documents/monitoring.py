@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from commissioning.documents.content import fill
@@ -607,6 +606,26 @@ def _safe(text: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in text) or "_"
 
 
+def render_reports(
+    plan: Plan,
+    card: Scorecard,
+    value: ValueCard | None,
+    formats: Sequence[str] = ("pdf",),
+    district: str | None = None,
+) -> dict[str, bytes]:
+    """Every report laid out, by file name, ready to be written as one set."""
+    from commissioning.documents.render import html_to_pdf, render_html, templates_dir
+
+    files: dict[str, bytes] = {}
+    for stem, template, context in report_documents(plan, card, value, district):
+        html = render_html(template, context)
+        if "html" in formats:
+            files[f"{stem}.html"] = html.encode("utf-8")
+        if "pdf" in formats:
+            files[f"{stem}.pdf"] = html_to_pdf(html, templates_dir())
+    return files
+
+
 def write_reports(
     plan: Plan,
     card: Scorecard,
@@ -615,23 +634,9 @@ def write_reports(
     formats: Sequence[str] = ("pdf",),
     district: str | None = None,
 ) -> list[Path]:
-    """Write the reports to `out`, each file whole or not at all; the files written."""
-    from commissioning.documents.render import html_to_pdf, render_html
-    from commissioning.export.files import write_atomic
+    """Write the reports to `out` as one set (all or none); the files written."""
+    from commissioning.export.files import bytes_writer, write_set
 
-    written: list[Path] = []
-    for stem, template, context in report_documents(plan, card, value, district):
-        html = render_html(template, context)
-        if "html" in formats:
-            path = out / f"{stem}.html"
-            write_atomic(path, partial(_write, html.encode("utf-8")))
-            written.append(path)
-        if "pdf" in formats:
-            path = out / f"{stem}.pdf"
-            write_atomic(path, partial(_write, html_to_pdf(html, out)))
-            written.append(path)
-    return written
-
-
-def _write(content: bytes, tmp: Path) -> None:
-    tmp.write_bytes(content)
+    files = render_reports(plan, card, value, formats, district)
+    write_set({out / name: bytes_writer(content) for name, content in files.items()})
+    return [out / name for name in files]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commissioning.inputs import read
 from commissioning.inputs.model import DataSet, InputError, Problem
 from commissioning.inputs.read import RawTable, read_csv, read_workbook
 from commissioning.inputs.validate import YEARS, _prepare, _Table, _unknown
@@ -31,12 +32,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("notes",)
 
-MAX_BYTES = 20_000_000
-"""A returns file is a few hundred rows a year; 20 MB is far beyond any real one and keeps a
-wrong file (an export of a whole database) from being read into memory."""
-MAX_ROWS = 100_000
 MAX_NOTE = 2_000
-"""Characters in one note: room for a paragraph, not a pasted report."""
+"""Characters in one note: room for a paragraph, not a pasted report. The file's size and
+rows are held to the limits of every table (`read.MAX_FILE_BYTES`, `read.MAX_ROWS`,
+docs/limits.md)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def read_returns(
         name = name or source.name
         try:
             size = source.stat().st_size
-            if size > MAX_BYTES:
+            if size > read.MAX_FILE_BYTES:
                 return None, [_too_big(name, size)]
             content = source.read_bytes()
         except FileNotFoundError:
@@ -101,7 +100,7 @@ def read_returns(
             return None, [Problem(file=name, message=f"cannot be opened: {e.strerror or e}")]
     else:
         name = name or RETURNS_FILE
-        if len(source) > MAX_BYTES:
+        if len(source) > read.MAX_FILE_BYTES:
             return None, [_too_big(name, len(source))]
         content = source
     if name.lower().endswith(".xlsx"):
@@ -111,13 +110,7 @@ def read_returns(
 
 
 def _too_big(name: str, size: int) -> Problem:
-    return Problem(
-        file=name,
-        message=(
-            f"is {size / 1e6:,.1f} MB, more than the {MAX_BYTES / 1e6:,.0f} MB a returns file "
-            "may be; is it the right file?"
-        ),
-    )
+    return Problem(file=name, message=read._too_large(size, read.MAX_FILE_BYTES))
 
 
 def load_returns(
@@ -145,9 +138,6 @@ def check_returns(
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    if len(raw.rows) > MAX_ROWS:
-        message = f"has {len(raw.rows):,} rows, more than the {MAX_ROWS:,} a returns file may have"
-        return None, (raw.problem(message),), ()
     table = _prepare(raw, errors, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     if not raw.rows:
         errors.append(raw.problem("has no data rows; at least one return is required"))

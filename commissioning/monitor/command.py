@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from commissioning.allocator.result import Result
+from commissioning.export.files import bytes_writer, write_set
 from commissioning.formatting import format_money, one_line
 from commissioning.inputs.model import InputError, Inputs, Problem
 from commissioning.inputs.returns import load_returns
@@ -21,13 +22,7 @@ from commissioning.monitor.scorecard import (
     plan_of,
     scorecard,
 )
-from commissioning.monitor.table import (
-    districts_csv,
-    outcomes_csv,
-    partners_csv,
-    services_csv,
-    write_bytes,
-)
+from commissioning.monitor.table import districts_csv, outcomes_csv, partners_csv, services_csv
 from commissioning.monitor.value import ValueCard, value_card
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -64,9 +59,43 @@ def _problems(title: str, problems: tuple[Problem, ...], warnings: tuple[Problem
         print(f"  warning: {w}", file=sys.stderr)
 
 
+OUT_TABLES = (
+    "scorecard-services.csv",
+    "scorecard-districts.csv",
+    "scorecard-outcomes.csv",
+    "scorecard-cashable-savings.csv",
+)
+
+
+def overwritten_input(args: argparse.Namespace) -> str | None:
+    """Why an output would write over the returns or the prior-weight file, or None.
+
+    (The data folder and the scenario are guarded by the command line, as for every command.)
+    """
+    reads = [Path(p) for p in (args.returns, args.prior_weight) if p is not None]
+    outputs = [Path(args.csv)] if args.csv else []
+    if args.out:
+        outputs += [Path(args.out) / name for name in OUT_TABLES]
+    for out in outputs:
+        for read in reads:
+            if out.resolve() == read.resolve() or (
+                out.exists() and read.exists() and out.samefile(read)
+            ):
+                return f"{out} is {read}, which is being read"
+    return None
+
+
 def run(inputs: Inputs, args: argparse.Namespace) -> int:
     from commissioning.explain.command import read_result
 
+    clash = overwritten_input(args)
+    if clash is not None:
+        print(
+            f"Nothing written: {clash}. Choose another place for the output; the toolkit "
+            "never writes over its inputs.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     try:
         result = read_result(args.result, inputs)
     except (OSError, ValueError, KeyError) as exc:
@@ -113,22 +142,26 @@ def run(inputs: Inputs, args: argparse.Namespace) -> int:
               f"(districts with services: {', '.join(keys)})", file=sys.stderr)  # fmt: skip
         return EXIT_INVALID
     value = value_card(inputs, result, card)
-    print(scorecard_text(card, value))
+    outputs: dict[Path, bytes] = {}
+    reports: dict[str, bytes] = {}
     if args.csv:
-        write_bytes(args.csv, services_csv(card, value))
+        outputs[args.csv] = services_csv(card, value)
     if args.out:
-        files = [
-            ("scorecard-services.csv", services_csv(card, value)),
-            ("scorecard-districts.csv", districts_csv(card)),
-            ("scorecard-outcomes.csv", outcomes_csv(card)),
-        ]
+        outputs[args.out / "scorecard-services.csv"] = services_csv(card, value)
+        outputs[args.out / "scorecard-districts.csv"] = districts_csv(card)
+        outputs[args.out / "scorecard-outcomes.csv"] = outcomes_csv(card)
         if value is not None:
-            files.append(("scorecard-cashable-savings.csv", partners_csv(value)))
-        for name, content in files:
-            write_bytes(args.out / name, content)
-        code = _reports(inputs, result, card, value, args)
-        if code != EXIT_OK:
-            return code
+            outputs[args.out / "scorecard-cashable-savings.csv"] = partners_csv(value)
+        laid_out = _reports(inputs, result, card, value, args)
+        if laid_out is None:
+            return EXIT_INVALID
+        reports = laid_out
+        outputs.update({args.out / name: content for name, content in reports.items()})
+    print(scorecard_text(card, value))
+    if outputs:
+        write_set({path: bytes_writer(content) for path, content in outputs.items()})
+        if args.out:
+            print(f"\nWrote the scorecard tables and {len(reports)} reports to {args.out}.")
     if not args.no_store:
         from commissioning.store.command import store_returns
 
@@ -158,24 +191,20 @@ def _reports(
     card: Scorecard,
     value: ValueCard | None,
     args: argparse.Namespace,
-) -> int:
-    """The quarterly report of each district and the partnership report, in `--out`."""
+) -> dict[str, bytes] | None:
+    """Each district's quarterly report and the partnership report, laid out (not written);
+    None, after saying why, when the documents' wording cannot be used."""
     from commissioning.documents.content import ContentError, load_content
-    from commissioning.documents.contexts import DocumentError, prepare
-    from commissioning.documents.monitoring import write_reports
+    from commissioning.documents.contexts import prepare
+    from commissioning.documents.monitoring import render_reports
 
     try:
         plan = prepare(inputs, result, load_content())
-        formats = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}[args.format]
-        written = write_reports(plan, card, value, args.out, formats, args.district)
     except ContentError as exc:
         print(f"Cannot write reports: the document wording has problems:\n{exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except DocumentError as exc:
-        print(f"Cannot write reports: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    print(f"Wrote {len(written)} reports to {args.out}.")
-    return EXIT_OK
+        return None
+    formats = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}[args.format]
+    return render_reports(plan, card, value, formats, args.district)
 
 
 def _counts(services: tuple[ServiceCard, ...]) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
-from commissioning.export.files import write_atomic
 from commissioning.monitor.scorecard import Figures, RollUp, Scorecard, ServiceCard
 from commissioning.monitor.value import ValueCard
 
@@ -168,12 +166,3 @@ def districts_csv(card: Scorecard) -> bytes:
 
 def outcomes_csv(card: Scorecard) -> bytes:
     return csv_bytes(ROLLUP_COLUMNS, [rollup_row(r) for r in card.outcomes])
-
-
-def write_bytes(path: Path, content: bytes) -> None:
-    """Write a file whole or not at all."""
-
-    def write(tmp: Path) -> None:
-        tmp.write_bytes(content)
-
-    write_atomic(path, write)

@@ -247,3 +247,25 @@ def test_a_note_cannot_take_over_the_terminal() -> None:
     from commissioning.formatting import one_line
 
     assert one_line("Late\x1b[2J start;\nsee\tminutes\x07") == "Late[2J start; see minutes"
+
+
+def test_outputs_never_overwrite_inputs(
+    solved: tuple[Inputs, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, result, returns = solved
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in VALID.iterdir():
+        (data / f.name).write_bytes(f.read_bytes())
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    base = ["monitor", data, "--result", result, "--returns", returns]
+    for extra in (
+        ["--csv", data / "initiatives.csv"],
+        ["--out", data],
+        ["--update", data],
+        ["--csv", returns],
+    ):
+        assert run(*base, *extra) == 2, extra
+        assert "Nothing written" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert returns.read_text().startswith("initiative_id,year,quarter")
