@@ -15,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from commissioning.formatting import format_money, one_line
 from commissioning.store.errors import StoreError
@@ -112,51 +112,58 @@ def _database(p: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- allocate
 
 
+T = TypeVar("T")
+
+
+def _in_default_store(what: str, write: Callable[[Store], T]) -> T | None:
+    """Do one write in the default store; on any failure warn ("warning: {what} in STORE:
+    why") and carry on: the command's output is already written and its exit status stands."""
+    from commissioning.store.store import display_url, resolve_url
+
+    try:
+        from commissioning.store.store import Store
+
+        store = Store.open()
+        try:
+            return write(store)
+        finally:
+            store.close()
+    except Exception as exc:
+        where = display_url(resolve_url())
+        print(f"warning: {what} in {where}: {exc}", file=sys.stderr)
+        return None
+
+
 def store_run(inputs: Inputs, result: Result) -> str | None:
     """Keep a plan made by `allocate` as a run and say so; warn, never fail, if it cannot.
 
     The result file has already been written by then: a store problem must not lose it or
     change the exit status.
     """
-    from commissioning.store.store import display_url, resolve_url
-
-    try:
-        from commissioning.store.store import Store
-
-        store = Store.open()
-        try:
-            run_id = store.record_allocation(inputs, result, origin="cli")
-        finally:
-            store.close()
-    except Exception as exc:
-        where = display_url(resolve_url())
-        print(f"warning: the plan was not stored as a run in {where}: {exc}", file=sys.stderr)
-        return None
-    print(f"Stored as run {run_id} (commissioning runs show {run_id})")
+    run_id = _in_default_store(
+        "the plan was not stored as a run",
+        lambda store: store.record_allocation(inputs, result, origin="cli"),
+    )
+    if run_id is not None:
+        print(f"Stored as run {run_id} (commissioning runs show {run_id})")
     return run_id
 
 
 def store_returns(inputs: Inputs, result: Result, returns: Returns, source: str) -> int | None:
     """Keep the returns `monitor` read, linked to the run of the plan they report on (that
     run is stored first if the store does not have it yet); warn, never fail, if it cannot."""
-    from commissioning.store.returns import record_returns, run_of_result
-    from commissioning.store.store import display_url, resolve_url
+    from commissioning.store.returns import ReturnsRecord, record_returns, run_of_result
 
-    try:
-        from commissioning.store.store import Store
+    def keep(store: Store) -> tuple[ReturnsRecord, bool]:
+        run_id = run_of_result(store, result)
+        if run_id is None:
+            run_id = store.record_allocation(inputs, result, origin="monitor")
+        return record_returns(store, run_id, returns, source=source)
 
-        store = Store.open()
-        try:
-            run_id = run_of_result(store, result)
-            if run_id is None:
-                run_id = store.record_allocation(inputs, result, origin="monitor")
-            record, saved = record_returns(store, run_id, returns, source=source)
-        finally:
-            store.close()
-    except Exception as exc:
-        where = display_url(resolve_url())
-        print(f"warning: the returns were not stored in {where}: {exc}", file=sys.stderr)
+    kept = _in_default_store("the returns were not stored", keep)
+    if kept is None:
         return None
+    record, saved = kept
     if saved:
         print(f"Stored the returns as number {record.id}, for run {record.run_id}.")
     else:
