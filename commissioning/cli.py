@@ -87,13 +87,15 @@ def _allocate(args: argparse.Namespace) -> int:
         result = allocate(inputs, args.solver)
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
+        issued = store_command.store_run(inputs, exc.result)
         if args.out:
-            write_json(args.out, exc.result.to_json())
-        store_command.store_run(inputs, exc.result)
+            write_json(args.out, issued.to_json())
         return EXIT_INFEASIBLE
     except SolverError as exc:
         print(f"The solver failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    # Stored first, so the files carry the audit trail's head (the run's provenance).
+    result = store_command.store_run(inputs, result)
     if args.out:
         write_json(args.out, result.to_json())
     if args.xlsx:
@@ -101,7 +103,6 @@ def _allocate(args: argparse.Namespace) -> int:
 
         write_workbook(args.xlsx, inputs, result)
     print(plan_text(inputs, result))
-    store_command.store_run(inputs, result)
     return EXIT_OK
 
 
