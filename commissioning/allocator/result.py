@@ -253,6 +253,8 @@ def _audit_head(value: Any) -> Mapping[str, Any] | None:
     entry, digest = value.get("entry"), value.get("hash")
     if not isinstance(entry, int) or isinstance(entry, bool) or not isinstance(digest, str):
         return None
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
+        return None
     return {"entry": entry, "hash": digest, "sealed": value.get("sealed") is True}
 
 

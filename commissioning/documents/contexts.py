@@ -373,6 +373,9 @@ class Meta:
     period: str
     plan: str
     """The plan the document was made from: fingerprint, scenario and solver."""
+    audit: str
+    """The audit trail's head when the plan was stored, so a trail rewritten after this
+    document was issued can be shown not to hold it (`commissioning audit verify --expect`)."""
     footer: str
     sections: tuple[Section, ...]
     """In order, for the contents list."""
@@ -530,6 +533,7 @@ class IndexContext:
     branding: Branding
     title: str
     plan: str
+    audit: str
     issued: str
     groups: tuple[IndexGroup, ...]
 
@@ -649,6 +653,19 @@ def _plan_line(plan: Plan) -> str:
     return f"plan {prov.inputs_sha256[:12]} (scenario \u201c{prov.scenario}\u201d{when}; {solver})"
 
 
+def audit_line(plan: Plan) -> str:
+    """Where the plan stands in the store's audit trail, for the control block: the head
+    (entry and full hash) when it was stored, or that it was not kept in a store."""
+    head = plan.result.provenance.audit_head
+    if head is None:
+        return "Audit trail: not recorded (the plan was not kept in a store when it was made)."
+    sealed = " (sealed with the partnership\u2019s audit key)" if head.get("sealed") else ""
+    return (
+        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. To check the "
+        "record has not been rewritten since: commissioning audit verify --expect HASH."
+    )
+
+
 def _fields(
     plan: Plan, document: str, district: str, sub_group: str, **more: str
 ) -> dict[str, str]:
@@ -702,6 +719,7 @@ def _meta(
         issued=long_date(plan.issued),
         period=period_text(plan, plan.years[0], plan.final_year),
         plan=plan_line,
+        audit=audit_line(plan),
         footer=f"{plan.content.partnership.name} \u00b7 plan {_short_sha(plan)}",
         sections=tuple(sections.values()),
     )
@@ -1989,6 +2007,7 @@ def index_context(plan: Plan, groups: Sequence[IndexGroup]) -> IndexContext:
         branding=_branding(plan.content),
         title=f"Documents for the plan \u201c{plan.inputs.scenario.name}\u201d",
         plan=_plan_line(plan),
+        audit=audit_line(plan),
         issued=long_date(plan.issued),
         groups=tuple(groups),
     )

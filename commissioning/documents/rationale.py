@@ -29,6 +29,7 @@ from commissioning.documents.contexts import (
     _meta,
     _plan_line,
     _sections,
+    audit_line,
     level_label,
     long_date,
     money,
@@ -330,6 +331,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Plan solved", prov.created or NOT_RECORDED),
         Fact("Pack issued", long_date(plan.issued)),
         Fact("Plan", _plan_line(plan)),
+        Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
     )
     return RationaleContext(
         meta=meta,
