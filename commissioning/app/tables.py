@@ -17,6 +17,7 @@ from commissioning.allocator import FAMILIES, ConstraintResult, Result
 from commissioning.allocator.wording import subject
 from commissioning.explain import LEVEL_LABELS, Pause, SpendRow
 from commissioning.explain.policy import RulePrice
+from commissioning.export.cells import formula_safe
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
 
@@ -633,3 +634,12 @@ def audit_frame(entries: Sequence[AuditEntry], broken: Iterable[int]) -> pd.Data
     columns = ["Entry", "Check", "When (UTC)", "Who", "Action", "Subject", "Detail", "Hash"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame if bad else frame.drop(columns=["Check"])
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table for a CSV download: every text cell that a spreadsheet would run
+    as a formula gets an apostrophe first (numbers, including negative ones, are left)."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].map(lambda v: formula_safe(v) if isinstance(v, str) else v)
+    return out

@@ -655,9 +655,9 @@ class Store:
                 version = migrations.current_version(conn)
             if version == 0 and not create:
                 raise StoreError(
-                    f"there is no commissioning store at {self.label}: the database is empty "
-                    "(check the store's path or URL; a store is created by the first plan "
-                    "stored)"
+                    f"there is no commissioning store at {self.label} yet: the database is "
+                    "empty (one is created when the first plan is stored; if one was "
+                    "expected, check the store's URL)"
                 )
             if version < migrations.LATEST:
                 with self.engine.begin() as conn:
@@ -901,8 +901,9 @@ def _check_exists(url: str) -> None:
     path = Path(parsed.database).expanduser()
     if not path.exists():
         raise StoreError(
-            f"there is no commissioning store at {path} (check --database, DATABASE_URL or "
-            "COMMISSIONING_HOME; a store is created by the first plan stored)"
+            f"there is no commissioning store at {path} yet (one is created when the first "
+            "plan is stored; if one was expected, check the store's path: --database, "
+            "DATABASE_URL or COMMISSIONING_HOME)"
         )
     if path.is_file() and path.stat().st_size == 0:
         # (A writer may meet a 0-byte file that another process is creating; a reader never
