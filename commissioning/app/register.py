@@ -156,7 +156,7 @@ def _browse(loaded: state.Loaded) -> None:
     )
     st.download_button(
         "Download this view (CSV)",
-        data=tables.csv_safe_frame(shown).to_csv(index=False).encode("utf-8"),
+        data=tables.csv_bytes(shown),
         file_name="initiatives_view.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -636,10 +636,12 @@ def audit_frame(entries: Sequence[AuditEntry], broken: Iterable[int]) -> pd.Data
     return frame if bad else frame.drop(columns=["Check"])
 
 
-def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a table for a CSV download: every text cell that a spreadsheet would run
-    as a formula gets an apostrophe first (numbers, including negative ones, are left)."""
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as a CSV download that a spreadsheet opens safely: every text cell that it
+    would run as a formula gets an apostrophe first (numbers, negative ones included, are
+    left as they are), and rows end in CRLF (RFC 4180), so a carriage return or line break
+    inside a cell is quoted and never splits a row."""
     out = frame.copy()
     for column in out.columns:
         out[column] = out[column].map(lambda v: formula_safe(v) if isinstance(v, str) else v)
-    return out
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
