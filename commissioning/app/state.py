@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import streamlit as st
 
 from commissioning import store
-from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError, allocate
+from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError
+from commissioning.app import solving
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.inputs import (
@@ -431,7 +432,7 @@ def _solve_now(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
         return Plan(chosen, loaded.key, problems=e.problems, warnings=e.warnings)
     inputs = replace(inputs, warnings=(*loaded.warnings, *inputs.warnings))
     try:
-        result = allocate(inputs)
+        result = solving.allocate_limited(inputs)
     except InfeasiblePlan as e:
         return Plan(
             chosen,
@@ -459,9 +460,20 @@ def _solve(key: str, chosen_json: str, _loaded: Loaded, _chosen: Mapping[str, ob
 
 
 def solve(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
-    """The plan for a scenario on this data (cached on both), kept in the store as a run."""
+    """The plan for a scenario on this data (cached on both), kept in the store as a run.
+
+    A solve stopped for its time limit or a closed connection is said, not cached: the
+    next visit tries again."""
     chosen = json.loads(scenario_json(chosen))
-    plan = _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    try:
+        plan = _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    except solving.SolveStopped as e:
+        return Plan(
+            chosen,
+            loaded.key,
+            error=f"No plan: {e}. Try a smaller data set or a simpler scenario, or ask the "
+            "workbench's administrator about the time limit.",
+        )
     kept = stored(plan)
     if kept is not None and kept.problem is not None:
         _warn_once(kept.problem)
