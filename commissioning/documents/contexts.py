@@ -123,11 +123,52 @@ def _parse_day(text: str) -> date | None:
 # --- building blocks ------------------------------------------------------------------------
 
 
+MISSING_WORDS = ("none", "nan", "null")
+_DATA_TEXT: set[str] = set()
+"""Texts of the data (names, providers, ids) that look like a missing value or a template
+expression: they are what the data says, shown as written, so the checks below let them
+through. Filled by `prepare` (before documents are laid out in forked workers)."""
+
+
+def _looks_unfilled(text: str) -> bool:
+    return text.strip().lower() in MISSING_WORDS or "{{" in text or "}}" in text
+
+
+def note_data_text(inputs: Inputs) -> None:
+    """Remember the data's own texts that look like a missing value or a template
+    expression (a service called "nan" or "{{ 7*7 }}"), so documents show them as written
+    instead of refusing them as a formatting slip."""
+    d = inputs.data
+    texts = [inputs.scenario.name]
+    for i in d.initiatives:
+        texts += [i.initiative_id, i.name, i.provider, i.sector]
+    for x in d.districts:
+        texts += [x.district_id, x.name, x.locality]
+    for s in d.streams:
+        texts += [s.stream_id, s.name, s.partner]
+    for p in d.priorities:
+        texts += [p.priority_id, p.name]
+    for o in d.outcomes:
+        texts += [o.outcome_id, o.name]
+    _DATA_TEXT.update(t for t in texts if isinstance(t, str) and _looks_unfilled(t))
+
+
+def data_text() -> frozenset[str]:
+    """The data's texts that look like a missing value or a template expression."""
+    return frozenset(_DATA_TEXT)
+
+
 def _check_text(value: str, where: str) -> str:
+    """A text fit to print: not blank, and not a formatting slip ("None", "nan", "{{"),
+    unless the data itself says so."""
     if not isinstance(value, str) or not value.strip():
         raise DocumentError(f"{where} is blank")
-    low = value.strip().lower()
-    if low in ("none", "nan", "null") or "{{" in value or "}}" in value:
+    if not _looks_unfilled(value) or value.strip() in _DATA_TEXT:
+        return value
+    rest = value
+    for text in sorted(_DATA_TEXT, key=len, reverse=True):
+        rest = rest.replace(text, "")
+    if rest.strip().lower() in MISSING_WORDS or "{{" in rest or "}}" in rest:
         raise DocumentError(f"{where} would show {value!r}")
     return value
 
@@ -578,6 +619,7 @@ def prepare(inputs: Inputs, result: Result, content: Content, issued: date | Non
     ]
     if missing:
         raise DocumentError(f"the result has no decision for {', '.join(missing[:5])}")
+    note_data_text(inputs)
     allocations: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for a in result.allocations:
         allocations[a.initiative_id].append((a.stream_id, a.year, a.amount))
