@@ -46,7 +46,7 @@ def _verification(checked: Verification) -> None:
             "and match their hashes, and every run, data snapshot, scenario and decision still "
             f"matches the entry that logged it. Last entry's hash: `{checked.head_hash}` (note "
             "it somewhere else, such as the board minutes, to check later that it is still in "
-            "the chain).",
+            f"the chain). {_plain(checked.sealing)}",
             icon=":material/verified_user:",
         )
         return

@@ -91,6 +91,24 @@ class Verification:
         return not self.findings
 
     @property
+    def sealing(self) -> str:
+        """How the trail is protected, in words: sealed with the key, partly, or not at all."""
+        if not self.key_set:
+            return (
+                f"No audit key is set ({KEY_VARIABLE}): the entries were checked as a plain "
+                "SHA-256 chain, which anyone able to write to the database could recompute. "
+                "Set a key (docs/store.md) to seal new entries, and compare this head with "
+                "one printed in a result file or document (--expect HEAD)."
+            )
+        if self.keyed == self.entries:
+            return f"All {self.entries} entries are sealed with the audit key (HMAC-SHA256)."
+        plain = self.entries - self.keyed
+        return (
+            f"Entries 1 to {plain} were written before the audit key was set (plain "
+            f"SHA-256); the {self.keyed} after them are sealed with the key (HMAC-SHA256)."
+        )
+
+    @property
     def first_broken(self) -> int | None:
         """The first entry at which the trail is broken (None when intact or not located)."""
         seqs = [f.seq for f in self.findings if f.seq is not None]

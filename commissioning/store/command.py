@@ -22,7 +22,6 @@ from commissioning.store.errors import StoreError
 if TYPE_CHECKING:
     from commissioning.allocator.result import Result
     from commissioning.inputs.model import Inputs
-    from commissioning.store.audit import Verification
     from commissioning.store.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -263,7 +262,7 @@ def _audit(args: argparse.Namespace, store: Store) -> int:
     if checked.ok:
         print(
             f"The audit trail of {store.label} is intact: {checked.entries} entries, every "
-            f"record matches its entry.\n{_sealing(checked)}\nLast entry hash: "
+            f"record matches its entry.\n{checked.sealing}\nLast entry hash: "
             f"{checked.head_hash}"
         )
         if checked.expected_at is not None:
@@ -275,26 +274,6 @@ def _audit(args: argparse.Namespace, store: Store) -> int:
     for finding in checked.findings:
         print(f"  {finding.message}")
     return EXIT_ERROR
-
-
-def _sealing(checked: Verification) -> str:
-    """How the trail is protected, in words: sealed with the key, partly, or not at all."""
-    from commissioning.store.audit import KEY_VARIABLE
-
-    if not checked.key_set:
-        return (
-            f"No audit key is set ({KEY_VARIABLE}): the entries were checked as a plain "
-            "SHA-256 chain, which anyone able to write to the database could recompute. "
-            "Set a key (docs/store.md) to seal new entries, and compare this head with one "
-            "printed in a result file or document (--expect HEAD)."
-        )
-    if checked.keyed == checked.entries:
-        return f"All {checked.entries} entries are sealed with the audit key (HMAC-SHA256)."
-    plain = checked.entries - checked.keyed
-    return (
-        f"Entries 1 to {plain} were written before the audit key was set (plain SHA-256); "
-        f"the {checked.keyed} after them are sealed with the key (HMAC-SHA256)."
-    )
 
 
 def _scenarios(args: argparse.Namespace, store: Store) -> int:
