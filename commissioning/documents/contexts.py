@@ -9,13 +9,16 @@ content; templates only lay the values out. A value that cannot be shown is an e
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+from typing import Concatenate, ParamSpec, TypeVar
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import InitiativeResult, Result
@@ -123,21 +126,23 @@ def _parse_day(text: str) -> date | None:
 # --- building blocks ------------------------------------------------------------------------
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 MISSING_WORDS = ("none", "nan", "null")
-_DATA_TEXT: set[str] = set()
-"""Texts of the data (names, providers, ids) that look like a missing value or a template
-expression: they are what the data says, shown as written, so the checks below let them
-through. Filled by `prepare` (before documents are laid out in forked workers)."""
+_DATA_TEXT: ContextVar[frozenset[str]] = ContextVar("data_text", default=frozenset())
+"""While a document of a plan is built: the texts of its data (names, providers, ids) that
+look like a missing value or a template expression. They are what the data says, shown as
+written, so the checks below let them through (see `builds_from_data`)."""
 
 
-def _looks_unfilled(text: str) -> bool:
+def looks_unfilled(text: str) -> bool:
+    """Whether a text looks like a formatting slip: "None", "nan", "null", or "{{"."""
     return text.strip().lower() in MISSING_WORDS or "{{" in text or "}}" in text
 
 
-def note_data_text(inputs: Inputs) -> None:
-    """Remember the data's own texts that look like a missing value or a template
-    expression (a service called "nan" or "{{ 7*7 }}"), so documents show them as written
-    instead of refusing them as a formatting slip."""
+def data_text(inputs: Inputs) -> frozenset[str]:
+    """The data's own texts that look like a missing value or a template expression (a
+    service called "nan" or "{{ 7*7 }}"): documents show them as written."""
     d = inputs.data
     texts = [inputs.scenario.name]
     for i in d.initiatives:
@@ -150,12 +155,24 @@ def note_data_text(inputs: Inputs) -> None:
         texts += [p.priority_id, p.name]
     for o in d.outcomes:
         texts += [o.outcome_id, o.name]
-    _DATA_TEXT.update(t for t in texts if isinstance(t, str) and _looks_unfilled(t))
+    return frozenset(t for t in texts if isinstance(t, str) and looks_unfilled(t))
 
 
-def data_text() -> frozenset[str]:
-    """The data's texts that look like a missing value or a template expression."""
-    return frozenset(_DATA_TEXT)
+def builds_from_data(
+    build: Callable[Concatenate[Plan, _P], _R],
+) -> Callable[Concatenate[Plan, _P], _R]:
+    """Let a document builder's checks accept the plan's own odd-looking texts, for the
+    length of the call only (so one plan's data never loosens the checks of another)."""
+
+    @functools.wraps(build)
+    def wrapped(plan: Plan, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        token = _DATA_TEXT.set(data_text(plan.inputs))
+        try:
+            return build(plan, *args, **kwargs)
+        finally:
+            _DATA_TEXT.reset(token)
+
+    return wrapped
 
 
 def _check_text(value: str, where: str) -> str:
@@ -163,10 +180,11 @@ def _check_text(value: str, where: str) -> str:
     unless the data itself says so."""
     if not isinstance(value, str) or not value.strip():
         raise DocumentError(f"{where} is blank")
-    if not _looks_unfilled(value) or value.strip() in _DATA_TEXT:
+    allowed = _DATA_TEXT.get()
+    if not looks_unfilled(value) or value.strip() in allowed:
         return value
     rest = value
-    for text in sorted(_DATA_TEXT, key=len, reverse=True):
+    for text in sorted(allowed, key=len, reverse=True):
         rest = rest.replace(text, "")
     if rest.strip().lower() in MISSING_WORDS or "{{" in rest or "}}" in rest:
         raise DocumentError(f"{where} would show {value!r}")
@@ -619,7 +637,6 @@ def prepare(inputs: Inputs, result: Result, content: Content, issued: date | Non
     ]
     if missing:
         raise DocumentError(f"the result has no decision for {', '.join(missing[:5])}")
-    note_data_text(inputs)
     allocations: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for a in result.allocations:
         allocations[a.initiative_id].append((a.stream_id, a.year, a.amount))
@@ -1022,6 +1039,7 @@ def standard_terms(plan: Plan) -> StandardTerms:
     )
 
 
+@builds_from_data
 def terms_context(plan: Plan) -> TermsContext:
     """The standard terms document, printed once for every specification of the plan."""
     t = standard_terms(plan)
@@ -1080,6 +1098,7 @@ def _quarter_end(plan: Plan, year: int, quarter: int) -> date:
 # --- service specification -------------------------------------------------------------------
 
 
+@builds_from_data
 def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
     """The service specification of one commissioned, grown or maintained service."""
     data = plan.inputs.data
@@ -1491,6 +1510,7 @@ def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
 # --- district SLA ------------------------------------------------------------------------------
 
 
+@builds_from_data
 def sla_context(plan: Plan, district_id: str) -> SlaContext:
     """The service level agreement of one district."""
     data = plan.inputs.data
@@ -1830,6 +1850,7 @@ def pauses_table(pauses: Sequence[Pause], where: str = "") -> Table:
     )
 
 
+@builds_from_data
 def summary_context(plan: Plan) -> SummaryContext:
     """The plan summary for the partnership board."""
     s = plan.summary
@@ -2043,6 +2064,7 @@ def _gain_share(gained: float, base: float) -> str:
     )
 
 
+@builds_from_data
 def index_context(plan: Plan, groups: Sequence[IndexGroup]) -> IndexContext:
     """The index page of a documents folder."""
     return IndexContext(

@@ -30,6 +30,7 @@ from commissioning.documents.contexts import (
     _plan_line,
     _sections,
     audit_line,
+    builds_from_data,
     level_label,
     long_date,
     money,
@@ -250,6 +251,7 @@ def _price_row(p: RulePrice) -> tuple[str, str, str, str]:
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", outcomes(p.cost), moved)
 
 
+@builds_from_data
 def rationale_context(plan: Plan, district: str | None = None) -> RationaleContext:
     """The pack for every decommissioned or reduced service (or one district's)."""
     data = plan.inputs.data

@@ -62,14 +62,19 @@ def test_every_document_shows_such_names_as_written(odd_plan):
     assert "None" in joined and "null" in joined  # a service and a district named so
 
 
-def test_a_real_slip_is_still_refused(odd_plan, monkeypatch):
-    monkeypatch.setattr(contexts, "_DATA_TEXT", set())  # data that holds no such names
+def test_a_real_slip_is_still_refused(odd_plan):
     with pytest.raises(DocumentError, match="would show 'None'"):
         Fact("Budget", "None")
     with pytest.raises(DocumentError, match="would show"):
         Fact("Service", f"{TEMPLATE_NAME} (G-1)")
-    contexts.note_data_text(odd_plan.inputs)
-    assert Fact("Service", f"{TEMPLATE_NAME} (G-1)").value.startswith("Hub")
-    assert Fact("Provider", "nan").value == "nan"
+
+    @contexts.builds_from_data
+    def build(plan, value):
+        return Fact("Service", value)
+
+    assert build(odd_plan, f"{TEMPLATE_NAME} (G-1)").value.startswith("Hub")
+    assert build(odd_plan, "nan").value == "nan"
     with pytest.raises(DocumentError, match="would show"):
-        Fact("Outcome", f"{TEMPLATE_NAME} {{{{ target }}}}")  # a slip beside a data name
+        build(odd_plan, f"{TEMPLATE_NAME} {{{{ target }}}}")  # a slip beside a data name
+    with pytest.raises(DocumentError, match="would show 'None'"):
+        Fact("Budget", "None")  # outside the build, the plan's names loosen nothing
