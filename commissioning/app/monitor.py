@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.app import state, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.inputs import InputError
 from commissioning.inputs.returns import RETURNS_FILE, Returns, load_returns
 from commissioning.monitor.scorecard import RollUp, Scorecard, plan_of, scorecard
@@ -268,9 +269,8 @@ def render() -> None:
     if not off:
         st.success("Every service is on track.")
     for s in off:
-        with st.expander(
-            f"{RAG_LABELS[s.rag]}: {_plain(s.initiative.name)} ({_plain(s.initiative_id)})"
-        ):
+        title = escape_markdown(f"{s.initiative.name} ({s.initiative_id})")
+        with st.expander(f"{RAG_LABELS[s.rag]}: {title}"):
             f = s.figures
             st.markdown(
                 f"Spent **{widgets.money(f.actual_spend)}** of {widgets.money(f.planned_spend)} "
@@ -390,11 +390,6 @@ def _pdf_button(file_name: str, pdf: bytes, key: str) -> None:
         key=key,
         icon=":material/download:",
     )
-
-
-def _plain(text: str) -> str:
-    """User text shown literally where Streamlit would read Markdown."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~:$" else c for c in text)
 
 
 def _keep(plan: state.Plan, returns: Returns, name: str) -> None:

@@ -27,6 +27,7 @@ from commissioning.documents.contexts import (
     _plan_line,
     _sections,
     _short_sha,
+    audit_line,
     bar_chart,
     long_date,
     money,
@@ -135,6 +136,7 @@ def _meta(
         issued=long_date(plan.issued),
         period=_period(card, plan.content.reporting.quarters),
         plan=_plan_line(plan),
+        audit=audit_line(plan),
         footer=f"{plan.content.partnership.name} \u00b7 plan {_short_sha(plan)} \u00b7 "
         f"returns to {card.year} Q{card.quarter}",
         sections=tuple(sections.values()),

@@ -82,15 +82,30 @@ def _quarter(year: int, quarter: int) -> str:
     return f"{year}Q{quarter}"
 
 
+def _plan_text(doc: Mapping[str, Any]) -> str:
+    """A result file's canonical text without the audit head the store stamps on it."""
+    plain = dict(doc)
+    provenance = dict(plain.get("provenance") or {})
+    provenance.pop("audit_head", None)
+    plain["provenance"] = provenance
+    return canonical(plain)
+
+
 def run_of_result(store: Store, result: Result) -> str | None:
-    """The run that holds exactly this result (by the sha256 of its canonical text)."""
-    digest = sha256(canonical(result.to_json()))
+    """The earliest run that holds this plan: the same result file, whether or not it
+    carries the audit head the store stamped on it when it was kept."""
+    want = _plan_text(result.to_json())
     r = schema.runs
+    query = (
+        select(r.c.run_id, r.c.result)
+        .where(r.c.inputs_sha256 == result.provenance.inputs_sha256)
+        .order_by(r.c.created_at, r.c.run_id)
+    )
     with store._reading() as conn:
-        found = conn.execute(
-            select(r.c.run_id).where(r.c.result_sha256 == digest).order_by(r.c.created_at)
-        ).first()
-    return None if found is None else str(found.run_id)
+        for row in conn.execute(query):
+            if _plan_text(json.loads(row.result)) == want:
+                return str(row.run_id)
+    return None
 
 
 def record_returns(

@@ -7,6 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from tests.app.conftest import ROOT, frame_with, no_exception, open_page, texts
 
 BAD_RETURNS = ROOT / "tests" / "data" / "bad_returns" / "every_problem_at_once" / "returns.csv"
@@ -74,9 +76,12 @@ def test_the_updated_data_zip_is_a_complete_valid_folder(tmp_path: Path) -> None
     assert load(folder).data.initiatives  # valid, with its scenario
 
 
-def test_bad_returns_are_listed_with_every_problem(tmp_path: Path) -> None:
+def test_bad_returns_are_listed_with_every_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "data"
     shutil.copytree(ROOT / "data" / "sample", folder)
+    monkeypatch.setenv("COMMISSIONING_DATA_ROOT", str(tmp_path))  # the folder box may open it
     text = BAD_RETURNS.read_text().replace("1001", "CC-BUR-01").replace("1002", "YW-BUR-01")
     (folder / "returns.csv").write_text(text.replace("1003", "SNP-BUR-01"))
     at = open_page("register")

@@ -127,3 +127,20 @@ def test_monitor_stores_its_returns_and_the_commands_show_them(
     assert main(["returns", "show", "7", "--database", db]) == 1
     assert "no returns number 7" in capsys.readouterr().err
     assert main(["audit", "verify", "--database", db]) == 0
+
+
+def test_returns_link_to_the_run_allocate_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The result file allocate writes is the run it stored: monitor links to it, no new run."""
+    db = str(tmp_path / "store.sqlite")
+    monkeypatch.setenv("DATABASE_URL", db)
+    data = str(ROOT / "tests/data/valid_small")
+    path = tmp_path / "result.json"
+    assert main(["allocate", data, "--out", str(path)]) == 0
+    run_id = capsys.readouterr().out.split("Stored as run ")[1].split()[0]
+    assert main(["monitor", data, "--result", str(path), "--returns", str(RETURNS)]) == 0
+    assert f"Stored the returns as number 1, for run {run_id}." in capsys.readouterr().out
+    store = Store.open(db)
+    assert [r.run_id for r in store.list_runs()] == [run_id]
+    store.close()
