@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from commissioning.allocator.result import DECISIONS
+from commissioning.allocator.result import DECISIONS, VALUE_UNITS
 from commissioning.allocator.wording import money
 from commissioning.export.files import write_atomic
 from commissioning.export.workbook import FORMULA_LEADS
@@ -41,9 +41,15 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         )
     if r.objective is not None:
         o = r.objective
+        pounds = r.value_unit == VALUE_UNITS[1]
+        label = "Weighted £ of late-intervention cost avoided" if pounds else "Weighted outcomes"
+
+        def value(x: float) -> str:
+            return money(x) if pounds else f"{x:,.2f}"
+
         lines.append(
-            f"  Weighted outcomes: {r.plan_objective:,.2f} on the figures as given; "
-            f"{o.p50:,.2f} in the middle future, {o.p5:,.2f} to {o.p95:,.2f} in 90% of futures"
+            f"  {label}: {value(r.plan_objective)} on the figures as given; {value(o.p50)} in "
+            f"the middle future, {value(o.p5)} to {value(o.p95)} in 90% of futures"
         )
     fragile = sorted((s for s in r.initiatives if s.fragile), key=lambda s: s.stability)
     names = {i.initiative_id: i.name for i in inputs.data.initiatives}

@@ -33,16 +33,10 @@ class Range:
         return self.low == self.high
 
 
-def _own(i: Initiative, column: str) -> float | None:
-    """The initiative's own bound from an optional column, or None when it is blank."""
-    value = getattr(i, column, None)
-    return None if value is None else float(value)
-
-
 def effect_range(inputs: Inputs, i: Initiative) -> Range:
     """effect x (1 -/+ u) for the evidence rating, clipped to (0, 1], unless given."""
-    u = float(getattr(inputs.scenario, "uncertainty", {}).get(i.evidence_level, 0.0))
-    low, high = _own(i, "effect_low"), _own(i, "effect_high")
+    u = inputs.scenario.uncertainty[i.evidence_level]
+    low, high = i.effect_low, i.effect_high
     return Range(
         low if low is not None else i.effect * (1.0 - u),
         i.effect,
@@ -52,8 +46,8 @@ def effect_range(inputs: Inputs, i: Initiative) -> Range:
 
 def unit_cost_range(inputs: Inputs, i: Initiative) -> Range:
     """unit_cost x (1 -/+ the scenario's unit_cost_uncertainty), unless given."""
-    u = float(getattr(inputs.scenario, "unit_cost_uncertainty", 0.0))
-    low, high = _own(i, "unit_cost_low"), _own(i, "unit_cost_high")
+    u = inputs.scenario.unit_cost_uncertainty
+    low, high = i.unit_cost_low, i.unit_cost_high
     return Range(
         low if low is not None else i.unit_cost * (1.0 - u),
         i.unit_cost,

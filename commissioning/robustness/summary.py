@@ -108,6 +108,9 @@ class Robustness:
     plan_objective: float
     objective: Spread | None
     initiatives: tuple[ServiceRobustness, ...]
+    value_unit: str
+    """The objective's unit, as the plan's result gives it (weighted outcomes, or weighted £
+    of late-intervention cost avoided)."""
 
     @property
     def by_id(self) -> Mapping[str, ServiceRobustness]:
@@ -120,6 +123,7 @@ class Robustness:
             "infeasible": self.infeasible,
             "plan_objective": self.plan_objective,
             "objective": None if self.objective is None else self.objective.to_json(),
+            "value_unit": self.value_unit,
             "fragile_below": FRAGILE_BELOW,
             "initiatives": [s.to_json() for s in self.initiatives],
         }
@@ -167,6 +171,7 @@ def summarise(inputs: Inputs, plan: Result, seed: int, results: Sequence[DrawRes
         plan_objective=float(plan.objective or 0.0),
         objective=objective,
         initiatives=tuple(services),
+        value_unit=plan.value_unit,
     )
 
 

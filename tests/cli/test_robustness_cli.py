@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,43 @@ def test_bad_settings_are_invalid_input(extra, tmp_path, capsys):
 def test_invalid_data_is_invalid_input(tmp_path, capsys):
     assert main(["robustness", str(tmp_path / "missing"), "--draws", "5"]) == 2
     assert capsys.readouterr().err
+
+
+SMALL = ROOT / "tests" / "data" / "valid_small"
+
+
+def with_ranges(tmp_path: Path, ranges: dict[str, dict[str, str]], scenario: str = "") -> Path:
+    """A copy of the small valid folder with range columns filled in for some rows."""
+    folder = tmp_path / "data"
+    shutil.copytree(SMALL, folder)
+    path = folder / "initiatives.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    columns = ["effect_low", "effect_high", "unit_cost_low", "unit_cost_high"]
+    for r in rows:
+        r.update({c: ranges.get(r["initiative_id"], {}).get(c, "") for c in columns})
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    if scenario:
+        with (folder / "scenario.yaml").open("a", encoding="utf-8") as fh:
+            fh.write(scenario)
+    return folder
+
+
+def test_bad_ranges_are_named_as_input_errors(tmp_path, capsys):
+    # 1001 has effect 0.1 and unit cost 300.
+    folder = with_ranges(
+        tmp_path,
+        {"1001": {"effect_low": "0.2", "effect_high": "1.5", "unit_cost_high": "250"}},
+    )
+    assert main(["robustness", str(folder), "--draws", "5"]) == 2
+    err = capsys.readouterr().err
+    for column in ("effect_low", "effect_high", "unit_cost_high"):
+        assert f"initiatives.csv row 2, column {column}" in err
+
+
+def test_a_bad_uncertainty_key_is_an_input_error(tmp_path, capsys):
+    folder = with_ranges(tmp_path, {}, scenario='uncertainty: {"4": 1.5}\n')
+    assert main(["robustness", str(folder), "--draws", "5"]) == 2
+    assert "uncertainty" in capsys.readouterr().err
