@@ -93,6 +93,7 @@ class ServiceRobustness:
             "budget_p5": None if b is None else b.p5,
             "budget_p50": None if b is None else b.p50,
             "budget_p95": None if b is None else b.p95,
+            "budget_mean": None if b is None else b.mean,
             "stability": self.stability,
             "turns_on": None if self.turns_on is None else self.turns_on.to_json(),
         }
@@ -111,10 +112,49 @@ class Robustness:
     value_unit: str
     """The objective's unit, as the plan's result gives it (weighted outcomes, or weighted £
     of late-intervention cost avoided)."""
+    inputs_sha256: str
+    """The fingerprint of the inputs, as in the plan's result file: which data it reads."""
 
     @property
     def by_id(self) -> Mapping[str, ServiceRobustness]:
         return {s.initiative_id: s for s in self.initiatives}
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Robustness:
+        """Read a robustness file back (for explanations and documents made later)."""
+
+        def spread(d: Mapping[str, Any] | None) -> Spread | None:
+            return None if d is None else Spread(d["p5"], d["p50"], d["p95"], d["mean"])
+
+        def service(d: Mapping[str, Any]) -> ServiceRobustness:
+            t = d.get("turns_on")
+            budget = (
+                None
+                if d["budget_p50"] is None
+                else Spread(d["budget_p5"], d["budget_p50"], d["budget_p95"], d["budget_mean"])
+            )
+            return ServiceRobustness(
+                initiative_id=d["initiative_id"],
+                decision=d["decision"],
+                funded_share=float(d["funded_share"]),
+                decision_shares={k: float(v) for k, v in d["decision_shares"].items()},
+                budget=budget,
+                stability=float(d["stability"]),
+                turns_on=None
+                if t is None
+                else TurningFigure(t["initiative_id"], t["figure"], float(t["correlation"])),
+            )
+
+        return cls(
+            draws=int(doc["draws"]),
+            seed=int(doc["seed"]),
+            infeasible=int(doc["infeasible"]),
+            plan_objective=float(doc["plan_objective"]),
+            objective=spread(doc["objective"]),
+            initiatives=tuple(service(d) for d in doc["initiatives"]),
+            value_unit=doc["value_unit"],
+            inputs_sha256=doc["inputs_sha256"],
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +164,7 @@ class Robustness:
             "plan_objective": self.plan_objective,
             "objective": None if self.objective is None else self.objective.to_json(),
             "value_unit": self.value_unit,
+            "inputs_sha256": self.inputs_sha256,
             "fragile_below": FRAGILE_BELOW,
             "initiatives": [s.to_json() for s in self.initiatives],
         }
@@ -172,6 +213,7 @@ def summarise(inputs: Inputs, plan: Result, seed: int, results: Sequence[DrawRes
         objective=objective,
         initiatives=tuple(services),
         value_unit=plan.value_unit,
+        inputs_sha256=plan.provenance.inputs_sha256,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from commissioning.allocator import allocate
 from commissioning.inputs import load
 from commissioning.inputs.model import Inputs, frozen_map
-from commissioning.robustness import robustness
+from commissioning.robustness import Robustness, robustness
 from tests.allocator.fixtures import FIXTURES, Fixture
 from tests.robustness.fixtures import FLIP_SHARE, flip, sometimes_infeasible
 
@@ -100,3 +101,10 @@ def test_the_json_holds_the_issues_keys():
         "budget_p95",
         "stability",
     } <= set(doc["initiatives"][0])
+
+
+def test_a_robustness_file_reads_back_as_written():
+    r = robustness(flip(), 20, seed=2, mode="process")
+    again = Robustness.from_json(json.loads(json.dumps(r.to_json())))
+    assert again == r
+    assert again.inputs_sha256 == allocate(flip()).provenance.inputs_sha256
