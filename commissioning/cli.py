@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all")
     d.add_argument("--district", help="only this district's SLA and specifications")
     d.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
+    d.add_argument(
+        "--robustness",
+        type=Path,
+        help="a robustness file of the same data: the rationale pack says how sure each is",
+    )
     r = sub.add_parser(
         "robustness", help="how sure is each decision: the plan re-solved over plausible figures"
     )
