@@ -273,7 +273,7 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
     r = plan.robustness
     if r is None:
         return "not checked against the uncertainty in effects and costs"
-    return sentence(r.by_id[initiative_id], r.draws, plan.inputs)
+    return sentence(r.by_id[initiative_id], r.draws, plan.inputs.data)
 
 
 def _price_row(p: RulePrice) -> tuple[str, str, str, str]:

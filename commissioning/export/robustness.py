@@ -60,7 +60,7 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         )
         for s in fragile[:top]:
             lines.append(
-                f"    {names[s.initiative_id]} ({s.initiative_id}): {sentence(s, n, inputs)}"
+                f"    {names[s.initiative_id]} ({s.initiative_id}): {sentence(s, n, inputs.data)}"
             )
         if len(fragile) > top:
             lines.append(f"    and {len(fragile) - top} more (see the CSV or JSON file)")

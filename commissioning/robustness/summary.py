@@ -16,7 +16,7 @@ import numpy as np
 
 from commissioning.allocator.result import DECISIONS, Decision, Result, decide
 from commissioning.explain.summary import FUNDED
-from commissioning.inputs.model import Inputs
+from commissioning.inputs.model import DataSet, Inputs
 from commissioning.robustness.draws import Floats, Triangles
 from commissioning.robustness.solve import DrawResult
 
@@ -272,19 +272,19 @@ def percent(share: float) -> str:
     return f"{whole}%"
 
 
-def figure_words(t: TurningFigure, inputs: Inputs) -> str:
+def figure_words(t: TurningFigure, data: DataSet) -> str:
     """The figure a decision turns on, in words: "the effect of Family Nurse Partnership"."""
     what = "effect" if t.figure == "effect" else "cost per participant"
-    name = inputs.data.initiative(t.initiative_id).name
+    name = data.initiative(t.initiative_id).name
     return f"the {what} of {name} ({t.initiative_id})"
 
 
-def sentence(s: ServiceRobustness, draws: int, inputs: Inputs) -> str:
+def sentence(s: ServiceRobustness, draws: int, data: DataSet) -> str:
     """One service's robustness in a sentence for commissioners, boards and auditors."""
     held = f"{DONE[s.decision]} in {percent(s.stability)} of {draws:,} plausible futures"
     if not s.fragile:
         return f"{held[0].upper()}{held[1:]}."
     text = f"A fragile decision: {held}"
     if s.turns_on is not None:
-        text += f"; it turns most on {figure_words(s.turns_on, inputs)}"
+        text += f"; it turns most on {figure_words(s.turns_on, data)}"
     return text + "."

@@ -22,7 +22,7 @@ def test_each_service_says_how_sure_and_the_method_says_how(small_plan, content)
     assert ids
     for svc, iid in zip(ctx.services, ids, strict=True):
         facts = {f.label: f.value for f in svc.facts}
-        expected = sentence(check.by_id[iid], 20, inputs)
+        expected = sentence(check.by_id[iid], 20, inputs.data)
         assert facts["How sure"] == expected
         assert "20 plausible futures" in expected
     assert any("plausible futures" in m for m in ctx.method)
