@@ -25,6 +25,9 @@ FRAGILE_BELOW = 0.8
 
 Figure = Literal["effect", "unit_cost"]
 
+FIGURES_AT_ONCE = 1024
+"""Figures correlated with agreement in one block (memory: draws x this x 8 bytes)."""
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -233,21 +236,32 @@ def _turning_figures(
     figures = np.hstack(
         [np.array([e for e, _ in drawn]), np.array([c for _, c in drawn])]
     )  # draws x (effects of every initiative, then unit costs)
-    centred = figures - figures.mean(axis=0)
-    spread = np.sqrt((centred**2).sum(axis=0))
     a = agree[:, varies] - agree[:, varies].mean(axis=0)
     a_spread = np.sqrt((a**2).sum(axis=0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        corr = (centred.T @ a) / np.outer(spread, a_spread)
-    corr = np.where(np.isfinite(corr), corr, 0.0)
+    best_at = np.zeros(len(varies), dtype=np.int64)
+    best = np.zeros(len(varies))
+    # In blocks of figures, so a national run (24,000 figures) never holds every
+    # correlation at once.
+    for start in range(0, figures.shape[1], FIGURES_AT_ONCE):
+        block = figures[:, start : start + FIGURES_AT_ONCE]
+        centred = block - block.mean(axis=0)
+        spread = np.sqrt((centred**2).sum(axis=0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            corr = (centred.T @ a) / np.outer(spread, a_spread)
+        corr = np.where(np.isfinite(corr), corr, 0.0)
+        top = np.argmax(np.abs(corr), axis=0)
+        value = corr[top, np.arange(len(varies))]
+        better = np.abs(value) > np.abs(best)  # the first of equals is kept
+        best_at = np.where(better, top + start, best_at)
+        best = np.where(better, value, best)
     n = len(tri.ids)
     out: dict[int, TurningFigure] = {}
     for col, j in enumerate(varies):
-        best = int(np.argmax(np.abs(corr[:, col])))
-        if corr[best, col] == 0.0:
+        if best[col] == 0.0:
             continue
-        figure: Figure = "effect" if best < n else "unit_cost"
-        out[j] = TurningFigure(tri.ids[best % n], figure, float(corr[best, col]))
+        at = int(best_at[col])
+        figure: Figure = "effect" if at < n else "unit_cost"
+        out[j] = TurningFigure(tri.ids[at % n], figure, float(best[col]))
     return out
 
 

@@ -7,6 +7,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from commissioning.allocator import allocate
@@ -108,3 +109,17 @@ def test_a_robustness_file_reads_back_as_written():
     again = Robustness.from_json(json.loads(json.dumps(r.to_json())))
     assert again == r
     assert again.inputs_sha256 == allocate(flip()).provenance.inputs_sha256
+
+
+def test_turning_figures_are_the_same_in_blocks_of_any_size(monkeypatch):
+    from commissioning.robustness import summary
+
+    inputs = load(SAMPLE)
+    tri = summary.Triangles.of(inputs)
+    draws = list(range(30))
+    rng = np.random.default_rng(0)
+    agree = (rng.random((30, len(tri.ids))) < 0.7).astype(float)
+    whole = summary._turning_figures(tri, 5, draws, agree)
+    monkeypatch.setattr(summary, "FIGURES_AT_ONCE", 7)
+    assert summary._turning_figures(tri, 5, draws, agree) == whole
+    assert len(whole) > 100
