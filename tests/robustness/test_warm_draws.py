@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from commissioning.allocator.formulation import formulate
 from commissioning.allocator.whatif import optimum_without
 from commissioning.inputs import load
 from commissioning.inputs.model import Inputs
@@ -59,3 +60,22 @@ def test_a_draw_does_not_depend_on_the_draws_solved_before():
     for k in range(4):
         first.solve(9, k)
     assert first.solve(9, 7) == second.solve(9, 7)
+
+
+def test_changing_the_figures_directly_equals_formulating_the_draw():
+    inputs = load(SAMPLE)
+    direct, compared = DrawSolver(inputs), DrawSolver(inputs)
+    assert direct.direct is not None
+    compared.direct = None  # formulate each draw and compare it with the plan row by row
+    tri = wide(inputs)
+    for k in range(6):
+        variant = draw_inputs(inputs, *tri.draw(2, k))
+        changes, g = direct.direct.changes(variant)
+        assert g.objective == formulate(variant).objective
+        assert len(changes) == len(compared.warm._differences(formulate(variant)) or [])
+        a, b = direct._warm(variant), compared._warm(variant)
+        assert a is not None and b is not None
+        assert a.objective == pytest.approx(b.objective, rel=1e-9)
+        for iid, years in b.proposed.items():
+            for y, amount in years.items():
+                assert a.proposed[iid][y] == pytest.approx(amount, rel=1e-7, abs=1e-4)
