@@ -1,11 +1,13 @@
 """Solving draws: one warm model per worker thread, re-solved for each draw.
 
 Each worker builds the plan's model once (`WarmStart`) and solves every draw from the
-plan's optimal basis: only the coefficients a draw changes (values per £, demand per £,
-and whatever else effect and unit cost enter) are changed and put back. A draw the warm
-model cannot answer (a mixed-integer draw whose relaxation is not viable, an infeasible
-draw) is solved from scratch. Every draw starts from the same basis, so its answer does
-not depend on which draws the worker solved before.
+plan's optimal basis: only the coefficients the draw's figures enter (values per £ in the
+objective, participants per £ in the demand rules; with reinvested savings, the envelopes
+too) are changed, solved and put back. A mixed-integer draw whose relaxation is not
+viable branches on the same warm model. What the warm model cannot answer (a draw it finds
+infeasible as a linear program, a branch-and-bound that grows too big) is solved from
+scratch. Every draw starts from the same basis, so its answer does not depend on which
+draws the worker solved before.
 """
 
 from __future__ import annotations
