@@ -10,7 +10,7 @@ import csv
 from pathlib import Path
 
 from commissioning.allocator.result import DECISIONS, VALUE_UNITS
-from commissioning.allocator.wording import money
+from commissioning.allocator.wording import ValueUnit, money
 from commissioning.export.files import write_atomic
 from commissioning.export.workbook import FORMULA_LEADS
 from commissioning.inputs.model import Inputs
@@ -41,15 +41,11 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         )
     if r.objective is not None:
         o = r.objective
-        pounds = r.value_unit == VALUE_UNITS[1]
-        label = "Weighted £ of late-intervention cost avoided" if pounds else "Weighted outcomes"
-
-        def value(x: float) -> str:
-            return money(x) if pounds else f"{x:,.2f}"
-
+        unit = ValueUnit(r.value_unit == VALUE_UNITS[1])
         lines.append(
-            f"  {label}: {value(r.plan_objective)} on the figures as given; {value(o.p50)} in "
-            f"the middle future, {value(o.p5)} to {value(o.p95)} in 90% of futures"
+            f"  {unit.title}: {unit.figure(r.plan_objective)} on the figures as given; "
+            f"{unit.figure(o.p50)} in the middle future, {unit.figure(o.p5)} to "
+            f"{unit.figure(o.p95)} in 90% of futures"
         )
     fragile = sorted((s for s in r.initiatives if s.fragile), key=lambda s: s.stability)
     names = {i.initiative_id: i.name for i in inputs.data.initiatives}
