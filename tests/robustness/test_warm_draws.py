@@ -15,6 +15,7 @@ from commissioning.inputs import load
 from commissioning.inputs.model import Inputs
 from commissioning.robustness.draws import Triangles, draw_inputs
 from commissioning.robustness.solve import DrawSolver
+from commissioning.synthetic import synthetic_inputs
 from tests.allocator.fixtures import viability
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -50,6 +51,20 @@ def test_warm_draws_have_the_cold_optimum(build, draws):
         if cold.feasible:
             assert math.isclose(warm.objective, cold.objective, rel_tol=1e-6)
     assert warm_answers == draws
+
+
+def test_with_reinvested_savings_a_draw_is_compared_row_by_row_and_solved_exactly():
+    """Savings put effects and costs into the envelopes: the draw is formulated and
+    compared with the plan (the direct path is not used), and still solved warm."""
+    inputs = synthetic_inputs(4, 40, cost_library=True, reinvest=0.5, mip=True)
+    solver = DrawSolver(inputs)
+    assert solver.direct is None and solver.warm.f.kappa
+    for k in range(6):
+        variant = draw_inputs(inputs, *solver.triangles.draw(1, k))
+        warm = solver._warm(variant)
+        cold = optimum_without(variant, lambda r: False)
+        assert warm is not None and warm.feasible and cold.feasible
+        assert math.isclose(warm.objective, cold.objective, rel_tol=1e-6)
 
 
 def test_a_draw_does_not_depend_on_the_draws_solved_before():
