@@ -606,9 +606,16 @@ def prepare(
 
 def _robustness_for(result: Result, robustness: Robustness | None) -> Robustness | None:
     """The robustness check, if it reads the same inputs as the plan."""
-    if robustness is not None and robustness.inputs_sha256 != result.provenance.inputs_sha256:
+    if robustness is None:
+        return None
+    if robustness.inputs_sha256 != result.provenance.inputs_sha256:
         raise DocumentError(
             "the robustness check was made from other data than the plan: run it again"
+        )
+    missing = set(result.initiatives_by_id) - set(robustness.by_id)
+    if missing:
+        raise DocumentError(
+            f"the robustness check says nothing of {', '.join(sorted(missing)[:5])}: run it again"
         )
     return robustness
 

@@ -7,6 +7,7 @@ read as a formula (`=`, `+`, `-`, `@`) with a leading quote, as the plan workboo
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from commissioning.allocator.result import DECISIONS, VALUE_UNITS
@@ -88,6 +89,11 @@ def _text(value: str) -> str:
 
 def write_robustness_csv(path: Path, inputs: Inputs, r: Robustness) -> None:
     """One row per service, written whole or not at all."""
+    write_atomic(path, robustness_csv_writer(inputs, r))
+
+
+def robustness_csv_writer(inputs: Inputs, r: Robustness) -> Callable[[Path], None]:
+    """What `write_atomic` or `write_set` calls to write the CSV: one row per service."""
     names = {i.initiative_id: i.name for i in inputs.data.initiatives}
     header = [
         "initiative_id",
@@ -123,4 +129,4 @@ def write_robustness_csv(path: Path, inputs: Inputs, r: Robustness) -> None:
                     ]
                 )
 
-    write_atomic(path, write)
+    return write

@@ -102,3 +102,12 @@ def test_a_bad_uncertainty_key_is_an_input_error(tmp_path, capsys):
     folder = with_ranges(tmp_path, {}, scenario='uncertainty: {"4": 1.5}\n')
     assert main(["robustness", str(folder), "--draws", "5"]) == 2
     assert "uncertainty" in capsys.readouterr().err
+
+
+def test_an_output_over_an_input_is_refused(tmp_path, capsys):
+    folder = with_ranges(tmp_path, {})
+    target = folder / "initiatives.csv"
+    before = target.read_bytes()
+    assert main(["robustness", str(folder), "--draws", "5", "--csv", str(target)]) == 2
+    assert "Nothing written" in capsys.readouterr().err
+    assert target.read_bytes() == before

@@ -42,3 +42,10 @@ def test_a_check_of_other_data_is_refused(small_plan, content):
     check = robustness(inputs, 5, seed=4, mode="process", plan=result)
     with pytest.raises(DocumentError):
         prepare(inputs, result, content, robustness=replace(check, inputs_sha256="0" * 64))
+
+
+def test_a_check_missing_services_is_refused(small_plan, content):
+    inputs, result = small_plan.inputs, small_plan.result
+    check = robustness(inputs, 5, seed=4, mode="process", plan=result)
+    with pytest.raises(DocumentError):
+        prepare(inputs, result, content, robustness=replace(check, initiatives=()))
