@@ -140,13 +140,15 @@ def _allocate(args: argparse.Namespace) -> int:
         result = allocate(inputs, args.solver)
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
+        issued = store_command.store_run(inputs, exc.result)
         if args.out:
-            write_set({args.out: json_writer(exc.result.to_json())})
-        store_command.store_run(inputs, exc.result)
+            write_set({args.out: json_writer(issued.to_json())})
         return EXIT_INFEASIBLE
     except SolverError as exc:
         print(f"The solver failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    # Stored first, so the files carry the audit trail's head (the run's provenance).
+    result = store_command.store_run(inputs, result)
     outputs: dict[Path, Callable[[Path], object]] = {}
     if args.out:
         outputs[args.out] = json_writer(result.to_json())
@@ -156,7 +158,6 @@ def _allocate(args: argparse.Namespace) -> int:
         outputs[args.xlsx] = build_workbook(inputs, result).save
     write_set(outputs)  # the result file and the workbook: both new, or both as they were
     print(plan_text(inputs, result))
-    store_command.store_run(inputs, result)
     return EXIT_OK
 
 

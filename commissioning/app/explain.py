@@ -7,6 +7,7 @@ import streamlit as st
 
 from commissioning.allocator import FAMILIES
 from commissioning.app import state, tables, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.explain.initiative import Peer
 from commissioning.robustness.summary import sentence as how_sure
 
@@ -84,7 +85,7 @@ def render() -> None:
     i = e.initiative
     r = result.initiatives_by_id[initiative_id]
 
-    st.subheader(f"{i.name}")
+    st.subheader(escape_markdown(i.name))
     st.markdown(widgets.decision_badge(e.decision))
     sure = state.robustness_of(plan)
     if sure is not None:
@@ -92,8 +93,10 @@ def render() -> None:
     else:
         st.caption("How sure is this decision? Check it on the Plan page's How sure tab.")
     st.caption(
-        f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
-        f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+        escape_markdown(
+            f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
+            f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+        )
     )
     years = sorted(e.proposed)
     c1, c2, c3, c4 = st.columns(4)
@@ -122,7 +125,7 @@ def render() -> None:
 
     st.markdown("#### Why")
     for sentence in e.sentences:
-        st.markdown(f"- {sentence.replace('$', chr(92) + '$')}")
+        st.markdown(f"- {escape_markdown(sentence)}")
     if not confirm and e.decision in ("decommission", "reduce", "not_commissioned"):
         st.caption(
             "Turn on 'Work out what would change the decision' for the unit cost, effect and "

@@ -1,7 +1,7 @@
 """The robustness of a plan for people: a terminal summary and a CSV table.
 
-Names come from the mapping, so the CSV writes every text cell that a spreadsheet would
-read as a formula (`=`, `+`, `-`, `@`) with a leading quote, as the plan workbook does.
+Names come from the mapping, so every text cell of the CSV goes through `export.cells`
+(`formula_safe`): a spreadsheet shows it as text and never runs it.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from commissioning.allocator.result import DECISIONS, VALUE_UNITS
 from commissioning.allocator.wording import ValueUnit, money
+from commissioning.export.cells import formula_safe
 from commissioning.export.files import write_atomic
-from commissioning.export.workbook import FORMULA_LEADS
 from commissioning.inputs.model import Inputs
 from commissioning.robustness.summary import (
     DONE,
@@ -83,10 +83,6 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
     return "\n".join(lines)
 
 
-def _text(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_LEADS) else value
-
-
 def write_robustness_csv(path: Path, inputs: Inputs, r: Robustness) -> None:
     """One row per service, written whole or not at all."""
     write_atomic(path, robustness_csv_writer(inputs, r))
@@ -117,14 +113,14 @@ def robustness_csv_writer(inputs: Inputs, r: Robustness) -> Callable[[Path], Non
                 b, t = s.budget, s.turns_on
                 w.writerow(
                     [
-                        _text(s.initiative_id),
-                        _text(names[s.initiative_id]),
+                        formula_safe(s.initiative_id),
+                        formula_safe(names[s.initiative_id]),
                         s.decision,
                         s.stability,
                         s.funded_share,
                         *(s.decision_shares[d] for d in DECISIONS),
                         *(("", "", "") if b is None else (b.p5, b.p50, b.p95)),
-                        "" if t is None else _text(t.initiative_id),
+                        "" if t is None else formula_safe(t.initiative_id),
                         "" if t is None else t.figure,
                     ]
                 )
