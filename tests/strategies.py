@@ -101,6 +101,9 @@ def _initiative(
     current = 0
     if status.lower() == "existing":
         current = draw(st.sampled_from((0, draw(_money(max(min_viable, 1), max_budget)))))
+    if current > 0:
+        # a running service's floor must be reachable within one year's growth
+        min_budget = min(min_budget, current)
     return {
         "initiative_id": iid,
         "name": draw(_name),

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from commissioning.allocator.registry import FAMILIES, Sense, constraint_name
-from commissioning.inputs.model import COUNTY, Initiative, Inputs
+from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class Formulation:
     z_floor: dict[int, float] = field(default_factory=dict)
     """The minimum viable size behind each binary column."""
     value_per_pound: dict[str, float] = field(default_factory=dict)
+    kappa: dict[tuple[str, str], dict[int, float]] = field(default_factory=dict)
+    """kappa(i,s,k): cash £1 more on i in one year saves stream s k years later (k >= 1),
+    by (initiative, stream); only where some saving is reinvested (reinvest > 0)."""
+    reinvest: float = 0.0
 
     def add_column(
         self, name: str, obj: float = 0.0, upper: float | None = None, integer: bool = False
@@ -72,6 +76,73 @@ def evidence_multiplier(inputs: Inputs, i: Initiative) -> float:
     return m * sc.mixed_findings_factor if i.mixed_findings else m
 
 
+def price_uplift(inputs: Inputs, c: Cost) -> float:
+    """u(c): the price index of the start year over that of the cost's price year."""
+    prices = inputs.data.prices
+    if not prices:
+        return 1.0
+    return prices[inputs.scenario.start_year] / prices[c.price_year]
+
+
+def present_value(inputs: Inputs, c: Cost) -> float:
+    """PV(c): the expected late cost one successful outcome avoids, discounted to the year of
+    the service, in start-year prices."""
+    r = inputs.scenario.discount_rate
+    years = sum((1 + r) ** -k for k in range(c.lag, c.lag + c.years))
+    return c.probability * c.annual_cost * price_uplift(inputs, c) * years
+
+
+def outcome_values(inputs: Inputs) -> dict[int, float]:
+    """V(l): the value of one outcome at each level; in pounds with a cost library, except
+    the levels the scenario values explicitly."""
+    sc = inputs.scenario
+    if not inputs.data.has_costs:
+        return dict(sc.outcome_value)
+    out = dict.fromkeys(LEVELS, 0.0)
+    for c in inputs.data.costs:
+        out[c.level] += present_value(inputs, c)
+    for level in sc.outcome_value_named:
+        out[level] = sc.outcome_value[level]
+    return out
+
+
+def benefit_cost_ratios(inputs: Inputs) -> dict[str, float] | None:
+    """£ of late-intervention cost avoided per £1 spent on each service (unweighted by
+    priority and need); None without a cost library."""
+    if not inputs.data.has_costs:
+        return None
+    V = outcome_values(inputs)
+    return {
+        i.initiative_id: evidence_multiplier(inputs, i) * i.effect * V[i.level] / i.unit_cost
+        for i in inputs.data.initiatives
+    }
+
+
+def cashable_savings(inputs: Inputs) -> dict[tuple[str, str], dict[int, float]]:
+    """kappa(i,s,k) for k = 1 .. horizon-1, where it is not zero, by (initiative, stream).
+
+    Savings in the year of the spending (k = 0) are never reinvested, and a saving beyond
+    the plan's last year cannot return within it.
+    """
+    horizon = inputs.scenario.horizon
+    per_level: dict[tuple[int, str], dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for c in inputs.data.costs:
+        if c.stream_id is None or c.cashable <= 0:
+            continue
+        cash = c.probability * c.annual_cost * price_uplift(inputs, c) * c.cashable
+        for k in range(max(c.lag, 1), min(c.lag + c.years - 1, horizon - 1) + 1):
+            per_level[(c.level, c.stream_id)][k] += cash
+    out: dict[tuple[str, str], dict[int, float]] = {}
+    for i in inputs.data.initiatives:
+        per_pound = evidence_multiplier(inputs, i) * i.effect / i.unit_cost
+        if per_pound == 0:
+            continue
+        for (level, sid), by_k in per_level.items():
+            if level == i.level:
+                out[(i.initiative_id, sid)] = {k: per_pound * v for k, v in by_k.items()}
+    return out
+
+
 def county_need_index(inputs: Inputs) -> float:
     """n(COUNTY): the children-weighted mean need index of all districts."""
     ds = inputs.data.districts
@@ -79,20 +150,22 @@ def county_need_index(inputs: Inputs) -> float:
 
 
 def values_per_pound(inputs: Inputs) -> dict[str, float]:
-    """v(i) for every initiative: weighted outcomes bought by £1 a year."""
+    """v(i) for every initiative: weighted value bought by £1 a year (weighted outcomes, or
+    weighted £ of late-intervention cost avoided with a cost library)."""
     data, sc = inputs.data, inputs.scenario
     n_county = county_need_index(inputs)
     need = {d.district_id: d.need_index for d in data.districts}
     weights = {
         p.priority_id: sc.priority_weights.get(p.priority_id, p.weight) for p in data.priorities
     }
+    value = outcome_values(inputs)
     out: dict[str, float] = {}
     for i in data.initiatives:
         n = n_county if i.district_id == COUNTY else need[i.district_id]
         out[i.initiative_id] = (
             evidence_multiplier(inputs, i)
             * i.effect
-            * sc.outcome_value[i.level]
+            * value[i.level]
             * weights[i.priority_id]
             * n
             / i.unit_cost
@@ -177,11 +250,29 @@ def formulate(inputs: Inputs) -> Formulation:
     for i in inits:
         for s in i.funding:
             by_stream[s].append(i.initiative_id)
+    # Reinvested savings: R[s,y] = reinvest * sum over i, y' < y of
+    # kappa(i,s,y-y') * (X[i,y'] - current_budget(i)); its variable part moves to the left.
+    if sc.reinvest > 0 and data.has_costs:
+        f.kappa = cashable_savings(inputs)
+        f.reinvest = sc.reinvest
+    returned: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
+    for (iid, sid), by_k in f.kappa.items():
+        returned[sid].append((iid, by_k))
+    current = {i.initiative_id: i.current_budget for i in inits}
     for stream in data.streams:
         sid = stream.stream_id
         for y in years:
             terms = [(f.x[(iid, sid, y)], 1.0) for iid in by_stream[sid]]
-            add("envelope", (sid, y), terms, data.budget(sid, y), y)
+            rhs = inputs.amount(sid, y)
+            for iid, by_k in returned[sid]:
+                for y_before in years:
+                    k = y - y_before
+                    if k < 1 or k not in by_k:
+                        continue
+                    a = sc.reinvest * by_k[k]
+                    terms += xs(iid, y_before, -a)
+                    rhs -= a * current[iid]
+            add("envelope", (sid, y), terms, rhs, y)
 
     # Per-initiative rules.
     for i in inits:
@@ -193,14 +284,16 @@ def formulate(inputs: Inputs) -> Formulation:
             if i.min_budget > 0:
                 add("statutory", (iid, y), xs(iid, y), i.min_budget, y, iid)
             add("capacity", (iid, y), xs(iid, y), i.max_budget, y, iid)
-            step = max(sc.ramp * i.max_budget, i.min_viable)
+            # A running service grows by at most max_growth and, once stopped, stays
+            # stopped; any other service may also ramp up from nothing.
+            step = 0.0 if i.is_running else max(sc.ramp * i.max_budget, i.min_viable)
             if k == 0:
                 growth_rhs = (1 + sc.max_growth) * i.current_budget + step
                 add("growth", (iid, y), xs(iid, y), growth_rhs, y, iid)
             else:
                 terms = xs(iid, y) + xs(iid, years[k - 1], -(1 + sc.max_growth))
                 add("growth", (iid, y), terms, step, y, iid)
-            if i.is_candidate and k >= 1:
+            if not i.is_running and k >= 1:
                 add("continuity", (iid, y), xs(iid, y) + xs(iid, years[k - 1], -1.0), 0.0, y, iid)
             if ineffective:
                 add("ineffective", (iid, y), xs(iid, y), floor(i, y), y, iid)

@@ -41,10 +41,25 @@ class InitiativeResult:
     """Per year: weighted outcomes that £1 more for this service would cost elsewhere, through
     the envelopes, share rules and demand caps it draws on (its own rules left out), on its
     cheapest stream. The value it lacks is opportunity_cost - value_per_pound when positive."""
+    benefit_cost_ratio: float | None = None
+    """£ of late-intervention cost avoided per £1 spent on it; None without a cost library."""
 
     @property
     def final(self) -> float:
         return self.proposed[max(self.proposed)]
+
+
+VALUE_UNITS = ("weighted outcomes", "weighted £ avoided")
+"""value_unit of a result: without, and with, a cost library."""
+
+
+@dataclass(frozen=True)
+class Saving:
+    """R[s,y]: cashable savings (negative: late costs coming back) reinvested in a stream."""
+
+    stream_id: str
+    year: int
+    amount: float
 
 
 @dataclass(frozen=True)
@@ -132,6 +147,13 @@ class Result:
     diagnosis: tuple[Relaxation, ...]
     provenance: Provenance
     timings: Timings = field(default_factory=Timings, compare=False)
+    value_unit: str = VALUE_UNITS[0]
+    savings: tuple[Saving, ...] = ()
+
+    @property
+    def in_pounds(self) -> bool:
+        """Whether value is counted in pounds of late-intervention cost avoided."""
+        return self.value_unit == VALUE_UNITS[1]
 
     @cached_property
     def initiatives_by_id(self) -> Mapping[str, InitiativeResult]:
@@ -169,6 +191,7 @@ class Result:
                     "opportunity_cost": None
                     if r.opportunity_cost is None
                     else {str(y): v for y, v in r.opportunity_cost.items()},
+                    "benefit_cost_ratio": r.benefit_cost_ratio,
                 }
                 for r in self.initiatives
             ],
@@ -185,6 +208,10 @@ class Result:
                 for c in self.constraints
             ],
             "diagnosis": [d.to_json() for d in self.diagnosis],
+            "value_unit": self.value_unit,
+            "savings": [
+                {"stream_id": v.stream_id, "year": v.year, "amount": v.amount} for v in self.savings
+            ],
             "provenance": self.provenance.to_json(),
         }
 
@@ -211,6 +238,7 @@ class Result:
                     None
                     if r.get("opportunity_cost") is None
                     else {int(y): float(v) for y, v in r["opportunity_cost"].items()},
+                    None if r.get("benefit_cost_ratio") is None else float(r["benefit_cost_ratio"]),
                 )
                 for r in doc["initiatives"]
             ),
@@ -236,6 +264,11 @@ class Result:
                 problem_type=prov.get("problem_type", "LP"),
                 prices=prov.get("prices", ""),
                 scenario_settings=prov.get("scenario_settings", {}),
+            ),
+            value_unit=doc.get("value_unit", VALUE_UNITS[0]),
+            savings=tuple(
+                Saving(v["stream_id"], int(v["year"]), float(v["amount"]))
+                for v in doc.get("savings", ())
             ),
         )
 

@@ -18,15 +18,22 @@ from datetime import UTC, datetime
 from commissioning import __version__
 from commissioning.allocator.diagnose import elastic, prechecks
 from commissioning.allocator.exact import solve_exact
-from commissioning.allocator.formulation import Formulation, formulate, objective_scale
+from commissioning.allocator.formulation import (
+    Formulation,
+    benefit_cost_ratios,
+    formulate,
+    objective_scale,
+)
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import (
+    VALUE_UNITS,
     Allocation,
     ConstraintResult,
     InitiativeResult,
     Provenance,
     Relaxation,
     Result,
+    Saving,
     Timings,
     decide,
 )
@@ -145,6 +152,7 @@ def _optimal_result(
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
     opportunity = _opportunity_costs(f, sol)
+    ratios = benefit_cost_ratios(inputs)
     initiatives = tuple(
         InitiativeResult(
             i.initiative_id,
@@ -153,6 +161,7 @@ def _optimal_result(
             decide(i.is_candidate, i.current_budget, totals[i.initiative_id][years[-1]]),
             f.value_per_pound[i.initiative_id],
             opportunity.get(i.initiative_id) if opportunity else None,
+            None if ratios is None else ratios[i.initiative_id],
         )
         for i in inputs.data.initiatives
     )
@@ -199,6 +208,33 @@ def _optimal_result(
         constraints=tuple(constraints),
         diagnosis=(),
         provenance=_provenance(inputs, f, solver, prices_note),
+        value_unit=VALUE_UNITS[1] if inputs.data.has_costs else VALUE_UNITS[0],
+        savings=_savings(inputs, f, totals),
+    )
+
+
+def _savings(
+    inputs: Inputs, f: Formulation, totals: dict[str, dict[int, float]]
+) -> tuple[Saving, ...]:
+    """R[s,y] for every stream with a cashable cost and every plan year (model.md 4)."""
+    sc = inputs.scenario
+    if sc.reinvest <= 0 or not inputs.data.has_costs:
+        return ()
+    cashable = {c.stream_id for c in inputs.data.costs if c.stream_id and c.cashable > 0}
+    current = {i.initiative_id: i.current_budget for i in inputs.data.initiatives}
+    amounts = {(s.stream_id, y): 0.0 for s in inputs.data.streams for y in sc.years}
+    for (iid, sid), by_k in f.kappa.items():
+        for y in sc.years:
+            for y_before in sc.years:
+                k = y - y_before
+                if k >= 1 and k in by_k:
+                    change = totals[iid][y_before] - current[iid]
+                    amounts[(sid, y)] += sc.reinvest * by_k[k] * change
+    return tuple(
+        Saving(s.stream_id, y, amounts[(s.stream_id, y)] + 0.0)
+        for s in inputs.data.streams
+        if s.stream_id in cashable
+        for y in sc.years
     )
 
 
@@ -249,6 +285,7 @@ def _infeasible(
         constraints=(),
         diagnosis=(*found, *relaxations),
         provenance=_provenance(inputs, f, solver, "none: the scenario is infeasible"),
+        value_unit=VALUE_UNITS[1] if inputs.data.has_costs else VALUE_UNITS[0],
         timings=Timings(build=build_seconds, solve=time.perf_counter() - t0),
     )
 

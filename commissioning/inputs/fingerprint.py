@@ -13,9 +13,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from commissioning.inputs.model import Inputs
+from commissioning.inputs.model import Initiative, Inputs
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the canonical form changes, so old and new hashes never collide."""
 
 
@@ -27,6 +27,9 @@ def canonical(inputs: Inputs) -> dict[str, object]:
     scenario["prevention_share"] = [float(x) for x in sc.prevention_share]
     scenario["lock"] = sorted(sc.lock)
     scenario["exclude"] = sorted(sc.exclude)
+    scenario["outcome_value"] = {str(k): v for k, v in sorted(sc.outcome_value.items())}
+    scenario["outcome_value_named"] = sorted(sc.outcome_value_named)
+    scenario["budget_change"] = {s: list(c) for s, c in sorted(sc.budget_change.items())}
     return {
         "format": FORMAT,
         "districts": [
@@ -91,14 +94,46 @@ def canonical(inputs: Inputs) -> dict[str, object]:
             }
             for i in sorted(data.initiatives, key=lambda i: i.initiative_id)
         ],
+        "costs": [
+            {
+                "cost_id": c.cost_id,
+                "name": c.name,
+                "level": c.level,
+                "probability": float(c.probability),
+                "annual_cost": float(c.annual_cost),
+                "years": c.years,
+                "lag": c.lag,
+                "stream_id": c.stream_id,
+                "cashable": float(c.cashable),
+                "price_year": c.price_year,
+                "source": c.source,
+            }
+            for c in sorted(data.costs, key=lambda c: c.cost_id)
+        ],
+        "prices": [[y, float(x)] for y, x in sorted(data.prices.items())],
+        "ranges": [
+            [i.initiative_id, *(_num(r) for r in _ranges(i))]
+            for i in sorted(data.initiatives, key=lambda i: i.initiative_id)
+            if any(r is not None for r in _ranges(i))
+        ],
         "scenario": _floats(scenario),
     }
+
+
+def _ranges(i: Initiative) -> tuple[float | None, ...]:
+    return (i.effect_low, i.effect_high, i.unit_cost_low, i.unit_cost_high)
+
+
+def _num(x: float | None) -> float | None:
+    return None if x is None else float(x)
 
 
 def _floats(value: object) -> object:
     """Numbers in mappings of the scenario as floats, so 1 and 1.0 hash alike."""
     if isinstance(value, Mapping):
         return {str(k): _floats(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_floats(v) for v in value]
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return value

@@ -87,4 +87,5 @@ def with_scenario(
     result = check_scenario(raw, References.of(data), file)
     if result.scenario is None:
         raise InputError(result.errors, (*kept, *result.warnings))
-    return Inputs(data, result.scenario, (*kept, *result.warnings))
+    # a table warning the new scenario finds again (a cost's price year) is listed once
+    return Inputs(data, result.scenario, tuple(dict.fromkeys((*kept, *result.warnings))))

@@ -25,6 +25,12 @@ DEFAULT_EVIDENCE_MULTIPLIER: Mapping[str, float] = MappingProxyType(
     {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.2, "NE": 0.0}
 )
 DEFAULT_OUTCOME_VALUE: Mapping[int, float] = MappingProxyType({1: 1.0, 2: 1.0, 3: 1.0, 4: 1.0})
+DEFAULT_UNCERTAINTY: Mapping[str, float] = MappingProxyType(
+    {"4": 0.2, "3": 0.3, "2": 0.5, "NL2": 0.7, "NE": 0.0}
+)
+"""Half-width of each evidence level's plausible effect range, as a fraction (model.md 5)."""
+DEFAULT_DISCOUNT_RATE = 0.035
+"""HM Treasury Green Book social time preference rate."""
 
 Status = Literal["existing", "candidate"]
 
@@ -121,6 +127,18 @@ class Initiative:
     funding: tuple[str, ...]
     extra: Mapping[str, str] = field(default_factory=frozen_map)
     """Columns beyond the contract, kept for documents and ignored by the model."""
+    effect_low: float | None = None
+    effect_high: float | None = None
+    unit_cost_low: float | None = None
+    unit_cost_high: float | None = None
+    """Plausible ranges for the robustness check (model.md section 5); None = from the scenario."""
+    row: int | None = field(default=None, compare=False, repr=False)
+    """Its spreadsheet row, so a check made against a scenario can be located."""
+
+    @property
+    def is_running(self) -> bool:
+        """Funded today: the plan may keep, grow, reduce or stop it, but not restart it."""
+        return self.status == "existing" and self.current_budget > 0
 
     @property
     def is_candidate(self) -> bool:
@@ -129,6 +147,25 @@ class Initiative:
     @property
     def is_county_wide(self) -> bool:
         return self.district_id == COUNTY
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One late-intervention cost that a successful outcome at a level avoids (costs.csv)."""
+
+    cost_id: str
+    name: str
+    level: int
+    probability: float
+    annual_cost: float
+    """£ a year per child or family, in `price_year` prices."""
+    years: int
+    lag: int
+    stream_id: str | None
+    """The stream that would have paid it; None for a payer outside the plan."""
+    cashable: float
+    price_year: int
+    source: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +189,14 @@ class Scenario:
     lock: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     description: str = ""
+    outcome_value_named: tuple[int, ...] = ()
+    """Levels the scenario names in outcome_value: with a cost library they keep its figure."""
+    discount_rate: float = DEFAULT_DISCOUNT_RATE
+    reinvest: float = 0.0
+    uncertainty: Mapping[str, float] = field(default_factory=lambda: DEFAULT_UNCERTAINTY)
+    unit_cost_uncertainty: float = 0.1
+    budget_change: Mapping[str, tuple[float, ...]] = field(default_factory=frozen_map)
+    """By stream: one fraction per planning year (length = horizon)."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -159,6 +204,11 @@ class Scenario:
 
     def prevention_share_in(self, year: int) -> float:
         return self.prevention_share[year - self.start_year]
+
+    def budget_factor(self, stream_id: str, year: int) -> float:
+        """1 + the scenario's budget change for a stream in a year (1 when unchanged)."""
+        change = self.budget_change.get(stream_id)
+        return 1.0 if change is None else 1.0 + change[year - self.start_year]
 
     def to_dict(self) -> dict[str, object]:
         """The scenario as a plain mapping, in the YAML file's vocabulary."""
@@ -174,10 +224,26 @@ class Scenario:
             "district_floor": self.district_floor,
             "evidence_multiplier": dict(self.evidence_multiplier),
             "mixed_findings_factor": self.mixed_findings_factor,
-            "outcome_value": {str(k): v for k, v in self.outcome_value.items()},
+            # Only the levels the scenario names: with a cost library, a named level keeps
+            # its figure and the others are valued in pounds from the library.
+            "outcome_value": {str(k): self.outcome_value[k] for k in self.outcome_value_named},
             "priority_weights": dict(self.priority_weights),
             "lock": list(self.lock),
             "exclude": list(self.exclude),
+            **self.v3_settings(),
+        }
+
+    def v3_settings(self) -> dict[str, object]:
+        """The keys model version 3 added, in the YAML file's vocabulary."""
+        changes = {
+            s: (c[0] if len(set(c)) == 1 else list(c)) for s, c in self.budget_change.items()
+        }
+        return {
+            "discount_rate": self.discount_rate,
+            "reinvest": self.reinvest,
+            "uncertainty": dict(self.uncertainty),
+            "unit_cost_uncertainty": self.unit_cost_uncertainty,
+            "budget_change": changes,
         }
 
 
@@ -193,6 +259,15 @@ class DataSet:
     initiatives: tuple[Initiative, ...]
     source: str = ""
     """Where the tables came from, for people (not part of the fingerprint)."""
+    costs: tuple[Cost, ...] = ()
+    """The cost library (costs.csv); empty when the folder has none."""
+    prices: Mapping[int, float] = field(default_factory=frozen_map)
+    """The price index by year (prices.csv); empty when the folder has none."""
+
+    @property
+    def has_costs(self) -> bool:
+        """Whether value is counted in pounds of late-intervention cost avoided."""
+        return bool(self.costs)
 
     @cached_property
     def districts_by_id(self) -> Mapping[str, District]:
@@ -295,3 +370,7 @@ class Inputs:
     data: DataSet
     scenario: Scenario
     warnings: tuple[Problem, ...] = ()
+
+    def amount(self, stream_id: str, year: int) -> float:
+        """amount(s,y): the stream's envelope after the scenario's budget change."""
+        return self.data.budget(stream_id, year) * self.scenario.budget_factor(stream_id, year)

@@ -30,7 +30,10 @@ TABLES: tuple[str, ...] = (
     "outcomes",
     "initiatives",
 )
-"""The tables of a data folder, in the order problems are reported."""
+"""The tables every data folder has, in the order problems are reported."""
+OPTIONAL_TABLES: tuple[str, ...] = ("costs", "prices")
+"""Tables a data folder may have (the cost library and its price index, model.md v3)."""
+ALL_TABLES: tuple[str, ...] = (*TABLES, *OPTIONAL_TABLES)
 
 SCENARIO_FILE = "scenario.yaml"
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx",)
@@ -141,7 +144,7 @@ def _read_named(
     names: Sequence[str], get: Callable[[str], bytes], where: str, folder: Path | None
 ) -> RawTables:
     by_lower = {n.lower(): n for n in names}
-    csv_names = {t: by_lower[f"{t}.csv"] for t in TABLES if f"{t}.csv" in by_lower}
+    csv_names = {t: by_lower[f"{t}.csv"] for t in ALL_TABLES if f"{t}.csv" in by_lower}
     workbooks = [
         n
         for n in names
@@ -177,8 +180,10 @@ def _read_named(
 
     tables = {}
     problems: list[Problem] = []
-    for table in TABLES:
+    for table in ALL_TABLES:
         file = f"{table}.csv"
+        if table not in csv_names and table in OPTIONAL_TABLES:
+            continue
         if table not in csv_names:
             problems.append(Problem(file=file, message=f"missing file {file}"))
             continue
@@ -227,7 +232,9 @@ def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[
         for ws in wb.worksheets:
             key = ws.title.strip().lower().removesuffix(".csv")
             sheets.setdefault(key, ws)
-        for table in TABLES:
+        for table in ALL_TABLES:
+            if table not in sheets and table in OPTIONAL_TABLES:
+                continue
             if table not in sheets:
                 titles = ", ".join(ws.title for ws in wb.worksheets)
                 problems.append(

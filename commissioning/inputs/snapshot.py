@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from commissioning.inputs.model import (
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_UNCERTAINTY,
     Budget,
+    Cost,
     DataSet,
     District,
     FundingStream,
@@ -27,8 +30,10 @@ from commissioning.inputs.model import (
     frozen_map,
 )
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout changes; `from_snapshot` refuses formats it does not know."""
+READABLE = (1, 2)
+"""Format 1 (model version 2) has no cost library, ranges or version-3 scenario keys."""
 
 
 class SnapshotError(ValueError):
@@ -97,9 +102,31 @@ def to_snapshot(inputs: Inputs) -> dict[str, Any]:
                 "contract_end": i.contract_end,
                 "funding": list(i.funding),
                 "extra": dict(i.extra),
+                "effect_low": i.effect_low,
+                "effect_high": i.effect_high,
+                "unit_cost_low": i.unit_cost_low,
+                "unit_cost_high": i.unit_cost_high,
+                "row": i.row,
             }
             for i in data.initiatives
         ],
+        "costs": [
+            {
+                "cost_id": c.cost_id,
+                "name": c.name,
+                "level": c.level,
+                "probability": c.probability,
+                "annual_cost": c.annual_cost,
+                "years": c.years,
+                "lag": c.lag,
+                "stream_id": c.stream_id,
+                "cashable": c.cashable,
+                "price_year": c.price_year,
+                "source": c.source,
+            }
+            for c in data.costs
+        ],
+        "prices": [[y, x] for y, x in data.prices.items()],
         "scenario": {
             "name": sc.name,
             "description": sc.description,
@@ -117,6 +144,12 @@ def to_snapshot(inputs: Inputs) -> dict[str, Any]:
             "priority_weights": [[k, v] for k, v in sc.priority_weights.items()],
             "lock": list(sc.lock),
             "exclude": list(sc.exclude),
+            "outcome_value_named": list(sc.outcome_value_named),
+            "discount_rate": sc.discount_rate,
+            "reinvest": sc.reinvest,
+            "uncertainty": [[k, v] for k, v in sc.uncertainty.items()],
+            "unit_cost_uncertainty": sc.unit_cost_uncertainty,
+            "budget_change": [[k, list(v)] for k, v in sc.budget_change.items()],
         },
         "warnings": [
             {
@@ -136,7 +169,7 @@ def to_snapshot(inputs: Inputs) -> dict[str, Any]:
 def from_snapshot(doc: Mapping[str, Any]) -> Inputs:
     """The inputs a snapshot was made from, equal to the originals."""
     fmt = doc.get("format") if isinstance(doc, Mapping) else None
-    if fmt != FORMAT:
+    if fmt not in READABLE:
         raise SnapshotError(f"not a snapshot of format {FORMAT} (format: {fmt!r})")
     try:
         return _inputs(doc)
@@ -172,6 +205,23 @@ def _inputs(doc: Mapping[str, Any]) -> Inputs:
         outcomes=tuple(Outcome(o["outcome_id"], o["name"]) for o in doc["outcomes"]),
         initiatives=tuple(_initiative(i) for i in doc["initiatives"]),
         source=str(doc["source"]),
+        costs=tuple(
+            Cost(
+                cost_id=c["cost_id"],
+                name=c["name"],
+                level=int(c["level"]),
+                probability=float(c["probability"]),
+                annual_cost=float(c["annual_cost"]),
+                years=int(c["years"]),
+                lag=int(c["lag"]),
+                stream_id=c["stream_id"],
+                cashable=float(c["cashable"]),
+                price_year=int(c["price_year"]),
+                source=c["source"],
+            )
+            for c in doc.get("costs", ())
+        ),
+        prices=frozen_map({int(y): float(x) for y, x in doc.get("prices", ())}),
     )
     return Inputs(
         data=data,
@@ -213,6 +263,11 @@ def _initiative(i: Mapping[str, Any]) -> Initiative:
         contract_end=_int_or_none(i["contract_end"]),
         funding=tuple(i["funding"]),
         extra=frozen_map({str(k): str(v) for k, v in i["extra"].items()}),
+        effect_low=_float_or_none(i.get("effect_low")),
+        effect_high=_float_or_none(i.get("effect_high")),
+        unit_cost_low=_float_or_none(i.get("unit_cost_low")),
+        unit_cost_high=_float_or_none(i.get("unit_cost_high")),
+        row=_int_or_none(i.get("row")),
     )
 
 
@@ -232,6 +287,17 @@ def _scenario(s: Mapping[str, Any]) -> Scenario:
         priority_weights=frozen_map({str(k): float(v) for k, v in s["priority_weights"]}),
         lock=tuple(str(x) for x in s["lock"]),
         exclude=tuple(str(x) for x in s["exclude"]),
+        # A format-1 snapshot named every level (version 2 had no cost library to defer to).
+        outcome_value_named=tuple(
+            int(k) for k in s.get("outcome_value_named", [k for k, _ in s["outcome_value"]])
+        ),
+        discount_rate=float(s.get("discount_rate", DEFAULT_DISCOUNT_RATE)),
+        reinvest=float(s.get("reinvest", 0.0)),
+        uncertainty=frozen_map(
+            {str(k): float(v) for k, v in s.get("uncertainty", DEFAULT_UNCERTAINTY.items())}
+        ),
+        unit_cost_uncertainty=float(s.get("unit_cost_uncertainty", 0.1)),
+        budget_change=frozen_map({str(k): _floats(v) for k, v in s.get("budget_change", ())}),
     )
 
 
@@ -240,6 +306,10 @@ def _floats(values: Sequence[Any], n: int | None = None) -> tuple[float, ...]:
     if n is not None and len(out) != n:
         raise ValueError(f"expected {n} numbers, got {len(out)}")
     return out
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def _int_or_none(value: Any) -> int | None:

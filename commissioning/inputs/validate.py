@@ -20,13 +20,16 @@ from typing import cast
 from commissioning.formatting import format_money
 from commissioning.inputs.model import (
     COUNTY,
+    DEFAULT_DISCOUNT_RATE,
     DEFAULT_EVIDENCE_MULTIPLIER,
     DEFAULT_OUTCOME_VALUE,
+    DEFAULT_UNCERTAINTY,
     EVIDENCE_LEVELS,
     LEVELS,
     SECTORS,
     STATUSES,
     Budget,
+    Cost,
     DataSet,
     District,
     FundingStream,
@@ -40,7 +43,7 @@ from commissioning.inputs.model import (
     Status,
     frozen_map,
 )
-from commissioning.inputs.read import TABLES, RawRow, RawTable, RawTables
+from commissioning.inputs.read import ALL_TABLES, RawRow, RawTable, RawTables
 
 DEMAND_COLUMNS: tuple[str, ...] = ("demand_1", "demand_2", "demand_3", "demand_4")
 
@@ -67,11 +70,27 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
         "max_budget",
         "funding",
     ),
+    "costs": (
+        "cost_id",
+        "name",
+        "level",
+        "probability",
+        "annual_cost",
+        "years",
+        "lag",
+        "price_year",
+        "source",
+    ),
+    "prices": ("year", "index"),
 }
 """Columns each table must have (model.md section 1)."""
 
+RANGE_COLUMNS: tuple[str, ...] = ("effect_low", "effect_high", "unit_cost_low", "unit_cost_high")
+"""Plausible ranges of effect and unit cost, for the robustness check (model.md section 5)."""
+
 OPTIONAL: Mapping[str, tuple[str, ...]] = {
-    "initiatives": ("mixed_findings", "min_budget", "min_viable", "contract_end"),
+    "initiatives": ("mixed_findings", "min_budget", "min_viable", "contract_end", *RANGE_COLUMNS),
+    "costs": ("stream_id", "cashable"),
 }
 """Columns that may be left out; a missing one takes its default."""
 
@@ -90,6 +109,11 @@ SCENARIO_KEYS: tuple[str, ...] = (
     "priority_weights",
     "lock",
     "exclude",
+    "discount_rate",
+    "reinvest",
+    "uncertainty",
+    "unit_cost_uncertainty",
+    "budget_change",
 )
 
 YEARS = (1900, 2200)
@@ -301,6 +325,20 @@ class _Cells:
             self.problem(column, f"{text} is out of range: must be {rule}{hint}", text)
         return n
 
+    def optional_number(
+        self,
+        column: str,
+        *,
+        minimum: float | None = None,
+        above: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
+        """A number in range, or None when blank or when the column is absent."""
+        if column in self.missing or not self.raw(column):
+            return None
+        x = self.number(column, minimum=minimum, above=above, maximum=maximum)
+        return None if column in self.bad else x
+
     def boolean(self, column: str, default: bool) -> bool:
         """true/false, yes/no or 1/0 in any case; blank (or no column) is the default."""
         if column in self.missing:
@@ -443,21 +481,41 @@ class References:
     initiatives: Mapping[str, Initiative] = field(default_factory=dict)
     budget_file: str = "budgets.csv"
     budget_sheet: str | None = None
+    initiative_file: str = "initiatives.csv"
+    initiative_sheet: str | None = None
+    cost_years: tuple[tuple[int, int | None], ...] = ()
+    """(price_year, row) of every cost row (checked against prices and the start year)."""
+    cost_file: str = "costs.csv"
+    cost_sheet: str | None = None
+    price_years: tuple[int, ...] | None = None
+    """Years of the price index; None when the folder has none (or it is ignored)."""
+    price_file: str = "prices.csv"
+    price_sheet: str | None = None
 
     @classmethod
     def of(cls, data: DataSet) -> References:
         """The references of a valid data set."""
-        file, sheet = "budgets.csv", None
-        if data.source.lower().endswith(".xlsx"):
-            file, sheet = PurePath(data.source).name, "budgets"
+        book = PurePath(data.source).name if data.source.lower().endswith(".xlsx") else None
+
+        def where(table: str) -> tuple[str, str | None]:
+            return (book, table) if book is not None else (f"{table}.csv", None)
+
         return cls(
             stream_ids=tuple(s.stream_id for s in data.streams),
             priority_ids=tuple(p.priority_id for p in data.priorities),
             initiative_ids=tuple(i.initiative_id for i in data.initiatives),
             budget_keys=tuple((b.stream_id, b.year, b.row) for b in data.budgets),
             initiatives=data.initiatives_by_id,
-            budget_file=file,
-            budget_sheet=sheet,
+            budget_file=where("budgets")[0],
+            budget_sheet=where("budgets")[1],
+            initiative_file=where("initiatives")[0],
+            initiative_sheet=where("initiatives")[1],
+            cost_years=tuple((c.price_year, None) for c in data.costs),
+            cost_file=where("costs")[0],
+            cost_sheet=where("costs")[1],
+            price_years=tuple(data.prices) if data.prices else None,
+            price_file=where("prices")[0],
+            price_sheet=where("prices")[1],
         )
 
 
@@ -476,7 +534,7 @@ def validate_tables(raw: RawTables) -> CheckedData:
     errors: list[Problem] = list(raw.problems)
     warnings: list[Problem] = []
     tables: dict[str, _Table] = {}
-    for name in TABLES:
+    for name in ALL_TABLES:
         if name not in raw.tables:
             continue
         t = raw.tables[name]
@@ -516,16 +574,40 @@ def validate_tables(raw: RawTables) -> CheckedData:
     )
     if district_ids is not None and "initiatives" in tables:
         _districts_without_initiatives(tables["districts"], tables["initiatives"], warnings)
+    ids("costs", "cost_id")
+    costs, cost_years = _costs(tables.get("costs"), known(stream_ids), errors, warnings)
+    prices = _prices(tables.get("prices"), errors)
+    if "prices" in tables and "costs" not in tables:
+        warnings.append(
+            tables["prices"].raw.problem(
+                "there is a price index but no cost library (costs.csv), so it is not used",
+                severity="warning",
+            )
+        )
+        prices = {}
+    if "costs" in tables:
+        _levels_without_costs(tables["costs"], initiatives, costs, warnings)
 
-    budget_table = tables.get("budgets")
+    def place(name: str) -> tuple[str, str | None]:
+        t = tables.get(name)
+        return (t.raw.file, t.raw.sheet) if t else (f"{name}.csv", None)
+
     references = References(
         stream_ids=known(stream_ids),
         priority_ids=known(priority_ids),
         initiative_ids=known(initiative_ids),
         budget_keys=budget_keys,
         initiatives={i.initiative_id: i for i in initiatives},
-        budget_file=budget_table.raw.file if budget_table else "budgets.csv",
-        budget_sheet=budget_table.raw.sheet if budget_table else None,
+        budget_file=place("budgets")[0],
+        budget_sheet=place("budgets")[1],
+        initiative_file=place("initiatives")[0],
+        initiative_sheet=place("initiatives")[1],
+        cost_years=tuple(cost_years),
+        cost_file=place("costs")[0],
+        cost_sheet=place("costs")[1],
+        price_years=tuple(prices) if "prices" in tables and "costs" in tables else None,
+        price_file=place("prices")[0],
+        price_sheet=place("prices")[1],
     )
     data = None
     if not errors:
@@ -537,6 +619,8 @@ def validate_tables(raw: RawTables) -> CheckedData:
             outcomes=tuple(outcomes),
             initiatives=tuple(initiatives),
             source=raw.source,
+            costs=tuple(costs),
+            prices=frozen_map(prices),
         )
     return CheckedData(data, tuple(errors), tuple(warnings), references)
 
@@ -632,6 +716,137 @@ def _outcomes(table: _Table | None, errors: list[Problem]) -> list[Outcome]:
     return out
 
 
+def _costs(
+    table: _Table | None,
+    streams: tuple[str, ...] | None,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> tuple[list[Cost], list[tuple[int, int | None]]]:
+    """The cost library, and (price_year, row) of each cost with a readable year."""
+    out: list[Cost] = []
+    years: list[tuple[int, int | None]] = []
+    for c in _rows(table, errors):
+        cid, name, source = c.text("cost_id"), c.text("name"), c.text("source")
+        level = c.integer("level", minimum=LEVELS[0], maximum=LEVELS[-1], what="level 1-4")
+        probability = c.number("probability", above=0, maximum=1)
+        annual = c.number("annual_cost", above=0)
+        n_years = c.integer("years", minimum=1, what="whole number of years")
+        lag = c.integer("lag", minimum=0, what="whole number of years")
+        price_year = c.integer("price_year", minimum=YEARS[0], maximum=YEARS[1], what="year")
+        sid = c.raw("stream_id") if "stream_id" not in c.missing else ""
+        if sid and streams is not None and sid not in streams:
+            c.problem("stream_id", _unknown("stream", sid, streams), sid)
+        cashable_text = c.raw("cashable") if "cashable" not in c.missing else ""
+        cashable = c.number("cashable", minimum=0, maximum=1, default=0.0)
+        if not sid and c.fine("cashable") and cashable > 0:
+            c.problem(
+                "cashable",
+                f"{cashable_text} of this cost is cashable but no stream_id says whose money "
+                "it would save: name the stream, or make cashable 0",
+                cashable_text,
+            )
+        if sid and not cashable_text and c.fine("stream_id"):
+            warnings.append(
+                c.table.problem(
+                    f"cost {cid} is paid by stream {sid} but its cashable share is blank, so "
+                    "it is taken as 0 and no savings from it return to the stream",
+                    c.row.number,
+                    "cashable",
+                    "",
+                    severity="warning",
+                )
+            )
+        if price_year is not None and c.fine("price_year"):
+            years.append((price_year, c.row.number))
+        if not c.bad and level is not None and n_years is not None and lag is not None:
+            assert price_year is not None
+            out.append(
+                Cost(
+                    cost_id=cid,
+                    name=name,
+                    level=level,
+                    probability=probability,
+                    annual_cost=annual,
+                    years=n_years,
+                    lag=lag,
+                    stream_id=sid or None,
+                    cashable=cashable,
+                    price_year=price_year,
+                    source=source,
+                )
+            )
+    return out, years
+
+
+def _prices(table: _Table | None, errors: list[Problem]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    first: dict[int, int] = {}
+    for c in _rows(table, errors):
+        year = c.integer("year", minimum=YEARS[0], maximum=YEARS[1], what="year")
+        index = c.number("index", above=0)
+        if year is not None and c.fine("year"):
+            if year in first:
+                c.problem(
+                    "year", f"a second row for {year} (first at row {first[year]})", str(year)
+                )
+                continue
+            first[year] = c.row.number
+        if year is not None and c.fine("year", "index"):
+            out[year] = index
+    return out
+
+
+def _levels_without_costs(
+    table: _Table, initiatives: Sequence[Initiative], costs: Sequence[Cost], warnings: list[Problem]
+) -> None:
+    """A level with services but no cost row: its outcomes are worth £0 unless the scenario
+    values them."""
+    costed = {c.level for c in costs}
+    for level in sorted({i.level for i in initiatives} - costed):
+        n = sum(1 for i in initiatives if i.level == level)
+        warnings.append(
+            table.raw.problem(
+                f"no cost row for level {level}, so the outcomes of its {n} service"
+                f"{'s' if n != 1 else ''} are worth £0 unless the scenario sets outcome_value "
+                f"for level {level}",
+                column="level",
+                severity="warning",
+            )
+        )
+
+
+def _ranges(c: _Cells, effect: float, unit_cost: float) -> tuple[float | None, ...]:
+    """effect_low/high and unit_cost_low/high (model.md section 5), each optional."""
+    e_low = c.optional_number("effect_low", above=0, maximum=1)
+    e_high = c.optional_number("effect_high", above=0, maximum=1)
+    u_low = c.optional_number("unit_cost_low", above=0)
+    u_high = c.optional_number("unit_cost_high", above=0)
+    checks = (
+        ("effect_low", e_low, "effect", effect, "effect", "<="),
+        ("effect_high", e_high, "effect", effect, "effect", ">="),
+        ("unit_cost_low", u_low, "unit_cost", unit_cost, "unit cost", "<="),
+        ("unit_cost_high", u_high, "unit_cost", unit_cost, "unit cost", ">="),
+    )
+    for column, bound, base, value, what, sense in checks:
+        if bound is None or not c.fine(base):
+            continue
+        if sense == "<=" and bound > value:
+            c.problem(
+                column,
+                f"{_show(bound)} is above the {what} {_show(value)}: the low end of a range "
+                f"must be at most the estimate",
+                c.raw(column),
+            )
+        if sense == ">=" and bound < value:
+            c.problem(
+                column,
+                f"{_show(bound)} is below the {what} {_show(value)}: the high end of a range "
+                f"must be at least the estimate",
+                c.raw(column),
+            )
+    return e_low, e_high, u_low, u_high
+
+
 def _evidence(c: _Cells) -> str:
     """An EIF evidence level, with the published '4+' and '3*' forms explained."""
     text = c.text("evidence_level")
@@ -699,6 +914,7 @@ def _initiatives(
             hint="; leave it blank when there is no contract",
         )
         funding = c.ids("funding", streams, "stream")
+        e_low, e_high, u_low, u_high = _ranges(c, effect, unit_cost)
 
         _initiative_rules(c, status, current, min_budget, max_budget, min_viable)
         _initiative_warnings(c, table.raw, status, current, evidence, contract_end, warnings)
@@ -727,6 +943,11 @@ def _initiatives(
                     contract_end=contract_end,
                     funding=funding,
                     extra=frozen_map(extra),
+                    effect_low=e_low,
+                    effect_high=e_high,
+                    unit_cost_low=u_low,
+                    unit_cost_high=u_high,
+                    row=c.row.number,
                 )
             )
     return out
@@ -1023,6 +1244,25 @@ def check_scenario(
         {str(k): str(k) for k in LEVELS},
         "a level",
     )
+    named_levels = tuple(
+        sorted(
+            int(level)
+            for k in keys.mapping("outcome_value")
+            if (level := _id_text(k)) is not None and level in {str(v) for v in LEVELS}
+        )
+    )
+    discount_rate = keys.optional_number("discount_rate", DEFAULT_DISCOUNT_RATE, minimum=0)
+    reinvest = keys.optional_number("reinvest", 0.0, minimum=0, maximum=1)
+    uncertainty = _merged(
+        keys,
+        "uncertainty",
+        DEFAULT_UNCERTAINTY,
+        {e.lower(): e for e in EVIDENCE_LEVELS},
+        "an evidence level",
+        maximum=1.0,
+    )
+    cost_uncertainty = keys.optional_number("unit_cost_uncertainty", 0.1, minimum=0, maximum=0.99)
+    budget_change = _budget_change(keys, references.stream_ids, horizon if years_ok else None)
     weights = _priority_weights(keys, references.priority_ids)
     lock = keys.id_list("lock", references.initiative_ids)
     exclude = keys.id_list("exclude", references.initiative_ids)
@@ -1046,6 +1286,9 @@ def check_scenario(
     if years_ok:
         years = tuple(range(start_year, start_year + horizon))
         keys.errors += _budget_coverage(references, years, name)
+        _price_years(references, start_year, keys.errors, warnings)
+    if "max_growth" not in keys.bad:
+        keys.errors += _floors_within_growth(references, max_growth)
 
     if not keys.errors and not ({"evidence_multiplier", "mixed_findings_factor"} & keys.bad):
         for iid in lock:
@@ -1084,6 +1327,12 @@ def check_scenario(
         priority_weights=frozen_map(weights),
         lock=lock,
         exclude=exclude,
+        outcome_value_named=named_levels,
+        discount_rate=discount_rate,
+        reinvest=reinvest,
+        uncertainty=frozen_map({e: uncertainty[e] for e in EVIDENCE_LEVELS}),
+        unit_cost_uncertainty=cost_uncertainty,
+        budget_change=frozen_map(budget_change),
     )
     return CheckedScenario(scenario, (), tuple(warnings))
 
@@ -1117,6 +1366,7 @@ def _merged(
     defaults: Mapping[str, float],
     allowed: Mapping[str, str],
     kind: str,
+    maximum: float | None = None,
 ) -> dict[str, float]:
     """Values given by key, merged over the defaults; keys matched as text, any case."""
     out = dict(defaults)
@@ -1131,7 +1381,7 @@ def _merged(
                 str(k),
             )
             continue
-        x = keys.number(key, v, minimum=0, sub=str(k), what=f"{key} of {name}")
+        x = keys.number(key, v, minimum=0, maximum=maximum, sub=str(k), what=f"{key} of {name}")
         if x is not None:
             out[name] = x
     return out
@@ -1150,6 +1400,109 @@ def _priority_weights(keys: _Keys, known: tuple[str, ...] | None) -> dict[str, f
         if x is not None:
             out[pid] = x
     return out
+
+
+def _budget_change(
+    keys: _Keys, streams: tuple[str, ...] | None, horizon: int | None
+) -> dict[str, tuple[float, ...]]:
+    """By stream: a fraction > -1, or one per planning year, as one per planning year."""
+    out: dict[str, tuple[float, ...]] = {}
+    for k, v in keys.mapping("budget_change").items():
+        sid = _id_text(k)
+        if sid is None or (streams is not None and sid not in streams):
+            keys.problem("budget_change", _unknown("stream", str(k), streams or ()), k, str(k))
+            continue
+        what = f"budget change of stream {sid}"
+        if isinstance(v, list | tuple):
+            if horizon is not None and len(v) != horizon:
+                keys.problem(
+                    "budget_change",
+                    f"the {what} lists {len(v)} changes but the horizon is {horizon} years: "
+                    "give one number, or exactly one per planning year",
+                    v,
+                    str(k),
+                )
+                continue
+            got = [keys.number("budget_change", x, above=-1, sub=str(k), what=what) for x in v]
+            if all(x is not None for x in got):
+                out[sid] = tuple(cast(float, x) for x in got)
+            continue
+        x = keys.number("budget_change", v, above=-1, sub=str(k), what=what)
+        if x is not None:
+            out[sid] = (x,) * (horizon or 1)
+    return out
+
+
+def _price_years(
+    references: References, start_year: int, errors: list[Problem], warnings: list[Problem]
+) -> None:
+    """Costs are re-priced to the start year: the index must cover every year involved."""
+    if not references.cost_years:
+        return
+    if references.price_years is None:
+        for year, row in references.cost_years:
+            if year != start_year:
+                warnings.append(
+                    Problem(
+                        references.cost_file,
+                        f"this cost is in {year} prices and there is no price index "
+                        f"(prices.csv), so it is used as written in the plan's {start_year} "
+                        "prices",
+                        row,
+                        "price_year",
+                        str(year),
+                        "warning",
+                        references.cost_sheet,
+                    )
+                )
+        return
+    have = set(references.price_years)
+    if start_year not in have:
+        errors.append(
+            Problem(
+                references.price_file,
+                f"the price index has no row for {start_year}, the plan's start year, so "
+                "costs cannot be brought to the plan's prices",
+                column="year",
+                sheet=references.price_sheet,
+            )
+        )
+    for year, row in references.cost_years:
+        if year not in have:
+            errors.append(
+                Problem(
+                    references.cost_file,
+                    f"the price index (prices.csv) has no row for {year}, the price year "
+                    "of this cost",
+                    row,
+                    "price_year",
+                    str(year),
+                    sheet=references.cost_sheet,
+                )
+            )
+
+
+def _floors_within_growth(references: References, max_growth: float) -> list[Problem]:
+    """A running service cannot be raised to its protected floor in more than one year's
+    growth: the floor would make the first year infeasible (model.md section 1)."""
+    problems = []
+    for i in references.initiatives.values():
+        reach = (1 + max_growth) * i.current_budget
+        if i.is_running and i.min_budget > reach + 1e-9:
+            problems.append(
+                Problem(
+                    references.initiative_file,
+                    f"the protected floor of {format_money(i.min_budget)} is more than this "
+                    f"running service can grow to in one year ({format_money(reach)}: its "
+                    f"budget of {format_money(i.current_budget)} plus the scenario's growth "
+                    f"limit of {max_growth:.0%}); lower the floor or raise max_growth",
+                    i.row,
+                    "min_budget",
+                    _show(i.min_budget),
+                    sheet=references.initiative_sheet,
+                )
+            )
+    return problems
 
 
 def _budget_coverage(references: References, years: Sequence[int], scenario: str) -> list[Problem]:

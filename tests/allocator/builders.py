@@ -8,6 +8,7 @@ from commissioning.inputs.model import (
     DEFAULT_EVIDENCE_MULTIPLIER,
     DEFAULT_OUTCOME_VALUE,
     Budget,
+    Cost,
     DataSet,
     District,
     FundingStream,
@@ -48,6 +49,26 @@ def initiative(iid: str, **kw: Any) -> Initiative:
     return Initiative(**base)
 
 
+def cost(cid: str, **kw: Any) -> Cost:
+    """A cost of late intervention: by default £1,000 a year at level 1, certain, for one
+    year from the year after the service, paid outside the plan, in 2027 prices."""
+    base: dict[str, Any] = dict(
+        cost_id=cid,
+        name=f"Cost {cid}",
+        level=1,
+        probability=1.0,
+        annual_cost=1000.0,
+        years=1,
+        lag=1,
+        stream_id=None,
+        cashable=0.0,
+        price_year=2027,
+        source="Hand-made for a test",
+    )
+    base.update(kw)
+    return Cost(**base)
+
+
 def district(did: str, **kw: Any) -> District:
     base: dict[str, Any] = dict(
         district_id=did,
@@ -68,6 +89,8 @@ def make_inputs(
     budgets: dict[str, float | list[float]] | None = None,
     priorities: list[Priority] | None = None,
     horizon: int = 1,
+    costs: list[Cost] | None = None,
+    prices: dict[int, float] | None = None,
     **scenario: Any,
 ) -> Inputs:
     """Inputs with one stream per budget key; a scalar budget is the same every year."""
@@ -86,7 +109,15 @@ def make_inputs(
             {**DEFAULT_EVIDENCE_MULTIPLIER, **sc_kw["evidence_multiplier"]}
         )
     if "outcome_value" in sc_kw:
+        sc_kw.setdefault("outcome_value_named", tuple(sorted(sc_kw["outcome_value"])))
         sc_kw["outcome_value"] = frozen_map({**DEFAULT_OUTCOME_VALUE, **sc_kw["outcome_value"]})
+    if "budget_change" in sc_kw:
+        sc_kw["budget_change"] = frozen_map(
+            {
+                k: tuple(v) if isinstance(v, list) else (float(v),) * horizon
+                for k, v in sc_kw["budget_change"].items()
+            }
+        )
     if "priority_weights" in sc_kw:
         sc_kw["priority_weights"] = frozen_map(sc_kw["priority_weights"])
     for key in ("lock", "exclude"):
@@ -99,6 +130,8 @@ def make_inputs(
         priorities=tuple(priorities or [Priority("P1", "Priority one", 1.0, 0.0)]),
         outcomes=(Outcome("O1", "Outcome one"),),
         initiatives=tuple(initiatives),
+        costs=tuple(costs or ()),
+        prices=frozen_map(prices or {}),
     )
     sc = Scenario(name="test", start_year=2027, horizon=horizon, prevention_share=shares, **sc_kw)
     return Inputs(data=data, scenario=sc)

@@ -47,13 +47,28 @@ def check_plan(inputs: Inputs, result: dict[str, Any]) -> list[str]:
         m = sc.evidence_multiplier[i.evidence_level]
         return m * sc.mixed_findings_factor if i.mixed_findings else m
 
+    R = reinvested(inputs, {k: X[k] for k in X}) if sc.reinvest > 0 else {}
     for s in data.streams:
         for y in years:
             used = sum(v for (i, s2, y2), v in x.items() if s2 == s.stream_id and y2 == y)
-            le(f"envelope[{s.stream_id},{y}]", used, data.budget(s.stream_id, y))
+            change = sc.budget_change.get(s.stream_id)
+            amount = data.budget(s.stream_id, y) * (1 + (change[years.index(y)] if change else 0))
+            le(f"envelope[{s.stream_id},{y}]", used, amount + R.get((s.stream_id, y), 0.0))
+    if data.costs and sc.reinvest > 0:
+        cashable = {c.stream_id for c in data.costs if c.stream_id and c.cashable > 0}
+        want = {(s, y): R.get((s, y), 0.0) for s in cashable for y in years}
+        got = {(v["stream_id"], v["year"]): v["amount"] for v in result.get("savings", [])}
+        if set(got) != set(want):
+            bad.append(f"savings listed for {sorted(got)}, expected {sorted(want)}")
+        for key, amount in want.items():
+            if abs(got.get(key, 0.0) - amount) > 0.01 + TOL * abs(amount):
+                bad.append(f"savings {key}: {got.get(key)} != {amount}")
+    elif result.get("savings"):
+        bad.append("savings listed although nothing is reinvested")
     for i in data.initiatives:
         iid = i.initiative_id
         prev = i.current_budget
+        running = i.status == "existing" and i.current_budget > 0
         for k, y in enumerate(years):
             v = X[(iid, y)]
             if i.contract_end is not None and y <= i.contract_end and i.current_budget > 0:
@@ -64,9 +79,9 @@ def check_plan(inputs: Inputs, result: dict[str, Any]) -> list[str]:
             le(
                 f"growth[{iid},{y}]",
                 v - (1 + sc.max_growth) * prev,
-                max(sc.ramp * i.max_budget, i.min_viable),
+                0.0 if running else max(sc.ramp * i.max_budget, i.min_viable),
             )
-            if i.status == "candidate" and k >= 1:
+            if not running and k >= 1:
                 ge(f"continuity[{iid},{y}]", v - prev, 0.0)
             floor = max(
                 i.min_budget,
@@ -127,18 +142,67 @@ def check_plan(inputs: Inputs, result: dict[str, Any]) -> list[str]:
     return bad
 
 
+def level_values(inputs: Inputs) -> dict[int, float]:
+    """V(l) as section 3 defines it."""
+    data, sc = inputs.data, inputs.scenario
+    if not data.costs:
+        return dict(sc.outcome_value)
+    out = dict.fromkeys((1, 2, 3, 4), 0.0)
+    for c in data.costs:
+        u = data.prices[sc.start_year] / data.prices[c.price_year] if data.prices else 1.0
+        years = range(c.lag, c.lag + c.years)
+        out[c.level] += (
+            c.probability * c.annual_cost * u * sum((1 + sc.discount_rate) ** -k for k in years)
+        )
+    for level in sc.outcome_value_named:
+        out[level] = sc.outcome_value[level]
+    return out
+
+
+def _m(inputs: Inputs, i: Any) -> float:
+    sc = inputs.scenario
+    m = sc.evidence_multiplier[i.evidence_level]
+    return m * sc.mixed_findings_factor if i.mixed_findings else m
+
+
+def reinvested(inputs: Inputs, X: dict[tuple[str, int], float]) -> dict[tuple[str, int], float]:
+    """R[s,y] for a plan's X[i,y], term by term as section 3 writes it."""
+    data, sc = inputs.data, inputs.scenario
+    years = list(sc.years)
+    out: dict[tuple[str, int], float] = defaultdict(float)
+    for i in data.initiatives:
+        for c in data.costs:
+            if c.level != i.level or not c.stream_id:
+                continue
+            u = data.prices[sc.start_year] / data.prices[c.price_year] if data.prices else 1.0
+            for a, y0 in enumerate(years):
+                for y in years[a + 1 :]:
+                    k = y - y0
+                    if c.lag <= k <= c.lag + c.years - 1:
+                        kappa = (
+                            _m(inputs, i)
+                            * i.effect
+                            / i.unit_cost
+                            * c.probability
+                            * c.annual_cost
+                            * u
+                            * c.cashable
+                        )
+                        change = X.get((i.initiative_id, y0), 0.0) - i.current_budget
+                        out[(c.stream_id, y)] += sc.reinvest * kappa * change
+    return out
+
+
 def objective_of(inputs: Inputs, proposed: dict[str, dict[int, float]]) -> float:
     """The spec's objective for budgets by initiative and year, computed from the spec."""
     data, sc = inputs.data, inputs.scenario
     kids = sum(d.children for d in data.districts)
     n_county = sum(d.need_index * d.children for d in data.districts) / kids
+    V = level_values(inputs)
     total = 0.0
     for i in data.initiatives:
-        m = sc.evidence_multiplier[i.evidence_level]
-        if i.mixed_findings:
-            m *= sc.mixed_findings_factor
         n = n_county if i.district_id == "COUNTY" else data.district(i.district_id).need_index
         w = sc.priority_weights.get(i.priority_id, data.priority(i.priority_id).weight)
-        v = m * i.effect * sc.outcome_value[i.level] * w * n / i.unit_cost
+        v = _m(inputs, i) * i.effect * V[i.level] * w * n / i.unit_cost
         total += v * sum(proposed[i.initiative_id].values())
     return total

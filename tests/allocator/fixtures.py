@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commissioning.inputs.model import Inputs, Priority
-from tests.allocator.builders import district, initiative, make_inputs
+from tests.allocator.builders import cost, district, initiative, make_inputs
 
 GOOD = dict(effect=0.5)  # 5e-4 per £
 FAIR = dict(effect=0.2)  # 2e-4 per £
@@ -73,10 +73,10 @@ def statutory() -> Inputs:
 
 
 def growth() -> Inputs:
-    """A (5e-4) today £100 may reach 1.1*100 + 0.05*1000 = £160; B (2e-4, which may reach
-    0.05*10,000 = £500) takes the other £340.
+    """A (5e-4), running at £100 today, may grow by 10% to £110 (a running service does not
+    ramp); B (2e-4, a candidate, which may reach 0.05*10,000 = £500) takes the other £390.
 
-    Optimum 160*5e-4 + 340*2e-4 = 0.148; £1 more growth for A: 3e-4.
+    Optimum 110*5e-4 + 390*2e-4 = 0.133; £1 more growth for A: 3e-4.
     """
     return make_inputs(
         [
@@ -86,6 +86,104 @@ def growth() -> Inputs:
         budgets={"S1": 500},
         max_growth=0.1,
         ramp=0.05,
+    )
+
+
+def stays_stopped() -> Inputs:
+    """Budgets £100 then £200. B (5e-4, a candidate, max £100) takes 2027's £100, so A
+    (2e-4, running at £100, no contract) gets nothing in 2027 and, once stopped, may not be
+    funded again: 2028's spare £100 stays unspent. Giving A £a in 2027 costs 3e-4 a and lets
+    it reach 1.1a in 2028 (2.2e-4 a): a net loss, so a = 0 and the optimum is
+    2 * 100 * 5e-4 = 0.1.
+    £1 more growth for A in 2028 buys 2e-4. (£1 more in 2027 is worth between 4.2e-4, given
+    to A, and 5e-4, the loss of £1 less for B: a degenerate corner, so not asserted.)
+    """
+    return make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=1000, **FAIR),
+            initiative("B", status="candidate", max_budget=100, **GOOD),
+        ],
+        budgets={"S1": [100, 200]},
+        horizon=2,
+        max_growth=0.1,
+        ramp=1.0,
+    )
+
+
+def continuity_unfunded() -> Inputs:
+    """As `continuity`, with C an existing service funded at £0 today: it counts as not
+    running, so the continuity rule holds it like a candidate. Optimum 0.1, price 2e-4."""
+    return make_inputs(
+        [
+            initiative("A", current_budget=100, max_budget=100, **GOOD),
+            initiative("C", status="existing", max_budget=1000, **FAIR),
+        ],
+        budgets={"S1": [200, 100]},
+        horizon=2,
+        **FREE,
+    )
+
+
+def reinvest() -> Inputs:
+    """A cashable saving from 2027 funds a 2028 service.
+
+    A (level 1, effect 0.5 at £1,000; running at £80, may grow 50%) is paid from S1
+    (£100 a year); B (level 3, a candidate) only from S2, which has £0 of its own. With no
+    discounting, V(1) = £1,000 (one certain year of a £1,000 cost, the year after, paid by
+    S2 and all cashable) and V(3) = £500 (in the same year, paid outside the plan), so
+    v(A) = 0.5 and v(B) = 0.25 per £, and kappa(A,S2,1) = 0.5. Half is reinvested:
+    R[S2,2028] = 0.5 * 0.5 * (X[A,2027] - 80).
+    A takes S1's £100 both years; R[S2,2028] = £5 funds B in 2028.
+    Optimum 0.5 * 200 + 0.25 * 5 = 101.25.
+    £1 more of S1 in 2027: A +£1 (0.5) and £0.25 more for B in 2028 (0.0625): 0.5625.
+    £1 more of S2 in 2028: 0.25.
+    """
+    return make_inputs(
+        [
+            initiative("A", level=1, current_budget=80, max_budget=1000, funding="S1", **GOOD),
+            initiative("B", level=3, status="candidate", max_budget=1000, funding="S2", **GOOD),
+        ],
+        budgets={"S1": [100, 100], "S2": [0, 0]},
+        horizon=2,
+        costs=[
+            cost("L1", level=1, stream_id="S2", cashable=1.0),
+            cost("L3", level=3, annual_cost=500.0, lag=0),
+        ],
+        discount_rate=0.0,
+        reinvest=0.5,
+        max_growth=0.5,
+        ramp=1.0,
+    )
+
+
+def late_costs_return() -> Inputs:
+    """Cutting an effective service brings its late costs back (a negative R).
+
+    A (level 1, effect 0.1 at £1,000, running at £100, no contract) saves S1 £1,000 a year
+    per outcome the year after (cashable, all reinvested: kappa = 1e-4 ... times 1,000 =
+    0.1, R[S1,2028] = 0.5 * 0.1 * (X[A,2027] - 100)). B (level 3, a candidate, effect 0.5,
+    V(3) = £5,000 paid outside the plan) is worth 2.5 per £ against A's 0.1. S1 has £100 a
+    year. Moving everything to B in 2027 would leave 2028 £5 short of B's £100, which B may
+    not lose (continuity), so A keeps a with B at 100 - a in 2027 and 1.05a >= 5 in 2028:
+    a = 100/21, B = 95 + 0.05a in 2028 (A stopped).
+    Optimum 0.1a + 2.5(100 - a) + 2.5(95 + 0.05a) = 487.5 - 2.275 * 100/21 = 476.666...;
+    R[S1,2028] = 0.05 * (100/21 - 100) = -4.7619.
+    """
+    return make_inputs(
+        [
+            initiative("A", level=1, current_budget=100, max_budget=1000, effect=0.1),
+            initiative("B", level=3, status="candidate", max_budget=1000, effect=0.5),
+        ],
+        budgets={"S1": [100, 100]},
+        horizon=2,
+        costs=[
+            cost("L1", level=1, stream_id="S1", cashable=1.0),
+            cost("L3", level=3, annual_cost=5000.0, lag=0),
+        ],
+        discount_rate=0.0,
+        reinvest=0.5,
+        max_growth=0.25,
+        ramp=10.0,
     )
 
 
@@ -281,8 +379,30 @@ FIXTURES: tuple[Fixture, ...] = (
         "committed",
     ),
     Fixture("statutory", statutory, 0.045, {"statutory[B,2027]": 3e-4}, "statutory"),
-    Fixture("growth", growth, 0.148, {"growth[A,2027]": 3e-4, "envelope[S1,2027]": 2e-4}, "growth"),
+    Fixture("growth", growth, 0.133, {"growth[A,2027]": 3e-4, "envelope[S1,2027]": 2e-4}, "growth"),
+    Fixture(
+        "stays_stopped",
+        stays_stopped,
+        0.1,
+        {"growth[A,2028]": 2e-4},
+        "growth",
+    ),
     Fixture("continuity", continuity, 0.1, {"continuity[C,2028]": 2e-4}, "continuity"),
+    Fixture(
+        "continuity_unfunded",
+        continuity_unfunded,
+        0.1,
+        {"continuity[C,2028]": 2e-4},
+        "continuity",
+    ),
+    Fixture(
+        "reinvest",
+        reinvest,
+        101.25,
+        {"envelope[S1,2027]": 0.5625, "envelope[S2,2028]": 0.25, "envelope[S1,2028]": 0.5},
+        "envelope",
+    ),
+    Fixture("late_costs_return", late_costs_return, 1430 / 3, {}, "envelope"),
     Fixture(
         "ineffective",
         ineffective,

@@ -81,7 +81,8 @@ def test_prices_match_finite_differences(fx: Fixture, solver: str) -> None:
         tightened = optimum_with(k, row.rhs - direction * step)
         assert relaxed is not None, row.name
         gain = (relaxed - result.objective) / step
-        tol = 1e-6 * max(1.0, abs(c.shadow_price)) + 1e-9
+        # solvers report values to about 1e-8 of the objective: that noise over the step
+        tol = 1e-6 * max(1.0, abs(c.shadow_price)) + 1e-9 + 1e-8 * abs(result.objective) / step
         assert c.shadow_price >= gain - tol, row.name
         if tightened is not None:
             loss = (result.objective - tightened) / step
