@@ -11,6 +11,7 @@ below 0.5 at national scale, and county end to end under 0.3 s.
 Usage (from the repository root, in the venv):
     python benchmarks/run.py                                  # all three scales, HiGHS
     python benchmarks/run.py --scales county --repeat 9
+    python benchmarks/run.py --scales county --repeat 9 --costs  # value in pounds, reinvesting
     python benchmarks/run.py --scales region,national --solver cbc
     python benchmarks/run.py --scales national --profile 25   # where the time goes
 """
@@ -317,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mip", action="store_true", help="give ~3%% of services a min_viable")
+    parser.add_argument(
+        "--costs",
+        action="store_true",
+        help="value in pounds: a cost library, with --reinvest of cashable savings returned",
+    )
+    parser.add_argument("--reinvest", type=float, default=0.5)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print top N")
     parser.add_argument(
         "--highs-option",
@@ -335,14 +342,20 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"# machine: {machine()}")
     extra = f", HiGHS options {options}" if options else ""
-    print(f"# solver: {solver}{' (MIP)' if args.mip else ''}, seed {args.seed}{extra}")
+    costs = f", cost library (reinvest {args.reinvest:g})" if args.costs else ""
+    print(f"# solver: {solver}{' (MIP)' if args.mip else ''}, seed {args.seed}{extra}{costs}")
     reports = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             scale = SCALES[name]
             t0 = time.perf_counter()
             inputs = synthetic_inputs(
-                scale.districts, scale.initiatives, seed=args.seed, mip=args.mip
+                scale.districts,
+                scale.initiatives,
+                seed=args.seed,
+                mip=args.mip,
+                cost_library=args.costs,
+                reinvest=args.reinvest if args.costs else 0.0,
             )
             generate = time.perf_counter() - t0
             f = formulate(inputs)

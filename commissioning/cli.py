@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--out", type=Path, help="write the result file (JSON) here")
     a.add_argument("--xlsx", type=Path, help="write the plan workbook here")
     a.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    c = sub.add_parser(
+        "costs", help="the cost of late intervention: the cost library and what an outcome is worth"
+    )
+    c.add_argument("data", type=Path)
+    c.add_argument("--scenario", type=Path)
     e = sub.add_parser("explain", help="explain the decisions of a plan, service by service")
     e.add_argument("data", type=Path)
     e.add_argument("--scenario", type=Path)
@@ -105,6 +110,17 @@ def _allocate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _costs(args: argparse.Namespace) -> int:
+    from commissioning.explain.costs import cost_library
+    from commissioning.export.text import costs_text
+    from commissioning.inputs import Inputs
+
+    inputs = _load(args)
+    assert isinstance(inputs, Inputs)
+    print(costs_text(cost_library(inputs)))
+    return EXIT_OK
+
+
 def _explain(args: argparse.Namespace) -> int:
     from commissioning.explain.command import explain_text
 
@@ -121,6 +137,7 @@ def _documents(args: argparse.Namespace) -> int:
 COMMANDS = {
     "validate": _validate,
     "allocate": _allocate,
+    "costs": _costs,
     "explain": _explain,
     "documents": _documents,
     **store_command.COMMANDS,

@@ -31,6 +31,7 @@ from typing import TypeVar
 from commissioning.inputs.model import (
     COUNTY,
     DEFAULT_EVIDENCE_MULTIPLIER,
+    DEFAULT_OUTCOME_VALUE,
     Budget,
     Cost,
     DataSet,
@@ -308,7 +309,7 @@ def synthetic_inputs(
         prevention_share=(prevention_share,) * years,
         district_floor=DISTRICT_FLOOR,
         evidence_multiplier=DEFAULT_EVIDENCE_MULTIPLIER,
-        outcome_value=_OUTCOME_VALUE,
+        outcome_value=DEFAULT_OUTCOME_VALUE if cost_library else _OUTCOME_VALUE,
         outcome_value_named=() if cost_library else (1, 2, 3, 4),
         reinvest=reinvest if cost_library else 0.0,
         lock=lock,

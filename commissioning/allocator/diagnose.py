@@ -17,7 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from commissioning.allocator.formulation import Formulation, Row, floor, modelled_districts
+from commissioning.allocator.formulation import (
+    Formulation,
+    Row,
+    cashable_savings,
+    floor,
+    modelled_districts,
+)
 from commissioning.allocator.formulation import fair_shares as fair_shares_of
 from commissioning.allocator.registry import FAMILIES, constraint_name
 from commissioning.allocator.result import Relaxation
@@ -62,14 +68,16 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
         unit = FAMILIES[family].unit
         out.append(Relaxation(name, family, amount, unit, f"{name}: {message}", "precheck"))
 
+    most_returned = _most_returned(inputs)
     for y in sc.years:
         low = {i.initiative_id: lower_bound(inputs, i, y) for i in data.initiatives}
         high = {i.initiative_id: upper_bound(inputs, i, y) for i in data.initiatives}
-        # Floors against the envelopes able to fund them.
+        # Floors against the envelopes able to fund them (with the most that reinvested
+        # savings could add).
         for s in data.streams:
             only = [i for i in data.initiatives if i.funding == (s.stream_id,)]
             need = sum(low[i.initiative_id] for i in only)
-            have = data.budget(s.stream_id, y)
+            have = inputs.amount(s.stream_id, y) + most_returned.get((s.stream_id, y), 0.0)
             if need > have + TOLERANCE:
                 found(
                     "envelope",
@@ -79,7 +87,10 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                     f"in {y}, above its envelope of {money(have)}",
                 )
         need = sum(low.values())
-        have = sum(data.budget(s.stream_id, y) for s in data.streams)
+        have = sum(
+            inputs.amount(s.stream_id, y) + most_returned.get((s.stream_id, y), 0.0)
+            for s in data.streams
+        )
         if len(data.streams) > 1 and need > have + TOLERANCE:
             out.append(
                 Relaxation(
@@ -141,6 +152,23 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
             found_share = _share_check(family, index, required, most, others, y)
             if found_share is not None:
                 out.append(found_share)
+    return out
+
+
+def _most_returned(inputs: Inputs) -> dict[tuple[str, int], float]:
+    """The most R[s,y] could be: every service at its most in earlier years (a bound, so the
+    envelope pre-check stays a necessary condition with reinvestment)."""
+    sc = inputs.scenario
+    if sc.reinvest <= 0 or not inputs.data.has_costs:
+        return {}
+    out: dict[tuple[str, int], float] = defaultdict(float)
+    for (iid, sid), by_k in cashable_savings(inputs).items():
+        i = inputs.data.initiative(iid)
+        for y in sc.years:
+            for y0 in sc.years:
+                if y - y0 in by_k:
+                    gain = max(0.0, upper_bound(inputs, i, y0) - i.current_budget)
+                    out[(sid, y)] += sc.reinvest * by_k[y - y0] * gain
     return out
 
 

@@ -82,8 +82,10 @@ FAMILIES: dict[str, Family] = {
             "growth",
             "<=",
             "Growth limit",
-            "A service can grow each year by at most the scenario's growth fraction of last "
-            "year's budget plus the ramp fraction of its capacity (or its minimum viable size).",
+            "A service running today can grow each year by at most the scenario's growth "
+            "fraction of last year's budget, and once stopped stays stopped; any other service "
+            "may also ramp up by the ramp fraction of its capacity (or its minimum viable size) "
+            "a year.",
             "{subject} is growing as fast as the growth limit allows",
             "£1 more growth allowed for {subject}",
             policy=True,

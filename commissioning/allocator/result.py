@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.wording import ValueUnit
 
 Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
 DECISIONS: tuple[Decision, ...] = (
@@ -154,6 +155,11 @@ class Result:
     def in_pounds(self) -> bool:
         """Whether value is counted in pounds of late-intervention cost avoided."""
         return self.value_unit == VALUE_UNITS[1]
+
+    @property
+    def unit(self) -> ValueUnit:
+        """How this plan's value reads to people."""
+        return ValueUnit(self.in_pounds)
 
     @cached_property
     def initiatives_by_id(self) -> Mapping[str, InitiativeResult]:

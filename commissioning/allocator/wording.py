@@ -21,6 +21,67 @@ def outcomes(amount: float) -> str:
     return f"{amount:.3g}"
 
 
+class ValueUnit:
+    """How the plan's value reads to people: pounds of late-intervention cost avoided (with a
+    cost library), or weighted outcomes (without one). One place for every view's wording."""
+
+    def __init__(self, pounds: bool) -> None:
+        self.pounds = pounds
+
+    @property
+    def name(self) -> str:
+        """What the objective counts, said once, plainly."""
+        if self.pounds:
+            return "£ of late-intervention cost avoided (weighted by priority and need)"
+        return "weighted outcomes"
+
+    @property
+    def title(self) -> str:
+        """A column or metric heading."""
+        return "Late-intervention cost avoided (weighted)" if self.pounds else "Weighted outcomes"
+
+    def amount(self, value: float) -> str:
+        """A total: '£1,234,567 of late-intervention cost avoided' or '1,234.5 weighted
+        outcomes'."""
+        if self.pounds:
+            return f"{money(value)} of late-intervention cost avoided"
+        return f"{outcomes(value)} weighted outcomes"
+
+    def figure(self, value: float) -> str:
+        """A total without its unit: '£1,234,567' or '1,234.5'."""
+        return money(value) if self.pounds else outcomes(value)
+
+    @property
+    def per(self) -> float:
+        """The spend a rate is quoted per: £1 in pounds (a ratio), £1,000 in outcomes."""
+        return 1.0 if self.pounds else 1000.0
+
+    @property
+    def per_label(self) -> str:
+        return "£1" if self.pounds else "£1,000"
+
+    def rate(self, per_pound: float) -> str:
+        """A value per £, quoted per `per`: '£3.42' or '0.512 weighted outcomes'."""
+        if self.pounds:
+            return pence(per_pound)
+        return f"{outcomes(per_pound * 1000)} weighted outcomes"
+
+    def buys(self, per_pound: float, what: str = "") -> str:
+        """'£1 here avoids £3.42 of later costs' or '£1,000 here buys 0.512 weighted
+        outcomes'."""
+        where = f" {what}" if what else ""
+        if self.pounds:
+            return f"£1{where} avoids {pence(per_pound)} of later costs"
+        return f"£1,000{where} buys {outcomes(per_pound * 1000)} weighted outcomes"
+
+
+def pence(x: float) -> str:
+    """A rate in pounds and pence: £3.42 (small figures to three significant digits)."""
+    if abs(x) >= 1:
+        return f"£{x:,.2f}" if x >= 0 else f"-£{abs(x):,.2f}"
+    return f"£{x:.3g}" if x >= 0 else f"-£{abs(x):.3g}"
+
+
 def quantity(amount: float, unit: str) -> str:
     if unit == "participants":
         return f"{amount:,.0f} participant{'s' if round(amount) != 1 else ''}"

@@ -3,9 +3,76 @@ and whether the budget envelope covers what is already committed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from commissioning.app import charts, state, tables, widgets
+from commissioning.explain.costs import cost_library
+from commissioning.inputs import InputError, with_scenario
+from commissioning.inputs.model import DataSet
+
+
+def _cost_library(data: DataSet, scenario: Mapping[str, Any]) -> None:
+    """The cost of late intervention: what each cost is worth in the plan's prices and what an
+    outcome at each level avoids."""
+    st.subheader("The cost of late intervention")
+    try:
+        inputs = with_scenario(data, scenario)
+    except InputError:
+        st.info("The scenario has problems (see the Register page), so costs are not priced.")
+        return
+    library = cost_library(inputs)
+    y0 = library.start_year
+    cols = st.columns(4)
+    for col, (level, value) in zip(cols, sorted(library.level_values.items()), strict=False):
+        widgets.metric(
+            col,
+            f"An outcome at level {level}",
+            widgets.money(value),
+            "set in the scenario" if level in library.named_levels else "late cost it avoids",
+        )
+    for g in library.groups():
+        years = ", ".join(str(y) for y in g.price_years)
+        st.write(
+            f"**{g.label}**: {len(g.lines)} costs adding up to {widgets.money(g.annual_cost)} a "
+            f"year in {years} prices ({widgets.money(g.annual_cost_plan)} in {y0} prices)."
+        )
+    frame = pd.DataFrame(
+        [
+            {
+                "Cost": c.name,
+                "Level": c.level,
+                "Payer": c.payer,
+                "Price year": str(c.price_year),
+                "A year": c.annual_cost,
+                f"A year ({y0})": c.annual_cost_plan,
+                "Chance": c.probability,
+                "Years": c.years,
+                "Starts after (years)": c.lag,
+                "Cashable": c.cashable,
+                "Worth per outcome": c.present_value,
+                "Source": c.source,
+            }
+            for c in library.lines
+        ]
+    )
+    widgets.show_table(
+        frame,
+        money_columns=["A year", f"A year ({y0})", "Worth per outcome"],
+        percent_columns=["Chance", "Cashable"],
+        column_config={
+            "Cost": st.column_config.TextColumn(width="medium", pinned=True),
+            "Source": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.caption(
+        f"Each cost is brought to {y0} prices with the price index and discounted at "
+        f"{library.discount_rate:.1%} a year (HM Treasury Green Book) from the year it would "
+        "begin; its worth per outcome is chance x yearly cost x years, discounted."
+    )
 
 
 def render() -> None:
@@ -75,6 +142,9 @@ def render() -> None:
                     "A service that several streams may fund is split evenly between them: the "
                     "mapping does not record today's split."
                 )
+
+    if data.has_costs:
+        _cost_library(data, scenario)
 
     st.subheader("Evidence behind the money")
     profile = tables.evidence_profile(data)

@@ -14,6 +14,7 @@ from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import charts, state, tables, widgets
 from commissioning.explain import PlanSummary, summarise_plan
+from commissioning.explain.costs import InvestToSave, invest_to_save
 from commissioning.export.workbook import build_workbook
 from commissioning.inputs import DataSet
 
@@ -162,6 +163,57 @@ def _stored_caption(plan: state.Plan) -> None:
         st.caption(f":material/warning: This plan is not stored: {kept.problem}")
 
 
+def _invest_to_save(case: InvestToSave) -> None:
+    """The invest-to-save case: late costs avoided, cash saved, money returned, payback."""
+    with st.expander(
+        ":material/savings: Invest to save: what the plan saves, and when", expanded=False
+    ):
+        c1, c2, c3 = st.columns(3)
+        widgets.metric(
+            c1,
+            "Late costs avoided per £1",
+            f"£{case.return_per_pound:,.2f}",
+            f"today £{case.return_per_pound_today:,.2f}",
+            help="Late-intervention cost avoided (not weighted) for each £1 the plan spends, "
+            "against today's budgets.",
+        )
+        if case.prevention_return is not None:
+            widgets.metric(
+                c2,
+                "Per extra £1 in prevention",
+                f"£{case.prevention_return:,.2f}",
+                f"{widgets.money(case.prevention_moved)} moved to levels 1-2",
+            )
+            paid = (
+                str(case.payback_year) if case.payback_year is not None else "not within 30 years"
+            )
+            cash = (
+                f"in cash by {case.cash_payback_year}"
+                if case.cash_payback_year is not None
+                else "not in cash within 30 years"
+            )
+            widgets.metric(c3, "Prevention pays back", paid, cash)
+        rows = [
+            {"Who": partner, **{str(y): v for y, v in by_year.items()}}
+            for partner, by_year in case.cashable_by_partner.items()
+        ]
+        if any(round(v) for v in case.reinvested.values()):
+            rows.append(
+                {
+                    "Who": "Returned to the funding envelopes",
+                    **{str(y): v for y, v in case.reinvested.items()},
+                }
+            )
+        if rows:
+            frame = pd.DataFrame(rows).fillna(0.0)
+            st.caption(
+                "Cash saved by each partner, year by year (undiscounted, from the costs a "
+                "partner would really save), and the savings the scenario returns to the "
+                "envelopes."
+            )
+            widgets.show_table(frame, money_columns=[c for c in frame.columns if c != "Who"])
+
+
 def render() -> None:
     st.title("Plan")
     loaded = state.active()
@@ -197,15 +249,30 @@ def render() -> None:
     share_final = summary.prevention_final / total_final if total_final else 0.0
     gain = summary.objective - summary.objective_today
     c1, c2, c3, c4 = st.columns([1.1, 0.9, 1.4, 0.8])
-    widgets.metric(
-        c1,
-        "Weighted outcomes",
-        outcome_words(summary.objective),
-        f"+{outcome_words(gain)} on today" if gain >= 0 else f"-{outcome_words(-gain)} on today",
-        tone="normal",
-        help="The objective: outcomes achieved, weighted by evidence, level, priority and need, "
-        "over every plan year; compared with keeping today's budgets for as long.",
-    )
+    unit = result.unit
+    if unit.pounds:
+        widgets.metric(
+            c1,
+            "Late-intervention cost avoided",
+            widgets.money(summary.objective),
+            f"{widgets.signed_money(gain)} on today",
+            tone="normal",
+            help="The objective: £ of late-intervention cost avoided (care, custody, exclusion "
+            "and the rest of the cost library), weighted by priority and need, over every plan "
+            "year; compared with keeping today's budgets for as long.",
+        )
+    else:
+        widgets.metric(
+            c1,
+            "Weighted outcomes",
+            outcome_words(summary.objective),
+            f"+{outcome_words(gain)} on today"
+            if gain >= 0
+            else f"-{outcome_words(-gain)} on today",
+            tone="normal",
+            help="The objective: outcomes achieved, weighted by evidence, level, priority and "
+            "need, over every plan year; compared with keeping today's budgets for as long.",
+        )
     widgets.metric(
         c2,
         f"Prevention share {final}",
@@ -227,21 +294,24 @@ def render() -> None:
         f"{counts['maintain']} maintained",
     )
 
-    if summary.pauses:
-        n = len(summary.pauses)
+    case = invest_to_save(inputs, result)
+    if case is not None:
+        _invest_to_save(case)
+
+    if summary.journeys:
+        n = len(summary.journeys)
         with st.expander(
-            f":material/pause_circle: The plan stops {n} service{'s' if n != 1 else ''} for a "
-            "year or more and then funds them again",
+            f":material/timeline: {n} service{'s' if n != 1 else ''} rise and then fall (or "
+            "fall and then recover) within the plan",
         ):
             st.caption(
-                "The model puts no price on a pause, so a service whose money buys slightly more "
-                "elsewhere in a lean year is stopped and restarted. If a service cannot stop, "
-                "give it a minimum budget in the data or lock it in the scenario."
+                "The decision reads the final year only, so these budgets turn on the way: "
+                "check each journey is one a provider can deliver."
             )
             widgets.show_table(
-                tables.pauses_frame(data, summary.pauses),
-                money_columns=["Budget before", "Budget then"],
-                key="pauses_table",
+                tables.journeys_frame(data, summary.journeys),
+                money_columns=["Today", "Turning point", "Final year"],
+                key="journeys_table",
             )
 
     tabs = st.tabs(

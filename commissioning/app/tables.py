@@ -15,7 +15,7 @@ import pandas as pd
 
 from commissioning.allocator import FAMILIES, ConstraintResult, Result
 from commissioning.allocator.wording import subject
-from commissioning.explain import LEVEL_LABELS, Pause, SpendRow
+from commissioning.explain import LEVEL_LABELS, Journey, SpendRow
 from commissioning.explain.policy import RulePrice
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
@@ -272,19 +272,20 @@ def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def pauses_frame(data: DataSet, pauses: Sequence[Pause]) -> pd.DataFrame:
-    """Services the plan stops and later funds again, one row each."""
+def journeys_frame(data: DataSet, journeys: Sequence[Journey]) -> pd.DataFrame:
+    """Services whose budget turns within the plan, one row each."""
     return pd.DataFrame(
         {
-            "ID": [p.initiative_id for p in pauses],
-            "Name": [p.name for p in pauses],
+            "ID": [j.initiative_id for j in journeys],
+            "Name": [j.name for j in journeys],
             "District": [
-                district_label(data, data.initiative(p.initiative_id).district_id) for p in pauses
+                district_label(data, data.initiative(j.initiative_id).district_id) for j in journeys
             ],
-            "Budget before": [p.before for p in pauses],
-            "No funding in": [p.gap for p in pauses],
-            "Funded again from": [p.resumes for p in pauses],
-            "Budget then": [p.resumed_at for p in pauses],
+            "Today": [j.today for j in journeys],
+            "Turning point": [j.turn for j in journeys],
+            "In": [str(j.turn_year) for j in journeys],
+            "Final year": [j.final for j in journeys],
+            "Over the plan": [j.brief for j in journeys],
         }
     )
 

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 
+from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import InitiativeResult, Result
+from commissioning.allocator.wording import ValueUnit, pence, subject
 from commissioning.allocator.wording import outcomes as format_outcomes
-from commissioning.allocator.wording import subject
+from commissioning.explain.costs import invest_to_save
 from commissioning.explain.summary import (
     LEVEL_LABELS,
-    Pause,
+    Journey,
     PlanSummary,
     SpendRow,
     summarise_plan,
@@ -472,7 +474,7 @@ class SlaContext:
     resources_levels: Table
     services: Table
     """Every service of the district, grouped by decision."""
-    pauses: Table
+    journeys: Table
     """The district's services the plan stops and later funds again."""
     targets: Table
     scorecard: Table
@@ -501,10 +503,14 @@ class SummaryContext:
     streams: Table
     streams_chart: BarChart
     outcome_facts: tuple[Fact, ...]
+    invest_facts: tuple[Fact, ...]
+    """The invest-to-save case (empty without a cost library)."""
+    savings: Table
+    """Cash saved by partner and year, and savings returned to the envelopes."""
     outcomes: Table
     decisions: Table
-    pauses: Table
-    """Services the plan stops and later funds again: for the board to judge."""
+    journeys: Table
+    """Services whose budget turns within the plan: for the board to judge."""
     rule_families: Table
     rules: Table
 
@@ -1165,9 +1171,9 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         Fact("Outcomes targeted", "; ".join(names[o] for o in i.outcomes)),
         Fact("Decision in the plan", _glance_decision(plan, i, r)),
         *(
-            Fact("Pause in the plan", p.detail)
-            for p in plan.summary.pauses
-            if p.initiative_id == i.initiative_id
+            Fact("Budget over the plan", j.sentence)
+            for j in plan.summary.journeys
+            if j.initiative_id == i.initiative_id
         ),
         Fact("Contract period", period),
     )
@@ -1193,11 +1199,18 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
             "have not prevented; the plan funds it for the outcomes it buys against the "
             "alternatives."
         )
-    fit.append(
-        f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
-        "outcomes in the plan's "
-        "objective (evidence, effect, level, priority and local need taken into account)."
-    )
+    if r.benefit_cost_ratio is not None:
+        fit.append(
+            f"Each £1 spent on it is expected to avoid {pence(r.benefit_cost_ratio)} of later "
+            "late-intervention costs (care, custody, exclusion and the other costs of the "
+            "partnership's cost library), taking its evidence and effect into account."
+        )
+    else:
+        fit.append(
+            f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
+            "outcomes in the plan's "
+            "objective (evidence, effect, level, priority and local need taken into account)."
+        )
 
     population = (
         f"Children, young people and families {where} at level {i.level} of the continuum of need "
@@ -1224,7 +1237,11 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         ),
         Fact("Evidence weight in the plan", decimal(multiplier)),
         Fact("Unit cost", f"{money(i.unit_cost)} per participant a year"),
-        Fact("Value per £1,000", f"{format_outcomes(r.value_per_pound * 1000)} weighted outcomes"),
+        Fact("Late costs avoided per £1", pence(r.benefit_cost_ratio))
+        if r.benefit_cost_ratio is not None
+        else Fact(
+            "Value per £1,000", f"{format_outcomes(r.value_per_pound * 1000)} weighted outcomes"
+        ),
     )
     evidence_text = (
         fw.evidence[i.evidence_level],
@@ -1721,11 +1738,11 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         resources_streams=resources_streams,
         resources_levels=resources_levels,
         services=service_table,
-        pauses=pauses_table(
+        journeys=journeys_table(
             [
-                p
-                for p in plan.summary.pauses
-                if data.initiative(p.initiative_id).district_id == district_id
+                j
+                for j in plan.summary.journeys
+                if data.initiative(j.initiative_id).district_id == district_id
             ],
             f" in {d.name}",
         ),
@@ -1746,26 +1763,26 @@ def _share(part: float, whole: float) -> str:
 # --- plan summary ----------------------------------------------------------------------------
 
 
-def pauses_table(pauses: Sequence[Pause], where: str = "") -> Table:
-    """Services the plan stops and later funds again: the model puts no price on a pause,
-    so every document that shows budgets names them for a person to judge."""
+def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
+    """Services whose budget turns within the plan: the decision reads the final year only,
+    so every document that shows decisions names them."""
     return Table(
-        "pauses",
-        "Services the plan stops and later funds again (the model puts no price on a pause: "
-        "check each can stop and restart, or give it a minimum budget or a lock)",
-        ("Service", "Budget before", "No funding in", "Funded again", "Budget then"),
+        "journeys",
+        "Services whose budget rises and then falls (or falls and then recovers) within the "
+        "plan: the decision reads the final year only",
+        ("Service", "Today", "Turning point", "Final year"),
         tuple(
             (
-                f"{p.name} ({p.initiative_id})",
-                money(p.before),
-                p.gap,
-                str(p.resumes),
-                money(p.resumed_at),
+                f"{j.name} ({j.initiative_id})",
+                money(j.today),
+                f"{money(j.turn)} in {j.turn_year}",
+                f"{money(j.final)} in {j.final_year}",
             )
-            for p in pauses
+            for j in journeys
         ),
-        numeric=(False, True, False, False, True),
-        empty=f"The plan stops no service{where} only to fund it again later.",
+        numeric=(False, True, True, True),
+        empty=f"No service{where} rises and then falls, or falls and then recovers, within "
+        "the plan.",
         style="compact",
     )
 
@@ -1782,6 +1799,7 @@ def summary_context(plan: Plan) -> SummaryContext:
     sections = _sections(text, plan, fields)
     total_final = s.total_proposed[y1]
     gained = s.objective - s.objective_today
+    unit = ValueUnit(data.has_costs)
 
     def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
         return bar_chart(
@@ -1808,11 +1826,11 @@ def summary_context(plan: Plan) -> SummaryContext:
             f"{money_change(s.prevention_moved)} moved towards prevention",
         ),
         Fact(
-            "Weighted outcomes over the plan",
-            f"{format_outcomes(s.objective)}, against {format_outcomes(s.objective_today)} if "
+            unit.title + " over the plan",
+            f"{unit.figure(s.objective)}, against {unit.figure(s.objective_today)} if "
             "today's budgets "
             f"were kept for {len(years)} years "
-            f"({'+' if gained >= 0 else ''}{format_outcomes(gained)})",
+            f"({'+' if gained >= 0 else '-'}{unit.figure(abs(gained))})",
         ),
         Fact(
             "Decisions",
@@ -1851,12 +1869,14 @@ def summary_context(plan: Plan) -> SummaryContext:
             for o in data.outcomes
         ),
     )
+    values = outcome_values(plan.inputs)
+    ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
     outcome_facts = (
-        Fact("Weighted outcomes over the plan", format_outcomes(s.objective)),
-        Fact(f"Today's budgets kept for {len(years)} years", format_outcomes(s.objective_today)),
+        Fact(unit.title + " over the plan", unit.figure(s.objective)),
+        Fact(f"Today's budgets kept for {len(years)} years", unit.figure(s.objective_today)),
         Fact(
             "Gained by the plan",
-            f"{'+' if gained >= 0 else ''}{format_outcomes(gained)} "
+            f"{'+' if gained >= 0 else '-'}{unit.figure(abs(gained))} "
             f"({_gain_share(gained, s.objective_today)})",
         ),
         Fact(
@@ -1864,10 +1884,16 @@ def summary_context(plan: Plan) -> SummaryContext:
             "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
             "priority weight \u00d7 local need, "
             "per £ of unit cost; an outcome at level 4 counts "
-            f"{decimal(sc.outcome_value.get(4, 1.0) / (sc.outcome_value.get(1, 1.0) or 1.0), 1)} "
-            "times one at level 1",
+            f"{decimal(ratio, 1)} times one at level 1"
+            + (
+                " (an outcome's value is the late-intervention cost it avoids, from the cost "
+                "library)"
+                if unit.pounds
+                else ""
+            ),
         ),
     )
+    invest_facts, savings = _invest_to_save(plan)
     decisions = Table(
         "decisions",
         "Decisions by service",
@@ -1880,7 +1906,7 @@ def summary_context(plan: Plan) -> SummaryContext:
         total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
     )
 
-    pauses = pauses_table(s.pauses)
+    journeys = journeys_table(s.journeys)
 
     by_family: dict[str, list[float]] = defaultdict(list)
     hardest: dict[str, str] = {}
@@ -1890,14 +1916,17 @@ def summary_context(plan: Plan) -> SummaryContext:
         by_family[c.family].append(c.shadow_price or 0.0)
     rule_families = Table(
         "rule-families",
-        "Binding rules by family (shadow price in weighted outcomes per £1,000 relaxed)",
+        f"Binding rules by family (what relaxing each by {unit.per_label} would add, in "
+        f"{'£ of late-intervention cost avoided' if unit.pounds else 'weighted outcomes'})",
         ("Rule", "What the rule says", "Binding", "Highest price", "Where it binds hardest"),
         tuple(
             (
                 FAMILIES[f].title + (" (policy)" if FAMILIES[f].policy else ""),
                 FAMILIES[f].rule,
                 str(len(by_family[f])),
-                format_outcomes(max(by_family[f]) * 1000),
+                unit.rate(max(by_family[f]))
+                if unit.pounds
+                else format_outcomes(max(by_family[f]) * 1000),
                 hardest[f],
             )
             for f in FAMILIES
@@ -1911,12 +1940,14 @@ def summary_context(plan: Plan) -> SummaryContext:
     rules = Table(
         "rules",
         f"The {len(top)} rules with the highest shadow prices",
-        ("Rule", "About", "Price per £1,000"),
+        ("Rule", "About", f"Price per {unit.per_label}"),
         tuple(
             (
                 c.name,
                 f"{FAMILIES[c.family].title}: {_about(c.family, c.index, plan)}",
-                format_outcomes((c.shadow_price or 0.0) * 1000),
+                unit.rate(c.shadow_price or 0.0)
+                if unit.pounds
+                else format_outcomes((c.shadow_price or 0.0) * 1000),
             )
             for c in top
         ),
@@ -1934,8 +1965,8 @@ def summary_context(plan: Plan) -> SummaryContext:
             f"{_share(s.prevention_final, total_final)} in {y1}",
         ),
         Fact(
-            "Weighted outcomes gained",
-            f"{'+' if gained >= 0 else ''}{format_outcomes(gained)} over the plan",
+            unit.title + " gained",
+            f"{'+' if gained >= 0 else '-'}{unit.figure(abs(gained))} over the plan",
         ),
         Fact(
             "Decisions",
@@ -1963,12 +1994,73 @@ def summary_context(plan: Plan) -> SummaryContext:
         ),
         streams_chart=chart("chart-streams", "Spend by funding stream", s.by_stream, "stream"),
         outcome_facts=outcome_facts,
+        invest_facts=invest_facts,
+        savings=savings,
         outcomes=outcomes,
         decisions=decisions,
-        pauses=pauses,
+        journeys=journeys,
         rule_families=rule_families,
         rules=rules,
     )
+
+
+def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
+    """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
+    case = invest_to_save(plan.inputs, plan.result)
+    if case is None:
+        return (), Table("savings", "Savings", ("Who",), (), empty="No cost library.")
+    facts = [
+        Fact(
+            "Late-intervention cost avoided",
+            f"{money(case.avoided)} over the plan (not weighted), against "
+            f"{money(case.avoided_today)} with today's budgets",
+        ),
+        Fact(
+            "Return on each £1",
+            f"{pence(case.return_per_pound)} of later costs avoided per £1 the plan spends "
+            f"(today {pence(case.return_per_pound_today)})",
+        ),
+    ]
+    if case.prevention_return is not None:
+        paid = (
+            f"pays back by {case.payback_year}"
+            if case.payback_year is not None
+            else "does not pay back within 30 years"
+        )
+        cash = (
+            f"; in cash (what partners can take out of budgets) by {case.cash_payback_year}"
+            if case.cash_payback_year is not None
+            else "; it does not pay back in cash within 30 years"
+        )
+        facts.append(
+            Fact(
+                "Money moved to prevention",
+                f"{money(case.prevention_moved)} more at levels 1-2 over the plan; each extra "
+                f"£1 avoids {pence(case.prevention_return)} of later costs and {paid}{cash}",
+            )
+        )
+    years = sorted({y for by in case.cashable_by_partner.values() for y in by})
+    rows = [
+        (f"Cash saved for {partner}", *(money(by.get(y, 0.0)) for y in years))
+        for partner, by in case.cashable_by_partner.items()
+    ]
+    if any(round(v) for v in case.reinvested.values()):
+        rows.append(
+            (
+                "Returned to the funding envelopes",
+                *(money(case.reinvested.get(y, 0.0)) for y in years),
+            )
+        )
+    table = Table(
+        "savings",
+        "Cash saved by each partner, and savings returned to the envelopes, by year",
+        ("Who", *(str(y) for y in years)),
+        tuple(rows),
+        numeric=(False, *(True for _ in years)),
+        empty="No partner saves cash under this plan.",
+        style="compact",
+    )
+    return tuple(facts), table
 
 
 def _about(family: str, index: tuple[str, ...], plan: Plan) -> str:

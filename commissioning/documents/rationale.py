@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.solvers import SolverName
-from commissioning.allocator.wording import outcomes
+from commissioning.allocator.wording import ValueUnit, pence
 from commissioning.documents.contexts import (
     DECISION_TITLES,
     NOT_RECORDED,
@@ -35,7 +36,8 @@ from commissioning.documents.contexts import (
     money_change,
     number,
 )
-from commissioning.explain.initiative import Explanation, explain_initiative, per_k
+from commissioning.explain.initiative import Explanation, explain_initiative
+from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY
@@ -121,6 +123,12 @@ def explain_all(plan: Plan, ids: Sequence[str]) -> list[Explanation]:
 def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     i = e.initiative
     data = plan.inputs.data
+    unit = ValueUnit(data.has_costs)
+
+    def per_k(value_per_pound: float) -> str:
+        """A value per £: pounds avoided per £1, or weighted outcomes per £1,000."""
+        return pence(value_per_pound) if unit.pounds else per_thousand(value_per_pound)
+
     years = plan.years
     district = "County-wide" if i.district_id == COUNTY else data.district(i.district_id).name
     final = e.proposed[years[-1]]
@@ -139,7 +147,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
-        *((Fact("Pause in the plan", e.pause.detail),) if e.pause is not None else ()),
+        *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
     )
     budget = Table(
         f"budget-{e.initiative.initiative_id}",
@@ -165,12 +173,22 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         )
     )
     rows += [
-        (f"One more £1,000 of {s.name} in {years[-1]}", per_k(s.price)) for s in e.stream_prices
+        (f"One more {unit.per_label} of {s.name} in {years[-1]}", per_k(s.price))
+        for s in e.stream_prices
     ]
+    if e.benefit_cost_ratio is not None:
+        rows.insert(
+            0, ("Late costs this service avoids per £1 (not weighted)", pence(e.benefit_cost_ratio))
+        )
+    measure = (
+        "£ of late-intervention cost avoided per £1 (weighted by priority and need)"
+        if unit.pounds
+        else "Weighted outcomes per £1,000"
+    )
     value = Table(
         f"value-{i.initiative_id}",
-        "Weighted outcomes per £1,000 a year",
-        ("Measure", "Weighted outcomes per £1,000"),
+        f"{measure}, a year",
+        ("Measure", measure),
         tuple(rows),
     )
     confirmed = [b for b in e.break_even if b.confirmed]
@@ -189,7 +207,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     duplicates = Table(
         f"duplicates-{i.initiative_id}",
         "Other services for the same district, level and priority with shared outcomes",
-        ("Service", "Per £1,000", "Decision", f"Budget in {years[-1]}"),
+        ("Service", f"Per {unit.per_label}", "Decision", f"Budget in {years[-1]}"),
         tuple(
             (
                 f"{p.name} ({p.initiative_id})",
@@ -244,9 +262,10 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     )
 
 
-def _price_row(p: RulePrice) -> tuple[str, str, str, str]:
+def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     moved = "not applicable" if p.family in ("growth", "ineffective") else money(p.buys)
-    return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", outcomes(p.cost), moved)
+    cost = unit.figure(p.cost)
+    return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 
 
 def rationale_context(plan: Plan, district: str | None = None) -> RationaleContext:
@@ -282,13 +301,26 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     shares = ", ".join(
         f"{s:.0%} in {y}" for y, s in zip(plan.years, sc.prevention_share, strict=True)
     )
+    unit = ValueUnit(data.has_costs)
+    values = outcome_values(plan.inputs)
     method = (
-        "Each £1 spent on a service buys weighted outcomes: its evidence multiplier (by its "
+        f"Each £1 spent on a service buys value, counted in {unit.name}: its evidence "
+        "multiplier (by its "
         "EIF rating, discounted where findings are mixed) times its effect, times the value of "
         "an outcome at its level of need, times the weight of its priority, times the need "
         "index of its district, divided by its unit cost.",
-        "Outcome values by level: "
-        + ", ".join(f"level {k} {v:g}" for k, v in sorted(sc.outcome_value.items()))
+        (
+            "The value of an outcome at a level is the late-intervention cost it avoids: for "
+            "each cost of the partnership's cost library at that level, the chance of it x its "
+            "yearly cost in the plan's prices x its years, discounted at "
+            f"{sc.discount_rate:.1%} a year. "
+            if unit.pounds
+            else ""
+        )
+        + "Outcome values by level: "
+        + ", ".join(
+            f"level {k} {money(v) if unit.pounds else f'{v:g}'}" for k, v in sorted(values.items())
+        )
         + ". Evidence multipliers: "
         + ", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items())
         + f"; mixed findings multiply them by {sc.mixed_findings_factor:g}.",
@@ -313,9 +345,16 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     )
     prices = Table(
         "rule-prices",
-        "Price of each policy rule over the plan (weighted outcomes given up to keep it)",
-        ("Rule", "Binds", "Outcomes given up", "Money it keeps in place"),
-        tuple(_price_row(p) for p in price_of_rules(plan.inputs, plan.result)),
+        "Price of each policy rule over the plan ("
+        + ("£ of late-intervention cost avoided" if unit.pounds else "weighted outcomes")
+        + " given up to keep it)",
+        (
+            "Rule",
+            "Binds",
+            "Cost avoided given up" if unit.pounds else "Outcomes given up",
+            "Money it keeps in place",
+        ),
+        tuple(_price_row(p, unit) for p in price_of_rules(plan.inputs, plan.result)),
         numeric=(False, False, True, True),
         empty="No policy rule is in force.",
     )

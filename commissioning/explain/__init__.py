@@ -2,11 +2,11 @@
 
 from commissioning.explain.summary import (
     LEVEL_LABELS,
-    Pause,
+    Journey,
     PlanSummary,
     SpendRow,
-    find_pauses,
+    find_journeys,
     summarise_plan,
 )
 
-__all__ = ["LEVEL_LABELS", "Pause", "PlanSummary", "SpendRow", "find_pauses", "summarise_plan"]
+__all__ = ["LEVEL_LABELS", "Journey", "PlanSummary", "SpendRow", "find_journeys", "summarise_plan"]

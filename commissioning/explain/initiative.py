@@ -14,8 +14,8 @@ from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.whatif import optimum_of_variant
-from commissioning.allocator.wording import money, subject
-from commissioning.explain.summary import FUNDED, Pause, pause_of
+from commissioning.allocator.wording import ValueUnit, money, pence, subject
+from commissioning.explain.summary import FUNDED, Journey, journey_of
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
 
 MARGIN = 1.02
@@ -28,7 +28,7 @@ class StreamPrice:
     stream_id: str
     name: str
     price: float
-    """Weighted outcomes one more £1 of the stream buys in the final year (envelope price)."""
+    """What one more £1 of the stream is worth in the final year (its envelope price)."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,16 @@ class LeanYear:
     amount: float
     opportunity_cost: float
     value_per_pound: float
+    pounds: bool = False
+    """Value in pounds of late-intervention cost avoided (a cost library), not outcomes."""
 
     @property
     def sentence(self) -> str:
+        unit = ValueUnit(self.pounds)
         return (
-            f"In {self.year} it receives {money(self.amount)}: that year the same £1,000 buys "
-            f"{per_k(self.opportunity_cost)} weighted outcomes elsewhere in the plan, more than "
-            f"its {per_k(self.value_per_pound)}."
+            f"In {self.year} it receives {money(self.amount)}: that year the same "
+            f"{unit.per_label} is worth {unit.rate(self.opportunity_cost)} elsewhere in the "
+            f"plan, more than its {unit.rate(self.value_per_pound)}."
         )
 
 
@@ -119,8 +122,11 @@ class Explanation:
     warnings: tuple[str, ...]
     sentences: tuple[str, ...]
     """The explanation as plain-English sentences, in reading order."""
-    pause: Pause | None = None
-    """The plan stops the service and later funds it again (no rule prices a pause)."""
+    benefit_cost_ratio: float | None = None
+    """£ of late-intervention cost avoided per £1 (a cost library only)."""
+    holding_constraints: tuple[ConstraintResult, ...] = ()
+    journey: Journey | None = None
+    """The budget turns within the plan (the decision reads the final year only)."""
     opportunity_costs: dict[int, float] | None = None
     """Per plan year: what £1 more would buy elsewhere in the plan."""
     lean_years: tuple[LeanYear, ...] = ()
@@ -292,7 +298,7 @@ def explain_initiative(
     )
     oc = r.opportunity_cost[final_year] if r.opportunity_cost else None
     lean = tuple(
-        LeanYear(y, proposed[y], r.opportunity_cost[y], r.value_per_pound)
+        LeanYear(y, proposed[y], r.opportunity_cost[y], r.value_per_pound, result.in_pounds)
         for y in years[:-1]
         if r.opportunity_cost is not None
         and proposed[y] <= i.current_budget - FUNDED
@@ -300,10 +306,10 @@ def explain_initiative(
     )
     lacking = oc - r.value_per_pound if oc is not None and oc > r.value_per_pound else None
 
+    holding_constraints = tuple(c for c in result.constraints if c.binding and _holds(c, i))
     holding = tuple(
         HoldingRule(c.name, c.family, c.shadow_price, _holding_sentence(c, inputs))
-        for c in result.constraints
-        if c.binding and _holds(c, i)
+        for c in holding_constraints
     )
 
     def peer(j: Initiative) -> Peer:
@@ -361,13 +367,15 @@ def explain_initiative(
         first_change_year=first_change,
         funding_stops_year=stops,
         value_per_pound=r.value_per_pound,
+        benefit_cost_ratio=r.benefit_cost_ratio,
         opportunity_cost=oc,
         opportunity_costs=dict(r.opportunity_cost) if r.opportunity_cost else None,
         lean_years=lean,
-        pause=pause_of(i, proposed, years),
+        journey=journey_of(i, proposed, years),
         value_lacking=lacking,
         stream_prices=stream_prices,
         holding_rules=holding,
+        holding_constraints=holding_constraints,
         break_even=break_even,
         duplicates=duplicates,
         destinations=destinations,
@@ -396,6 +404,35 @@ def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
     return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule.rstrip('.')})"
 
 
+def _holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
+    """The rules holding the service, one sentence per rule with its years, in plain English
+    (the rules' names stay in the result file and the auditors' pack)."""
+    years: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for c in e.holding_constraints:
+        years.setdefault((c.family, c.index[:-1]), []).append(c.index[-1])
+    out = []
+    i = e.initiative
+    for (family, index), when in years.items():
+        fam = FAMILIES[family]
+        if family == "growth" and i.is_running and all(e.proposed[int(y)] < FUNDED for y in when):
+            out.append(
+                f"Once stopped, it stays stopped: the plan does not fund a running service again "
+                f"after stopping it, so it receives nothing in {_listed(when)}."
+            )
+            continue
+        who = subject(family, (*index, ""), inputs.data).removesuffix(" in ").strip()
+        text = fam.binding.format(subject=who)
+        out.append(
+            f"{text[0].upper()}{text[1:]} in {_listed(when)} ({fam.rule.rstrip('.').lower()})."
+        )
+    return out
+
+
+def _listed(items: list[str]) -> str:
+    """'2027', '2027 and 2028', '2027, 2028 and 2029'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 DECISION_WORDS = {
     "commission": "is commissioned",
     "not_commissioned": "is not commissioned",
@@ -421,34 +458,40 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         out.append(f"Funding stops from {e.funding_stops_year}; {contract}.")
     elif e.first_change_year is not None:
         out.append(f"Its budget first changes in {e.first_change_year}.")
-    out.append(
-        f"Each £1,000 buys {per_k(e.value_per_pound)} weighted outcomes ({e.evidence}, effect "
-        f"{i.effect:.0%}, {money(i.unit_cost)} per participant)."
-    )
+    unit = ValueUnit(inputs.data.has_costs)
+    facts = f"{e.evidence}, effect {i.effect:.0%}, {money(i.unit_cost)} per participant"
+    if unit.pounds and e.benefit_cost_ratio is not None:
+        out.append(
+            f"Each £1 spent on it avoids {pence(e.benefit_cost_ratio)} of "
+            f"late-intervention costs ({facts}); weighted by its priority and its district's "
+            f"need, that counts as {pence(e.value_per_pound)} in the plan."
+        )
+    else:
+        out.append(f"{unit.buys(e.value_per_pound)} ({facts}).")
     if e.opportunity_cost is not None:
-        streams = ", ".join(f"{s.name} {per_k(s.price)}" for s in e.stream_prices)
+        streams = ", ".join(f"{s.name} {unit.rate(s.price)}" for s in e.stream_prices)
         if e.value_lacking is not None:
             out.append(
-                f"The same £1,000 would buy {per_k(e.opportunity_cost)} elsewhere in the plan, "
-                f"counting the rules its spending helps or hinders (the envelope prices of its "
-                f"streams alone: {streams}), so it lacks {per_k(e.value_lacking)} weighted "
-                f"outcomes per £1,000."
+                f"The same {unit.per_label} is worth {unit.rate(e.opportunity_cost)} elsewhere in "
+                f"the plan, counting the rules its spending helps or hinders (the envelope prices "
+                f"of its streams alone: {streams}), so it falls short by "
+                f"{unit.rate(e.value_lacking)} per {unit.per_label}."
             )
         else:
             out.append(
-                f"Its value per £1,000 is at least the {per_k(e.opportunity_cost)} that money "
-                f"would buy elsewhere in the plan ({streams})."
+                f"Its value per {unit.per_label} is at least the "
+                f"{unit.rate(e.opportunity_cost)} that money is worth elsewhere in the plan "
+                f"({streams})."
             )
-    if e.pause is not None:
-        out.append(e.pause.sentence)
+    if e.journey is not None:
+        out.append(e.journey.sentence)
     out += [lean.sentence for lean in e.lean_years]
-    for h in e.holding_rules:
-        out.append(h.sentence + ".")
+    out += _holding_prose(e, inputs)
     for b in e.break_even:
         out.append(b.sentence)
     if e.duplicates:
         names = "; ".join(
-            f"{p.name} ({p.initiative_id}, {per_k(p.value_per_pound)} per £1,000, "
+            f"{p.name} ({p.initiative_id}, {unit.rate(p.value_per_pound)} per {unit.per_label}, "
             f"{p.decision.replace('_', ' ')})"
             for p in e.duplicates
         )

@@ -1,4 +1,5 @@
-"""The price of each policy rule: what it costs in weighted outcomes and what it buys.
+"""The price of each policy rule: what it costs (in pounds of late-intervention cost avoided,
+or weighted outcomes without a cost library) and what it buys.
 
 Policy is a choice; the toolkit shows its cost rather than hiding it. Each rule is priced
 by re-solving the model without it (all its years together) and comparing optima.
@@ -14,7 +15,7 @@ from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.whatif import optimum_dropping
-from commissioning.allocator.wording import money, outcomes
+from commissioning.allocator.wording import money
 from commissioning.inputs.model import Inputs
 
 
@@ -45,6 +46,7 @@ def price_of_rules(
     if result.objective is None:
         return ()
     data = inputs.data
+    unit = result.unit
     f: Formulation = formulate(inputs)
     with_rule = {r.initiative_id: dict(r.proposed) for r in result.initiatives}
     binding_names = {c.name for c in result.constraints if c.binding}
@@ -73,19 +75,19 @@ def price_of_rules(
                 cost = 0.0
             without = alt.proposed
         moved = _spend(with_rule, subject_ids) - _spend(without, subject_ids)
+        worth = unit.amount(cost)
         if not binds:
             sentence = f"The {label} does not bind: it costs nothing in this plan."
         elif buys_what is None:
-            sentence = f"The {label} costs {outcomes(cost)} weighted outcomes over the plan."
+            sentence = f"The {label} costs {worth} over the plan."
         elif family == "exclude":
             sentence = (
-                f"The {label} costs {outcomes(cost)} weighted outcomes over the plan and keeps "
-                f"{money(-moved)} from {buys_what}."
+                f"The {label} costs {worth} over the plan and keeps {money(-moved)} from "
+                f"{buys_what}."
             )
         else:
             sentence = (
-                f"The {label} costs {outcomes(cost)} weighted outcomes over the plan and keeps "
-                f"{money(moved)} in {buys_what}."
+                f"The {label} costs {worth} over the plan and keeps {money(moved)} in {buys_what}."
             )
         out.append(RulePrice(key, family, label, cost, binds, moved, sentence))
 

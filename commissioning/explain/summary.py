@@ -45,70 +45,85 @@ FUNDED = 1.0
 """£ a year below which a service counts as not funded (the decision rule's threshold)."""
 
 
-@dataclass(frozen=True)
-class Pause:
-    """A running service the plan stops for a year or more and then funds again.
+BAND = 0.05
+"""A change within 5% of a budget is no change: the decision rule's band (model.md 4)."""
 
-    The model puts no price on a pause, so a service whose money buys more elsewhere in a
-    lean year can be stopped and restarted. Commissioners rarely can do that (staff, premises,
-    families mid-way through support), so every view names pauses for a human to judge.
+
+@dataclass(frozen=True)
+class Journey:
+    """A service whose budget turns within the plan: it rises and then falls back (or falls
+    and then recovers) by the final year.
+
+    The decision reads the final year only, so "reduce" can hide a year of growth and
+    "maintain" a year of cuts; every view that shows decisions names the journey. (A running
+    service is never stopped and funded again: model version 3's growth rule.)
     """
 
     initiative_id: str
     name: str
-    before: float
-    """The budget in the year before the pause (today's, for a pause from the first year)."""
-    stops: int
-    """The first plan year without funding."""
-    resumes: int
-    """The first later plan year with funding again."""
-    resumed_at: float
-
-    @property
-    def gap(self) -> str:
-        """The plan years without funding: `2027` or `2027 to 2028`."""
-        last = self.resumes - 1
-        return str(self.stops) if last == self.stops else f"{self.stops} to {last}"
-
-    @property
-    def detail(self) -> str:
-        return (
-            f"No funding in {self.gap}, then {money(self.resumed_at)} from {self.resumes}. The "
-            f"model puts no price on a pause; if the service cannot stop and restart, give it "
-            f"a minimum budget (min_budget) or lock it in the scenario."
-        )
+    today: float
+    turn: float
+    """The budget at the turning point: the peak, or the low."""
+    turn_year: int
+    final: float
+    final_year: int
+    rises_first: bool
 
     @property
     def sentence(self) -> str:
-        return f"The plan pauses it. {self.detail}"
-
-
-def pause_of(i: Initiative, proposed: Mapping[int, float], years: tuple[int, ...]) -> Pause | None:
-    """The first pause of one service: funded, then unfunded, then funded again."""
-    amounts = [i.current_budget, *(proposed[y] for y in years)]
-    for k in range(1, len(amounts)):
-        if amounts[k] >= FUNDED or amounts[k - 1] < FUNDED:
-            continue
-        later = next((j for j in range(k + 1, len(amounts)) if amounts[j] >= FUNDED), None)
-        if later is not None:
-            return Pause(
-                i.initiative_id,
-                i.name,
-                amounts[k - 1],
-                years[k - 1],
-                years[later - 1],
-                amounts[later],
+        """'It grows to £1,250,000 in 2028, then stops in 2029.'"""
+        first = (
+            f"grows to {money(self.turn)} in {self.turn_year}"
+            if self.rises_first
+            else (
+                f"stops in {self.turn_year}"
+                if self.turn < FUNDED
+                else f"falls to {money(self.turn)} in {self.turn_year}"
             )
+        )
+        if self.final < FUNDED:
+            then = f"stops in {self.final_year}"
+        elif self.rises_first:
+            then = f"falls back to {money(self.final)} in {self.final_year}"
+        else:
+            then = f"recovers to {money(self.final)} in {self.final_year}"
+        return f"From {money(self.today)} today, it {first}, then {then}."
+
+    @property
+    def brief(self) -> str:
+        """The same, without the opening: 'grows to £1,250,000 in 2028, then stops in 2029'."""
+        text = self.sentence
+        return text[text.index("it ") + 3 : -1]
+
+
+def journey_of(
+    i: Initiative, proposed: Mapping[int, float], years: tuple[int, ...]
+) -> Journey | None:
+    """The turning point of a service's budget within the plan, if it has one: a middle
+    year more than 5% (and £1) above, or below, both today and the final year."""
+    if len(years) < 2:
+        return None
+    today, final = i.current_budget, proposed[years[-1]]
+    middle = [(proposed[y], y) for y in years[:-1]]
+    peak, peak_year = max(middle, key=lambda t: t[0])
+    low, low_year = min(middle, key=lambda t: t[0])
+    top = max(today, final)
+    if peak > top * (1 + BAND) and peak - top >= FUNDED:
+        return Journey(i.initiative_id, i.name, today, peak, peak_year, final, years[-1], True)
+    bottom = min(today, final)
+    if low < bottom * (1 - BAND) and bottom - low >= FUNDED:
+        return Journey(i.initiative_id, i.name, today, low, low_year, final, years[-1], False)
     return None
 
 
-def find_pauses(inputs: Inputs, result: Result) -> tuple[Pause, ...]:
-    """Every service the plan stops and later funds again, in the order of the data."""
+def find_journeys(inputs: Inputs, result: Result) -> tuple[Journey, ...]:
+    """Every service whose budget turns within the plan, in the order of the data."""
     by_id = result.initiatives_by_id
     found = (
-        pause_of(i, by_id[i.initiative_id].proposed, result.years) for i in inputs.data.initiatives
+        journey_of(i, by_id[i.initiative_id].proposed, result.years)
+        for i in inputs.data.initiatives
     )
-    return tuple(p for p in found if p is not None)
+    return tuple(j for j in found if j is not None)
 
 
 @dataclass(frozen=True)
@@ -129,8 +144,8 @@ class PlanSummary:
     """Weighted outcomes a year of today's budgets, times the number of plan years."""
     binding: tuple[ConstraintResult, ...]
     """Binding rules in pounds with a positive price, highest first."""
-    pauses: tuple[Pause, ...] = ()
-    """Services stopped and later restarted within the plan (see `Pause`)."""
+    journeys: tuple[Journey, ...] = ()
+    """Services whose budget turns within the plan (see `Journey`)."""
 
     @property
     def prevention_moved(self) -> float:
@@ -217,5 +232,5 @@ def summarise_plan(inputs: Inputs, result: Result) -> PlanSummary:
         objective=result.objective or 0.0,
         objective_today=objective_today,
         binding=binding,
-        pauses=find_pauses(inputs, result),
+        journeys=find_journeys(inputs, result),
     )

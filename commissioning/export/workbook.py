@@ -17,12 +17,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
+from commissioning.explain.costs import cost_library, invest_to_save
 from commissioning.explain.summary import SpendRow, summarise_plan
 from commissioning.export.files import write_atomic
 from commissioning.inputs.model import Inputs
 
 MONEY = '"£"#,##0'
 PRICE = "0.000000000"
+PENCE = '"£"#,##0.00'
 FORMULA_LEADS = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
@@ -96,7 +98,8 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
         *[str(y) for y in years],
         "Change by final year",
         "Decision",
-        "Value per £",
+        "Value per £ (weighted)",
+        "Late cost avoided per £1",
     ]
     rows = []
     for i in data.initiatives:
@@ -117,13 +120,14 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
                 r.final - i.current_budget,
                 r.decision.replace("_", " "),
                 r.value_per_pound,
+                r.benefit_cost_ratio if r.benefit_cost_ratio is not None else "no cost library",
             ]
         )
     _table(
         ws,
         header,
         rows,
-        [None] * 8 + [MONEY] * (len(years) + 2) + [None, PRICE],
+        [None] * 8 + [MONEY] * (len(years) + 2) + [None, PRICE, PENCE],
     )
     _spend_sheet(wb, "By district", summary.by_district, years)
     _spend_sheet(wb, "By level", summary.by_level, years)
@@ -163,7 +167,8 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
         ["Item", "Value"],
         [
             ["Scenario", prov.scenario],
-            ["Objective (weighted outcomes over the plan)", result.objective],
+            [f"Objective ({result.unit.name}, over the plan)", result.objective],
+            ["Value counted in", result.value_unit],
             ["Inputs fingerprint (SHA-256)", prov.inputs_sha256],
             ["Solver", prov.solver_version],
             ["Problem type", prov.problem_type],
@@ -172,7 +177,102 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
             ["Created (UTC)", prov.created],
         ],
     )
+    if data.has_costs:
+        _costs_sheets(wb, inputs, result)
     return wb
+
+
+def _costs_sheets(wb: Workbook, inputs: Inputs, result: Result) -> None:
+    """The cost library as a sheet, and the invest-to-save case with savings by year."""
+    library = cost_library(inputs)
+    y0 = library.start_year
+    ws = wb.create_sheet("Cost library")
+    _table(
+        ws,
+        [
+            "Cost",
+            "Name",
+            "Level",
+            "Payer",
+            "Price year",
+            "A year (price year £)",
+            f"A year ({y0} £)",
+            "Probability",
+            "Years",
+            "Lag (years)",
+            "Cashable share",
+            "Present value per outcome",
+            "Source",
+        ],
+        (
+            [
+                c.cost_id,
+                c.name,
+                c.level,
+                c.payer,
+                c.price_year,
+                c.annual_cost,
+                c.annual_cost_plan,
+                c.probability,
+                c.years,
+                c.lag,
+                c.cashable,
+                c.present_value,
+                c.source,
+            ]
+            for c in library.lines
+        ),
+        [None, None, None, None, None, MONEY, MONEY, "0.00%", None, None, "0%", MONEY, None],
+    )
+    values = wb.create_sheet("Value of an outcome")
+    _table(
+        values,
+        ["Level", f"Late cost one outcome avoids ({y0} £, present value)", "From"],
+        (
+            [
+                level,
+                v,
+                "the scenario" if level in library.named_levels else "the cost library",
+            ]
+            for level, v in sorted(library.level_values.items())
+        ),
+        [None, MONEY, None],
+    )
+    case = invest_to_save(inputs, result)
+    if case is None:
+        return
+    ws = wb.create_sheet("Invest to save")
+    rows: list[list[object]] = [
+        ["Late-intervention cost avoided over the plan (£, unweighted)", case.avoided],
+        ["The same with today's budgets held", case.avoided_today],
+        ["Avoided per £1 the plan spends", case.return_per_pound],
+        ["Avoided per £1 of today's budgets", case.return_per_pound_today],
+        ["Extra money at levels 1-2 over the plan", case.prevention_moved],
+        [
+            "Avoided per extra £1 at levels 1-2",
+            case.prevention_return if case.prevention_return is not None else "none moved",
+        ],
+        [
+            "Payback year (all late costs)",
+            str(case.payback_year) if case.payback_year is not None else "not within 30 years",
+        ],
+        [
+            "Payback year (cashable savings only)",
+            str(case.cash_payback_year)
+            if case.cash_payback_year is not None
+            else "not within 30 years",
+        ],
+    ]
+    rows += [
+        [f"Savings returned to the envelopes in {y}", amount]
+        for y, amount in case.reinvested.items()
+    ]
+    rows += [
+        [f"Cash saved for {partner} in {y}", amount]
+        for partner, by_year in case.cashable_by_partner.items()
+        for y, amount in by_year.items()
+    ]
+    _table(ws, ["Item", "Value"], rows, [None, "#,##0.00"])
 
 
 def write_workbook(path: Path, inputs: Inputs, result: Result) -> None:

@@ -187,6 +187,34 @@ def late_costs_return() -> Inputs:
     )
 
 
+def uprated() -> Inputs:
+    """A cost of £1,000 in 2015 prices, certain, in the year of the service, brought to 2027
+    prices by an index of 80 (2015) to 100 (2027): V(1) = £1,250, so A (effect 0.5 at
+    £1,000) avoids £0.625 per £1. Optimum 100 * 0.625 = 62.5; £1 more of S1: 0.625."""
+    return make_inputs(
+        [initiative("A", level=1, status="candidate", max_budget=1000, **GOOD)],
+        budgets={"S1": 100},
+        costs=[cost("L1", lag=0, price_year=2015)],
+        prices={2015: 80.0, 2027: 100.0},
+        discount_rate=0.0,
+        **FREE,
+    )
+
+
+def valued_in_scenario() -> Inputs:
+    """As `uprated`, but the scenario values a level-1 outcome at £2,000 itself: that figure
+    replaces the library's £1,250. Optimum 100 * 0.5 * 2000 / 1000 = 100; price 1.0."""
+    return make_inputs(
+        [initiative("A", level=1, status="candidate", max_budget=1000, **GOOD)],
+        budgets={"S1": 100},
+        costs=[cost("L1", lag=0, price_year=2015)],
+        prices={2015: 80.0, 2027: 100.0},
+        discount_rate=0.0,
+        outcome_value={1: 2000.0},
+        **FREE,
+    )
+
+
 def continuity() -> Inputs:
     """Budgets £200 then £100. A (5e-4, max £100) fills year 2; candidate C (2e-4) could use
     year 1's spare £100, but what C gets in 2027 it must keep in 2028, displacing A at a net
@@ -403,6 +431,10 @@ FIXTURES: tuple[Fixture, ...] = (
         "envelope",
     ),
     Fixture("late_costs_return", late_costs_return, 1430 / 3, {}, "envelope"),
+    Fixture("uprated", uprated, 62.5, {"envelope[S1,2027]": 0.625}, "envelope"),
+    Fixture(
+        "valued_in_scenario", valued_in_scenario, 100.0, {"envelope[S1,2027]": 1.0}, "envelope"
+    ),
     Fixture(
         "ineffective",
         ineffective,

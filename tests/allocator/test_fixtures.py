@@ -173,3 +173,49 @@ def test_direct_hand_over_reports_an_impossible_model_as_infeasible() -> None:
     sol = solve_values(f, "highs", objective_scale(f), rows=[*rows, impossible])
     assert sol.status == "infeasible"
     assert sol.values == ()
+
+
+def test_reinvested_savings_and_ratios_of_the_v3_fixtures() -> None:
+    """The result file's version-3 fields, worked by hand in the fixtures' docstrings."""
+    from tests.allocator.fixtures import late_costs_return, reinvest, uprated, valued_in_scenario
+
+    r = allocate(reinvest())
+    assert r.value_unit == "weighted £ avoided"
+    assert [(s.stream_id, s.year, pytest.approx(s.amount)) for s in r.savings] == [
+        ("S2", 2027, pytest.approx(0.0)),
+        ("S2", 2028, pytest.approx(5.0)),
+    ]
+    assert r.initiatives_by_id["A"].benefit_cost_ratio == pytest.approx(0.5)
+    assert r.initiatives_by_id["B"].benefit_cost_ratio == pytest.approx(0.25)
+    back = allocate(late_costs_return())
+    assert {(s.stream_id, s.year): s.amount for s in back.savings}[("S1", 2028)] == (
+        pytest.approx(0.05 * (100 / 21 - 100))
+    )
+    assert allocate(uprated()).initiatives[0].benefit_cost_ratio == pytest.approx(0.625)
+    assert allocate(valued_in_scenario()).initiatives[0].benefit_cost_ratio == pytest.approx(1.0)
+    plain = allocate(FIXTURES[0].build())
+    assert plain.value_unit == "weighted outcomes" and plain.savings == ()
+    assert all(i.benefit_cost_ratio is None for i in plain.initiatives)
+    doc = plain.to_json()
+    assert doc["value_unit"] == "weighted outcomes" and doc["savings"] == []
+    assert doc["initiatives"][0]["benefit_cost_ratio"] is None
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_reinvest_first_year_envelope_price_matches_finite_differences(solver: str) -> None:
+    """The 2027 envelope price includes the saving that comes back in 2028 (0.5 + 0.0625)."""
+    from tests.allocator.fixtures import reinvest
+
+    base = reinvest()
+    r = allocate(base, solver)  # type: ignore[arg-type]
+    step = 1.0
+    budgets = tuple(
+        replace(b, amount=b.amount + step) if (b.stream_id, b.year) == ("S1", 2027) else b
+        for b in base.data.budgets
+    )
+    more = replace(base, data=replace(base.data, budgets=budgets))
+    r2 = allocate(more, solver)  # type: ignore[arg-type]
+    assert r.objective is not None and r2.objective is not None
+    fd = (r2.objective - r.objective) / step
+    assert fd == pytest.approx(0.5625, rel=1e-6)
+    assert r.constraints_by_name["envelope[S1,2027]"].shadow_price == pytest.approx(fd, rel=1e-6)

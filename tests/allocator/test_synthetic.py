@@ -98,6 +98,29 @@ def _tables(inputs: Inputs) -> Tables:
             }
             for i in data.initiatives
         ],
+        **(
+            {
+                "costs": [
+                    {
+                        "cost_id": c.cost_id,
+                        "name": c.name,
+                        "level": str(c.level),
+                        "probability": _text(c.probability),
+                        "annual_cost": _text(c.annual_cost),
+                        "years": str(c.years),
+                        "lag": str(c.lag),
+                        "stream_id": c.stream_id or "",
+                        "cashable": _text(c.cashable),
+                        "price_year": str(c.price_year),
+                        "source": c.source,
+                    }
+                    for c in data.costs
+                ],
+                "prices": [{"year": str(y), "index": _text(x)} for y, x in data.prices.items()],
+            }
+            if data.costs
+            else {}
+        ),
     }
 
 
@@ -164,5 +187,28 @@ def test_synthetic_plans_agree_across_solvers(seed: int, mip: bool) -> None:
     assert highs.objective is not None and cbc.objective is not None
     assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)
     assert highs.provenance.problem_type == ("MIP" if mip else "LP")
+    assert check_plan(inputs, highs.to_json()) == []
+    assert _beyond_cbc_digits(check_plan(inputs, cbc.to_json()), inputs) == []
+
+
+LIBRARY_SEEDS = (0, 1, 2)
+
+
+@pytest.mark.parametrize("mip", [False, True], ids=["lp", "mip"])
+@pytest.mark.parametrize("seed", LIBRARY_SEEDS)
+def test_synthetic_plans_in_pounds_with_reinvestment_agree_across_solvers(
+    seed: int, mip: bool, tmp_path: Path
+) -> None:
+    """Model version 3 at small scale: a cost library, half the cashable savings reinvested."""
+    inputs = synthetic_inputs(**SMALL, seed=seed, mip=mip, cost_library=True, reinvest=0.5)
+    folder = write_folder(_tables(inputs), tmp_path / "data", inputs.scenario.to_dict())
+    loaded = load(folder)
+    assert loaded.data.costs == inputs.data.costs and loaded.scenario == inputs.scenario
+    highs = allocate(inputs, "highs")
+    cbc = allocate(inputs, "cbc")
+    assert highs.status == cbc.status == "optimal"
+    assert highs.value_unit == "weighted £ avoided" and highs.savings
+    assert highs.objective is not None and cbc.objective is not None
+    assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)
     assert check_plan(inputs, highs.to_json()) == []
     assert _beyond_cbc_digits(check_plan(inputs, cbc.to_json()), inputs) == []

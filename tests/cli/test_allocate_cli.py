@@ -147,11 +147,15 @@ def test_invalid_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
 
 
-def test_the_terminal_summary_names_services_stopped_and_funded_again():
+def test_the_terminal_summary_names_budgets_that_turn():
     from commissioning.allocator import allocate
+    from commissioning.explain.summary import find_journeys
     from commissioning.export.text import plan_text
 
     inputs = load(SAMPLE)
-    text = plan_text(inputs, allocate(inputs))
-    assert "Stopped and funded again later: 22 services" in text
-    assert "TYS-FYL-01 none in 2027 to 2028" in text and "and 17 more" in text
+    result = allocate(inputs)
+    text = plan_text(inputs, result)
+    journeys = find_journeys(inputs, result)
+    assert f"Budgets that turn within the plan: {len(journeys)} services" in text
+    assert f"{journeys[0].name} ({journeys[0].initiative_id}): {journeys[0].brief}" in text
+    assert "pause" not in text.lower()

@@ -106,13 +106,11 @@ def test_value_table_shows_what_the_money_buys_elsewhere_in_every_year(plan):
     assert dip in html
 
 
-def test_a_reduced_service_the_plan_pauses_says_so(plan):
-    ctx = rationale_context(plan, "FYL")
-    part = next(s for s in ctx.services if s.anchor == "service-TYS-FYL-01")
-    [pause] = [f.value for f in part.facts if f.label == "Pause in the plan"]
-    assert pause.startswith("No funding in 2027 to 2028, then ")
-    others = [s for s in ctx.services if s.anchor != "service-TYS-FYL-01"]
-    paused = {p.initiative_id for p in plan.summary.pauses}
-    for s in others:
-        has = any(f.label == "Pause in the plan" for f in s.facts)
-        assert has == (s.anchor.removeprefix("service-") in paused)
+def test_a_service_whose_budget_turns_says_so(plan):
+    turning = {j.initiative_id: j for j in plan.summary.journeys}
+    for district in ("BUR", "FYL"):
+        ctx = rationale_context(plan, district)
+        for part in ctx.services:
+            iid = part.anchor.removeprefix("service-")
+            said = [f.value for f in part.facts if f.label == "Budget over the plan"]
+            assert said == ([turning[iid].sentence] if iid in turning else []), iid

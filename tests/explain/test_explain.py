@@ -46,7 +46,7 @@ def test_decommissioned_service_names_its_alternatives_and_opportunity_cost():
     assert e.value_lacking == pytest.approx(5e-4 - 8e-5, rel=1e-6)
     assert {p.initiative_id for p in e.duplicates} == {"A", "B", "C"}
     text = " ".join(e.sentences)
-    assert "lacks 0.42 weighted outcomes per £1,000" in text
+    assert "falls short by 0.42 weighted outcomes per £1,000" in text
     assert "Service A (A" in text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from commissioning.inputs.read import TABLES
+from commissioning.inputs.read import ALL_TABLES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 VALID = DATA / "valid_small"
@@ -63,7 +63,9 @@ def workbook_bytes(folder: Path, edit: Callable[[openpyxl.Workbook], None] | Non
     """The CSV tables of `folder` as one workbook (one sheet per table)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for table in TABLES:
+    for table in ALL_TABLES:
+        if not (folder / f"{table}.csv").exists():
+            continue
         ws = wb.create_sheet(table)
         rows = read_rows(folder / f"{table}.csv")
         header = rows[0]

@@ -327,6 +327,108 @@ case(
     ],
 )
 
+# Model version 3: the cost library, its price index, ranges and the new scenario keys.
+COSTS = (
+    "cost_id,name,level,probability,annual_cost,years,lag,stream_id,cashable,price_year,source\n"
+    "C1,Child in care,4,0.1,50000,2,1,CORE,0.5,2020,Unit costs 2020 table 1\n"
+    "C2,School exclusion,3,0.05,12000,1,1,,0,2027,A judgement\n"
+)
+PRICES = "year,index\n2020,90\n2027,100\n"
+
+
+def costs_sub(old, new):
+    assert COSTS.count(old) == 1, old
+    return COSTS.replace(old, new)
+
+
+case(
+    "costs_unknown_stream",
+    files={"costs.csv": costs_sub(",CORE,0.5,", ",LOTTERY,0.5,"), "prices.csv": PRICES},
+    expected=["costs.csv row 2, column stream_id: unknown stream 'LOTTERY'"],
+)
+case(
+    "costs_cashable_without_stream",
+    files={"costs.csv": costs_sub(",,0,2027,", ",,0.4,2027,"), "prices.csv": PRICES},
+    expected=[
+        "costs.csv row 3, column cashable: 0.4 of this cost is cashable but no stream_id says "
+        "whose money it would save"
+    ],
+)
+case(
+    "costs_missing_price_year",
+    files={"costs.csv": costs_sub(",2020,Unit", ",2019,Unit"), "prices.csv": PRICES},
+    expected=[
+        "costs.csv row 2, column price_year: the price index (prices.csv) has no row for 2019"
+    ],
+)
+case(
+    "costs_blank_source",
+    files={"costs.csv": costs_sub(",A judgement", ","), "prices.csv": PRICES},
+    expected=["costs.csv row 3, column source: is blank; a value is required"],
+)
+case(
+    "costs_negative_cost",
+    files={"costs.csv": costs_sub(",50000,", ",-50000,"), "prices.csv": PRICES},
+    expected=[
+        "costs.csv row 2, column annual_cost: -50000 is out of range: must be greater than 0"
+    ],
+)
+case(
+    "prices_missing_start_year",
+    files={"costs.csv": COSTS, "prices.csv": "year,index\n2020,90\n"},
+    expected=[
+        "prices.csv column year: the price index has no row for 2027, the plan's start year",
+        "costs.csv row 3, column price_year: the price index (prices.csv) has no row for 2027",
+    ],
+)
+case(
+    "floor_beyond_growth",
+    files={"initiatives.csv": line_sub("initiatives.csv", 3, "min_budget", "120000")},
+    expected=[
+        "initiatives.csv row 3, column min_budget: the protected floor of £120,000 is more than "
+        "this running service can grow to in one year (£112,500"
+    ],
+)
+
+
+def with_column(name, column, values):
+    """A table with one more column, `values` by data row (blank beyond them)."""
+    rows = list(csv.reader(io.StringIO(text(name))))
+    rows[0].append(column)
+    for k, row in enumerate(rows[1:]):
+        row.append(values[k] if k < len(values) else "")
+    return write(rows)
+
+
+case(
+    "range_low_above_estimate",
+    files={"initiatives.csv": with_column("initiatives.csv", "effect_low", ["0.2"])},
+    expected=[
+        "initiatives.csv row 2, column effect_low: 0.2 is above the effect 0.1: the low end of a "
+        "range must be at most the estimate"
+    ],
+)
+case(
+    "scenario_budget_change_unknown_stream",
+    files={"scenario.yaml": text("scenario.yaml") + "budget_change: {LOTTERY: -0.1}\n"},
+    expected=["scenario.yaml line 15, key budget_change: unknown stream 'LOTTERY'"],
+)
+case(
+    "scenario_budget_change_range",
+    files={"scenario.yaml": text("scenario.yaml") + "budget_change: {PH: [0, -0.1, -1.5]}\n"},
+    expected=[
+        "scenario.yaml line 15, key budget_change: budget change of stream PH must be greater "
+        "than -1 (got -1.5)"
+    ],
+)
+case(
+    "scenario_reinvest_range",
+    files={"scenario.yaml": text("scenario.yaml") + "reinvest: 1.5\n"},
+    expected=[
+        "scenario.yaml line 15, key reinvest: reinvest must be at least 0 and at most 1 (got 1.5)"
+    ],
+)
+
 
 def main():
     """Write every case folder afresh (other files here are left alone)."""
