@@ -12,8 +12,12 @@ from tests.app.conftest import frame_with, no_exception, open_page, texts
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
+# The sample has a cost library, so the plan's value is in pounds.
+OBJECTIVE = "Late-intervention cost avoided"
+
+
 def objective(at) -> str:
-    return next(m.value for m in at.metric if m.label == "Weighted outcomes")
+    return next(m.value for m in at.metric if m.label == OBJECTIVE)
 
 
 def test_plan_has_its_controls_and_results():
@@ -93,7 +97,7 @@ def test_an_infeasible_scenario_shows_its_diagnosis():
     listed = texts(at)
     assert "- **prevention[2027]**:" in listed
     assert "would need" in listed
-    assert not [m for m in at.metric if m.label == "Weighted outcomes"]
+    assert not [m for m in at.metric if m.label == OBJECTIVE]
 
 
 def test_conflicting_settings_are_named_plainly():
