@@ -54,4 +54,14 @@ PAGES = [
     ),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+try:
+    page.run()
+except Exception as exc:  # the last line of defence: never a traceback or a server path
+    from commissioning.app.state import logged
+
+    st.error(
+        f"Something went wrong on this page, and it stopped. If it "
+        f"happens again, tell the workbench's administrator: {logged(exc, 'a page')}.",
+        icon=":material/error:",
+    )

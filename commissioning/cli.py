@@ -7,8 +7,10 @@ Commands that do not render documents never import WeasyPrint or Streamlit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from commissioning.store import command as store_command
@@ -70,6 +72,31 @@ def _load(args: argparse.Namespace) -> object:
         raise SystemExit(EXIT_INVALID) from None
 
 
+def refuse_overwriting_inputs(
+    args: argparse.Namespace, files: Sequence[Path | None], folder: Path | None = None
+) -> None:
+    """Exit 2, before anything is read or written, when an output would overwrite an input
+    (the data folder, one of its files, or the scenario) or another output."""
+    from commissioning.export.files import overwrites_input
+
+    given = [f for f in files if f is not None]
+    reasons = [overwrites_input(f, args.data, args.scenario) for f in given]
+    if folder is not None:
+        reasons.append(overwrites_input(folder, args.data, args.scenario, folder=True))
+    resolved = [f.resolve() for f in given]
+    if len(set(resolved)) < len(resolved):
+        reasons.append(f"{given[0]} is given for two outputs; each needs its own file")
+    found = [r for r in reasons if r]
+    if found:
+        for reason in found:
+            print(
+                f"Nothing written: {reason}. Choose another place for the output; the "
+                "toolkit never writes over its inputs.",
+                file=sys.stderr,
+            )
+        raise SystemExit(EXIT_INVALID)
+
+
 def _validate(args: argparse.Namespace) -> int:
     from commissioning.inputs import Inputs
     from commissioning.inputs.summary import summarise
@@ -82,31 +109,35 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _allocate(args: argparse.Namespace) -> int:
     from commissioning.allocator import InfeasiblePlan, SolverError, allocate
-    from commissioning.export.files import write_json
+    from commissioning.export.files import json_writer, write_set
     from commissioning.export.text import diagnosis_text, plan_text
     from commissioning.inputs import Inputs
 
+    refuse_overwriting_inputs(args, [args.out, args.xlsx])
     inputs = _load(args)
     assert isinstance(inputs, Inputs)
     try:
         result = allocate(inputs, args.solver)
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
+        issued = store_command.store_run(inputs, exc.result)
         if args.out:
-            write_json(args.out, exc.result.to_json())
-        store_command.store_run(inputs, exc.result)
+            write_set({args.out: json_writer(issued.to_json())})
         return EXIT_INFEASIBLE
     except SolverError as exc:
         print(f"The solver failed: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    # Stored first, so the files carry the audit trail's head (the run's provenance).
+    result = store_command.store_run(inputs, result)
+    outputs: dict[Path, Callable[[Path], object]] = {}
     if args.out:
-        write_json(args.out, result.to_json())
+        outputs[args.out] = json_writer(result.to_json())
     if args.xlsx:
-        from commissioning.export.workbook import write_workbook
+        from commissioning.export.workbook import build_workbook
 
-        write_workbook(args.xlsx, inputs, result)
+        outputs[args.xlsx] = build_workbook(inputs, result).save
+    write_set(outputs)  # the result file and the workbook: both new, or both as they were
     print(plan_text(inputs, result))
-    store_command.store_run(inputs, result)
     return EXIT_OK
 
 
@@ -131,6 +162,7 @@ def _explain(args: argparse.Namespace) -> int:
 def _documents(args: argparse.Namespace) -> int:
     from commissioning.documents.command import run
 
+    refuse_overwriting_inputs(args, [], folder=args.out)
     return run(args)
 
 
@@ -146,11 +178,17 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from commissioning.export.files import stop_on_signals
+
+    main_thread = threading.current_thread() is threading.main_thread()
     try:
-        return COMMANDS[args.command](args)
+        # a stopped run cleans up after itself (see export.files)
+        with stop_on_signals() if main_thread else contextlib.nullcontext():
+            return COMMANDS[args.command](args)
     except SystemExit as exc:
         return int(exc.code or 0)
     except KeyboardInterrupt:
+        print(f"commissioning {args.command} was stopped before it finished.", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # the last line of defence: a clear message, exit 1
         print(f"commissioning {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -19,7 +19,12 @@ _HOME: list[str] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in ("DATABASE_URL", "COMMISSIONING_HOME", "COMMISSIONING_USER"):
+    for name in (
+        "DATABASE_URL",
+        "COMMISSIONING_HOME",
+        "COMMISSIONING_USER",
+        "COMMISSIONING_AUDIT_KEY",
+    ):
         _SAVED[name] = os.environ.pop(name, None)
     home = tempfile.mkdtemp(prefix="commissioning-test-home-")
     _HOME.append(home)

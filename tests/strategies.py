@@ -205,7 +205,11 @@ def valid_folders(draw: st.DrawFn) -> tuple[Tables, dict[str, Any]]:
         "horizon": horizon,
         "prevention_share": share,
         "district_floor": draw(st.floats(0.0, 1.0)),
-        "outcome_value": {draw(st.sampled_from((1, "2", 3))): draw(st.floats(0.0, 10.0))},
+        "outcome_value": {
+            draw(st.sampled_from((1, "2", 3))): draw(
+                st.one_of(st.just(0.0), st.floats(0.001, 10.0))
+            )
+        },
         "priority_weights": {draw(st.sampled_from(priorities)): draw(st.floats(0.1, 3.0))},
         # YAML writes a digit-only id without a leading zero as a number, as people do.
         "lock": [_yaml_id(i) for i in lock],

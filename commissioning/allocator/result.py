@@ -113,8 +113,12 @@ class Provenance:
     prices: str
     """How the shadow prices were obtained (for a MIP: the LP with binaries fixed)."""
     scenario_settings: Mapping[str, Any] = field(default_factory=dict)
+    audit_head: Mapping[str, Any] | None = None
+    """The store's audit trail head when the plan was stored (`entry`, `hash`, `sealed`):
+    set by the store, printed in documents, checked with `audit verify --expect`."""
 
     def to_json(self) -> dict[str, Any]:
+        extra = {} if self.audit_head is None else {"audit_head": dict(self.audit_head)}
         return {
             "inputs_sha256": self.inputs_sha256,
             "scenario": self.scenario,
@@ -125,6 +129,7 @@ class Provenance:
             "problem_type": self.problem_type,
             "prices": self.prices,
             "scenario_settings": dict(self.scenario_settings),
+            **extra,
         }
 
 
@@ -270,6 +275,7 @@ class Result:
                 problem_type=prov.get("problem_type", "LP"),
                 prices=prov.get("prices", ""),
                 scenario_settings=prov.get("scenario_settings", {}),
+                audit_head=_audit_head(prov.get("audit_head")),
             ),
             value_unit=doc.get("value_unit", VALUE_UNITS[0]),
             savings=tuple(
@@ -277,6 +283,18 @@ class Result:
                 for v in doc.get("savings", ())
             ),
         )
+
+
+def _audit_head(value: Any) -> Mapping[str, Any] | None:
+    """The audit head of a result file, when it holds a well-formed one (else None)."""
+    if not isinstance(value, Mapping):
+        return None
+    entry, digest = value.get("entry"), value.get("hash")
+    if not isinstance(entry, int) or isinstance(entry, bool) or not isinstance(digest, str):
+        return None
+    if len(digest) != 64 or digest.strip("0123456789abcdef"):
+        return None
+    return {"entry": entry, "hash": digest, "sealed": value.get("sealed") is True}
 
 
 def _index_of(name: str, family: str | None = None) -> tuple[str, ...]:

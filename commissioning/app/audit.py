@@ -3,13 +3,13 @@ each recorded decision. Nothing on this page changes the store."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from commissioning import store
 from commissioning.app import state, tables, widgets
+from commissioning.app.markup import escape_markdown as _plain
 
 if TYPE_CHECKING:
     from commissioning.store import DecisionRecord, RunRecord, Verification
@@ -17,12 +17,6 @@ if TYPE_CHECKING:
 # (Comments, not docstrings: Streamlit would show a bare string on the page.)
 LOG_PAGE = 50  # audit entries a page
 DECISION_PAGE = 10  # decisions, each with its rationale, a page
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|$~])")
-
-
-def _plain(text: str) -> str:
-    """Text someone typed, shown as typed (no Markdown)."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def render() -> None:
@@ -52,7 +46,7 @@ def _verification(checked: Verification) -> None:
             "and match their hashes, and every run, data snapshot, scenario and decision still "
             f"matches the entry that logged it. Last entry's hash: `{checked.head_hash}` (note "
             "it somewhere else, such as the board minutes, to check later that it is still in "
-            "the chain).",
+            f"the chain). {_plain(checked.sealing)}",
             icon=":material/verified_user:",
         )
         return
@@ -136,8 +130,10 @@ def _decision(d: DecisionRecord, run: RunRecord | None, current: bool) -> None:
     with st.container(border=True):
         st.markdown(f"**{action}: the proposal to {proposed} {_plain(name)}**")
         st.caption(
-            f"By {d.decided_by} · {tables.moment(d.decided_at)} · run {d.run_id} · "
-            + ("stands" if current else "superseded by a later decision on the same proposal")
+            _plain(
+                f"By {d.decided_by} · {tables.moment(d.decided_at)} · run {d.run_id} · "
+                + ("stands" if current else "superseded by a later decision on the same proposal")
+            )
         )
         st.markdown(f"**Why (as recorded):** {_plain(d.reason)}")
         st.markdown("**Rationale of the plan**: why the run proposed this")
@@ -146,9 +142,7 @@ def _decision(d: DecisionRecord, run: RunRecord | None, current: bool) -> None:
         elif explained is None:
             st.info(source)
         else:
-            st.markdown(
-                "\n".join(f"- {s.replace('$', chr(92) + '$')}" for s in explained.sentences)
-            )
+            st.markdown("\n".join(f"- {_plain(s)}" for s in explained.sentences))
             st.caption(f"Worked out from the stored result of run {d.run_id} and {source}.")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from commissioning.app import state, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.inputs import COUNTY
 
 ALL = "__all__"
@@ -65,11 +66,11 @@ def _content() -> Any:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _prepared(key: tuple[str, str], _plan: state.Plan) -> Any:
+def _prepared(key: tuple[str, ...], _plan: state.Plan, _result: Any) -> Any:
     from commissioning.documents import prepare
 
-    assert _plan.inputs is not None and _plan.result is not None
-    return prepare(_plan.inputs, _plan.result, _content())
+    assert _plan.inputs is not None and _result is not None
+    return prepare(_plan.inputs, _result, _content())
 
 
 def _generate(
@@ -154,16 +155,18 @@ def render() -> None:
     assert loaded.data is not None
     try:
         command = _package()
-        doc_plan = _prepared(plan.key, plan)
+        result = state.issued(plan)
+        head = result.provenance.audit_head if result is not None else None
+        doc_plan = _prepared((*plan.key, str(head)), plan, result)
     except ImportError:
         st.info("Document generation is not installed in this copy of the toolkit.")
         return
     except Exception as exc:  # ContentError / DocumentError: the editable text has problems
-        st.error(f"The documents cannot be prepared: {exc}")
+        st.error(f"The documents cannot be prepared: {escape_markdown(exc)}")
         return
 
     st.caption(
-        f"For the current plan ({plan.scenario.get('name', '')}, inputs "
+        f"For the current plan ({escape_markdown(plan.scenario.get('name', ''))}, inputs "
         f"{plan.result.provenance.inputs_sha256[:12] if plan.result else ''}). Change the plan on "
         "the Plan page first; documents always follow the plan in use."
     )
@@ -235,7 +238,7 @@ def render() -> None:
         f"{'s' if bundle.files != 1 else ''}) in {bundle.seconds:.1f} s."
     )
     for failure in bundle.failures:
-        st.error(f"Not generated: {failure}")
+        st.error(f"Not generated: {escape_markdown(failure)}")
     st.download_button(
         f"Download {bundle.file_name}",
         data=bundle.content,

@@ -7,6 +7,7 @@ import streamlit as st
 
 from commissioning.allocator import FAMILIES
 from commissioning.app import state, tables, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.explain.initiative import Peer
 
 ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
@@ -75,11 +76,13 @@ def render() -> None:
     i = e.initiative
     r = result.initiatives_by_id[initiative_id]
 
-    st.subheader(f"{i.name}")
+    st.subheader(escape_markdown(i.name))
     st.markdown(widgets.decision_badge(e.decision))
     st.caption(
-        f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
-        f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+        escape_markdown(
+            f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
+            f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+        )
     )
     years = sorted(e.proposed)
     c1, c2, c3, c4 = st.columns(4)
@@ -108,7 +111,7 @@ def render() -> None:
 
     st.markdown("#### Why")
     for sentence in e.sentences:
-        st.markdown(f"- {sentence.replace('$', chr(92) + '$')}")
+        st.markdown(f"- {escape_markdown(sentence)}")
     if not confirm and e.decision in ("decommission", "reduce", "not_commissioned"):
         st.caption(
             "Turn on 'Work out what would change the decision' for the unit cost, effect and "

@@ -10,6 +10,7 @@ import streamlit as st
 from commissioning import store
 from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import state, tables, widgets
+from commissioning.app.markup import escape_markdown
 
 if TYPE_CHECKING:
     from commissioning.allocator.result import InitiativeResult
@@ -117,13 +118,13 @@ def _details(run: RunRecord, decisions: list[DecisionRecord]) -> None:
         f"on {len({d.initiative_id for d in decisions})} proposals",
     )
     st.caption(
-        f"Made {tables.moment(run.created_at)} by {run.created_by} from the "
+        f"Made {tables.moment(run.created_at)} by {escape_markdown(run.created_by)} from the "
         f"{tables.ORIGIN_LABELS.get(run.origin, run.origin).lower()} · solved with "
         f"{run.solver} {run.solver_version} in {run.seconds:.2f} s · toolkit "
         f"{run.toolkit_version} · inputs `{run.inputs_sha256}` · audit entry {run.audit_seq}"
     )
     if inputs is None:
-        st.caption(data.source)
+        st.caption(escape_markdown(data.source))
 
     st.markdown("**Proposed decommissions and reductions**")
     if not cuts:
@@ -227,14 +228,17 @@ def _record(run_id: str) -> None:
             run_id, str(initiative_id), action, by, reason, database=state.store_url()
         )
     except Exception as exc:
-        st.session_state["decision_outcome"] = (False, f"Not recorded: {state.store_problem(exc)}")
+        st.session_state["decision_outcome"] = (
+            False,
+            f"Not recorded: {escape_markdown(state.store_problem(exc))}",
+        )
         return
     st.session_state["decision_reason"] = ""
     st.session_state["decision_outcome"] = (
         True,
         f"Recorded: {tables.ACTION_LABELS[record.action].lower()} the proposal to "
         f"{tables.DECISION_LABELS.get(record.proposed, record.proposed).lower()} "
-        f"{record.initiative_id}, by {record.decided_by}.",
+        f"{escape_markdown(record.initiative_id)}, by {escape_markdown(record.decided_by)}.",
     )
 
 

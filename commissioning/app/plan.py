@@ -13,6 +13,7 @@ import yaml
 from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import charts, state, tables, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
 from commissioning.export.workbook import build_workbook
@@ -52,7 +53,7 @@ def _save_for_comparison(chosen: dict[str, object]) -> None:
             kept = dict(chosen)
             kept["name"] = name.strip() or "Kept scenario"
             state.saved_scenarios()[kept["name"]] = kept  # type: ignore[index]
-            st.toast(f"Kept '{kept['name']}' for the Compare page.")
+            st.toast(f"Kept '{escape_markdown(kept['name'])}' for the Compare page.")
 
 
 def _save_in_store(chosen: dict[str, object]) -> None:
@@ -69,12 +70,13 @@ def _save_in_store(chosen: dict[str, object]) -> None:
             try:
                 record, saved = state.save_scenario(chosen, name, note)
             except Exception as exc:
-                st.warning(f"Not saved: {state.store_problem(exc)}")
+                st.warning(f"Not saved: {escape_markdown(state.store_problem(exc))}")
                 return
             st.session_state["store_saved"] = (
-                f"Saved '{record.name}' as version {record.version}."
+                f"Saved '{escape_markdown(record.name)}' as version {record.version}."
                 if saved
-                else f"'{record.name}' version {record.version} already holds these settings: "
+                else f"'{escape_markdown(record.name)}' version {record.version} already holds "
+                "these settings: "
                 "nothing new to save."
             )
         if "store_saved" in st.session_state:
@@ -88,7 +90,9 @@ def _load_from_store(loaded: state.Loaded) -> None:
         try:
             saved = state.saved_in_store()
         except Exception as exc:
-            st.caption(f"The store cannot be used just now: {state.store_problem(exc)}")
+            st.caption(
+                f"The store cannot be used just now: {escape_markdown(state.store_problem(exc))}"
+            )
             return
         if not saved:
             st.caption("No scenario has been saved yet.")
@@ -119,7 +123,8 @@ def _load(loaded: state.Loaded, name: str, version: int) -> None:
         settings, problems = state.load_saved(loaded, name, version)
     except Exception as exc:
         st.session_state["store_loaded"] = (
-            f"'{name}' version {version} could not be loaded: {state.store_problem(exc)}",
+            f"'{escape_markdown(name)}' version {version} could not be loaded: "
+            f"{escape_markdown(state.store_problem(exc))}",
             (),
         )
         return
@@ -160,7 +165,7 @@ def _stored_caption(plan: state.Plan) -> None:
             "lists it, and decisions on it are recorded there."
         )
     else:
-        st.caption(f":material/warning: This plan is not stored: {kept.problem}")
+        st.caption(f":material/warning: This plan is not stored: {escape_markdown(kept.problem)}")
 
 
 def _invest_to_save(case: InvestToSave) -> None:
@@ -238,7 +243,7 @@ def render() -> None:
     final = years[-1]
     prov = result.provenance
     st.caption(
-        f"{chosen.get('name', '')} · optimal plan for {years[0]}-{final} · "
+        f"{escape_markdown(chosen.get('name', ''))} · optimal plan for {years[0]}-{final} · "
         f"solved in {plan.seconds:.2f} s ({prov.problem_type}, {prov.solver}) · "
         f"inputs {prov.inputs_sha256[:12]}"
     )
@@ -499,9 +504,11 @@ def _rule_prices(plan: state.Plan) -> None:
 
 
 def result_json(plan: state.Plan) -> str:
-    """The result file (model.md section 4) of a plan."""
-    assert plan.result is not None
-    return json.dumps(plan.result.to_json(), indent=2, ensure_ascii=False)
+    """The result file (model.md section 4) of a plan, as issued: with the audit trail's
+    head in its provenance when the plan is kept in the store."""
+    result = state.issued(plan)
+    assert result is not None
+    return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
 
 
 def workbook_bytes(plan: state.Plan) -> bytes:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from commissioning.app import state, tables, widgets
+from commissioning.app.markup import escape_markdown
 from commissioning.inputs.read import TABLES
 
 FLASH = "register_flash"
@@ -37,7 +37,7 @@ def _show_flash() -> None:
 def _take(source: state.Source, notes: list[str] | None = None) -> None:
     """Check a source; use it for planning if it passes, keep it for fixing if not."""
     loaded = state.set_draft(source)
-    extra = (" " + " ".join(notes) + ".") if notes else ""
+    extra = (" " + escape_markdown(" ".join(notes)) + ".") if notes else ""
     if loaded.ok:
         state.use(source)
         scenario = "its own scenario" if loaded.source.scenario else "a default scenario"
@@ -45,10 +45,11 @@ def _take(source: state.Source, notes: list[str] | None = None) -> None:
             scenario = "a default scenario (its scenario file has problems, listed below)"
         _flash(
             "success",
-            f"Loaded {source.label}: no problems. The plan now uses it, with {scenario}.{extra}",
+            f"Loaded {escape_markdown(source.label)}: no problems. The plan now uses it, with "
+            f"{scenario}.{extra}",
         )
     elif notes:
-        _flash("info", " ".join(notes) + ".")
+        _flash("info", escape_markdown(" ".join(notes)) + ".")
 
 
 def _loaders() -> None:
@@ -56,18 +57,19 @@ def _loaders() -> None:
         left, middle, right = st.columns([2, 2, 1], gap="large")
         with left:
             st.markdown("**A data folder on this computer**")
+            roots = " or ".join(label for label, _ in state.data_roots())
             folder = st.text_input(
                 "Folder",
                 key="folder_path",
-                placeholder="e.g. /home/me/pei-data",
+                placeholder="e.g. sample",
                 help="A folder with the six CSV files (or one .xlsx workbook) and, usually, "
-                "scenario.yaml.",
+                f"scenario.yaml, under {roots} (the folders this workbench may open).",
             )
             if st.button("Load folder", key="load_folder", disabled=not folder.strip()):
                 try:
-                    _take(state.source_from_folder(Path(folder.strip())))
-                except (FileNotFoundError, PermissionError, OSError) as e:
-                    _flash("error", f"Cannot read {folder.strip()}: {e.strerror or e}")
+                    _take(state.source_from_allowed_folder(folder))
+                except state.FolderRefused as e:
+                    _flash("error", escape_markdown(e))
         with middle:
             st.markdown("**Upload a workbook or CSV files**")
             uploads = st.file_uploader(
@@ -82,10 +84,18 @@ def _loaders() -> None:
             if st.button(
                 "Check and load the uploaded files", key="load_uploads", disabled=not uploads
             ):
-                source, notes = state.source_from_uploads(
-                    (f.name, f.getvalue()) for f in uploads or []
-                )
-                _take(source, notes)
+                files = list(uploads or [])
+                size = sum(f.size for f in files)
+                if size > state.MAX_UPLOAD_BYTES or len(files) > state.MAX_FILES:
+                    _flash(
+                        "error",
+                        f"Not loaded: an upload may hold at most {state.MAX_FILES} files and "
+                        f"{state.MAX_UPLOAD_BYTES // 2**20} MB together (these are "
+                        f"{len(files)} files, {size / 2**20:.1f} MB).",
+                    )
+                else:
+                    source, notes = state.source_from_uploads((f.name, f.getvalue()) for f in files)
+                    _take(source, notes)
         with right:
             st.markdown("**The bundled sample**")
             if st.button("Back to the sample", key="load_sample"):
@@ -146,7 +156,7 @@ def _browse(loaded: state.Loaded) -> None:
     )
     st.download_button(
         "Download this view (CSV)",
-        data=shown.to_csv(index=False).encode("utf-8"),
+        data=tables.csv_bytes(shown),
         file_name="initiatives_view.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -237,7 +247,8 @@ def _download(draft: state.Loaded) -> None:
         return buffer.getvalue()
 
     st.write(
-        f"The tables of **{draft.source.label}** as CSV files (with its scenario file, if any), "
+        f"The tables of **{escape_markdown(draft.source.label)}** as CSV files (with its "
+        "scenario file, if any), "
         "ready to open in a spreadsheet or to load again."
     )
     st.download_button(
@@ -262,10 +273,10 @@ def render() -> None:
     if draft.key != loaded.key:
         problems = (*draft.errors, *draft.scenario_problems)
         st.warning(
-            f"**{draft.source.label}** is not in use yet: {len(problems)} problem"
+            f"**{escape_markdown(draft.source.label)}** is not in use yet: {len(problems)} problem"
             f"{'s' if len(problems) != 1 else ''} to fix. Work down the table: fix each cell in "
             "the Edit tab (the row numbers match) and check again, or fix the files and load "
-            f"them again. Until then the plan keeps using {loaded.source.label}."
+            f"them again. Until then the plan keeps using {escape_markdown(loaded.source.label)}."
         )
         widgets.problems_table((*problems, *draft.warnings), key="draft_problems")
     elif loaded.scenario_problems:
@@ -275,7 +286,7 @@ def render() -> None:
     browse, edit, download = st.tabs(["Browse", "Edit", "Download"])
     with browse:
         if draft.key != loaded.key:
-            st.caption(f"Showing the data in use ({loaded.source.label}).")
+            st.caption(f"Showing the data in use ({escape_markdown(loaded.source.label)}).")
         _browse(loaded)
         if loaded.warnings and draft.key == loaded.key:
             with st.expander(f"Warnings ({len(loaded.warnings)})"):

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import streamlit as st
 
 from commissioning import store
-from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError, allocate
+from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError
+from commissioning.app import solving
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.inputs import (
@@ -43,8 +44,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
+BUNDLED_DATA = Path(__file__).resolve().parents[2] / "data"
+"""The data that comes with the toolkit (a data root by default)."""
+SAMPLE_DIR = BUNDLED_DATA / "sample"
 """The bundled, illustrative sample the workbench opens on."""
+DATA_ROOT_VARIABLE = "COMMISSIONING_DATA_ROOT"
+"""Folders (separated by the system's path separator) under which the "load another
+folder" box may open data; by default the bundled data and the uploads folder."""
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+"""The most that one upload (all its files together), or one data folder's files, may hold."""
+MAX_FILES = 20
+"""The most table and scenario files one upload or folder may hold."""
 TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx")
 SCENARIO_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 CONTROL_PREFIX = "ctl_"
@@ -76,7 +86,10 @@ class Source:
 
 
 def source_from_folder(folder: Path, label: str | None = None) -> Source:
-    """The table files and scenario of a folder (raises FileNotFoundError if none)."""
+    """The table files and scenario of a folder (raises FileNotFoundError if none).
+
+    For folders the toolkit itself names (the bundled sample); a folder a user types goes
+    through `source_from_allowed_folder`."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise FileNotFoundError(f"there is no folder {folder}")
@@ -88,6 +101,89 @@ def source_from_folder(folder: Path, label: str | None = None) -> Source:
     scenario_path = folder / SCENARIO_FILE
     scenario = scenario_path.read_bytes() if scenario_path.is_file() else None
     return Source(label or _shown_path(folder), files, scenario)
+
+
+class FolderRefused(Exception):
+    """A folder the workbench will not open: absent and not allowed get the same message,
+    so the box tells nobody which folders exist on the server."""
+
+
+def uploads_dir() -> Path:
+    """The uploads folder: beside the default store ($COMMISSIONING_HOME/uploads, else
+    ~/.local/share/commissioning/uploads)."""
+    return store.default_path().parent / "uploads"
+
+
+def data_roots() -> tuple[tuple[str, Path], ...]:
+    """(name shown, folder) of each root the folder box may open data under."""
+    import os
+
+    raw = os.environ.get(DATA_ROOT_VARIABLE, "")
+    folders = [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+    if not folders:
+        return (("data", BUNDLED_DATA.resolve()), ("uploads", uploads_dir().resolve()))
+    return tuple((f.name or "data", f.resolve()) for f in folders)
+
+
+def source_from_allowed_folder(typed: str) -> Source:
+    """The data of a folder under one of the data roots, named as the user typed it
+    (relative to a root, starting with the root's name as shown, or a full path under a
+    root); raises FolderRefused
+    for anything else: outside every root, reached through a symbolic link that leaves
+    it, holding such a link, absent, or too large."""
+    name = typed.strip()
+    roots = data_roots()
+    refused = FolderRefused(
+        f"There is no data folder “{name}” that the workbench may open. Give a folder "
+        f"under {' or '.join(label for label, _ in roots)}, e.g. “sample”."
+    )
+    asked = Path(name)
+    if not name or "\0" in name or name.startswith("~"):
+        raise refused
+    for label, root in roots:
+        parts = asked.parts[1:] if asked.parts[:1] == (label,) else asked.parts
+        candidate = asked if asked.is_absolute() else root.joinpath(*parts)
+        try:
+            real = candidate.resolve(strict=True)
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if not real.is_relative_to(root) or not real.is_dir():
+            continue
+        try:
+            return _read_allowed(real, root, f"{label}/{real.relative_to(root)}".rstrip("/."))
+        except (FolderRefused, OSError, ValueError):
+            raise refused from None
+    raise refused
+
+
+def _read_allowed(folder: Path, root: Path, label: str) -> Source:
+    """A folder's tables and scenario, every file checked to stay under `root` (a symbolic
+    link out of it is refused, not followed) and the whole within the size limits."""
+    wanted = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in TABLE_SUFFIXES or p.name == SCENARIO_FILE
+    ]
+    if len(wanted) > MAX_FILES:
+        raise FolderRefused(f"more than {MAX_FILES} files")
+    total = 0
+    files: dict[str, bytes] = {}
+    scenario: bytes | None = None
+    for p in wanted:
+        real = p.resolve(strict=True)
+        if not real.is_relative_to(root):
+            raise FolderRefused(f"{p.name} leads out of the data root")
+        if not real.is_file():
+            continue
+        total += real.stat().st_size
+        if total > MAX_UPLOAD_BYTES:
+            raise FolderRefused("too large")
+        content = real.read_bytes()
+        if p.name == SCENARIO_FILE:
+            scenario = content
+        else:
+            files[p.name] = content
+    return Source(label, files, scenario)
 
 
 def source_from_uploads(uploads: Iterable[tuple[str, bytes]]) -> tuple[Source, list[str]]:
@@ -336,7 +432,7 @@ def _solve_now(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
         return Plan(chosen, loaded.key, problems=e.problems, warnings=e.warnings)
     inputs = replace(inputs, warnings=(*loaded.warnings, *inputs.warnings))
     try:
-        result = allocate(inputs)
+        result = solving.allocate_limited(inputs)
     except InfeasiblePlan as e:
         return Plan(
             chosen,
@@ -364,9 +460,20 @@ def _solve(key: str, chosen_json: str, _loaded: Loaded, _chosen: Mapping[str, ob
 
 
 def solve(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
-    """The plan for a scenario on this data (cached on both), kept in the store as a run."""
+    """The plan for a scenario on this data (cached on both), kept in the store as a run.
+
+    A solve stopped for its time limit or a closed connection is said, not cached: the
+    next visit tries again."""
     chosen = json.loads(scenario_json(chosen))
-    plan = _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    try:
+        plan = _solve(loaded.key, scenario_json(chosen), loaded, chosen)
+    except solving.SolveStopped as e:
+        return Plan(
+            chosen,
+            loaded.key,
+            error=f"No plan: {e}. Try a smaller data set or a simpler scenario, or ask the "
+            "workbench's administrator about the time limit.",
+        )
     kept = stored(plan)
     if kept is not None and kept.problem is not None:
         _warn_once(kept.problem)
@@ -424,6 +531,8 @@ class Stored:
 
     run_id: str | None = None
     problem: str | None = None
+    result: Result | None = None
+    """The result as kept: with the audit trail's head in its provenance, for downloads."""
 
 
 def store_url() -> str:
@@ -432,28 +541,44 @@ def store_url() -> str:
 
 
 def store_label() -> str:
-    """The store in use, for people (any password hidden)."""
-    from commissioning.store.store import display_url
-
-    return display_url(store_url())
+    """The store in use, for people: its kind, never a server path, host or password."""
+    url = store_url()
+    return "the PostgreSQL store" if url.startswith("postgresql") else "the workbench's store"
 
 
 def store_problem(exc: BaseException) -> str:
-    """What went wrong with the store, in words (the store's own errors already are)."""
+    """What went wrong with the store, in words, without the server's paths or addresses;
+    anything unexpected is logged in full with a reference the user can quote."""
     if isinstance(exc, store.StoreError):
-        return str(exc)
-    return f"the store could not be used ({type(exc).__name__}: {exc})"
+        from commissioning.store.store import display_url
+
+        text = str(exc)
+        url = store_url()
+        for where in (display_url(url), url, url.removeprefix("sqlite:///")):
+            text = text.replace(where, "the configured location")
+        return text
+    return f"the store could not be used ({logged(exc, 'the store')})"
+
+
+def logged(exc: BaseException, what: str) -> str:
+    """Log an unexpected failure in full (traceback, paths) in the server log; the short
+    reference to quote, for the page (which never shows the details)."""
+    import secrets
+
+    reference = secrets.token_hex(4)
+    log.error("%s failed (reference %s)", what, reference, exc_info=exc)
+    return f"reference {reference} in the server log"
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _record(url: str, key: tuple[str, str], _plan: Plan) -> Stored:
     assert _plan.inputs is not None and _plan.result is not None
     try:
-        run_id = store.record_allocation(_plan.inputs, _plan.result, database=url, origin="app")
+        run_id, issued = store.open_store(url).issue(_plan.inputs, _plan.result, origin="app")
     except Exception as exc:  # never a traceback: the plan is shown whether kept or not
         log.warning("the plan was not kept in the store: %s", exc, exc_info=True)
         return Stored(problem=store_problem(exc))
-    return Stored(run_id=run_id)
+    return Stored(run_id=run_id, result=issued)
 
 
 def stored(plan: Plan) -> Stored | None:
@@ -463,6 +588,15 @@ def stored(plan: Plan) -> Stored | None:
     if plan.inputs is None or plan.result is None:
         return None
     return _record(store_url(), plan.key, plan)
+
+
+def issued(plan: Plan) -> Result | None:
+    """The plan's result as issued: as kept in the store, with the audit trail's head in its
+    provenance, else (not kept) as solved. Downloads and documents use this one."""
+    kept = stored(plan)
+    if kept is not None and kept.result is not None:
+        return kept.result
+    return plan.result
 
 
 def _warn_once(problem: str) -> None:

@@ -17,6 +17,7 @@ from commissioning.allocator import FAMILIES, ConstraintResult, Result
 from commissioning.allocator.wording import subject
 from commissioning.explain import LEVEL_LABELS, Journey, SpendRow
 from commissioning.explain.policy import RulePrice
+from commissioning.export.cells import formula_safe
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
 
@@ -634,3 +635,14 @@ def audit_frame(entries: Sequence[AuditEntry], broken: Iterable[int]) -> pd.Data
     columns = ["Entry", "Check", "When (UTC)", "Who", "Action", "Subject", "Detail", "Hash"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame if bad else frame.drop(columns=["Check"])
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as a CSV download that a spreadsheet opens safely: every text cell that it
+    would run as a formula gets an apostrophe first (numbers, negative ones included, are
+    left as they are), and rows end in CRLF (RFC 4180), so a carriage return or line break
+    inside a cell is quoted and never splits a row."""
+    out = frame.copy()
+    for column in out.columns:
+        out[column] = out[column].map(lambda v: formula_safe(v) if isinstance(v, str) else v)
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.app import state
+from commissioning.app.markup import escape_markdown
 from commissioning.app.tables import DECISION_LABELS, initiative_label, problems_frame
 from commissioning.formatting import format_money
 from commissioning.inputs import DataSet, Problem
@@ -145,11 +146,13 @@ def problems_table(problems: Sequence[Problem], *, key: str | None = None) -> No
 def data_caption(loaded: state.Loaded) -> None:
     """Which data is in use, in one line."""
     if loaded.data is None:
-        st.caption(f"Data: {loaded.source.label} (cannot be used: see the Register page)")
+        st.caption(
+            f"Data: {escape_markdown(loaded.source.label)} (cannot be used: see the Register page)"
+        )
         return
     d = loaded.data
     st.caption(
-        f"Data: {loaded.source.label} · {len(d.initiatives)} initiatives · "
+        f"Data: {escape_markdown(loaded.source.label)} · {len(d.initiatives)} initiatives · "
         f"{len(d.districts)} districts · {len(d.streams)} funding streams"
     )
 
@@ -173,7 +176,8 @@ def no_data(loaded: state.Loaded) -> bool:
 def store_unavailable(exc: BaseException, what: str = "This page") -> None:
     """A quiet note that the store cannot be used (never a traceback); the rest works."""
     st.warning(
-        f"{what} needs the store, which cannot be used just now: {state.store_problem(exc)}",
+        f"{what} needs the store, which cannot be used just now: "
+        f"{escape_markdown(state.store_problem(exc))}",
         icon=":material/cloud_off:",
     )
 
@@ -199,8 +203,7 @@ SHOWN = 8
 def _relaxation_line(name: str, message: str) -> str:
     """'- **prevention[2027]**: levels 1-2 would need ...' (the name said once)."""
     text = message.removeprefix(f"{name}: ") if message.startswith(f"{name}: ") else message
-    text = text.replace("$", "\\$")
-    return f"- **{name}**: {text}"
+    return f"- **{escape_markdown(name)}**: {escape_markdown(text)}"
 
 
 def plan_unavailable(plan: state.Plan, *, where: str = "this scenario") -> None:

@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -41,7 +42,7 @@ from commissioning.documents.contexts import (
     summary_context,
     terms_context,
 )
-from commissioning.export.files import write_atomic
+from commissioning.export.files import Stopped, write_atomic
 from commissioning.inputs.model import COUNTY
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -203,25 +204,67 @@ def _produce(index: int) -> tuple[int, list[str]]:
     """Build, render and write one document; the file names written."""
     from commissioning.documents.render import html_to_pdf, render_html
 
+    global _BUSY
     doc = _JOBS[index]
-    html = render_html(doc.template, doc.build())
-    written = []
-    if "html" in _FORMATS:
-        path = _OUT / f"{doc.stem}.html"
-        write_atomic(path, partial(_write_text, html))
-        written.append(path.name)
-    if "pdf" in _FORMATS:
-        pdf = html_to_pdf(html, _OUT)
-        path = _OUT / f"{doc.stem}.pdf"
-        write_atomic(path, partial(_write_bytes, pdf))
-        written.append(path.name)
+    _BUSY = True
+    try:
+        html = render_html(doc.template, doc.build())
+        written = []
+        if "html" in _FORMATS:
+            path = _OUT / f"{doc.stem}.html"
+            write_atomic(path, partial(_write_text, html))
+            written.append(path.name)
+        if "pdf" in _FORMATS:
+            pdf = html_to_pdf(html, _OUT)
+            path = _OUT / f"{doc.stem}.pdf"
+            write_atomic(path, partial(_write_bytes, pdf))
+            written.append(path.name)
+    except Stopped:
+        if _IN_WORKER:  # the file being written is removed by now: end here, quietly
+            os._exit(EXIT_STOPPED)
+        raise
+    finally:
+        _BUSY = False
     return index, written
 
 
+_PARENT = 0
+"""The process that starts the pool: its workers end when it does."""
+_IN_WORKER = False
+_BUSY = False
+"""Whether this process is writing a document (so a stop first removes the partial file)."""
+EXIT_STOPPED = 128 + signal.SIGTERM
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process receives when its parent ends."""
+
+
 def _worker_init() -> None:
-    """Tune the garbage collector of a pool process for layout: WeasyPrint makes millions of
-    short-lived objects, and fewer, larger young collections cost a fraction of the default."""
+    """Bind a pool process's life to its parent's, and tune it for layout.
+
+    A worker ends on SIGTERM or SIGINT (removing the file it is writing), and on Linux
+    receives SIGTERM when its parent ends however it ends (even by SIGKILL), so no worker
+    outlives the run. Its garbage collector is tuned for layout: WeasyPrint makes millions
+    of short-lived objects, and fewer, larger young collections cost a fraction of the
+    default.
+    """
+    global _IN_WORKER
+    _IN_WORKER = True
+    for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(s, _worker_stop)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != _PARENT:  # the parent ended before the line above took effect
+        os._exit(EXIT_STOPPED)
     gc.set_threshold(50_000, 20, 100)
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    if _BUSY:
+        raise Stopped(signal.Signals(signum).name)  # `_produce` cleans up, then ends
+    os._exit(EXIT_STOPPED)
 
 
 def _write_text(text: str, path: Path) -> None:
@@ -336,21 +379,40 @@ def _write_documents(
         # it out of their garbage collections, which then only scan what a document makes.
         gc.collect()
         gc.freeze()
+        global _PARENT
+        _PARENT = os.getpid()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+        )
         try:
-            with ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
-            ) as pool:
-                futures = {pool.submit(_produce, n): n for n in costliest_first}
-                for future in as_completed(futures):
-                    n = futures[future]
-                    try:
-                        done[n] = future.result()[1]
-                    except Exception as exc:
-                        failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
-                    step(n)
+            futures = {pool.submit(_produce, n): n for n in costliest_first}
+            for future in as_completed(futures):
+                n = futures[future]
+                try:
+                    done[n] = future.result()[1]
+                except Exception as exc:
+                    failures.append(f"{jobs[n].stem}: {type(exc).__name__}: {exc}")
+                step(n)
+        except BaseException:  # stopped (or failed): the workers stop now, not after the queue
+            _stop_workers(pool)
+            raise
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)
             gc.unfreeze()
     return [(jobs[n], done[n]) for n in sorted(done)], failures
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers (each removes its partial file)."""
+    processes = dict(getattr(pool, "_processes", None) or {})  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+    for process in list(processes.values()):
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
 
 
 def _unique_stems(jobs: list[Document]) -> None:

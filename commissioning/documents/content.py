@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from commissioning.inputs.read import MAX_YAML_BYTES, load_yaml
+
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 """The repository's `specs/` folder; `COMMISSIONING_SPECS` overrides it."""
 
@@ -301,6 +303,13 @@ class _Checker:
 
     def load(self) -> Mapping[str, Any] | None:
         try:
+            if self.path.stat().st_size > MAX_YAML_BYTES:
+                size = self.path.stat().st_size / 1e6
+                limit = MAX_YAML_BYTES / 1e6
+                self.problem(
+                    "", f"is {size:,.1f} MB; a wording file may be at most {limit:,.0f} MB"
+                )
+                return None
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             self.problem("", f"file not found (looked for {self.path})")
@@ -309,7 +318,10 @@ class _Checker:
             self.problem("", f"cannot be read: {exc}")
             return None
         try:
-            doc = yaml.safe_load(raw)
+            doc = load_yaml(raw)
+        except ValueError as exc:  # nested too deeply to parse
+            self.problem("", str(exc))
+            return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -9,13 +9,16 @@ content; templates only lay the values out. A value that cannot be shown is an e
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
+from typing import Concatenate, ParamSpec, TypeVar
 
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
@@ -125,11 +128,67 @@ def _parse_day(text: str) -> date | None:
 # --- building blocks ------------------------------------------------------------------------
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+MISSING_WORDS = ("none", "nan", "null")
+_DATA_TEXT: ContextVar[frozenset[str]] = ContextVar("data_text", default=frozenset())
+"""While a document of a plan is built: the texts of its data (names, providers, ids) that
+look like a missing value or a template expression. They are what the data says, shown as
+written, so the checks below let them through (see `builds_from_data`)."""
+
+
+def looks_unfilled(text: str) -> bool:
+    """Whether a text looks like a formatting slip: "None", "nan", "null", or "{{"."""
+    return text.strip().lower() in MISSING_WORDS or "{{" in text or "}}" in text
+
+
+def data_text(inputs: Inputs) -> frozenset[str]:
+    """The data's own texts that look like a missing value or a template expression (a
+    service called "nan" or "{{ 7*7 }}"): documents show them as written."""
+    d = inputs.data
+    texts = [inputs.scenario.name]
+    for i in d.initiatives:
+        texts += [i.initiative_id, i.name, i.provider, i.sector]
+    for x in d.districts:
+        texts += [x.district_id, x.name, x.locality]
+    for s in d.streams:
+        texts += [s.stream_id, s.name, s.partner]
+    for p in d.priorities:
+        texts += [p.priority_id, p.name]
+    for o in d.outcomes:
+        texts += [o.outcome_id, o.name]
+    return frozenset(t for t in texts if isinstance(t, str) and looks_unfilled(t))
+
+
+def builds_from_data(
+    build: Callable[Concatenate[Plan, _P], _R],
+) -> Callable[Concatenate[Plan, _P], _R]:
+    """Let a document builder's checks accept the plan's own odd-looking texts, for the
+    length of the call only (so one plan's data never loosens the checks of another)."""
+
+    @functools.wraps(build)
+    def wrapped(plan: Plan, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        token = _DATA_TEXT.set(data_text(plan.inputs))
+        try:
+            return build(plan, *args, **kwargs)
+        finally:
+            _DATA_TEXT.reset(token)
+
+    return wrapped
+
+
 def _check_text(value: str, where: str) -> str:
+    """A text fit to print: not blank, and not a formatting slip ("None", "nan", "{{"),
+    unless the data itself says so."""
     if not isinstance(value, str) or not value.strip():
         raise DocumentError(f"{where} is blank")
-    low = value.strip().lower()
-    if low in ("none", "nan", "null") or "{{" in value or "}}" in value:
+    allowed = _DATA_TEXT.get()
+    if not looks_unfilled(value) or value.strip() in allowed:
+        return value
+    rest = value
+    for text in sorted(allowed, key=len, reverse=True):
+        rest = rest.replace(text, "")
+    if rest.strip().lower() in MISSING_WORDS or "{{" in rest or "}}" in rest:
         raise DocumentError(f"{where} would show {value!r}")
     return value
 
@@ -375,6 +434,9 @@ class Meta:
     period: str
     plan: str
     """The plan the document was made from: fingerprint, scenario and solver."""
+    audit: str
+    """The audit trail's head when the plan was stored, so a trail rewritten after this
+    document was issued can be shown not to hold it (`commissioning audit verify --expect`)."""
     footer: str
     sections: tuple[Section, ...]
     """In order, for the contents list."""
@@ -536,6 +598,7 @@ class IndexContext:
     branding: Branding
     title: str
     plan: str
+    audit: str
     issued: str
     groups: tuple[IndexGroup, ...]
 
@@ -655,6 +718,19 @@ def _plan_line(plan: Plan) -> str:
     return f"plan {prov.inputs_sha256[:12]} (scenario \u201c{prov.scenario}\u201d{when}; {solver})"
 
 
+def audit_line(plan: Plan) -> str:
+    """Where the plan stands in the store's audit trail, for the control block: the head
+    (entry and full hash) when it was stored, or that it was not kept in a store."""
+    head = plan.result.provenance.audit_head
+    if head is None:
+        return "Audit trail: not recorded (the plan was not kept in a store when it was made)."
+    sealed = " (sealed with the partnership\u2019s audit key)" if head.get("sealed") else ""
+    return (
+        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. To check the "
+        "record has not been rewritten since: commissioning audit verify --expect HASH."
+    )
+
+
 def _fields(
     plan: Plan, document: str, district: str, sub_group: str, **more: str
 ) -> dict[str, str]:
@@ -708,6 +784,7 @@ def _meta(
         issued=long_date(plan.issued),
         period=period_text(plan, plan.years[0], plan.final_year),
         plan=plan_line,
+        audit=audit_line(plan),
         footer=f"{plan.content.partnership.name} \u00b7 plan {_short_sha(plan)}",
         sections=tuple(sections.values()),
     )
@@ -968,6 +1045,7 @@ def standard_terms(plan: Plan) -> StandardTerms:
     )
 
 
+@builds_from_data
 def terms_context(plan: Plan) -> TermsContext:
     """The standard terms document, printed once for every specification of the plan."""
     t = standard_terms(plan)
@@ -1026,6 +1104,7 @@ def _quarter_end(plan: Plan, year: int, quarter: int) -> date:
 # --- service specification -------------------------------------------------------------------
 
 
+@builds_from_data
 def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
     """The service specification of one commissioned, grown or maintained service."""
     data = plan.inputs.data
@@ -1448,6 +1527,7 @@ def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
 # --- district SLA ------------------------------------------------------------------------------
 
 
+@builds_from_data
 def sla_context(plan: Plan, district_id: str) -> SlaContext:
     """The service level agreement of one district."""
     data = plan.inputs.data
@@ -1787,6 +1867,7 @@ def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
     )
 
 
+@builds_from_data
 def summary_context(plan: Plan) -> SummaryContext:
     """The plan summary for the partnership board."""
     s = plan.summary
@@ -1965,8 +2046,9 @@ def summary_context(plan: Plan) -> SummaryContext:
             f"{_share(s.prevention_final, total_final)} in {y1}",
         ),
         Fact(
-            unit.title + " gained",
-            f"{'+' if gained >= 0 else '-'}{unit.figure(abs(gained))} over the plan",
+            "Gained by the plan",
+            f"{'+' if gained >= 0 else '-'}{unit.amount(abs(gained))} over the plan"
+            + (" (weighted)" if unit.pounds else ""),
         ),
         Fact(
             "Decisions",
@@ -2075,12 +2157,14 @@ def _gain_share(gained: float, base: float) -> str:
     )
 
 
+@builds_from_data
 def index_context(plan: Plan, groups: Sequence[IndexGroup]) -> IndexContext:
     """The index page of a documents folder."""
     return IndexContext(
         branding=_branding(plan.content),
         title=f"Documents for the plan \u201c{plan.inputs.scenario.name}\u201d",
         plan=_plan_line(plan),
+        audit=audit_line(plan),
         issued=long_date(plan.issued),
         groups=tuple(groups),
     )

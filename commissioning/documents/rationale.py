@@ -30,6 +30,8 @@ from commissioning.documents.contexts import (
     _meta,
     _plan_line,
     _sections,
+    audit_line,
+    builds_from_data,
     level_label,
     long_date,
     money,
@@ -268,6 +270,7 @@ def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 
 
+@builds_from_data
 def rationale_context(plan: Plan, district: str | None = None) -> RationaleContext:
     """The pack for every decommissioned or reduced service (or one district's)."""
     data = plan.inputs.data
@@ -369,6 +372,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Plan solved", prov.created or NOT_RECORDED),
         Fact("Pack issued", long_date(plan.issued)),
         Fact("Plan", _plan_line(plan)),
+        Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
     )
     return RationaleContext(
         meta=meta,

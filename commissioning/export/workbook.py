@@ -1,8 +1,8 @@
 """The plan workbook for commissioners: the proposal as spreadsheet tables.
 
 Text from the mapping (names, providers) is written as text, never as a formula: a cell
-that begins with `=`, `+`, `-` or `@` is stored as a string with Excel's quote prefix, so a
-spreadsheet shows it and never runs it.
+that begins with `=`, `+`, `-`, `@`, a tab or a carriage return (`export.cells`) is stored
+as a string with Excel's quote prefix, so a spreadsheet shows it and never runs it.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
 from commissioning.explain.costs import cost_library, invest_to_save
 from commissioning.explain.summary import SpendRow, summarise_plan
+from commissioning.export.cells import FORMULA_LEADS
 from commissioning.export.files import write_atomic
 from commissioning.inputs.model import Inputs
 
 MONEY = '"£"#,##0'
 PRICE = "0.000000000"
 PENCE = '"£"#,##0.00'
-FORMULA_LEADS = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 

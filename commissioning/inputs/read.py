@@ -12,11 +12,12 @@ import csv
 import io
 import math
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import yaml
 
@@ -37,6 +38,24 @@ ALL_TABLES: tuple[str, ...] = (*TABLES, *OPTIONAL_TABLES)
 
 SCENARIO_FILE = "scenario.yaml"
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx",)
+
+# The limits of what is read (docs/limits.md). Each is far above any county's data and is
+# checked before anything large is held in memory, so a hostile or broken file is refused
+# quickly instead of exhausting the machine.
+MAX_FILE_BYTES = 20_000_000
+"""A CSV file or a workbook: at most 20 MB."""
+MAX_UNPACKED_BYTES = 100_000_000
+"""A workbook is a zip of XML parts: at most 100 MB of them once unpacked."""
+MAX_ROWS = 100_000
+"""Rows of a table, the header included."""
+MAX_COLUMNS = 200
+"""Columns of a table."""
+MAX_TEXT_CHARS = 10_000_000
+"""Characters of text in one table (10 MB)."""
+MAX_CELL_CHARS = 5_000
+"""Characters in one cell: a name or a note, never a document."""
+MAX_YAML_BYTES = 1_000_000
+"""A scenario file or one of the documents' wording files (specs/*.yaml): at most 1 MB."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +145,10 @@ def read_tables(source: Path | Mapping[str, bytes], label: str | None = None) ->
         folder = source
 
         def get(name: str) -> bytes:
-            return (folder / name).read_bytes()
+            path = folder / name
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise TooLarge(_too_large(path.stat().st_size, MAX_FILE_BYTES))
+            return path.read_bytes()
 
         where = label or str(source)
     else:
@@ -134,7 +156,10 @@ def read_tables(source: Path | Mapping[str, bytes], label: str | None = None) ->
         uploaded = source
 
         def get(name: str) -> bytes:
-            return bytes(uploaded[name])
+            content = uploaded[name]
+            if len(content) > MAX_FILE_BYTES:
+                raise TooLarge(_too_large(len(content), MAX_FILE_BYTES))
+            return bytes(content)
 
         where = label or "uploaded files"
     return _read_named(names, get, where, source if isinstance(source, Path) else None)
@@ -172,6 +197,10 @@ def _read_named(
         source = str(folder / book) if folder is not None else book
         try:
             content = get(book)
+        except TooLarge as e:
+            return RawTables(
+                source=source, tables={}, problems=(Problem(book, str(e)),), workbook=book
+            )
         except OSError as e:
             problem = Problem(file=book, message=f"cannot be opened: {e.strerror or e}")
             return RawTables(source=source, tables={}, problems=(problem,), workbook=book)
@@ -189,6 +218,9 @@ def _read_named(
             continue
         try:
             content = get(csv_names[table])
+        except TooLarge as e:
+            problems.append(Problem(file=file, message=str(e)))
+            continue
         except OSError as e:
             problems.append(Problem(file=file, message=f"cannot be opened: {e.strerror or e}"))
             continue
@@ -210,17 +242,28 @@ def read_csv(content: bytes, table: str, file: str) -> tuple[RawTable | None, li
         )
         return None, [Problem(file=file, message=message)]
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records, found = _bounded(csv.reader(io.StringIO(text, newline="")), file, None)
     except csv.Error as e:
         return None, [Problem(file=file, message=f"is not a readable CSV file: {e}")]
-    return _table(table, file, None, records)
+    if records is None:
+        return None, found
+    raw, problems = _table(table, file, None, records)
+    return raw, [*found, *problems]
 
 
 def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[Problem]]:
-    """The tables of a workbook, one sheet each (sheet name = table name, any case)."""
+    """The tables of a workbook, one visible sheet each (sheet name = table name, any case).
+
+    Read exactly or refused: hidden sheets are never read, two sheets that could be the same
+    table are an error, a formula without a stored value is an error (it would read as
+    blank), and a sheet beyond the limits is refused before its cells are loaded.
+    """
     import openpyxl  # imported here: only workbook users pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    too_big = _unpacked_problem(content, book)
+    if too_big is not None:
+        return {}, [too_big]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
@@ -228,28 +271,218 @@ def read_workbook(content: bytes, book: str) -> tuple[dict[str, RawTable], list[
     tables: dict[str, RawTable] = {}
     problems: list[Problem] = []
     try:
-        sheets: dict[str, Any] = {}
+        visible: dict[str, list[Any]] = {}
+        hidden: dict[str, list[str]] = {}
         for ws in wb.worksheets:
-            key = ws.title.strip().lower().removesuffix(".csv")
-            sheets.setdefault(key, ws)
+            if ws.sheet_state == "visible":
+                visible.setdefault(_sheet_key(ws.title), []).append(ws)
+            else:
+                hidden.setdefault(_sheet_key(ws.title), []).append(ws.title)
         for table in ALL_TABLES:
-            if table not in sheets and table in OPTIONAL_TABLES:
-                continue
-            if table not in sheets:
-                titles = ", ".join(ws.title for ws in wb.worksheets)
-                problems.append(
-                    Problem(file=book, message=f"no sheet '{table}' (sheets: {titles})")
+            found = visible.get(table, [])
+            if len(found) > 1:
+                names = " and ".join(f"'{ws.title}'" for ws in found)
+                message = (
+                    f"sheets {names} could both be the {table} table (their names differ only "
+                    "in capitals or spaces); rename or delete all but one"
                 )
+                problems.append(Problem(file=book, message=message))
                 continue
-            ws = sheets[table]
-            records = [[_cell_text(v) for v in values] for values in ws.iter_rows(values_only=True)]
-            raw, found = _table(table, book, ws.title, records)
-            problems += found
+            if not found and table in OPTIONAL_TABLES and table not in hidden:
+                continue
+            if not found:
+                titles = ", ".join(ws.title for ws in wb.worksheets if ws.sheet_state == "visible")
+                message = f"no sheet '{table}' (sheets: {titles or 'none visible'})"
+                if table in hidden:
+                    message += (
+                        f"; sheet '{hidden[table][0]}' is hidden, and hidden sheets are never "
+                        "read: unhide it if it holds the table"
+                    )
+                problems.append(Problem(file=book, message=message))
+                continue
+            ws = found[0]
+            raw, found_problems = _read_sheet(ws, content, table, book)
+            problems += found_problems
             if raw is not None:
                 tables[table] = raw
     finally:
         wb.close()
     return tables, problems
+
+
+def _sheet_key(title: str) -> str:
+    """The table a sheet's name means: case, spaces and a '.csv' ending do not count."""
+    return "".join(title.split()).lower().removesuffix(".csv")
+
+
+def _unpacked_problem(content: bytes, book: str) -> Problem | None:
+    """A workbook whose parts unpack beyond the limit, judged from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # not a zip: openpyxl says so in its own words
+    if unpacked <= MAX_UNPACKED_BYTES:
+        return None
+    message = (
+        f"unpacks to {unpacked / 1e6:,.0f} MB; the toolkit reads workbooks of at most "
+        f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB unpacked (the limits are in docs/limits.md)"
+    )
+    return Problem(file=book, message=message)
+
+
+def _read_sheet(
+    ws: Any, content: bytes, table: str, book: str
+) -> tuple[RawTable | None, list[Problem]]:
+    """One sheet as a table, checked against the limits as it streams.
+
+    A formula whose value was never saved reads as blank; `_unsaved_formulas` finds each
+    one, so that it is an error rather than a silent blank.
+    """
+    rows, columns = ws.max_row, ws.max_column  # as the file declares them, if it does
+    if (rows or 0) > MAX_ROWS or (columns or 0) > MAX_COLUMNS:
+        message = (
+            f"is {rows:,} rows by {columns:,} columns as saved; the toolkit reads at most "
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns a sheet: delete the unused rows "
+            "and columns and save it again"
+        )
+        return None, [Problem(file=book, sheet=ws.title, message=message)]
+    # A declared size may also understate: stream every row as it really is, and let
+    # `_bounded` stop at the first one beyond a limit.
+    ws.reset_dimensions()
+
+    def texts() -> Iterable[Sequence[str]]:
+        for values in ws.iter_rows(values_only=True):
+            cells = [_cell_text(v) for v in values[: MAX_COLUMNS + 1]]
+            if len(values) > MAX_COLUMNS + 1 and any(v is not None for v in values[MAX_COLUMNS:]):
+                cells.append("beyond")  # only its presence matters: `_bounded` refuses the row
+            yield cells
+
+    records, found = _bounded(texts(), book, ws.title)
+    if records is None:
+        return None, found
+    header = [c.strip() for c in records[0]] if records else []
+    from openpyxl.utils import get_column_letter
+
+    unsaved = []
+    for row, column in _unsaved_formulas(content, ws._worksheet_path):
+        cell = f"{get_column_letter(column)}{row}"
+        name = header[column - 1] if column <= len(header) and header[column - 1] else None
+        message = (
+            f"cell {cell} holds a formula whose value was never saved, so it cannot be "
+            "read: open and save the workbook in Excel, or enter the value"
+        )
+        unsaved.append(Problem(file=book, sheet=ws.title, row=row, column=name, message=message))
+    raw, problems = _table(table, book, ws.title, records)
+    return raw, [*unsaved, *found, *problems]
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _unsaved_formulas(content: bytes, part: str) -> Iterable[tuple[int, int]]:
+    """(row, column) of each formula cell of a sheet whose value was never saved.
+
+    Excel saves a formula's last value beside it (`<f>` and `<v>` in the sheet's XML; an
+    empty text result as an empty `<v>` of type "str"). Programs that write formulas
+    without computing them leave the value out, or empty; openpyxl cannot tell either from
+    a blank cell, so the sheet's XML is read here, one cell at a time.
+    """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    row = column = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as zf, zf.open(part) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _SHEET_NS + "row":
+                    row = int(element.get("r") or row + 1)
+                    column = 0
+                continue
+            if element.tag == _SHEET_NS + "c":
+                ref = element.get("r")
+                column = (
+                    column_index_from_string(coordinate_from_string(ref)[0]) if ref else column + 1
+                )
+                value = element.find(_SHEET_NS + "v")
+                if element.find(_SHEET_NS + "f") is not None and (
+                    value is None or (not value.text and element.get("t") != "str")
+                ):
+                    yield row, column
+                element.clear()
+            elif element.tag == _SHEET_NS + "row":
+                element.clear()
+
+
+def _bounded(
+    rows: Iterable[Sequence[str]], file: str, sheet: str | None
+) -> tuple[list[Sequence[str]] | None, list[Problem]]:
+    """The records of a table, read only as far as the limits allow.
+
+    None and the one problem when a limit is passed (nothing more is read); otherwise the
+    records, with a problem for each cell longer than a cell may be.
+    """
+
+    def refuse(message: str, row: int | None = None) -> tuple[None, list[Problem]]:
+        return None, [Problem(file=file, sheet=sheet, row=row, message=message)]
+
+    records: list[Sequence[str]] = []
+    problems: list[Problem] = []
+    chars = 0
+    header: Sequence[str] = ()
+    for number, cells in enumerate(rows, start=1):
+        if len(cells) > MAX_COLUMNS and any(c for c in cells[MAX_COLUMNS:]):
+            return refuse(
+                f"has values beyond column {MAX_COLUMNS}; the toolkit reads at most "
+                f"{MAX_COLUMNS} columns a table",
+                number,
+            )
+        if number > MAX_ROWS:
+            if any(cells):
+                return refuse(
+                    f"has more than {MAX_ROWS:,} rows; the toolkit reads at most "
+                    f"{MAX_ROWS:,} rows a table (the header included)",
+                    number,
+                )
+            continue  # blank rows beyond the limit are nothing, and are not kept
+        cells = cells[:MAX_COLUMNS]
+        if number == 1:
+            header = [c.strip() for c in cells]
+        for k, cell in enumerate(cells):
+            chars += len(cell)
+            if len(cell) > MAX_CELL_CHARS:
+                column = header[k] if k < len(header) and header[k] else f"column {k + 1}"
+                problems.append(
+                    Problem(
+                        file=file,
+                        sheet=sheet,
+                        row=number,
+                        column=column,
+                        value=cell[:40] + "...",
+                        message=(
+                            f"holds {len(cell):,} characters; a cell may hold at most "
+                            f"{MAX_CELL_CHARS:,}"
+                        ),
+                    )
+                )
+        if chars > MAX_TEXT_CHARS:
+            return refuse(
+                f"holds more than {MAX_TEXT_CHARS:,} characters of text; the toolkit reads "
+                f"at most {MAX_TEXT_CHARS // 1_000_000} MB of text a table",
+                number,
+            )
+        records.append(cells if any(cells) else ())
+    return records, problems
+
+
+class TooLarge(Exception):
+    """A file bigger than the toolkit reads; the message says by how much."""
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"is {size / 1e6:,.1f} MB; the toolkit reads files of at most {limit / 1e6:,.0f} MB "
+        "(the limits are in docs/limits.md)"
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -319,6 +552,10 @@ def read_scenario(source: Path | bytes, file: str | None = None) -> RawScenario:
     if isinstance(source, Path):
         file = file or source.name
         try:
+            size = source.stat().st_size
+            if size > MAX_YAML_BYTES:
+                message = _too_large(size, MAX_YAML_BYTES)
+                return RawScenario(file, None, problems=(Problem(file, message),))
             content = source.read_bytes()
         except FileNotFoundError:
             return RawScenario(file, None, problems=(Problem(file, "no such file"),))
@@ -328,6 +565,9 @@ def read_scenario(source: Path | bytes, file: str | None = None) -> RawScenario:
     else:
         file = file or SCENARIO_FILE
         content = source
+        if len(content) > MAX_YAML_BYTES:
+            message = _too_large(len(content), MAX_YAML_BYTES)
+            return RawScenario(file, None, problems=(Problem(file, message),))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -338,10 +578,12 @@ def read_scenario(source: Path | bytes, file: str | None = None) -> RawScenario:
 
 def parse_yaml(text: str, file: str) -> RawScenario:
     """Parse YAML text, keeping the line of each key and refusing repeated keys."""
-    loader = yaml.SafeLoader(text)
+    loader = NoAliasLoader(text)
     try:
         node = loader.get_single_node()
         values = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        return RawScenario(file, None, problems=(Problem(file, _TOO_DEEP),))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -366,7 +608,59 @@ def parse_yaml(text: str, file: str) -> RawScenario:
         Problem(file, f"key '{key}' is given more than once", row=line, column=str(key))
         for key, line in repeated
     )
-    return RawScenario(file, values, lines, problems)
+    return RawScenario(file, values, lines, (*problems, *_long_values(node, file)))
+
+
+def _long_values(node: yaml.Node, file: str) -> list[Problem]:
+    """A problem for each text longer than a cell may be, wherever it is in the file."""
+    problems: list[Problem] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.ScalarNode):
+            if len(item.value) > MAX_CELL_CHARS:
+                message = (
+                    f"holds a value of {len(item.value):,} characters; a value may hold at "
+                    f"most {MAX_CELL_CHARS:,}"
+                )
+                problems.append(Problem(file, message, row=item.start_mark.line + 1))
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(n for pair in item.value for n in pair)
+    return sorted(problems, key=lambda p: p.row or 0)
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases (`*name`): a few hundred bytes of nested aliases
+    expand to billions of values, and no scenario or wording file needs one."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"uses an alias (*{event.anchor}); aliases are not accepted, so write the "
+                "value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+_TOO_DEEP = "is nested too deeply to be a scenario or a wording file"
+
+
+def load_yaml(text: str) -> object:
+    """Parse YAML text safely and without aliases; raises yaml.YAMLError (or ValueError
+    when nested too deeply to parse)."""
+    loader = NoAliasLoader(text)
+    try:
+        return loader.get_single_data()
+    except RecursionError:
+        raise ValueError(_TOO_DEEP) from None
+    finally:
+        loader.dispose()
 
 
 def _lines(

@@ -592,6 +592,7 @@ def validate_tables(raw: RawTables) -> CheckedData:
         t = tables.get(name)
         return (t.raw.file, t.raw.sheet) if t else (f"{name}.csv", None)
 
+    errors += solver_limit_problems(tables)
     references = References(
         stream_ids=known(stream_ids),
         priority_ids=known(priority_ids),
@@ -1310,6 +1311,7 @@ def check_scenario(
                     )
                 )
 
+    keys.errors += scenario_limit_problems(raw, file, keys.lines)
     if keys.errors:
         return CheckedScenario(None, tuple(keys.errors), tuple(warnings))
     scenario = Scenario(
@@ -1583,3 +1585,126 @@ __all__ = [
     "is_table_problem",
     "validate_tables",
 ]
+
+
+# --------------------------------------------------------------------------- solver limits
+
+MIN_UNIT_COST = 1.0
+"""The smallest unit cost planned with: £1 per participant a year. Below it, the demand
+rows' coefficients (1 / unit cost) outgrow what the solvers compute reliably."""
+MAX_UNIT_COST = 1_000_000.0
+MIN_EFFECT = 0.001
+"""The smallest effect planned with: 0.1% of participants."""
+MAX_MONEY = 10_000_000_000.0
+"""The largest amount of money planned with: £10,000,000,000 a year."""
+MIN_MONEY = 1.0
+"""An amount that is not 0 is at least £1: pennies only add noise at the solvers' tolerances."""
+
+_AMOUNT = "amount of money"
+_LIMITS: Mapping[str, Mapping[str, tuple[float | None, float | None, str]]] = {
+    "initiatives": {
+        "unit_cost": (MIN_UNIT_COST, MAX_UNIT_COST, "unit cost"),
+        "effect": (MIN_EFFECT, None, "effect"),
+        "current_budget": (MIN_MONEY, MAX_MONEY, _AMOUNT),
+        "min_budget": (MIN_MONEY, MAX_MONEY, _AMOUNT),
+        "max_budget": (MIN_MONEY, MAX_MONEY, _AMOUNT),
+        "min_viable": (MIN_MONEY, MAX_MONEY, _AMOUNT),
+    },
+    "budgets": {"amount": (MIN_MONEY, MAX_MONEY, _AMOUNT)},
+    "districts": {
+        "need_index": (0.01, 100.0, "need index"),
+        **{column: (None, 1e9, "number of children or families") for column in DEMAND_COLUMNS},
+    },
+    "priorities": {"weight": (0.001, 1000.0, "priority weight")},
+    "costs": {
+        "annual_cost": (MIN_MONEY, MAX_MONEY, _AMOUNT),
+        "probability": (1e-6, None, "probability"),
+    },
+    "prices": {"index": (0.001, 1e6, "price index")},
+}
+"""Per table and column: the smallest value other than 0, the largest, and what it is.
+Within these, HiGHS and CBC find the same optimum (tests/allocator/test_limits.py)."""
+
+
+def solver_limit_problems(tables: Mapping[str, _Table]) -> list[Problem]:
+    """Numbers that pass their column's own rule but lie outside what the model is solved
+    reliably with: each named as an input error, so that no plan rests on solver noise.
+
+    Only values the column's rule accepts are judged here (a negative amount, say, is
+    already reported), so no cell gets two messages.
+    """
+    problems: list[Problem] = []
+    for name, limits in _LIMITS.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        for column, (low, high, what) in limits.items():
+            k = table.index.get(column)
+            if k is None:
+                continue
+            for row in table.raw.rows:
+                text = row.cells[k]
+                x = _parse_number(text) if text else None
+                if x is None or x <= 0:
+                    continue
+                message = _limit_message(text, x, low, high, what)
+                if message:
+                    problems.append(table.raw.problem(message, row.number, column, text))
+    return problems
+
+
+def _limit_message(text: str, x: float, low: float | None, high: float | None, what: str) -> str:
+    """What is wrong with `x` (as written: `text`), or "" when it is within the limits."""
+
+    def shown(v: float) -> str:
+        if what not in (_AMOUNT, "unit cost"):
+            return f"{v:,.10g}"
+        return format_money(v) if float(v).is_integer() else f"£{v:,.6g}"
+
+    if low is not None and x < low:
+        other = " other than 0" if what == _AMOUNT else ""
+        return (
+            f"{text} is below {shown(low)}, the smallest {what}{other} that the toolkit "
+            "plans with reliably (the limits are in docs/limits.md)"
+        )
+    if high is not None and x > high:
+        return (
+            f"{text} is above {shown(high)}, the largest {what} that the toolkit plans "
+            "with reliably (the limits are in docs/limits.md)"
+        )
+    return ""
+
+
+_SCENARIO_LIMITS: Mapping[str, tuple[float | None, float, str]] = {
+    # read as £ (start-year prices) when the data has a cost library: a level can be
+    # worth hundreds of thousands of pounds
+    "outcome_value": (0.001, 10_000_000.0, "outcome value"),
+    "evidence_multiplier": (0.001, 1000.0, "evidence multiplier"),
+    "priority_weights": (0.001, 1000.0, "priority weight"),
+    "max_growth": (None, 100.0, "yearly growth"),
+    "ramp": (None, 100.0, "ramp"),
+}
+"""The scenario's numbers that enter the model's coefficients: smallest other than 0,
+largest, and what each is (docs/limits.md)."""
+
+
+def scenario_limit_problems(
+    raw: Mapping[str, object], file: str, lines: Mapping[tuple[object, ...], int]
+) -> list[Problem]:
+    """The scenario's numbers that pass their own rule but lie outside what the model is
+    solved reliably with (see `solver_limit_problems`)."""
+    problems: list[Problem] = []
+    for key, (low, high, what) in _SCENARIO_LIMITS.items():
+        value = raw.get(key)
+        items = list(value.items()) if isinstance(value, Mapping) else [(None, value)]
+        for sub, x in items:
+            if not _is_number(x) or float(cast(float, x)) <= 0:
+                continue
+            message = _limit_message(
+                _show(float(cast(float, x))), float(cast(float, x)), low, high, what
+            )
+            if message:
+                line = lines.get((key, sub)) or lines.get((key,))
+                label = f"{key} of {sub}: " if sub is not None else ""
+                problems.append(Problem(file, f"{label}{message}", line, key, str(x)))
+    return problems

@@ -66,10 +66,13 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
-def _open(database: str | None) -> Store:
+def _open(database: str | None, create: bool = False) -> Store:
+    """The store, opened once per process; only the writes that start a history (a plan, a
+    scenario) may create it: everything else needs it to exist (a mistyped store is not an
+    empty, intact one)."""
     from commissioning.store.store import open_store
 
-    return open_store(database)
+    return open_store(database, create=create)
 
 
 def record_allocation(
@@ -81,7 +84,9 @@ def record_allocation(
     actor: str | None = None,
 ) -> str:
     """Store a plan (optimal or infeasible) and its inputs as a run; the run id."""
-    return _open(database).record_allocation(inputs, result, origin=origin, actor=actor)
+    return _open(database, create=True).record_allocation(
+        inputs, result, origin=origin, actor=actor
+    )
 
 
 def save_scenario(
@@ -92,7 +97,7 @@ def save_scenario(
     database: str | None = None,
 ) -> tuple[ScenarioRecord, bool]:
     """Save a scenario as the next version of its name; (record, whether anything changed)."""
-    return _open(database).save_scenario(scenario, name=name, actor=actor)
+    return _open(database, create=True).save_scenario(scenario, name=name, actor=actor)
 
 
 def load_scenario(
@@ -138,8 +143,9 @@ def read_audit_log(limit: int | None = None, *, database: str | None = None) -> 
     return _open(database).audit_log(limit)
 
 
-def verify_audit(*, database: str | None = None) -> Verification:
-    return _open(database).verify()
+def verify_audit(*, database: str | None = None, expect: str | None = None) -> Verification:
+    """Check the audit trail (with the audit key when set; `expect`: a head issued earlier)."""
+    return _open(database).verify(expect)
 
 
 def reproduce_run(

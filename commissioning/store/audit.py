@@ -4,15 +4,21 @@ Each entry's hash is sha256(previous hash + its own content), so changing, re-ha
 removing any entry breaks the chain at that entry. Every stored record (snapshot,
 scenario version, run, decision) is written in the same transaction as an entry whose
 detail holds a digest of the whole row, so editing or deleting a record is caught as well.
-What a chain alone cannot catch is the newest entries being cut off together with the
-`audit_head` row that remembers them; `verify` prints the head hash so that it can be
-written down elsewhere (board minutes, a ticket) and compared later.
+A plain SHA-256 chain can be rewritten whole by whoever can write the database, so when
+COMMISSIONING_AUDIT_KEY is set every new entry is sealed with HMAC-SHA256 under that key
+instead: without the key, no one can recompute a sealed entry. Older stores, written
+before a key was set, keep their plain entries and still verify. And the head (last entry
+number and hash) is printed into every result file and document, so a trail recomputed
+after something was issued no longer contains the head that was issued
+(`audit verify --expect HASH`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Table, select, update
 
 from commissioning.store import schema
+from commissioning.store.errors import StoreError
 
 GENESIS = "0" * 64
 """The 'previous hash' of the first entry."""
@@ -35,6 +42,16 @@ RECORD_TABLES: dict[str, Table] = {
 
 DOCUMENT_COLUMNS = frozenset({"document", "result"})
 """Columns digested by their sha256 rather than copied into the audit entry."""
+
+KEY_VARIABLE = "COMMISSIONING_AUDIT_KEY"
+"""The environment variable holding the key that seals the audit trail (docs/store.md)."""
+MIN_KEY_LENGTH = 16
+"""Characters a key needs at least: a short key could be guessed by trying them all."""
+KEY_ID = "audit_key_id"
+"""The store_info row naming which key seals the trail (a hash of it, never the key).
+
+Only a hint for clear messages and for refusing a write without the key: verification
+never trusts it, since whoever can write the database could change it."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +79,34 @@ class Verification:
     entries: int
     head_hash: str
     findings: tuple[Finding, ...]
+    keyed: int = 0
+    """How many entries are sealed with the audit key (checked with it)."""
+    key_set: bool = False
+    """Whether the audit key was set when the trail was checked."""
+    expected_at: int | None = None
+    """The entry whose hash is the head asked for with `--expect`, when found."""
 
     @property
     def ok(self) -> bool:
         return not self.findings
+
+    @property
+    def sealing(self) -> str:
+        """How the trail is protected, in words: sealed with the key, partly, or not at all."""
+        if not self.key_set:
+            return (
+                f"No audit key is set ({KEY_VARIABLE}): the entries were checked as a plain "
+                "SHA-256 chain, which anyone able to write to the database could recompute. "
+                "Set a key (docs/store.md) to seal new entries, and compare this head with "
+                "one printed in a result file or document (--expect HEAD)."
+            )
+        if self.keyed == self.entries:
+            return f"All {self.entries} entries are sealed with the audit key (HMAC-SHA256)."
+        plain = self.entries - self.keyed
+        return (
+            f"Entries 1 to {plain} were written before the audit key was set (plain "
+            f"SHA-256); the {self.keyed} after them are sealed with the key (HMAC-SHA256)."
+        )
 
     @property
     def first_broken(self) -> int | None:
@@ -90,14 +131,80 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def configured_key() -> bytes | None:
+    """The audit key from the environment, or None when none is set (plain SHA-256)."""
+    raw = os.environ.get(KEY_VARIABLE, "").strip()
+    if not raw:
+        return None
+    if len(raw) < MIN_KEY_LENGTH:
+        raise StoreError(
+            f"the audit key ({KEY_VARIABLE}) is too short: it needs at least "
+            f'{MIN_KEY_LENGTH} characters (make one with: python -c "import secrets; '
+            'print(secrets.token_hex(32))")'
+        )
+    return raw.encode("utf-8")
+
+
+def key_id(key: bytes) -> str:
+    """A short name for a key that gives nothing of it away (to tell two keys apart)."""
+    return hmac.new(key, b"commissioning audit key id", hashlib.sha256).hexdigest()[:16]
+
+
 def entry_hash(
-    prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str, detail: str
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: str,
+    key: bytes | None = None,
 ) -> str:
-    """The hash of an entry: its whole content, chained to the previous entry's hash."""
+    """The hash of an entry: its whole content, chained to the previous entry's hash;
+    HMAC-SHA256 under the audit key when there is one, else plain SHA-256."""
     content = json.dumps(
         [seq, at, actor, action, subject, detail], ensure_ascii=False, separators=(",", ":")
     )
-    return sha256(f"{prev_hash}\n{content}")
+    message = f"{prev_hash}\n{content}"
+    if key is None:
+        return sha256(message)
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def recorded_key_id(conn: Connection) -> str | None:
+    """The key id the store says its trail is sealed with (None: never sealed)."""
+    value = conn.execute(
+        select(schema.store_info.c.value).where(schema.store_info.c.key == KEY_ID)
+    ).scalar()
+    return None if value is None else str(value)
+
+
+def _check_key(conn: Connection, key: bytes | None) -> None:
+    """Refuse to add plain entries to a sealed trail, or entries sealed with another key
+    (either would make the trail fail verification); note the key on its first use."""
+    recorded = recorded_key_id(conn)
+    if recorded is None:
+        if key is not None:
+            conn.execute(schema.store_info.insert().values(key=KEY_ID, value=key_id(key)))
+        return
+    if key is None:
+        raise StoreError(
+            f"this store's audit trail is sealed with a key, and {KEY_VARIABLE} is not set "
+            "here: set it to the store's key to write to the store. Nothing was written."
+        )
+    if key_id(key) != recorded:
+        raise StoreError(
+            f"{KEY_VARIABLE} is not the key this store's audit trail is sealed with (key "
+            f"{key_id(key)}, the store's is {recorded}). Nothing was written."
+        )
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    """The last entry's number and hash, as the store recorded them."""
+    row = conn.execute(
+        select(schema.audit_head.c.seq, schema.audit_head.c.hash).where(schema.audit_head.c.id == 1)
+    ).one()
+    return int(row.seq), str(row.hash)
 
 
 def row_digest(table: Table, values: Mapping[Any, Any]) -> dict[str, Any]:
@@ -116,14 +223,20 @@ def row_digest(table: Table, values: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def append(
-    conn: Connection, action: str, subject: str, detail: Mapping[str, Any], actor: str
+    conn: Connection,
+    action: str,
+    subject: str,
+    detail: Mapping[str, Any],
+    actor: str,
+    key: bytes | None = None,
 ) -> AuditEntry:
-    """Add an entry at the end of the chain. The caller holds the store's write lock."""
-    head = conn.execute(
-        select(schema.audit_head.c.seq, schema.audit_head.c.hash).where(schema.audit_head.c.id == 1)
-    ).one()
-    seq, at, text = head.seq + 1, now(), canonical(dict(detail))
-    digest = entry_hash(head.hash, seq, at, actor, action, subject, text)
+    """Add an entry at the end of the chain, sealed with `key` when there is one.
+
+    The caller holds the store's write lock."""
+    _check_key(conn, key)
+    last_seq, last_hash = head(conn)
+    seq, at, text = last_seq + 1, now(), canonical(dict(detail))
+    digest = entry_hash(last_hash, seq, at, actor, action, subject, text, key)
     conn.execute(
         schema.audit_log.insert().values(
             seq=seq,
@@ -132,14 +245,14 @@ def append(
             action=action,
             subject=subject,
             detail=text,
-            prev_hash=head.hash,
+            prev_hash=last_hash,
             hash=digest,
         )
     )
     conn.execute(
         update(schema.audit_head).where(schema.audit_head.c.id == 1).values(seq=seq, hash=digest)
     )
-    return AuditEntry(seq, at, actor, action, subject, json.loads(text), head.hash, digest)
+    return AuditEntry(seq, at, actor, action, subject, json.loads(text), last_hash, digest)
 
 
 def entry_of(row: Row[Any]) -> AuditEntry:
@@ -154,11 +267,27 @@ def entry_of(row: Row[Any]) -> AuditEntry:
     )
 
 
-def verify(conn: Connection) -> Verification:
-    """Check the chain, the head, and that every record matches the entry that logged it."""
+def verify(conn: Connection, key: bytes | None = None, expect: str | None = None) -> Verification:
+    """Check the chain, the head, and that every record matches the entry that logged it.
+
+    With `key`, sealed entries are checked with it, and a plain entry after a sealed one
+    (a rewrite by someone without the key) is a finding, as is a trail with no sealed
+    entry at all. `expect` is a head printed earlier (in a result file or a document): it
+    must still be the hash of an entry of the chain.
+    """
     findings: list[Finding] = []
     prev_seq, prev_hash = 0, GENESIS
     logged: dict[int, tuple[str, str, Mapping[str, Any]]] = {}
+    recorded = recorded_key_id(conn)
+    wrong_key = key is not None and recorded is not None and key_id(key) != recorded
+    checking_key = None if wrong_key else key
+    last_sealed: int | None = None
+    sealed_before: int | None = None
+    unsealed_after: list[int] = []
+    unchecked: list[int] = []
+    keyed = 0
+    expected = (expect or "").strip().lower() or None
+    expected_at: int | None = None
     for row in _stream(conn, select(schema.audit_log).order_by(schema.audit_log.c.seq)):
         seq = row.seq
         if seq != prev_seq + 1:
@@ -180,10 +309,17 @@ def verify(conn: Connection) -> Verification:
                     f"{prev_seq} was rewritten, or entry {seq} was changed)",
                 )
             )
-        if (
-            entry_hash(row.prev_hash, seq, row.at, row.actor, row.action, row.subject, row.detail)
-            != row.hash
-        ):
+        content = (row.prev_hash, seq, row.at, row.actor, row.action, row.subject, row.detail)
+        if entry_hash(*content) == row.hash:
+            if last_sealed is not None:
+                unsealed_after.append(seq)
+                sealed_before = sealed_before or last_sealed
+        elif checking_key is not None and entry_hash(*content, checking_key) == row.hash:
+            keyed += 1
+            last_sealed = seq
+        elif checking_key is None and recorded is not None:
+            unchecked.append(seq)  # sealed with a key not at hand, or altered: cannot tell
+        else:
             findings.append(
                 Finding(
                     seq,
@@ -191,9 +327,32 @@ def verify(conn: Connection) -> Verification:
                     "altered: its content no longer matches its hash",
                 )
             )
+        if expected is not None and row.hash == expected:
+            expected_at = seq
         entry = entry_of(row)
         logged[seq] = (entry.action, entry.subject, entry.detail)
         prev_seq, prev_hash = seq, row.hash
+
+    findings.extend(
+        _key_findings(key, recorded, wrong_key, prev_seq, keyed, sealed_before, unsealed_after)
+    )
+    if unchecked and not wrong_key:
+        findings.append(
+            Finding(
+                None,
+                f"{_entries(unchecked)} sealed with an audit key, which is not set here: "
+                f"set {KEY_VARIABLE} to the store's key to check them",
+            )
+        )
+    if expected is not None and expected_at is None:
+        findings.append(
+            Finding(
+                None,
+                f"the head {expected} is not in this trail: the trail was rewritten after "
+                "a result file or document printed that head, or the head comes from "
+                "another store",
+            )
+        )
 
     head = conn.execute(select(schema.audit_head).where(schema.audit_head.c.id == 1)).first()
     if head is None:
@@ -219,7 +378,48 @@ def verify(conn: Connection) -> Verification:
 
     findings.extend(_check_records(conn, logged))
     findings.sort(key=lambda f: (f.seq is None, f.seq or 0))
-    return Verification(prev_seq, prev_hash, tuple(findings))
+    return Verification(prev_seq, prev_hash, tuple(findings), keyed, key is not None, expected_at)
+
+
+def _key_findings(
+    key: bytes | None,
+    recorded: str | None,
+    wrong_key: bool,
+    entries: int,
+    keyed: int,
+    sealed_before: int | None,
+    unsealed_after: list[int],
+) -> Iterator[Finding]:
+    """What the audit key says about the trail (nothing when no key is set)."""
+    if key is None:
+        return
+    if wrong_key:
+        yield Finding(
+            None,
+            f"{KEY_VARIABLE} is not the key this store's trail is sealed with (key "
+            f"{key_id(key)}, the store's is {recorded}): its sealed entries cannot be checked",
+        )
+        return
+    if entries and not keyed:
+        yield Finding(
+            None,
+            f"none of the {entries} entries is sealed with the audit key: the trail was "
+            f"written before {KEY_VARIABLE} was set, or rewritten by someone without the key "
+            f"(check it without the key, and against a head printed earlier, with --expect)",
+        )
+    if unsealed_after:
+        yield Finding(
+            unsealed_after[0],
+            f"{_entries(unsealed_after)} not sealed with the audit key, though entry "
+            f"{sealed_before} before them is: rewritten by someone without the key",
+        )
+
+
+def _entries(seqs: list[int]) -> str:
+    """'entry 7 is' or 'entries 7 to 12 (6) are', for a finding."""
+    if len(seqs) == 1:
+        return f"entry {seqs[0]} is"
+    return f"entries {seqs[0]} to {seqs[-1]} ({len(seqs)}) are"
 
 
 def _check_records(

@@ -48,11 +48,22 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("run_id", metavar="RUN_ID")
     p.add_argument("--solver", choices=("highs", "cbc"), help="default: the run's own solver")
+    p.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="also say whether this data folder still holds the data the run was made from",
+    )
     _database(p)
 
     aud = sub.add_parser("audit", help="the tamper-evident audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     p = aud_sub.add_parser("verify", help="check that no entry or record was changed or removed")
+    p.add_argument(
+        "--expect",
+        metavar="HEAD",
+        help="a head printed in a result file or document: check it is still in the trail",
+    )
     _database(p)
     p = aud_sub.add_parser("log", help="show audit entries, newest first")
     p.add_argument("--limit", type=int, default=50)
@@ -101,12 +112,11 @@ def _database(p: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- allocate
 
 
-def store_run(inputs: Inputs, result: Result) -> str | None:
-    """Keep a plan made by `allocate` as a run and say so; warn, never fail, if it cannot.
-
-    The result file has already been written by then: a store problem must not lose it or
-    change the exit status.
-    """
+def store_run(inputs: Inputs, result: Result) -> Result:
+    """Keep a plan made by `allocate` as a run and say so; the result to write out, which
+    carries the audit trail's head when the run was stored. Warn, never fail: a store
+    problem must not lose the plan or change the exit status (the result is then written
+    without a head)."""
     from commissioning.store.store import display_url, resolve_url
 
     try:
@@ -114,15 +124,15 @@ def store_run(inputs: Inputs, result: Result) -> str | None:
 
         store = Store.open()
         try:
-            run_id = store.record_allocation(inputs, result, origin="cli")
+            run_id, issued = store.issue(inputs, result, origin="cli")
         finally:
             store.close()
     except Exception as exc:
         where = display_url(resolve_url())
         print(f"warning: the plan was not stored as a run in {where}: {exc}", file=sys.stderr)
-        return None
+        return result
     print(f"Stored as run {run_id} (commissioning runs show {run_id})")
-    return run_id
+    return issued
 
 
 # --------------------------------------------------------------------------- commands
@@ -201,14 +211,40 @@ def _runs(args: argparse.Namespace, store: Store) -> int:
             f"{_number(outcome.objective)} (stored {_number(outcome.stored_objective)}), the "
             f"same decision for all {outcome.initiatives} initiatives ({outcome.solver})."
         )
-        return EXIT_OK
-    print(
-        f"Run {outcome.run_id} does NOT reproduce with {outcome.solver}: "
-        f"{len(outcome.differences)} difference(s)"
-    )
-    for line in outcome.differences:
+    else:
+        print(
+            f"Run {outcome.run_id} does NOT reproduce with {outcome.solver}: "
+            f"{len(outcome.differences)} difference(s)"
+        )
+        for line in outcome.differences:
+            print(f"  {line}")
+    if args.data is None:
+        return EXIT_OK if outcome.same else EXIT_ERROR
+    matches = _data_today(store, outcome.run_id, args.data)
+    if matches is None:
+        return EXIT_INVALID
+    return EXIT_OK if outcome.same and matches else EXIT_ERROR
+
+
+def _data_today(store: Store, run_id: str, folder: Path) -> bool | None:
+    """Say whether a data folder still holds the data a run was made from, naming each
+    table that differs; None (after saying why) when the folder cannot be read."""
+    from commissioning.inputs import InputError, load_data
+    from commissioning.store.store import compare_data
+
+    try:
+        data, _ = load_data(folder)
+    except InputError as exc:
+        print(f"The data in {folder} cannot be compared with the run's: {exc}", file=sys.stderr)
+        return None
+    differing = compare_data(store.run_inputs(run_id), data)
+    if not differing:
+        print(f"The data in {folder} is still the data run {run_id} was made from.")
+        return True
+    print(f"The data in {folder} is NOT the data run {run_id} was made from:")
+    for line in differing:
         print(f"  {line}")
-    return EXIT_ERROR
+    return False
 
 
 def _audit(args: argparse.Namespace, store: Store) -> int:
@@ -222,12 +258,15 @@ def _audit(args: argparse.Namespace, store: Store) -> int:
             [[str(e.seq), _when(e.at), e.actor, e.action, e.subject] for e in entries],
         )
         return EXIT_OK
-    checked = store.verify()
+    checked = store.verify(args.expect)
     if checked.ok:
         print(
             f"The audit trail of {store.label} is intact: {checked.entries} entries, every "
-            f"record matches its entry.\nLast entry hash: {checked.head_hash}"
+            f"record matches its entry.\n{checked.sealing}\nLast entry hash: "
+            f"{checked.head_hash}"
         )
+        if checked.expected_at is not None:
+            print(f"The head asked for is entry {checked.expected_at} of the trail.")
         return EXIT_OK
     first = checked.first_broken
     where = f" at entry {first}" if first is not None else ""
@@ -309,6 +348,10 @@ def _decisions(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+CREATING = frozenset({("scenarios", "save")})
+"""The only store commands that may create a store; every other one needs it to exist."""
+
+
 def _with_store(
     command: Callable[[argparse.Namespace, Store], int],
 ) -> Callable[[argparse.Namespace], int]:
@@ -318,8 +361,11 @@ def _with_store(
     def run(args: argparse.Namespace) -> int:
         from commissioning.store.store import Store
 
+        sub = getattr(args, f"{args.command}_command", "")
         try:
-            store = Store.open(getattr(args, "database", None))
+            store = Store.open(
+                getattr(args, "database", None), create=(args.command, sub) in CREATING
+            )
             try:
                 return command(args, store)
             finally:

@@ -131,7 +131,9 @@ def current_version(conn: Connection) -> int:
     return int(version)
 
 
-def migrate(conn: Connection, actor: str, upto: int = LATEST) -> list[int]:
+def migrate(
+    conn: Connection, actor: str, upto: int = LATEST, key: bytes | None = None
+) -> list[int]:
     """Bring the schema up to `upto`, inside the caller's write transaction; the steps applied.
 
     The caller holds the write lock (BEGIN IMMEDIATE on SQLite, an advisory lock on
@@ -158,5 +160,6 @@ def migrate(conn: Connection, actor: str, upto: int = LATEST) -> list[int]:
             f"version {number}",
             {"version": number, "description": step.description},
             actor,
+            key,
         )
     return applied

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -31,7 +32,7 @@ from sqlalchemy.pool import StaticPool
 from commissioning import __version__
 from commissioning.allocator.result import Result
 from commissioning.inputs.fingerprint import fingerprint
-from commissioning.inputs.model import Inputs, Scenario
+from commissioning.inputs.model import DataSet, Inputs, Scenario
 from commissioning.inputs.snapshot import from_snapshot, to_snapshot
 from commissioning.store import audit, migrations, schema
 from commissioning.store.audit import AuditEntry, Verification, canonical, sha256
@@ -178,26 +179,36 @@ class Reproduction:
 class Store:
     """One open store. Thread-safe; open one per process (`open_store` caches them)."""
 
-    def __init__(self, engine: Engine, url: str):
+    def __init__(self, engine: Engine, url: str, key: bytes | None = None):
         self.engine = engine
         self.url = url
+        self.key = key
+        """The audit key (COMMISSIONING_AUDIT_KEY) new entries are sealed with, if any."""
 
     @property
     def label(self) -> str:
         return display_url(self.url)
 
     @classmethod
-    def open(cls, database: str | None = None, actor: str | None = None) -> Store:
+    def open(
+        cls, database: str | None = None, actor: str | None = None, *, create: bool = True
+    ) -> Store:
         """Open (creating or migrating as needed) the store at `database` (see resolve_url).
 
-        Raises NotAStore, without writing anything, for a file or database that is not a
-        commissioning store, and StoreError when it cannot be reached.
+        With `create=False` (the read-only commands and pages) a store that does not exist
+        yet, or an empty database, is an error rather than a new store: a mistyped path must
+        not look like an intact, empty trail. Raises NotAStore, without writing anything,
+        for a file or database that is not a commissioning store, and StoreError when it
+        cannot be reached.
         """
         url = resolve_url(database)
+        key = audit.configured_key()
+        if not create:
+            _check_exists(url)
         engine = _engine(url)
-        store = cls(engine, url)
+        store = cls(engine, url, key)
         try:
-            store._prepare(actor or current_user())
+            store._prepare(actor or current_user(), create)
         except BaseException:
             engine.dispose()
             raise
@@ -211,8 +222,17 @@ class Store:
     def record_allocation(
         self, inputs: Inputs, result: Result, *, origin: str = "cli", actor: str | None = None
     ) -> str:
-        """Keep a plan (optimal or infeasible) with the inputs it came from; its run id.
+        """Keep a plan (optimal or infeasible) with the inputs it came from; its run id."""
+        return self.issue(inputs, result, origin=origin, actor=actor)[0]
 
+    def issue(
+        self, inputs: Inputs, result: Result, *, origin: str = "cli", actor: str | None = None
+    ) -> tuple[str, Result]:
+        """Keep a plan as a run; (its run id, the result as kept and to be issued).
+
+        The result kept carries, in its provenance, the audit trail's head at the moment it
+        was stored (`audit_head`: entry number and hash), so the result file and the
+        documents made from it show a head that a trail rewritten later no longer holds.
         The snapshot is stored once per distinct inputs; the run, its snapshot and their
         audit entries are written in one transaction, or not at all.
         """
@@ -228,9 +248,17 @@ class Store:
         # The same tables read from another folder are the same snapshot: the key leaves
         # out where they came from (the document kept is the first one stored).
         snapshot_id = sha256(canonical({**snapshot, "source": ""}))
-        result_text = canonical(result.to_json())
         timings = result.timings
         with self._writing() as conn:
+            seq, last = audit.head(conn)
+            result = dataclass_replace(
+                result,
+                provenance=dataclass_replace(
+                    result.provenance,
+                    audit_head={"entry": seq, "hash": last, "sealed": self.key is not None},
+                ),
+            )
+            result_text = canonical(result.to_json())
             known = conn.execute(
                 select(schema.snapshots.c.snapshot_id).where(
                     schema.snapshots.c.snapshot_id == snapshot_id
@@ -277,7 +305,7 @@ class Store:
                     "result_sha256": sha256(result_text),
                 },
             )
-        return run_id
+        return run_id, result
 
     def save_scenario(
         self,
@@ -462,6 +490,7 @@ class Store:
                     "differences": list(outcome.differences[:20]),
                 },
                 current_user(),
+                self.key,
             )
         return outcome
 
@@ -553,19 +582,23 @@ class Store:
         with self._reading() as conn:
             return [audit.entry_of(row) for row in conn.execute(query)]
 
-    def verify(self) -> Verification:
-        """Check the audit chain and every record against it (and the SQLite file itself)."""
+    def head(self) -> tuple[int, str]:
+        """The audit trail's last entry number and hash, as the store recorded them."""
         with self._reading() as conn:
-            checked = audit.verify(conn)
+            return audit.head(conn)
+
+    def verify(self, expect: str | None = None) -> Verification:
+        """Check the audit chain (with the audit key, when set) and every record against it,
+        and the SQLite file itself; `expect` is a head printed earlier that must be in it."""
+        with self._reading() as conn:
+            checked = audit.verify(conn, self.key, expect)
             if self.engine.dialect.name == "sqlite":
                 problems = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check")]
                 if problems != ["ok"]:
                     damaged = audit.Finding(
                         None, "the database file is damaged: " + "; ".join(problems[:5])
                     )
-                    checked = Verification(
-                        checked.entries, checked.head_hash, (*checked.findings, damaged)
-                    )
+                    checked = dataclass_replace(checked, findings=(*checked.findings, damaged))
         return checked
 
     # ----------------------------------------------------------------- internals
@@ -575,7 +608,9 @@ class Store:
     ) -> int:
         """Insert a record and the audit entry that logs it (whose number it keeps)."""
         table = audit.RECORD_TABLES[action]
-        entry = audit.append(conn, action, subject, {"row": audit.row_digest(table, values)}, actor)
+        entry = audit.append(
+            conn, action, subject, {"row": audit.row_digest(table, values)}, actor, self.key
+        )
         conn.execute(table.insert().values(**values, audit_seq=entry.seq))
         return entry.seq
 
@@ -608,8 +643,9 @@ class Store:
             int(count),
         )
 
-    def _prepare(self, actor: str) -> None:
-        """Refuse anything that is not a store; create or migrate it; turn on WAL (SQLite)."""
+    def _prepare(self, actor: str, create: bool = True) -> None:
+        """Refuse anything that is not a store; create (if allowed) or migrate it; turn on
+        WAL (SQLite)."""
         sqlite = self.engine.dialect.name == "sqlite"
         if sqlite:
             _check_sqlite_file(self.engine.url)
@@ -617,13 +653,19 @@ class Store:
             # A read first: a foreign or damaged database is refused before any write.
             with self._reading() as conn:
                 version = migrations.current_version(conn)
+            if version == 0 and not create:
+                raise StoreError(
+                    f"there is no commissioning store at {self.label} yet: the database is "
+                    "empty (one is created when the first plan is stored; if one was "
+                    "expected, check the store's URL)"
+                )
             if version < migrations.LATEST:
                 with self.engine.begin() as conn:
                     if not sqlite:
                         conn.execute(
                             text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
                         )
-                    migrations.migrate(conn, actor)
+                    migrations.migrate(conn, actor, key=self.key)
             if sqlite and self.engine.url.database not in (None, "", ":memory:"):
                 with self.engine.connect() as conn:
                     raw = conn.connection.dbapi_connection
@@ -694,6 +736,47 @@ def compare_results(stored: Result, again: Result, rel: float = 1e-6) -> list[st
             out.append(
                 f"diagnosis: stored {', '.join(was) or 'none'}; now {', '.join(now_) or 'none'}"
             )
+    return out
+
+
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "districts": ("district_id",),
+    "funding_streams": ("stream_id",),
+    "budgets": ("stream_id", "year"),
+    "priorities": ("priority_id",),
+    "outcomes": ("outcome_id",),
+    "initiatives": ("initiative_id",),
+}
+"""Each input table, and the columns that name one of its rows."""
+
+
+def compare_data(stored: Inputs, data: DataSet) -> list[str]:
+    """Each table of `data` that differs from the data a run was made from, in words, with
+    the rows added, removed or changed (empty: the same data, as the fingerprint sees it:
+    row order, extra columns and budgets of years outside the plan do not count)."""
+    from commissioning.inputs.fingerprint import canonical as canonical_inputs
+
+    was = canonical_inputs(stored)
+    now_ = canonical_inputs(dataclass_replace(stored, data=data))
+    out: list[str] = []
+    for table, key in TABLE_KEYS.items():
+        old = {tuple(r[k] for k in key): r for r in was[table]}  # type: ignore[attr-defined]
+        new = {tuple(r[k] for k in key): r for r in now_[table]}  # type: ignore[attr-defined]
+        if old == new:
+            continue
+        parts = []
+        for word, ids in (
+            ("added", [k for k in new if k not in old]),
+            ("removed", [k for k in old if k not in new]),
+            ("changed", [k for k in new if k in old and new[k] != old[k]]),
+        ):
+            if ids:
+                names = ", ".join("/".join(str(p) for p in k) for k in ids[:5])
+                more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+                parts.append(
+                    f"{len(ids)} {'row' if len(ids) == 1 else 'rows'} {word} ({names}{more})"
+                )
+        out.append(f"{table}: " + "; ".join(parts))
     return out
 
 
@@ -805,6 +888,32 @@ def _ensure_wal(raw: Any, label: str) -> None:
             time.sleep(0.05)
 
 
+def _check_exists(url: str) -> None:
+    """Refuse, before anything is opened or created, an SQLite store that is not there or
+    is empty (0 bytes): a read must never create a store, nor take an emptied one for new."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # _engine says what is wrong with it
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    assert parsed.database is not None
+    path = Path(parsed.database).expanduser()
+    if not path.exists():
+        raise StoreError(
+            f"there is no commissioning store at {path} yet (one is created when the first "
+            "plan is stored; if one was expected, check the store's path: --database, "
+            "DATABASE_URL or COMMISSIONING_HOME)"
+        )
+    if path.is_file() and path.stat().st_size == 0:
+        # (A writer may meet a 0-byte file that another process is creating; a reader never
+        # should, and must not take an emptied store for a new, intact one.)
+        raise NotAStore(
+            f"{path} is empty (0 bytes): it is not a commissioning store, or it was "
+            "emptied. It has not been changed; restore it from a backup."
+        )
+
+
 def _check_sqlite_file(url: URL) -> None:
     """Refuse a file that is not an SQLite database, before SQLite touches it."""
     if url.database in (None, "", ":memory:"):
@@ -851,14 +960,15 @@ _OPEN: dict[str, Store] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def open_store(database: str | None = None) -> Store:
+def open_store(database: str | None = None, *, create: bool = True) -> Store:
     """The store at `database` (else $DATABASE_URL, else the default file), opened once per
-    process and URL, so the app does not reconnect on every rerun."""
+    process and URL, so the app does not reconnect on every rerun. `create=False` for a
+    read: a store that does not exist is an error, and is not created."""
     url = resolve_url(database)
     with _OPEN_LOCK:
         store = _OPEN.get(url)
         if store is None:
-            store = _OPEN[url] = Store.open(url)
+            store = _OPEN[url] = Store.open(url, create=create)
         return store
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,9 @@ def store_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     store DATABASE_URL names (tests/conftest.py only isolates the whole session)."""
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    # The folder box opens data only under its roots: the test data and the bundled data.
+    roots = (ROOT / "tests" / "data", ROOT / "data")
+    monkeypatch.setenv("COMMISSIONING_DATA_ROOT", os.pathsep.join(map(str, roots)))
     yield url
     close_stores()
 
@@ -35,8 +40,13 @@ def open_page(page: str | None = None) -> AppTest:
     return at
 
 
+ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A backslash-escaped punctuation mark in Markdown: shown as the mark alone."""
+
+
 def texts(at: AppTest) -> str:
-    """Everything written on the page as one string, for 'does it say ...' checks."""
+    """Everything written on the page as one string, as it reads (Markdown escapes of user
+    text undone), for 'does it say ...' checks; `markdown_sources` gives the raw Markdown."""
     parts: list[str] = []
     for kind in (
         "markdown",
@@ -48,6 +58,14 @@ def texts(at: AppTest) -> str:
         "title",
         "subheader",
     ):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return ESCAPED.sub(r"\1", "\n".join(parts))
+
+
+def markdown_sources(at: AppTest) -> str:
+    """Every Markdown text sent to the page, raw (escapes and all)."""
+    parts: list[str] = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "subheader"):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 

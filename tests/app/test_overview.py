@@ -37,3 +37,13 @@ def test_overview_has_every_section():
     # Four breakdowns of today's spend, each with a chart and a table.
     assert len(at.tabs) >= 4
     assert len(at.dataframe) >= 6
+
+
+def test_the_cost_of_late_intervention_is_shown_in_the_plan_s_prices():
+    at = open_page()
+    no_exception(at)
+    assert "The cost of late intervention" in texts(at)
+    said = texts(at)
+    assert "Bromley family**: 5 costs adding up to £99,258 a year in 2015 prices" in said
+    values = {m.label: m.value for m in at.metric if m.label.startswith("An outcome at level")}
+    assert len(values) == 4 and all(v.startswith("£") for v in values.values())

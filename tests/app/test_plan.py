@@ -12,12 +12,9 @@ from tests.app.conftest import frame_with, no_exception, open_page, texts
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
-# The sample has a cost library, so the plan's value is in pounds.
-OBJECTIVE = "Late-intervention cost avoided"
-
-
 def objective(at) -> str:
-    return next(m.value for m in at.metric if m.label == OBJECTIVE)
+    labels = ("Weighted outcomes", "Late-intervention cost avoided")
+    return next(m.value for m in at.metric if m.label in labels)
 
 
 def test_plan_has_its_controls_and_results():
@@ -97,7 +94,7 @@ def test_an_infeasible_scenario_shows_its_diagnosis():
     listed = texts(at)
     assert "- **prevention[2027]**:" in listed
     assert "would need" in listed
-    assert not [m for m in at.metric if m.label == OBJECTIVE]
+    assert not [m for m in at.metric if m.label == "Weighted outcomes"]
 
 
 def test_conflicting_settings_are_named_plainly():
@@ -169,3 +166,23 @@ def test_services_whose_budget_turns_are_listed_above_the_results():
     listed = [e for e in at.expander if "within the plan" in e.label]
     ids = set(next(d.value for d in listed[0].dataframe)["ID"]) if listed else set()
     assert first not in ids
+
+
+def test_the_plan_is_valued_in_pounds_with_its_invest_to_save_case():
+    """The sample has a cost library: the objective reads in pounds, and the invest-to-save
+    panel gives the return per £1, the payback and each partner's cash savings."""
+    at = open_page("plan")
+    no_exception(at)
+    [headline] = [m for m in at.metric if m.label == "Late-intervention cost avoided"]
+    assert headline.value.startswith("£")
+    [panel] = [
+        e for e in at.expander if e.label.endswith("Invest to save: what the plan saves, and when")
+    ]
+    labels = {m.label for m in panel.metric}
+    assert {
+        "Late costs avoided per £1",
+        "Per extra £1 in prevention",
+        "Prevention pays back",
+    } <= labels
+    frame = next(d.value for d in panel.dataframe)
+    assert "Returned to the funding envelopes" in set(frame["Who"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
 import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -54,6 +55,8 @@ def _typed(column: str, text: str) -> object:
         x = float(text)
     except ValueError:
         return text
+    if not math.isfinite(x):
+        return text  # Excel has no "nan" or "inf" number: typed in, they stay text
     if column in ID_COLUMNS:
         return x  # 1001 stored as the float 1001.0, as workbooks do
     return int(x) if x.is_integer() else x
