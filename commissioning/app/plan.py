@@ -213,6 +213,7 @@ def _invest_to_save(case: InvestToSave) -> None:
             )
         if rows:
             frame = pd.DataFrame(rows).fillna(0.0)
+            frame = frame[["Who", *sorted(c for c in frame.columns if c != "Who")]]
             st.caption(
                 "Cash saved by each partner, year by year (undiscounted, from the costs a "
                 "partner would really save), and the savings the scenario returns to the "
@@ -260,8 +261,8 @@ def render() -> None:
     if unit.pounds:
         widgets.metric(
             c1,
-            "Late-intervention cost avoided",
-            widgets.money(summary.objective),
+            "Late costs avoided",
+            widgets.millions(summary.objective),
             f"{widgets.signed_money(gain)} on today",
             tone="normal",
             help="The objective: £ of late-intervention cost avoided (care, custody, exclusion "

@@ -31,6 +31,13 @@ def money(x: float) -> str:
     return format_money(x)
 
 
+def millions(x: float) -> str:
+    """£170.3m for a headline (whole pounds below £1m)."""
+    if abs(x) < 1_000_000:
+        return format_money(x)
+    return f"{'-' if x < 0 else ''}£{abs(x) / 1_000_000:,.1f}m"
+
+
 def signed_money(x: float) -> str:
     """+£1,234 or -£1,234 (for changes)."""
     text = format_money(x)
