@@ -189,7 +189,7 @@ def _invest_to_save(case: InvestToSave) -> None:
                 c2,
                 "Per extra £1 in prevention",
                 f"£{case.prevention_return:,.2f}",
-                f"{widgets.money(case.prevention_moved)} moved to levels 1-2",
+                f"{widgets.money(case.prevention_moved)} more at levels 1-2 over the plan",
             )
             paid = (
                 str(case.payback_year) if case.payback_year is not None else "not within 30 years"
