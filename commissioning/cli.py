@@ -1,4 +1,4 @@
-"""The command line: `commissioning validate|allocate ...`.
+"""The command line: `commissioning validate|allocate|robustness ...`.
 
 Exit status: 0 success, 2 invalid input, 3 infeasible scenario, 1 anything else.
 Commands that do not render documents never import WeasyPrint or Streamlit.
@@ -56,6 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--kind", choices=("spec", "sla", "summary", "rationale", "all"), default="all")
     d.add_argument("--district", help="only this district's SLA and specifications")
     d.add_argument("--format", choices=("pdf", "html", "both"), default="pdf")
+    d.add_argument(
+        "--robustness",
+        type=Path,
+        help="a robustness file of the same data: the rationale pack says how sure each is",
+    )
+    r = sub.add_parser(
+        "robustness", help="how sure is each decision: the plan re-solved over plausible figures"
+    )
+    r.add_argument("data", type=Path)
+    r.add_argument("--scenario", type=Path)
+    r.add_argument("--draws", type=int, default=500, help="plausible futures to solve (500)")
+    r.add_argument("--seed", type=int, default=1, help="the same seed gives the same answer (1)")
+    r.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://host:8786")
+    r.add_argument(
+        "--workers",
+        type=int,
+        help="local worker processes (default: one per core); with --scheduler, wait for this many",
+    )
+    r.add_argument("--out", type=Path, help="write the robustness file (JSON) here")
+    r.add_argument("--csv", type=Path, help="write one row per service (CSV) here")
+
     from commissioning.monitor.command import add_parser as add_monitor
 
     add_monitor(sub)
@@ -169,6 +190,78 @@ def _documents(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _robustness(args: argparse.Namespace) -> int:
+    from commissioning.allocator import InfeasiblePlan, allocate
+    from commissioning.export.files import json_writer, write_set
+    from commissioning.export.robustness import robustness_csv_writer, robustness_text
+    from commissioning.export.text import diagnosis_text
+    from commissioning.inputs import Inputs
+    from commissioning.robustness import check_run, robustness
+
+    problems = check_run(args.draws, args.seed, args.workers)
+    if problems:
+        print("Cannot check robustness: " + "; ".join(problems), file=sys.stderr)
+        return EXIT_INVALID
+    refuse_overwriting_inputs(args, [args.out, args.csv])
+    inputs = _load(args)
+    assert isinstance(inputs, Inputs)
+    try:
+        plan = allocate(inputs)
+    except InfeasiblePlan as exc:
+        print(diagnosis_text(exc.result), file=sys.stderr)
+        print("There is no plan on the figures as given, so nothing to test.", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    where = args.scheduler or "this machine"
+    bar = _ProgressBar(f"Solving {args.draws:,} plausible futures on {where}")
+    try:
+        result = robustness(
+            inputs,
+            args.draws,
+            args.seed,
+            mode="cluster" if args.scheduler else "local",
+            scheduler=args.scheduler,
+            workers=args.workers,
+            plan=plan,
+            progress=bar,
+        )
+    except (OSError, TimeoutError) as exc:
+        bar.close()
+        print(f"Cannot reach the Dask cluster at {where}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    bar.close()
+    outputs: dict[Path, Callable[[Path], object]] = {}
+    if args.out:
+        outputs[args.out] = json_writer(result.to_json())
+    if args.csv:
+        outputs[args.csv] = robustness_csv_writer(inputs, result)
+    write_set(outputs)  # both new, or both as they were
+    print(robustness_text(inputs, result))
+    return EXIT_OK
+
+
+class _ProgressBar:
+    """A one-line progress bar on standard error, redrawn as batches of draws finish."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.drawn = False
+        self(0, 1)
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        end = f"{done:,}/{total:,}" if total > 1 or done else "starting"
+        print(f"\r{self.label} [{bar}] {end}", end="", file=sys.stderr, flush=True)
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            print(file=sys.stderr, flush=True)
+            self.drawn = False
+
+
 def _monitor(args: argparse.Namespace) -> int:
     from commissioning.inputs import Inputs
     from commissioning.monitor.command import run
@@ -187,6 +280,7 @@ COMMANDS = {
     "costs": _costs,
     "explain": _explain,
     "documents": _documents,
+    "robustness": _robustness,
     "monitor": _monitor,
     **store_command.COMMANDS,
 }

@@ -47,9 +47,10 @@ RAMP = 0.5
 DISTRICT_FLOOR = 0.8
 EVIDENCE_MULTIPLIER: dict[str, float] = {"4": 1.0, "3": 0.8, "2": 0.5, "NL2": 0.2, "NE": 0.0}
 MIXED_FINDINGS_FACTOR = 0.75
-# Costs of late intervention (GBP a year, as published; see README for sources).
-LATE_COST: dict[int, int] = {1: 287, 2: 2740, 3: 11200, 4: 30108}
-OUTCOME_VALUE: dict[int, float] = {1: 1.0, 2: 3.0, 3: 6.0, 4: 10.0}
+# HM Treasury Green Book discount rate; the value of an outcome comes from costs.csv.
+DISCOUNT_RATE = 0.035
+# Share of the cashable savings returned to the paying stream's envelope (README explains).
+REINVEST = 0.5
 LOCK: tuple[str, ...] = ("YJS-CTY-01",)
 EXCLUDE: tuple[str, ...] = ("PRV-CTY-01", "RES-CTY-01")
 
@@ -136,6 +137,8 @@ class SampleData:
     priorities: list[Priority]
     outcomes: list[Outcome]
     initiatives: list[Initiative] = field(default_factory=list)
+    costs: list[Cost] = field(default_factory=list)
+    prices: dict[int, float] = field(default_factory=dict)
 
 
 def round_to(x: float, step: int) -> int:
@@ -620,6 +623,224 @@ def make_budgets(
     }
 
 
+# ---------------------------------------------------------------------------------------
+# Cost library (costs.csv) and price index (prices.csv)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cost:
+    """One row of costs.csv: a late-intervention cost that a successful outcome avoids."""
+
+    cost_id: str
+    name: str
+    level: int
+    probability: float
+    annual_cost: int
+    years: int
+    lag: int
+    stream_id: str | None  # None: a payer outside the plan (courts, MoJ, DWP)
+    cashable: float
+    price_year: int
+    source: str
+
+
+# HM Treasury, "GDP deflators at market prices, and money GDP", December 2025 (Quarterly
+# National Accounts) release, calendar-year series, 2024 = 100: outturn to 2024. The years
+# after the release's outturn are this sample's assumption (see README), not OBR figures.
+DEFLATOR_OUTTURN: dict[int, float] = {
+    2004: 59.8584, 2005: 61.5718, 2006: 63.4682, 2007: 64.7322, 2008: 66.89,
+    2009: 68.217, 2010: 69.1217, 2011: 70.834, 2012: 71.9294, 2013: 73.4795,
+    2014: 74.6524, 2015: 75.1536, 2016: 76.4554, 2017: 77.6367, 2018: 79.1606,
+    2019: 81.1085, 2020: 85.2137, 2021: 85.6358, 2022: 90.5005, 2023: 96.2507,
+    2024: 100.0,
+}  # fmt: skip
+DEFLATOR_ASSUMED_GROWTH = 0.02  # a year, 2025 to the plan's start year
+
+
+def price_index() -> dict[int, float]:
+    """The deflator series written to prices.csv: outturn, then the assumed growth."""
+    index = dict(DEFLATOR_OUTTURN)
+    year = max(index)
+    while year < YEARS[0]:
+        index[year + 1] = round(index[year] * (1 + DEFLATOR_ASSUMED_GROWTH), 4)
+        year += 1
+    return index
+
+
+# Share of the sample's children at each level of need: the demand shares of
+# make_districts() at a need index of 1.0 (level 1: 80% of children, 2: 12%, 3: 4%, 4: 2%).
+LEVEL_POPULATION: dict[int, float] = {1: 0.80, 2: 0.12, 3: 0.04, 4: 0.02}
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """How often children in England reach a late intervention in a year, and from where.
+
+    `rate` is the national yearly rate per child (README: source of each); `from_level`
+    is a judgement of the share of those children who were known at each level of need
+    beforehand. The probability that a child at level l escalates in a year is then
+    rate * from_level[l] / LEVEL_POPULATION[l].
+    """
+
+    rate: float
+    from_level: dict[int, float]
+
+
+ESCALATION: dict[str, Escalation] = {
+    # About 32,000 children a year start to be looked after, of about 12 million.
+    "care": Escalation(0.0027, {4: 0.70, 3: 0.22, 2: 0.08}),
+    # About 53,000 children a year become the subject of a child protection plan.
+    "plan": Escalation(0.0045, {4: 0.40, 3: 0.40, 2: 0.15, 1: 0.05}),
+    # About 4% of children a year are seen by NHS children's mental health services.
+    "camhs": Escalation(0.04, {4: 0.10, 3: 0.25, 2: 0.35, 1: 0.30}),
+    # About 0.10% of pupils a year are permanently excluded.
+    "exclusion": Escalation(0.0010, {4: 0.20, 3: 0.40, 2: 0.30, 1: 0.10}),
+    # About 800 children in custody at any time, of about 13.5 million aged 0-19.
+    "custody": Escalation(0.00006, {4: 0.70, 3: 0.30}),
+}
+# Placements of looked-after children: foster care about 72%, children's homes, secure
+# units and semi-independent living about 13% (the rest, with parents or for adoption,
+# are counted at £0).
+PLACEMENT_SHARE: dict[str, float] = {"foster": 0.72, "residential": 0.13}
+# Extra chance of being NEET, a judgement anchored on care leavers (about 39% NEET at
+# 19-21) against all 19-21 year olds (about 13%): see README.
+NEET_EXCESS: dict[int, float] = {4: 0.25, 3: 0.10, 2: 0.04, 1: 0.01}
+
+
+def two_figures(x: float) -> float:
+    """Round to two significant figures (probabilities are judgements, not measurements)."""
+    return float(f"{x:.2g}")
+
+
+def escalation(kind: str, level: int) -> float:
+    """The yearly probability that a child at `level` reaches `kind` (0 if it does not)."""
+    e = ESCALATION[kind]
+    return e.rate * e.from_level.get(level, 0.0) / LEVEL_POPULATION[level]
+
+
+BROMLEY = (
+    "London Borough of Bromley, Children's Prevention and Early Intervention Strategy "
+    "2015-2018 (Care Services PDS Committee, 23 Sep 2015), Appendix 3"
+)
+SRC_FOSTER = (
+    "PSSRU, Unit Costs of Health and Social Care 2017, p. 86: foster care £646 per child "
+    "per week (2016/17 prices), x 52"
+)
+SRC_RESIDENTIAL = (
+    "DfE answer to written question 49075 (2016): a local authority children's home costs "
+    "about £3,000 per resident week (year to March 2016), x 52"
+)
+SRC_PLAN = (
+    "Judgement, not a published figure: about a sixteenth of a children's social worker's "
+    "full yearly cost (about £65,000 with on-costs and overheads) plus conferences, 2024 "
+    "prices; to be checked against the GMCA unit cost database"
+)
+SRC_CAMHS = (
+    f"{BROMLEY}: children's mental health services £5,480 a year for two children, "
+    "i.e. £2,740 a child"
+)
+SRC_EXCLUSION = (
+    "A place in alternative provision, about £18,000 a pupil a year, as quoted by IPPR, "
+    "Making the Difference (2017); figure and price year not checked here"
+)
+SRC_CUSTODY = (
+    "House of Commons Public Accounts Committee, reported in Community Care, 15 Oct 2004: "
+    "a young offender institution place about £50,800 a year"
+)
+SRC_NEET = (
+    "Coles et al., Estimating the life-time cost of NEET: 16-18 year olds not in "
+    "Education, Employment or Training (University of York for the Audit Commission, "
+    "2010): public finance cost about £56,000 a young person over a lifetime, entered "
+    "once; price year about 2008, not checked here"
+)
+
+
+def bromley_family() -> list[Cost]:
+    """Bromley's Appendix 3 family (£99,258 a year), as five priced rows at level 3."""
+    return [
+        Cost("BROM-CARE", "Bromley family: social work leading to two children taken into "
+             "care", 3, 0.03, 73306, 2, 1, "LCC", 0.7, 2015,
+             f"{BROMLEY}: social worker leading potentially to the 2 children being taken "
+             "into care, £73,306 a year"),
+        Cost("BROM-DRUG", "Bromley family: drug and alcohol services for two adults", 3,
+             0.30, 4992, 1, 1, "PH", 0.25, 2015,
+             f"{BROMLEY}: drug and alcohol services for Mum and long-standing partner, "
+             "£4,992 a year"),
+        Cost("BROM-AMH", "Bromley family: adult mental health services for two adults", 3,
+             0.25, 5480, 1, 1, "ICB", 0.1, 2015,
+             f"{BROMLEY}: adult mental health services for both Mum and partner, £5,480 a "
+             "year"),
+        Cost("BROM-CMH", "Bromley family: children's mental health services for two "
+             "children", 3, 0.25, 5480, 1, 1, "ICB", 0.1, 2015,
+             f"{BROMLEY}: children's mental health services for both children, £5,480 a "
+             "year"),
+        Cost("BROM-ASB", "Bromley family: prosecution for anti-social behaviour", 3, 0.20,
+             10000, 1, 1, None, 0.0, 2015,
+             f"{BROMLEY}: ASB prosecution, up to £10,000"),
+    ]  # fmt: skip
+
+
+def unit_cost_rows() -> list[Cost]:
+    """Late-intervention costs by level, from published unit costs and national rates.
+
+    Level 3's care and mental health costs come from Bromley's family instead, so that no
+    cost is counted twice at one level.
+    """
+    rows: list[Cost] = []
+    for level in (4, 3, 2, 1):
+        care = escalation("care", level) if level != 3 else 0.0
+        for kind, name, cost, year, cashable, source in (
+            ("foster", "Child taken into care (foster placement)", 33592, 2016, 0.6,
+             SRC_FOSTER),
+            ("residential", "Child taken into care (children's home)", 156000, 2015, 0.9,
+             SRC_RESIDENTIAL),
+        ):  # fmt: skip
+            p = two_figures(care * PLACEMENT_SHARE[kind])
+            if p > 0:
+                cid = f"{'FOSTER' if kind == 'foster' else 'RESID'}-{level}"
+                rows.append(Cost(cid, name, level, p, cost, 2, 1, "LCC", cashable, year, source))
+        plan = two_figures(escalation("plan", level))
+        if plan > 0:
+            rows.append(Cost(f"CPP-{level}", "Child protection plan", level, plan, 5000, 1, 1,
+                             "LCC", 0.2, 2024, SRC_PLAN))  # fmt: skip
+        camhs = two_figures(escalation("camhs", level)) if level != 3 else 0.0
+        if camhs > 0:
+            rows.append(Cost(f"CAMHS-{level}", "Specialist children's mental health "
+                             "services (CAMHS)", level, camhs, 2740, 1, 1, "ICB", 0.1, 2015,
+                             SRC_CAMHS))  # fmt: skip
+        excl = two_figures(escalation("exclusion", level))
+        if excl > 0:
+            rows.append(Cost(f"EXCL-{level}", "Permanent exclusion from school (alternative "
+                             "provision place)", level, excl, 18000, 2, 1, "DSG", 0.5, 2016,
+                             SRC_EXCLUSION))  # fmt: skip
+        custody = two_figures(escalation("custody", level))
+        if custody > 0:
+            rows.append(Cost(f"CUSTODY-{level}", "Custodial sentence (young offender "
+                             "institution place)", level, custody, 50800, 1, 1, None, 0.0,
+                             2004, SRC_CUSTODY))  # fmt: skip
+        rows.append(Cost(f"NEET-{level}", "Not in education, employment or training at 16-18 "
+                         "(life-time public finance cost)", level, NEET_EXCESS[level], 56000,
+                         1, 5, None, 0.0, 2008, SRC_NEET))  # fmt: skip
+    return rows
+
+
+def make_costs() -> list[Cost]:
+    return bromley_family() + unit_cost_rows()
+
+
+def present_value(c: Cost, index: dict[int, float]) -> float:
+    """PV(c) of model.md section 3, in start-year prices."""
+    uprate = index[YEARS[0]] / index[c.price_year]
+    discount = sum((1 + DISCOUNT_RATE) ** -k for k in range(c.lag, c.lag + c.years))
+    return c.probability * c.annual_cost * uprate * discount
+
+
+def outcome_value(costs: Sequence[Cost], index: dict[int, float]) -> dict[int, float]:
+    """V(l): the £ of late-intervention cost one outcome at level l avoids."""
+    return {lev: sum(present_value(c, index) for c in costs if c.level == lev) for lev in LEVELS}
+
+
 def build() -> SampleData:
     rng = random.Random(SEED)
     districts = make_districts()
@@ -637,6 +858,8 @@ def build() -> SampleData:
         priorities=make_priorities(),
         outcomes=make_outcomes(),
         initiatives=initiatives,
+        costs=make_costs(),
+        prices=price_index(),
     )
 
 
@@ -654,20 +877,10 @@ def evidence_multiplier(i: Initiative) -> float:
     return m * MIXED_FINDINGS_FACTOR if i.mixed_findings else m
 
 
-def value_per_pound(i: Initiative, data: SampleData) -> float:
-    """v(i) of model.md section 3 under the sample scenario."""
-    need = {d.district_id: d.need_index for d in data.districts}
-    children = {d.district_id: d.children for d in data.districts}
-    need[COUNTY] = sum(need[k] * children[k] for k in children) / sum(children.values())
-    weight = {p.priority_id: p.weight for p in data.priorities}
-    return (
-        evidence_multiplier(i)
-        * i.effect
-        * OUTCOME_VALUE[i.level]
-        * weight[i.priority_id]
-        * need[i.district_id]
-        / i.unit_cost
-    )
+def benefit_cost_ratio(i: Initiative, data: SampleData) -> float:
+    """£ of late-intervention cost avoided per £1 spent on i (model.md section 3)."""
+    value = outcome_value(data.costs, data.prices)[i.level]
+    return evidence_multiplier(i) * i.effect * value / i.unit_cost
 
 
 def check_load_rules(data: SampleData) -> list[str]:
@@ -766,6 +979,40 @@ def check_load_rules(data: SampleData) -> list[str]:
     for iid in EXCLUDE:
         if iid in by_id and by_id[iid].min_budget > 0:
             errors.append(f"scenario: excluded {iid} has min_budget > 0")
+    return errors
+
+
+def check_costs(data: SampleData) -> list[str]:
+    """The costs.csv and prices.csv rules of model.md section 1, and Bromley's total."""
+    errors: list[str] = []
+    stream_ids = {s.stream_id for s in data.streams}
+    for k, n in _counts([c.cost_id for c in data.costs]).items():
+        if n > 1:
+            errors.append(f"costs: id {k!r} repeated {n} times")
+    for c in data.costs:
+        where = f"costs: {c.cost_id}"
+        if c.level not in LEVELS:
+            errors.append(f"{where}: level {c.level}")
+        if not 0 < c.probability <= 1:
+            errors.append(f"{where}: probability {c.probability} not in (0, 1]")
+        if c.annual_cost <= 0 or c.years < 1 or c.lag < 0:
+            errors.append(f"{where}: annual_cost, years or lag out of range")
+        if c.stream_id is not None and c.stream_id not in stream_ids:
+            errors.append(f"{where}: unknown stream {c.stream_id}")
+        if not 0 <= c.cashable <= 1 or (c.stream_id is None and c.cashable != 0):
+            errors.append(f"{where}: cashable {c.cashable} (0 without a stream)")
+        if c.price_year not in data.prices:
+            errors.append(f"{where}: no price index for {c.price_year}")
+        if not c.source.strip():
+            errors.append(f"{where}: blank source")
+    if YEARS[0] not in data.prices or min(data.prices.values()) <= 0:
+        errors.append("prices: no positive index for the start year")
+    for lev in LEVELS:
+        if not any(c.level == lev for c in data.costs):
+            errors.append(f"costs: no cost at level {lev}")
+    bromley = sum(c.annual_cost for c in data.costs if c.cost_id.startswith("BROM-"))
+    if bromley != 99258:
+        errors.append(f"costs: Bromley's family adds up to £{bromley:,}, not £99,258")
     return errors
 
 
@@ -975,7 +1222,9 @@ def check_content(data: SampleData) -> list[str]:
 
 
 def check(data: SampleData) -> None:
-    problems = check_load_rules(data) + check_feasibility(data) + check_content(data)
+    problems = (
+        check_load_rules(data) + check_costs(data) + check_feasibility(data) + check_content(data)
+    )
     if problems:
         raise CheckFailed("sample data fails its checks:\n  " + "\n  ".join(problems))
 
@@ -1026,6 +1275,21 @@ INITIATIVE_COLUMNS: tuple[str, ...] = (
     "min_viable",
     "contract_end",
     "funding",
+)
+
+
+COST_COLUMNS: tuple[str, ...] = (
+    "cost_id",
+    "name",
+    "level",
+    "probability",
+    "annual_cost",
+    "years",
+    "lag",
+    "stream_id",
+    "cashable",
+    "price_year",
+    "source",
 )
 
 
@@ -1093,6 +1357,28 @@ def tables(data: SampleData) -> dict[str, str]:
                 for i in data.initiatives
             ),
         ),
+        "costs.csv": csv_text(
+            COST_COLUMNS,
+            (
+                (
+                    c.cost_id,
+                    c.name,
+                    c.level,
+                    c.probability,
+                    c.annual_cost,
+                    c.years,
+                    c.lag,
+                    c.stream_id,
+                    c.cashable,
+                    c.price_year,
+                    c.source,
+                )
+                for c in data.costs
+            ),
+        ),
+        "prices.csv": csv_text(
+            ("year", "index"), ((y, str(v)) for y, v in sorted(data.prices.items()))
+        ),
         "scenario.yaml": scenario_yaml(),
     }
 
@@ -1101,20 +1387,15 @@ def scenario_yaml() -> str:
     def seq(xs: Iterable[object]) -> str:
         return "[" + ", ".join(str(x) for x in xs) + "]"
 
-    late = "; ".join(f"level {k} £{v:,}" for k, v in LATE_COST.items())
-    outcome_value = ", ".join(f'"{k}": {v}' for k, v in OUTCOME_VALUE.items())
     evidence = ", ".join(f'"{k}": {v}' for k, v in EVIDENCE_MULTIPLIER.items())
     return f"""\
 # ILLUSTRATIVE sample scenario for the sample data in this folder (plausible figures for
 # the twelve Lancashire districts, not real council figures). Generated by
 # scripts/make_sample_data.py: edit the generator, not this file. See README.md.
 #
-# outcome_value: value of one outcome achieved at each level of the continuum of need, set
-# from published costs of late intervention, a year:
-#   {late}
-# as the square root of each cost relative to level 1, rounded (README.md shows the
-# arithmetic): an outcome that keeps a child out of care is worth ten times one achieved
-# in a universal service.
+# The value of an outcome at each level of need is not set here: it comes, in pounds, from
+# the cost library costs.csv (the late-intervention costs an outcome avoids) and the price
+# index prices.csv. README.md gives every figure's source and the reasoning.
 name: {SCENARIO_NAME}
 description: >-
   Shift money from crisis (levels 3-4) towards prevention and early help (levels 1-2),
@@ -1128,13 +1409,17 @@ ramp: {RAMP}
 district_floor: {DISTRICT_FLOOR}
 evidence_multiplier: {{{evidence}}}
 mixed_findings_factor: {MIXED_FINDINGS_FACTOR}
-outcome_value: {{{outcome_value}}}
 priority_weights: {{}}
 # The statutory Youth Justice Service is held at its current budget.
 lock: {seq(LOCK)}
 # Not renewed when their contracts end: prison-visit awareness days (found not effective)
 # and spot-purchased residential short breaks (no robust evidence).
 exclude: {seq(EXCLUDE)}
+# HM Treasury Green Book discount rate for the late-intervention costs avoided.
+discount_rate: {DISCOUNT_RATE}
+# Half of the cashable savings go back to the partner's prevention budget the next year;
+# the other half is kept to meet the partner's own pressures (README.md).
+reinvest: {REINVEST}
 """
 
 
@@ -1159,6 +1444,22 @@ def summary(data: SampleData) -> str:
     for y in YEARS:
         total = sum(data.budgets[(s.stream_id, y)] for s in data.streams)
         lines.append(f"budget {y}: £{total:,} ({total / current:.1%} of current spend)")
+    bromley = [c for c in data.costs if c.cost_id.startswith("BROM-")]
+    uprate = data.prices[YEARS[0]] / data.prices[2015]
+    total = sum(c.annual_cost for c in bromley)
+    lines.append(
+        f"cost library: {len(data.costs)} costs; Bromley's family £{total:,} a year in 2015 "
+        f"prices (£{total * uprate:,.0f} in {YEARS[0]} prices)"
+    )
+    value = outcome_value(data.costs, data.prices)
+    for lev in LEVELS:
+        ratios = sorted(
+            (benefit_cost_ratio(i, data), i.initiative_id) for i in inits if i.level == lev
+        )
+        lines.append(
+            f"  level {lev}: an outcome avoids £{value[lev]:,.0f}; £1 avoids "
+            f"£{ratios[0][0]:.2f} ({ratios[0][1]}) to £{ratios[-1][0]:.2f} ({ratios[-1][1]})"
+        )
     return "\n".join(lines)
 
 

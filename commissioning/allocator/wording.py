@@ -67,12 +67,12 @@ class ValueUnit:
         return f"{outcomes(per_pound * 1000)} weighted outcomes"
 
     def buys(self, per_pound: float, what: str = "") -> str:
-        """'£1 here avoids £3.42 of later costs' or '£1,000 here buys 0.512 weighted
+        """'Each £1 avoids £3.42 of later costs' or 'Each £1,000 buys 0.512 weighted
         outcomes'."""
         where = f" {what}" if what else ""
         if self.pounds:
-            return f"£1{where} avoids {pence(per_pound)} of later costs"
-        return f"£1,000{where} buys {outcomes(per_pound * 1000)} weighted outcomes"
+            return f"Each £1{where} avoids {pence(per_pound)} of later costs"
+        return f"Each £1,000{where} buys {outcomes(per_pound * 1000)} weighted outcomes"
 
 
 def pence(x: float) -> str:

@@ -9,6 +9,7 @@ from commissioning.allocator import FAMILIES
 from commissioning.app import state, tables, widgets
 from commissioning.app.markup import escape_markdown
 from commissioning.explain.initiative import Peer
+from commissioning.robustness.summary import sentence as how_sure
 
 ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
 
@@ -28,6 +29,14 @@ def _peers(peers: tuple[Peer, ...]) -> pd.DataFrame:
             for p in peers
         ]
     )
+
+
+MARKDOWN_PUNCTUATION = "\\`*_{}[]()<>#+-.!|$~"
+
+
+def _plain(text: str) -> str:
+    """Text shown as written: service names may hold Markdown's punctuation."""
+    return "".join("\\" + c if c in MARKDOWN_PUNCTUATION else c for c in text)
 
 
 def render() -> None:
@@ -78,6 +87,11 @@ def render() -> None:
 
     st.subheader(escape_markdown(i.name))
     st.markdown(widgets.decision_badge(e.decision))
+    sure = state.robustness_of(plan)
+    if sure is not None:
+        st.markdown(_plain(how_sure(sure.by_id[initiative_id], sure.draws, data)))
+    else:
+        st.caption("How sure is this decision? Check it on the Plan page's How sure tab.")
     st.caption(
         escape_markdown(
             f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "

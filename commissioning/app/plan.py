@@ -18,6 +18,8 @@ from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
 from commissioning.export.workbook import build_workbook
 from commissioning.inputs import DataSet
+from commissioning.robustness import FRAGILE_BELOW, Robustness
+from commissioning.robustness.summary import percent
 
 DECISION_ORDER = ["commission", "grow", "maintain", "reduce", "decommission", "not_commissioned"]
 
@@ -187,7 +189,7 @@ def _invest_to_save(case: InvestToSave) -> None:
                 c2,
                 "Per extra £1 in prevention",
                 f"£{case.prevention_return:,.2f}",
-                f"{widgets.money(case.prevention_moved)} moved to levels 1-2",
+                f"{widgets.money(case.prevention_moved)} more at levels 1-2 over the plan",
             )
             paid = (
                 str(case.payback_year) if case.payback_year is not None else "not within 30 years"
@@ -211,6 +213,7 @@ def _invest_to_save(case: InvestToSave) -> None:
             )
         if rows:
             frame = pd.DataFrame(rows).fillna(0.0)
+            frame = frame[["Who", *sorted(c for c in frame.columns if c != "Who")]]
             st.caption(
                 "Cash saved by each partner, year by year (undiscounted, from the costs a "
                 "partner would really save), and the savings the scenario returns to the "
@@ -258,8 +261,8 @@ def render() -> None:
     if unit.pounds:
         widgets.metric(
             c1,
-            "Late-intervention cost avoided",
-            widgets.money(summary.objective),
+            "Late costs avoided",
+            widgets.millions(summary.objective),
             f"{widgets.signed_money(gain)} on today",
             tone="normal",
             help="The objective: £ of late-intervention cost avoided (care, custody, exclusion "
@@ -326,6 +329,7 @@ def render() -> None:
             "Districts and streams",
             "What £1 more buys",
             "Price of each rule",
+            "How sure",
             "Download",
         ],
         key="plan_tab",
@@ -333,7 +337,7 @@ def render() -> None:
     )
     if tabs[0].open:
         with tabs[0]:
-            _decisions(data, result, counts)
+            _decisions(data, result, counts, state.robustness_of(plan))
     if tabs[1].open:
         with tabs[1]:
             _levels(summary, years)
@@ -348,14 +352,23 @@ def render() -> None:
             _rule_prices(plan)
     if tabs[5].open:
         with tabs[5]:
+            _how_sure(plan)
+    if tabs[6].open:
+        with tabs[6]:
             _downloads(plan, chosen)
     if plan.warnings:
         with st.expander(f"Warnings ({len(plan.warnings)})"):
             widgets.problems_table(plan.warnings)
 
 
-def _decisions(data: DataSet, result: Result, counts: Mapping[str, int]) -> None:
+def _decisions(
+    data: DataSet, result: Result, counts: Mapping[str, int], sure: Robustness | None
+) -> None:
     frame = tables.decisions_frame(data, result)
+    if sure is not None:  # the check of the How sure tab, for these inputs
+        held = {s.initiative_id: round(s.stability * 100, 1) for s in sure.initiatives}
+        at = list(frame.columns).index("Decision") + 1
+        frame.insert(at, "Holds in", frame["ID"].map(held))
     labels = [tables.DECISION_LABELS[d] for d in DECISION_ORDER]
     st.write(
         " · ".join(f"**{counts[d]}** {tables.DECISION_LABELS[d].lower()}" for d in DECISION_ORDER)
@@ -406,6 +419,14 @@ def _decisions(data: DataSet, result: Result, counts: Mapping[str, int]) -> None
             "Level": st.column_config.NumberColumn(width=50),
             "Evidence": st.column_config.TextColumn(width=70),
             "Decision": st.column_config.TextColumn(width=105),
+            "Holds in": st.column_config.ProgressColumn(
+                "Holds in",
+                min_value=0,
+                max_value=100,
+                format="%.0f%%",
+                width=80,
+                help="Share of plausible futures in which the decision holds (How sure tab)",
+            ),
             **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
             "Outcomes per £1,000": st.column_config.Column(
                 "Per £1,000", width=80, help="Weighted outcomes per £1,000"
@@ -500,6 +521,59 @@ def _rule_prices(plan: state.Plan) -> None:
         change_columns=["Money it moves"],
         number_columns={"Weighted outcomes given up": ",.2f"},
         column_config={"In plain English": st.column_config.TextColumn(width="large")},
+    )
+
+
+def _how_sure(plan: state.Plan) -> None:
+    assert plan.result is not None and plan.inputs is not None
+    st.markdown(
+        "Effects and costs per participant are estimates. This solves the plan again for many "
+        "plausible futures, drawing each figure from its plausible range (from the register, "
+        "or by its strength of evidence), and counts how often each decision holds. A decision "
+        f"holding in fewer than {percent(FRAGILE_BELOW)} of them is fragile."
+    )
+    left, middle, right = st.columns([1, 1, 2], vertical_alignment="bottom")
+    draws = left.number_input("Plausible futures", 20, 2000, 200, step=20, key="robust_draws")
+    seed = middle.number_input("Seed", 0, 1_000_000, 1, key="robust_seed")
+    if right.button("Check how sure each decision is", key="robust_run", type="primary"):
+        bar = st.progress(0.0, text="Solving plausible futures…")
+
+        def moved(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"{done:,} of {total:,} plausible futures solved")
+
+        state.check_robustness(plan, int(draws), int(seed), moved)
+        bar.empty()
+    r = state.robustness_of(plan)
+    if r is None:
+        st.caption("About a tenth of a second a future on the sample: 200 take under a minute.")
+        return
+    fragile = sum(s.fragile for s in r.initiatives)
+    st.write(
+        f"Over **{r.draws:,}** plausible futures (seed {r.seed}): **{fragile}** fragile "
+        f"decisions, **{len(r.initiatives) - fragile}** robust"
+        + (f"; in {r.infeasible:,} futures no plan meets every rule" if r.infeasible else "")
+        + "."
+    )
+    widgets.show_table(
+        tables.robustness_frame(plan.inputs.data, r),
+        money_columns=["Budget, low", "Budget, middle", "Budget, high"],
+        height=480,
+        key="robustness_table",
+        column_config={
+            "Holds in": st.column_config.ProgressColumn(
+                "Holds in",
+                min_value=0,
+                max_value=100,
+                format="%.0f%%",
+                help="Share of plausible futures in which the plan's decision holds",
+            ),
+            "Funded in": st.column_config.NumberColumn(
+                format="%.0f%%", help="Share of plausible futures funding it in the final year"
+            ),
+            "Budget, low": st.column_config.Column(help="Final-year budget, 5th percentile"),
+            "Budget, high": st.column_config.Column(help="Final-year budget, 95th percentile"),
+            "Turns most on": st.column_config.TextColumn(width="large"),
+        },
     )
 
 

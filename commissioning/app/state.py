@@ -14,7 +14,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +38,7 @@ from commissioning.inputs import (
 )
 from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables, read_scenario, read_tables
 from commissioning.inputs.validate import References, check_scenario, validate_tables
+from commissioning.robustness import Robustness, robustness
 
 if TYPE_CHECKING:
     from commissioning.store import RunRecord, ScenarioRecord
@@ -719,3 +720,27 @@ def all_raw(tables: RawTables) -> dict[str, tuple[tuple[str, ...], list[list[str
 def jsonable(value: Any) -> Any:
     """Mappings and tuples as plain JSON types (for downloads)."""
     return json.loads(json.dumps(value, default=list))
+
+
+# --------------------------------------------------------------------------- robustness
+
+ROBUSTNESS_KEY = "robustness_checks"
+
+
+def robustness_of(plan: Plan) -> Robustness | None:
+    """The robustness check run in this session for this plan's inputs, if any."""
+    if plan.result is None:
+        return None
+    checks: dict[str, Robustness] = st.session_state.get(ROBUSTNESS_KEY, {})
+    return checks.get(plan.result.provenance.inputs_sha256)
+
+
+def check_robustness(
+    plan: Plan, draws: int, seed: int, progress: Callable[[int, int], None]
+) -> Robustness:
+    """Solve the plan over `draws` plausible futures in this process (the app's server
+    stays one process) and keep the answer for this session."""
+    assert plan.inputs is not None and plan.result is not None
+    r = robustness(plan.inputs, draws, seed, mode="process", plan=plan.result, progress=progress)
+    st.session_state.setdefault(ROBUSTNESS_KEY, {})[plan.result.provenance.inputs_sha256] = r
+    return r

@@ -20,6 +20,7 @@ from commissioning.explain.policy import RulePrice
 from commissioning.export.cells import formula_safe
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
+from commissioning.robustness.summary import Robustness, figure_words
 
 if TYPE_CHECKING:
     from commissioning.store import AuditEntry, DecisionRecord, RunSummary
@@ -270,6 +271,29 @@ def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
         row["Change"] = r.final - i.current_budget
         row["Outcomes per £1,000"] = r.value_per_pound * PER
         rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def robustness_frame(data: DataSet, r: Robustness) -> pd.DataFrame:
+    """How sure each decision is, least sure first: one row per service."""
+    rows = []
+    for s in sorted(r.initiatives, key=lambda s: s.stability):
+        i = data.initiative(s.initiative_id)
+        t = s.turns_on
+        rows.append(
+            {
+                "ID": i.initiative_id,
+                "Name": i.name,
+                "Decision": DECISION_LABELS[s.decision],
+                "Holds in": round(s.stability * 100, 1),
+                "Verdict": "fragile" if s.fragile else "robust",
+                "Funded in": round(s.funded_share * 100, 1),
+                "Budget, low": s.budget.p5 if s.budget else 0.0,
+                "Budget, middle": s.budget.p50 if s.budget else 0.0,
+                "Budget, high": s.budget.p95 if s.budget else 0.0,
+                "Turns most on": "holds either way" if t is None else figure_words(t, data),
+            }
+        )
     return pd.DataFrame(rows)
 
 

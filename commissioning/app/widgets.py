@@ -13,11 +13,12 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from commissioning.allocator.formulation import outcome_values
 from commissioning.app import state
 from commissioning.app.markup import escape_markdown
 from commissioning.app.tables import DECISION_LABELS, initiative_label, problems_frame
 from commissioning.formatting import format_money
-from commissioning.inputs import DataSet, Problem
+from commissioning.inputs import DataSet, InputError, Problem, with_scenario
 
 P = state.CONTROL_PREFIX
 
@@ -28,6 +29,13 @@ P = state.CONTROL_PREFIX
 def money(x: float) -> str:
     """£1,234,567 (whole pounds)."""
     return format_money(x)
+
+
+def millions(x: float) -> str:
+    """£170.3m for a headline (whole pounds below £1m)."""
+    if abs(x) < 1_000_000:
+        return format_money(x)
+    return f"{'-' if x < 0 else ''}£{abs(x) / 1_000_000:,.1f}m"
 
 
 def signed_money(x: float) -> str:
@@ -269,6 +277,18 @@ def _number(
     return stored if abs(chosen - stored) < step / 2 else round(chosen, 6)
 
 
+def _library_values(data: DataSet, scenario: Mapping[str, Any]) -> dict[int, float] | None:
+    """The value of an outcome at each level from the cost library (None without one, or
+    when the scenario cannot be read)."""
+    if not data.has_costs:
+        return None
+    try:
+        inputs = with_scenario(data, {**scenario, "outcome_value": {}})
+    except InputError:
+        return None
+    return outcome_values(inputs)
+
+
 EVIDENCE_CONTROL_LABELS: Mapping[str, str] = {
     "4": "Rated 4 (established)",
     "3": "Rated 3",
@@ -362,19 +382,41 @@ def scenario_controls(data: DataSet, scenario: Mapping[str, Any]) -> dict[str, A
             step=0.05,
         )
     with st.expander("Value of an outcome by level"):
-        values = dict(scenario.get("outcome_value") or {})
-        out["outcome_value"] = {
-            str(level): _number(
-                f"Level {level}",
-                f"{P}value_{level}",
-                float(values.get(str(level), 1.0)),
-                low=0.0,
-                high=100.0,
-                step=0.5,
-                slider=False,
+        values = {str(k): v for k, v in dict(scenario.get("outcome_value") or {}).items()}
+        library = _library_values(data, scenario)
+        if library is None:
+            out["outcome_value"] = {
+                str(level): _number(
+                    f"Level {level}",
+                    f"{P}value_{level}",
+                    float(values.get(str(level), 1.0)),
+                    low=0.0,
+                    high=100.0,
+                    step=0.5,
+                    slider=False,
+                )
+                for level in (1, 2, 3, 4)
+            }
+        else:
+            st.caption(
+                "In pounds: the late-intervention cost an outcome at each level avoids, from "
+                "the cost library. A level you change is valued at your figure instead."
             )
-            for level in (1, 2, 3, 4)
-        }
+            named: dict[str, float] = {}
+            for level in (1, 2, 3, 4):
+                x = _number(
+                    f"Level {level} (£)",
+                    f"{P}value_{level}",
+                    float(values.get(str(level), library[level])),
+                    low=0.0,
+                    high=10_000_000.0,
+                    step=100.0,
+                    slider=False,
+                )
+                # only a level the scenario names, or one the user moves, overrides the library
+                if str(level) in values or x != library[level]:
+                    named[str(level)] = x
+            out["outcome_value"] = named
     with st.expander("Lock and exclude"):
         ids = [i.initiative_id for i in data.initiatives]
         _seed(f"{P}lock", [i for i in scenario.get("lock", []) if i in ids])

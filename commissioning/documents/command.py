@@ -502,8 +502,19 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_INVALID
+    robustness = None
+    if getattr(args, "robustness", None) is not None:
+        from commissioning.robustness.summary import Robustness
+
+        try:
+            robustness = Robustness.from_json(
+                json.loads(Path(args.robustness).read_text(encoding="utf-8"))
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"Cannot read the robustness file {args.robustness}: {exc}", file=sys.stderr)
+            return EXIT_INVALID
     try:
-        plan = prepare(inputs, result, content)
+        plan = prepare(inputs, result, content, robustness=robustness)
     except DocumentError as exc:
         print(f"Cannot write documents: {exc}", file=sys.stderr)
         return EXIT_INVALID

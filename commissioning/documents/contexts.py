@@ -34,6 +34,7 @@ from commissioning.explain.summary import (
     summarise_plan,
 )
 from commissioning.inputs.model import COUNTY, District, Initiative, Inputs
+from commissioning.robustness.summary import Robustness
 
 try:  # the shared formatter, when present
     from commissioning.formatting import format_money as _money
@@ -617,6 +618,8 @@ class Plan:
     issued: date
     by_initiative: Mapping[str, tuple[tuple[str, int, float], ...]] = field(repr=False)
     """Allocations of each initiative: (stream_id, year, amount)."""
+    robustness: Robustness | None = field(default=None, repr=False)
+    """How sure each decision is over plausible figures, when a check was run for it."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -630,8 +633,15 @@ class Plan:
         return self.result.initiatives_by_id[initiative_id]
 
 
-def prepare(inputs: Inputs, result: Result, content: Content, issued: date | None = None) -> Plan:
-    """Everything the builders share, checked once: an optimal plan for these inputs."""
+def prepare(
+    inputs: Inputs,
+    result: Result,
+    content: Content,
+    issued: date | None = None,
+    robustness: Robustness | None = None,
+) -> Plan:
+    """Everything the builders share, checked once: an optimal plan for these inputs (and,
+    when given, a robustness check of the same inputs)."""
     if result.status != "optimal" or result.objective is None:
         raise DocumentError("the result holds no plan (the scenario was infeasible)")
     if not result.years:
@@ -653,7 +663,24 @@ def prepare(inputs: Inputs, result: Result, content: Content, issued: date | Non
         content=content,
         issued=issued or date.today(),
         by_initiative=MappingProxyType({k: tuple(v) for k, v in allocations.items()}),
+        robustness=_robustness_for(result, robustness),
     )
+
+
+def _robustness_for(result: Result, robustness: Robustness | None) -> Robustness | None:
+    """The robustness check, if it reads the same inputs as the plan."""
+    if robustness is None:
+        return None
+    if robustness.inputs_sha256 != result.provenance.inputs_sha256:
+        raise DocumentError(
+            "the robustness check was made from other data than the plan: run it again"
+        )
+    missing = set(result.initiatives_by_id) - set(robustness.by_id)
+    if missing:
+        raise DocumentError(
+            f"the robustness check says nothing of {', '.join(sorted(missing)[:5])}: run it again"
+        )
+    return robustness
 
 
 def district_summary(plan: Plan, district_id: str) -> PlanSummary:

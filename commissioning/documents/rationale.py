@@ -43,6 +43,7 @@ from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY
+from commissioning.robustness.summary import FRAGILE_BELOW, percent, sentence
 
 RATIONALE_DECISIONS: tuple[str, ...] = ("decommission", "reduce")
 
@@ -150,6 +151,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
         *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
+        Fact("How sure", _how_sure(plan, i.initiative_id)),
     )
     budget = Table(
         f"budget-{e.initiative.initiative_id}",
@@ -264,6 +266,36 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     )
 
 
+def _robustness_method(plan: Plan) -> tuple[str, ...]:
+    r = plan.robustness
+    if r is None:
+        return ()
+    return (
+        f"How sure: the plan was solved again for {r.draws:,} plausible futures, each drawing "
+        "every service's effect and cost per participant from its plausible range (from the "
+        "register, or by its strength of evidence), with the same rules and budgets. A "
+        f"decision that holds in fewer than {percent(FRAGILE_BELOW)} of them is called fragile, "
+        "with the figure whose range moves it most. Random seed "
+        f"{r.seed}: the same seed gives the same figures.",
+    )
+
+
+def _fragile_glance(plan: Plan, explanations: Sequence[Explanation]) -> tuple[Fact, ...]:
+    r = plan.robustness
+    if r is None:
+        return ()
+    fragile = sum(1 for e in explanations if r.by_id[e.initiative.initiative_id].fragile)
+    return (Fact("Fragile decisions", f"{fragile} of {len(explanations)}"),)
+
+
+def _how_sure(plan: Plan, initiative_id: str) -> str:
+    """The decision over plausible figures, or that it was not checked."""
+    r = plan.robustness
+    if r is None:
+        return "not checked against the uncertainty in effects and costs"
+    return sentence(r.by_id[initiative_id], r.draws, plan.inputs.data)
+
+
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     moved = "not applicable" if p.family in ("growth", "ineffective") else money(p.buys)
     cost = unit.figure(p.cost)
@@ -295,6 +327,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Scenario", sc.name),
         Fact("Decommissioned", f"{counted['decommission']} services"),
         Fact("Reduced", f"{counted['reduce']} services"),
+        *_fragile_glance(plan, explanations),
         Fact(
             "Money released",
             money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
@@ -331,6 +364,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         f"growth of at most {sc.max_growth:.0%} of last year's budget plus "
         f"{sc.ramp:.0%} of capacity a year; {len(sc.lock)} services locked and "
         f"{len(sc.exclude)} excluded.",
+        *_robustness_method(plan),
     )
     by_family: dict[str, list[int]] = {}
     for c in plan.result.constraints:

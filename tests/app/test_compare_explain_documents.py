@@ -56,7 +56,7 @@ def test_explain_a_service():
     no_exception(at)
     body = texts(at)
     assert "Early help family support team - Burnley (FS-BUR-01)" in body
-    assert "Each £1,000 buys" in body
+    assert "Each £1 spent on it avoids" in body
 
 
 @pytest.mark.slow

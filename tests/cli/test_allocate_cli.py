@@ -86,6 +86,9 @@ def test_workbook_has_the_plan_and_summaries(solved):
         "Binding rules",
         "Allocations",
         "About",
+        "Cost library",
+        "Value of an outcome",
+        "Invest to save",
     ]
     plan = wb["Plan"]
     header = [c.value for c in plan[1]]
