@@ -14,7 +14,12 @@ from commissioning.robustness.summary import sentence as how_sure
 ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
 
 
-def _peers(peers: tuple[Peer, ...]) -> pd.DataFrame:
+# What a peer's £1 is worth in the plan: late costs avoided weighted by priority and need
+# (with a cost library), or weighted outcomes per £1,000.
+PEER_COLUMN = {True: "£ per £1 (weighted)", False: "Outcomes per £1,000"}
+
+
+def _peers(peers: tuple[Peer, ...], pounds: bool = False) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -24,7 +29,7 @@ def _peers(peers: tuple[Peer, ...]) -> pd.DataFrame:
                 "Today": p.current_budget,
                 "Final year": p.final,
                 "Change": p.change,
-                "Outcomes per £1,000": p.value_per_pound * tables.PER,
+                PEER_COLUMN[pounds]: p.value_per_pound * (1.0 if pounds else tables.PER),
             }
             for p in peers
         ]
@@ -108,18 +113,27 @@ def render() -> None:
         f"{widgets.signed_money(e.proposed[years[-1]] - e.current_budget)} on today",
         tone="normal",
     )
-    widgets.metric(
-        c3,
-        "Outcomes per £1,000",
-        f"{e.value_per_pound * tables.PER:.3f}",
-        "weighted, in this service",
-    )
+    pounds = e.benefit_cost_ratio is not None
+    if pounds:
+        widgets.metric(
+            c3,
+            "Late costs avoided per £1",
+            f"£{e.benefit_cost_ratio:,.2f}",
+            f"£{e.value_per_pound:,.2f} weighted by priority and need",
+        )
+    else:
+        widgets.metric(
+            c3,
+            "Outcomes per £1,000",
+            f"{e.value_per_pound * tables.PER:.3f}",
+            "weighted, in this service",
+        )
     if e.opportunity_cost is not None:
         widgets.metric(
             c4,
-            "£1,000 elsewhere",
-            f"{e.opportunity_cost * tables.PER:.3f}",
-            "its best other use",
+            "£1 elsewhere" if pounds else "£1,000 elsewhere",
+            f"£{e.opportunity_cost:,.2f}" if pounds else f"{e.opportunity_cost * tables.PER:.3f}",
+            "its best other use" + (" (weighted)" if pounds else ""),
             help="What the money would buy through the funding streams and rules it draws on.",
         )
 
@@ -149,12 +163,13 @@ def render() -> None:
                         {
                             "Rule": FAMILIES[h.family].title,
                             "Name in the model": h.name,
-                            "Outcomes per £1,000 of relief": (h.shadow_price or 0.0) * tables.PER,
+                            tables.RELIEF_COLUMN[pounds]: (h.shadow_price or 0.0)
+                            * (1.0 if pounds else tables.PER),
                         }
                         for h in e.holding_rules
                     ]
                 ),
-                number_columns={"Outcomes per £1,000 of relief": ".3f"},
+                number_columns={tables.RELIEF_COLUMN[pounds]: ".2f" if pounds else ".3f"},
             )
         if e.break_even:
             st.markdown("**What would change the decision**")
@@ -176,10 +191,10 @@ def render() -> None:
     if e.duplicates:
         st.markdown("**Services for the same district, level and priority with shared outcomes**")
         widgets.show_table(
-            _peers(e.duplicates),
+            _peers(e.duplicates, pounds),
             money_columns=["Today", "Final year"],
             change_columns=["Change"],
-            number_columns={"Outcomes per £1,000": ".3f"},
+            number_columns={PEER_COLUMN[pounds]: ".2f" if pounds else ".3f"},
         )
     if e.destinations:
         st.markdown(
@@ -187,10 +202,10 @@ def render() -> None:
             "or start**"
         )
         widgets.show_table(
-            _peers(e.destinations),
+            _peers(e.destinations, pounds),
             money_columns=["Today", "Final year"],
             change_columns=["Change"],
-            number_columns={"Outcomes per £1,000": ".3f"},
+            number_columns={PEER_COLUMN[pounds]: ".2f" if pounds else ".3f"},
         )
     if r.decision == "maintain" and not e.holding_rules:
         st.caption("Nothing in the plan's rules pushes this service up or down.")

@@ -401,15 +401,22 @@ def _decisions(
     if not every_year:
         frame = frame.drop(columns=years[:-1])
     when = "each plan year" if every_year else years[-1]
+    pounds = result.in_pounds
+    value = tables.VALUE_COLUMN[pounds]
     st.caption(
-        f"{len(frame)} services shown; amounts for today and {when}. Outcomes per £1,000 are "
-        "weighted by evidence, level, priority and need."
+        f"{len(frame)} services shown; amounts for today and {when}. "
+        + (
+            "Avoided per £1: the late-intervention cost each £1 spent on the service is "
+            "expected to avoid, allowing for its evidence and effect."
+            if pounds
+            else "Outcomes per £1,000 are weighted by evidence, level, priority and need."
+        )
     )
     widgets.show_table(
         frame,
         money_columns=["Today", *years],
         change_columns=["Change"],
-        number_columns={"Outcomes per £1,000": ".3f"},
+        number_columns={value: ".2f" if pounds else ".3f"},
         height=480,
         key="decisions_table",
         column_config={
@@ -428,8 +435,12 @@ def _decisions(
                 help="Share of plausible futures in which the decision holds (How sure tab)",
             ),
             **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
-            "Outcomes per £1,000": st.column_config.Column(
-                "Per £1,000", width=80, help="Weighted outcomes per £1,000"
+            value: st.column_config.Column(
+                "Per £1" if pounds else "Per £1,000",
+                width=80,
+                help="£ of late-intervention cost avoided per £1"
+                if pounds
+                else "Weighted outcomes per £1,000",
             ),
         },
     )
@@ -482,22 +493,30 @@ def _districts_and_streams(summary: PlanSummary, years: list[int]) -> None:
 
 
 def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
+    pounds = result.in_pounds
     st.markdown(
-        "**What one more £1,000 in each funding envelope would buy**, in weighted outcomes "
-        "(the envelope's shadow price). A stream with money left unspent buys nothing more."
+        "**What one more £1 in each funding envelope would avoid**, in £ of late-intervention "
+        "cost (weighted by priority and need), including any savings it returns to the "
+        "envelopes later. A stream with money left unspent adds nothing."
+        if pounds
+        else "**What one more £1,000 in each funding envelope would buy**, in weighted "
+        "outcomes. A stream with money left unspent buys nothing more."
     )
     frame = tables.envelope_prices(data, result)
     years = [str(y) for y in result.years]
     widgets.show_table(
         frame,
-        number_columns={y: ".3f" for y in years},
+        number_columns={y: ".2f" if pounds else ".3f" for y in years},
         money_columns=["Unspent in final year"],
     )
     if summary.binding:
-        st.markdown("**Rules that hold the plan back most** (per £1,000 of relief)")
+        st.markdown(
+            f"**Rules that hold the plan back most** (per {'£1' if pounds else '£1,000'} of relief)"
+        )
+        relief = tables.RELIEF_COLUMN[pounds]
         widgets.show_table(
-            tables.binding_frame(data, summary.binding[:15]),
-            number_columns={"Outcomes per £1,000 of relief": ".3f"},
+            tables.binding_frame(data, summary.binding[:15], pounds),
+            number_columns={relief: ".2f" if pounds else ".3f"},
             column_config={"What it says": st.column_config.TextColumn(width="large")},
         )
 

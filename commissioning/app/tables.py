@@ -269,7 +269,10 @@ def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
         for y in years:
             row[str(y)] = r.proposed[y]
         row["Change"] = r.final - i.current_budget
-        row["Outcomes per £1,000"] = r.value_per_pound * PER
+        if r.benefit_cost_ratio is not None:
+            row[VALUE_COLUMN[True]] = r.benefit_cost_ratio
+        else:
+            row[VALUE_COLUMN[False]] = r.value_per_pound * PER
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -337,12 +340,14 @@ def spend_long(rows: Sequence[SpendRow], years: Sequence[int], group: str) -> pd
 
 
 def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
-    """What one more £1,000 in each stream's envelope buys, in weighted outcomes, per year."""
+    """What one more £1 (in pounds) or £1,000 (in weighted outcomes) in each stream's envelope
+    is worth, per year."""
     prices: dict[str, dict[int, float]] = defaultdict(dict)
     slack: dict[str, dict[int, float]] = defaultdict(dict)
+    per = result.unit.per
     for c in result.constraints:
         if c.family == "envelope" and c.year is not None:
-            prices[c.index[0]][c.year] = (c.shadow_price or 0.0) * PER
+            prices[c.index[0]][c.year] = (c.shadow_price or 0.0) * per
             slack[c.index[0]][c.year] = c.slack
     rows = []
     for s in data.streams:
@@ -355,7 +360,14 @@ def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def binding_frame(data: DataSet, rules: Iterable[ConstraintResult]) -> pd.DataFrame:
+RELIEF_COLUMN = {True: "£ avoided per £1 of relief", False: "Outcomes per £1,000 of relief"}
+VALUE_COLUMN = {True: "Avoided per £1", False: "Outcomes per £1,000"}
+"""The value column of a plan's tables: in pounds with a cost library, else outcomes."""
+
+
+def binding_frame(
+    data: DataSet, rules: Iterable[ConstraintResult], pounds: bool = False
+) -> pd.DataFrame:
     rows = []
     for c in rules:
         fam = FAMILIES[c.family]
@@ -363,7 +375,7 @@ def binding_frame(data: DataSet, rules: Iterable[ConstraintResult]) -> pd.DataFr
             {
                 "Rule": fam.title,
                 "About": subject(c.family, c.index, data),
-                "Outcomes per £1,000 of relief": (c.shadow_price or 0.0) * PER,
+                RELIEF_COLUMN[pounds]: (c.shadow_price or 0.0) * (1.0 if pounds else PER),
                 "What it says": fam.rule,
             }
         )

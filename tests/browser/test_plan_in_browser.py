@@ -28,6 +28,11 @@ if not CHROMIUM.exists() and os.environ.get("CI", "").lower() in ("", "0", "fals
     )
 
 
+def _card(page, label: str) -> str:
+    card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return card.inner_text().strip()
+
+
 def _metric(page, label: str) -> str:
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
@@ -45,9 +50,10 @@ def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
             wait_idle(page)
             assert page.locator('[data-testid="stException"]').count() == 0
             share_before = _metric(page, "Prevention share 2029")
-            outcomes_before = _metric(page, "Weighted outcomes")
+            assert re.fullmatch(r"£[\d,.]+m", _metric(page, "Late costs avoided"))
+            # the whole card: the headline in £m and the change on today to the pound
+            outcomes_before = _card(page, "Late costs avoided")
             assert share_before == "55.0%"
-            assert re.fullmatch(r"[\d,]+", outcomes_before)
 
             # Move the 2027 prevention share from 45% to 50% with the keyboard.
             control = page.locator('[data-testid="stSlider"]').filter(
@@ -60,9 +66,8 @@ def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
             page.wait_for_function(
                 """before => {
                     const card = [...document.querySelectorAll('[data-testid="stMetric"]')]
-                        .find(m => m.innerText.includes('Weighted outcomes'));
-                    const value = card && card.querySelector('[data-testid="stMetricValue"]');
-                    return value && value.innerText.trim() !== before;
+                        .find(m => m.innerText.includes('Late costs avoided'));
+                    return card && card.innerText.trim() !== before;
                 }""",
                 arg=outcomes_before,
                 timeout=30000,
@@ -70,7 +75,7 @@ def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
             wait_idle(page)
             assert page.locator('[data-testid="stException"]').count() == 0
             assert "50%" in control.inner_text()
-            assert _metric(page, "Weighted outcomes") != outcomes_before
+            assert _card(page, "Late costs avoided") != outcomes_before
             assert _metric(page, "Prevention share 2029") == "55.0%"
 
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
