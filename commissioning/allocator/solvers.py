@@ -333,6 +333,29 @@ def column_arrays(
     return costs, lower, upper
 
 
+@dataclass(frozen=True)
+class HighsModel:
+    """A formulation loaded into HiGHS, and where its columns and rows are."""
+
+    h: Any
+    """The `highspy.Highs` object."""
+    arrays: RowArrays
+    """The rules, then the definitions, as arrays; `arrays.row_of` gives their HiGHS rows."""
+    column: npt.NDArray[np.int64]
+    """The HiGHS column of each of the formulation's columns."""
+
+
+def pulp_order(f: Formulation) -> list[int]:
+    """The formulation's columns in the order PuLP hands them to a solver (by LP name).
+
+    Handing HiGHS the columns in this order makes the direct model identical to PuLP's,
+    so that both give the same plan where the optimum is not unique (the simplex path
+    depends on the order of the columns).
+    """
+    names = _safe_names(f.names)
+    return sorted(range(len(names)), key=names.__getitem__)
+
+
 def highs_model(
     f: Formulation,
     scale: float,
@@ -340,23 +363,29 @@ def highs_model(
     mip: bool,
     fixed: dict[int, float] | None = None,
 ) -> tuple[Any, list[int]]:
-    """The model `solve` hands to HiGHS, built directly: minimise -scale * objective.
+    """The formulation in HiGHS, columns in the formulation's own order: minimise
+    -scale * objective (the what-if re-solves, which change it column by column).
 
     Returns the `highspy.Highs` object and, for each of `rows` then `f.definitions`, its row
     in HiGHS (-1 for a row with no columns, which is left out).
     """
-    h, arrays = _highs_model(f, scale, rows, mip, fixed)
-    return h, arrays.row_of.tolist()
+    model = load_highs(f, scale, rows, mip, fixed, order=None)
+    return model.h, model.arrays.row_of.tolist()
 
 
-def _highs_model(
+def load_highs(
     f: Formulation,
     scale: float,
     rows: list[Row],
     mip: bool,
     fixed: dict[int, float] | None = None,
-) -> tuple[Any, RowArrays]:
-    """`highs_model`, returning the rows (and definitions) as arrays."""
+    order: Sequence[int] | None = None,
+) -> HighsModel:
+    """Load the formulation into HiGHS with one `addCols` and one `addRows` call.
+
+    `order` lists the formulation's columns in the order HiGHS gets them (default: their
+    own order); `solve` passes `pulp_order`, giving HiGHS exactly PuLP's model.
+    """
     import highspy
 
     inf = highspy.kHighsInf
@@ -368,16 +397,19 @@ def _highs_model(
         h.setOptionValue("solver", "ipm")
     n = len(f.names)
     costs, lower, upper = column_arrays(f, scale, fixed, inf)
+    column = np.arange(n, dtype=np.int64)
+    if order is not None:
+        at = np.asarray(order, dtype=np.int64)
+        column[at] = np.arange(n, dtype=np.int64)
+        costs, lower, upper = costs[at], lower[at], upper[at]
     empty = np.zeros(0, dtype=np.int32)
     h.addCols(n, costs, lower, upper, 0, empty, empty, np.zeros(0))
     if mip:
-        integer = np.array(
-            [k for k in range(n) if f.integer[k] and not (fixed and k in fixed)], dtype=np.int32
-        )
+        integer = column[[k for k in range(n) if f.integer[k] and not (fixed and k in fixed)]]
         if len(integer):
             h.changeColsIntegrality(
                 len(integer),
-                integer,
+                np.sort(integer).astype(np.int32),
                 np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
             )
     arrays = row_arrays([*rows, *f.definitions])
@@ -393,10 +425,10 @@ def _highs_model(
         row_upper[present],
         int(kept_before[-1]),
         starts.astype(np.int32),
-        arrays.cols[keep],
+        column[arrays.cols[keep]].astype(np.int32),
         arrays.coefs[keep],
     )
-    return h, arrays
+    return HighsModel(h, arrays, column)
 
 
 def row_bounds(sense: str, rhs: float, inf: float) -> tuple[float, float]:
@@ -421,31 +453,25 @@ def highs_status(h: Any) -> Literal["optimal", "infeasible"]:
 
 
 def highs_solution(
-    h: Any, row_of: npt.NDArray[np.int64], scale: float, priced: bool, seconds: float, build: float
+    model: HighsModel, rules: int, scale: float, priced: bool, seconds: float, build: float
 ) -> Solution:
-    """Values and, for a linear program (`priced`), duals and reduced costs, read from an
-    optimal HiGHS model in the sign convention of `Solution` (as `solve` reads PuLP's).
-
-    `row_of` maps each rule to its HiGHS row (-1: left out, dual 0).
+    """Values and, for a linear program (`priced`), duals of the first `rules` rows and
+    reduced costs, read from an optimal HiGHS model in the sign convention of `Solution`
+    (as `solve_pulp` reads PuLP's). A rule left out of the model has dual 0.
     """
-    sol = h.getSolution()
-    values = tuple(np.asarray(sol.col_value, dtype=np.float64).tolist())
+    sol = model.h.getSolution()
+    values = tuple(np.asarray(sol.col_value, dtype=np.float64)[model.column].tolist())
     if not priced:
         return Solution("optimal", values, None, seconds, build)
     # d(min of -scale*obj)/d(rhs) = pi  =>  d(obj)/d(rhs) = -pi / scale
-    row_dual = np.asarray(sol.row_dual, dtype=np.float64)
-    rules = row_of[row_of >= 0]
-    duals = np.zeros(len(row_of))
-    duals[row_of >= 0] = -row_dual[rules] / scale
+    row_of = model.arrays.row_of[:rules]
+    present = row_of >= 0
+    duals = np.zeros(rules)
+    duals[present] = -np.asarray(sol.row_dual, dtype=np.float64)[row_of[present]] / scale
     # dj of min(-scale*obj) = -scale * (the maximisation's reduced cost)
-    reduced = -np.asarray(sol.col_dual, dtype=np.float64) / scale
+    reduced = -np.asarray(sol.col_dual, dtype=np.float64)[model.column] / scale
     return Solution(
-        "optimal",
-        values,
-        tuple((duals + 0.0).tolist()),
-        seconds,
-        build,
-        tuple((reduced + 0.0).tolist()),
+        "optimal", values, tuple(duals.tolist()), seconds, build, tuple(reduced.tolist())
     )
 
 
@@ -456,25 +482,25 @@ def solve_highs(
     rows: list[Row] | None = None,
     relax: bool = False,
     values_only: bool = False,
-) -> tuple[Solution, Any, RowArrays]:
+) -> tuple[Solution, HighsModel]:
     """`solve` with HiGHS, the formulation's arrays handed over in one call each.
 
-    The model is the one PuLP would build (`to_pulp`; compared row by row in the tests):
-    same bounds, rows, coefficients and options. Returns the HiGHS object and the rows'
-    arrays too, for a caller that keeps the model to re-solve it warm (`planner.Planner`).
+    The model is the one PuLP builds (`to_pulp` and `BulkHiGHS`; compared row by row in
+    the tests): same column order, bounds, rows, coefficients and options, so the same
+    plan. Returns the loaded model too, for a caller that re-solves it warm
+    (`planner.Planner`).
     """
     rows = f.rows if rows is None else rows
     mip = f.is_mip and not fixed and not relax
     t0 = time.perf_counter()
-    h, arrays = _highs_model(f, scale, rows, mip, fixed)
+    model = load_highs(f, scale, rows, mip, fixed, pulp_order(f))
     t1 = time.perf_counter()
-    h.run()
+    model.h.run()
     t2 = time.perf_counter()
-    if highs_status(h) == "infeasible":
-        return Solution("infeasible", (), None, t2 - t1, t1 - t0), h, arrays
-    row_of = arrays.row_of[: len(rows)]
-    sol = highs_solution(h, row_of, scale, not (mip or values_only), t2 - t1, 0.0)
-    return replace(sol, build_seconds=t1 - t0 + time.perf_counter() - t2), h, arrays
+    if highs_status(model.h) == "infeasible":
+        return Solution("infeasible", (), None, t2 - t1, t1 - t0), model
+    sol = highs_solution(model, len(rows), scale, not (mip or values_only), t2 - t1, 0.0)
+    return replace(sol, build_seconds=t1 - t0 + time.perf_counter() - t2), model
 
 
 def solve_values(
