@@ -95,7 +95,7 @@ class Planner:
         if sol.status != "optimal":
             return allocate(inputs, self.solver)  # raises InfeasiblePlan with the diagnosis
         t1 = time.perf_counter()
-        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES)
+        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES, model.arrays)
         extract = time.perf_counter() - t1
         self._keep(g, model, scale)
         return replace(
@@ -172,7 +172,7 @@ class Planner:
             return None
         sol = highs_solution(model, len(g.rows), scale, True, t2 - t1, 0.0)
         t3 = time.perf_counter()
-        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES)
+        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES, arrays)
         extract = time.perf_counter() - t3
         self._loaded = _Loaded(g, model, costs, lower, upper, row_lower, row_upper)
         build = t_build + (t1 - t0) + (t3 - t2)

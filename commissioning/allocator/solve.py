@@ -189,7 +189,9 @@ def _optimal_result(
     fixed_z: dict[int, float],
     solver: SolverName,
     prices_note: str,
+    arrays: RowArrays | None = None,
 ) -> Result:
+    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, if at hand."""
     values = sol.values
     years = inputs.scenario.years
     allocations = tuple(
@@ -200,7 +202,7 @@ def _optimal_result(
     totals: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
-    arrays = row_arrays(f.rows)
+    arrays = row_arrays(f.rows) if arrays is None else arrays.head(len(f.rows))
     x = np.asarray(values, dtype=np.float64)
     duals = None if sol.duals is None else np.array([d or 0.0 for d in sol.duals])
     opportunity = _opportunity_costs(f, sol, arrays, duals)

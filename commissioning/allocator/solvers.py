@@ -288,6 +288,19 @@ class RowArrays:
         """HiGHS's row bounds of every rule (`row_bounds`, for all rows at once)."""
         return np.where(self.ge, self.rhs, -inf), np.where(self.le, self.rhs, inf)
 
+    def head(self, n: int) -> RowArrays:
+        """The first n rows (the rules of arrays built from rules then definitions)."""
+        end = int(self.starts[n])
+        return RowArrays(
+            self.starts[: n + 1],
+            self.cols[:end],
+            self.coefs[:end],
+            self.rhs[:n],
+            self.le[:n],
+            self.ge[:n],
+            self.row_of[:n],
+        )
+
     @property
     def nonzero(self) -> npt.NDArray[np.bool_]:
         return np.not_equal(self.coefs, 0.0)
