@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +50,7 @@ from commissioning.allocator.solvers import (
     solve,
     solver_version,
 )
+from commissioning.allocator.sums import grouped_sums, sequential_sums
 from commissioning.inputs.fingerprint import fingerprint
 from commissioning.inputs.model import Inputs
 
@@ -148,38 +148,6 @@ def _provenance(inputs: Inputs, f: Formulation, solver: SolverName, prices: str)
         prices=prices,
         scenario_settings=inputs.scenario.to_dict(),
     )
-
-
-def sequential_sums(starts: npt.NDArray[np.int64], terms: npt.NDArray[np.float64]) -> Any:
-    """Per segment terms[starts[k]:starts[k+1]], the sum added left to right.
-
-    The same additions in the same order as Python's `sum` over each segment, so the
-    figures are those of a loop over the rows, bit for bit: segments are sorted longest
-    first and the j-th term of every segment at least j+1 long is added in one step.
-    """
-    lengths = np.diff(starts)
-    n = len(lengths)
-    total = np.zeros(n)
-    if n == 0 or not lengths.any():
-        return total
-    order = np.argsort(-lengths, kind="stable")
-    longest = -lengths[order]
-    first = starts[:-1][order]
-    counts = np.searchsorted(longest, -np.arange(int(-longest[0])), side="left")
-    acc = np.zeros(n)
-    for j, m in enumerate(counts.tolist()):
-        acc[:m] += terms[first[:m] + j]
-    total[order] = acc
-    return total
-
-
-def grouped_sums(keys: npt.NDArray[np.int32], terms: npt.NDArray[np.float64], n: int) -> Any:
-    """For each key 0..n-1, its terms added in the order given (as a loop would)."""
-    order = np.argsort(keys, kind="stable")
-    counts = np.bincount(keys, minlength=n)
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=starts[1:])
-    return sequential_sums(starts, terms[order])
 
 
 def _optimal_result(
