@@ -58,6 +58,10 @@ class Planner:
     plan, prices and result file; on a model with several optimal plans, possibly another
     of them, as a different column order would give) and raises as it raises. `warm`
     says whether the last plan was re-solved from the previous basis.
+
+    It holds a HiGHS model, which is neither thread-safe nor picklable: keep one Planner
+    per worker (or per session within a worker), call it from one thread at a time, and
+    call `plan` instead of `allocate` on every change of the scenario.
     """
 
     def __init__(self, solver: SolverName = "highs") -> None:
