@@ -199,3 +199,30 @@ def test_the_warm_model_is_the_changed_model_not_the_first() -> None:
     again = planner.plan(inputs)
     assert planner.warm
     assert again.objective == pytest.approx(first.objective, rel=1e-9)
+
+
+def test_a_warm_solve_that_fails_or_runs_long_falls_back_to_a_cold_solve(monkeypatch) -> None:
+    from commissioning.allocator import planner as module
+    from commissioning.allocator.solvers import SolverError
+
+    inputs = synthetic_inputs(5, 90, seed=4)
+    planner = Planner()
+    planner.plan(inputs)
+    loaded = planner._loaded
+    assert loaded is not None
+    h = loaded.model.h
+
+    def stopped(model: Any) -> str:
+        raise SolverError("highs stopped with status 'Time limit reached'")
+
+    monkeypatch.setattr(module, "highs_status", stopped)
+    moved = _growth(inputs)
+    found = planner.plan(moved)
+    assert not planner.warm
+    _same(_file(found), _file(allocate(moved)))
+    # The limit given to the warm run: HiGHS counts time from the model's first run, so it
+    # is set past the time already spent, by the cold solve's time (at least half a second).
+    limit = h.getOptionValue("time_limit")
+    limit = limit[-1] if isinstance(limit, tuple) else limit
+    assert limit >= module.WARM_FLOOR
+    assert limit <= h.getRunTime() + max(module.WARM_FLOOR, loaded.cold_seconds) + 1e-9
