@@ -1,5 +1,6 @@
 """The linear-programming allocator: build the model, solve it, return one result."""
 
+from commissioning.allocator.planner import Planner
 from commissioning.allocator.registry import FAMILIES, POLICY_FAMILIES, Family, constraint_name
 from commissioning.allocator.result import (
     DECISIONS,
@@ -23,6 +24,7 @@ __all__ = [
     "Family",
     "InfeasiblePlan",
     "InitiativeResult",
+    "Planner",
     "Provenance",
     "Relaxation",
     "Result",

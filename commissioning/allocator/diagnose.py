@@ -14,8 +14,14 @@ Two methods, both deterministic:
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from commissioning.allocator.formulation import (
     Formulation,
@@ -28,9 +34,11 @@ from commissioning.allocator.formulation import fair_shares as fair_shares_of
 from commissioning.allocator.registry import FAMILIES, constraint_name
 from commissioning.allocator.result import Relaxation
 from commissioning.allocator.solvers import SolverError, SolverName, solve
+from commissioning.allocator.sums import grouped_sums, ordered_sum
 from commissioning.allocator.wording import money, shortfall
 from commissioning.inputs.model import COUNTY, Initiative, Inputs
 
+K = TypeVar("K")
 TOLERANCE = 0.01
 """Relaxations below a penny (or a hundredth of a participant) are solver noise."""
 
@@ -58,9 +66,79 @@ def upper_bound(inputs: Inputs, i: Initiative, year: int) -> float:
     return i.max_budget
 
 
+@dataclass(frozen=True)
+class _Bounds:
+    """Each service's least and most in every year (`lower_bound`, `upper_bound`), for all
+    services at once: arrays in the order of the initiatives."""
+
+    current: npt.NDArray[np.float64]
+    minimum: npt.NDArray[np.float64]
+    maximum: npt.NDArray[np.float64]
+    contract_end: npt.NDArray[np.float64]
+    """The last contract year; -inf without a contract."""
+    locked: npt.NDArray[np.bool_]
+    excluded: npt.NDArray[np.bool_]
+    ineffective: npt.NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, inputs: Inputs) -> _Bounds:
+        sc, inits = inputs.scenario, inputs.data.initiatives
+        n = len(inits)
+        locked, excluded = set(sc.lock), set(sc.exclude)
+
+        def column(values: Iterator[float]) -> npt.NDArray[np.float64]:
+            return np.fromiter(values, dtype=np.float64, count=n)
+
+        def flags(values: Iterator[bool]) -> npt.NDArray[np.bool_]:
+            return np.fromiter(values, dtype=np.bool_, count=n)
+
+        return cls(
+            column(i.current_budget for i in inits),
+            column(i.min_budget for i in inits),
+            column(i.max_budget for i in inits),
+            column(-math.inf if i.contract_end is None else i.contract_end for i in inits),
+            flags(i.initiative_id in locked for i in inits),
+            flags(i.initiative_id in excluded for i in inits),
+            flags(_multiplier(inputs, i) == 0.0 for i in inits),
+        )
+
+    def low(self, year: int) -> npt.NDArray[np.float64]:
+        """`lower_bound` of every service in `year`."""
+        low = np.maximum(self.minimum, np.where(year <= self.contract_end, self.current, 0.0))
+        return np.where(self.locked, np.maximum(low, self.current), low)
+
+    def high(self, year: int) -> npt.NDArray[np.float64]:
+        """`upper_bound` of every service in `year`."""
+        floor_y = np.maximum(self.minimum, np.where(year <= self.contract_end, self.current, 0.0))
+        high = np.where(self.ineffective, floor_y, self.maximum)
+        high = np.where(self.excluded & (year > self.contract_end), 0.0, high)
+        return np.where(self.locked, self.current, high)
+
+
+def _multiplier(inputs: Inputs, i: Initiative) -> float:
+    """The evidence multiplier as `upper_bound` computes it."""
+    sc = inputs.scenario
+    m = sc.evidence_multiplier[i.evidence_level]
+    if i.mixed_findings:
+        m *= sc.mixed_findings_factor
+    return m
+
+
+def _index(keys: list[K]) -> tuple[list[K], npt.NDArray[np.int64]]:
+    """The distinct keys in order of first appearance, and each key's position among them."""
+    order = list(dict.fromkeys(keys))
+    at = {k: n for n, k in enumerate(order)}
+    return order, np.fromiter((at[k] for k in keys), dtype=np.int64, count=len(keys))
+
+
 def prechecks(inputs: Inputs) -> list[Relaxation]:
-    """Obvious conflicts, found without a solver (necessary conditions for feasibility)."""
+    """Obvious conflicts, found without a solver (necessary conditions for feasibility).
+
+    Computed over arrays of all services at once; every sum adds in the order of the
+    services, as the rules' own loops would (`sums`), so amounts are exact to the bit.
+    """
     data, sc = inputs.data, inputs.scenario
+    inits = data.initiatives
     out: list[Relaxation] = []
 
     def found(family: str, index: tuple[object, ...], amount: float, message: str) -> None:
@@ -69,14 +147,48 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
         out.append(Relaxation(name, family, amount, unit, f"{name}: {message}", "precheck"))
 
     most_returned = _most_returned(inputs)
+    bounds = _Bounds.of(inputs)
+    streams = [s.stream_id for s in data.streams]
+    stream_at = {s: k for k, s in enumerate(streams)}
+    # Services only one stream can fund, by that stream.
+    single = np.fromiter(
+        (len(i.funding) == 1 and i.funding[0] in stream_at for i in inits), dtype=np.bool_
+    )
+    single_stream = np.fromiter(
+        (stream_at[i.funding[0]] for i, one in zip(inits, single.tolist(), strict=True) if one),
+        dtype=np.int64,
+    )
+    unit_cost = np.fromiter((i.unit_cost for i in inits), dtype=np.float64, count=len(inits))
+    county_wide = [i.is_county_wide for i in inits]
+    # Demand groups (district or county, level), in the order the services reach them.
+    group_keys: list[tuple[str, int]] = []
+    for i, wide in zip(inits, county_wide, strict=True):
+        group_keys.append((COUNTY, i.level))
+        if not wide:
+            group_keys.append((i.district_id, i.level))
+    groups, group_of = _index(group_keys)
+    per_service = np.fromiter((1 if wide else 2 for wide in county_wide), dtype=np.int64)
+    caps = [
+        sum(x.demand_at(level) for x in data.districts)
+        if d == COUNTY
+        else data.district(d).demand_at(level)
+        for d, level in groups
+    ]
+    # Share rules: the services each favours, and the pool it is a share of.
+    priority_ids, priority_of = _index([i.priority_id for i in inits])
+    district_ids, district_of = _index([i.district_id for i in inits])
+    levels12 = np.fromiter((i.level <= 2 for i in inits), dtype=np.bool_, count=len(inits))
+    county = np.array(county_wide, dtype=np.bool_)
+    fair = fair_shares_of(inputs) if sc.district_floor > 0 else {}
+    modelled = modelled_districts(inputs) if sc.district_floor > 0 else []
+
     for y in sc.years:
-        low = {i.initiative_id: lower_bound(inputs, i, y) for i in data.initiatives}
-        high = {i.initiative_id: upper_bound(inputs, i, y) for i in data.initiatives}
+        low, high = bounds.low(y), bounds.high(y)
         # Floors against the envelopes able to fund them (with the most that reinvested
         # savings could add).
-        for s in data.streams:
-            only = [i for i in data.initiatives if i.funding == (s.stream_id,)]
-            need = sum(low[i.initiative_id] for i in only)
+        need_by_stream = grouped_sums(single_stream, low[single], len(streams))
+        for k, s in enumerate(data.streams):
+            need = float(need_by_stream[k])
             have = inputs.amount(s.stream_id, y) + most_returned.get((s.stream_id, y), 0.0)
             if need > have + TOLERANCE:
                 found(
@@ -86,70 +198,66 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                     f"floors of services that only {s.name} can fund come to {money(need)} "
                     f"in {y}, above its envelope of {money(have)}",
                 )
-        need = sum(low.values())
+        low_all = ordered_sum(low)
         have = sum(
             inputs.amount(s.stream_id, y) + most_returned.get((s.stream_id, y), 0.0)
             for s in data.streams
         )
-        if len(data.streams) > 1 and need > have + TOLERANCE:
+        if len(data.streams) > 1 and low_all > have + TOLERANCE:
             out.append(
                 Relaxation(
                     f"envelopes[{y}]",
                     "envelope",
-                    need - have,
+                    low_all - have,
                     "pounds",
                     f"envelopes[{y}]: committed contracts, statutory floors and locks come to "
-                    f"{money(need)} in {y}, above all the envelopes together ({money(have)})",
+                    f"{money(low_all)} in {y}, above all the envelopes together ({money(have)})",
                     "precheck",
                 )
             )
         # Floors against the needs analysis.
-        groups: dict[tuple[str, int], float] = defaultdict(float)
-        for i in data.initiatives:
-            participants = low[i.initiative_id] / i.unit_cost
-            groups[(COUNTY, i.level)] += participants
-            if not i.is_county_wide:
-                groups[(i.district_id, i.level)] += participants
-        for (d, level), participants in groups.items():
-            cap = (
-                sum(x.demand_at(level) for x in data.districts)
-                if d == COUNTY
-                else data.district(d).demand_at(level)
-            )
-            if participants > cap + TOLERANCE:
+        participants = np.repeat(low / unit_cost, per_service)
+        reached = grouped_sums(group_of, participants, len(groups)).tolist()
+        for (d, level), count, cap in zip(groups, reached, caps, strict=True):
+            if count > cap + TOLERANCE:
                 found(
                     "demand",
                     (d, level, y),
-                    participants - cap,
-                    f"floors alone reach {participants:,.0f} participants at level {level}, "
+                    count - cap,
+                    f"floors alone reach {count:,.0f} participants at level {level}, "
                     f"more than the {cap:,.0f} the needs analysis counts",
                 )
 
         # Share rules: group once, then compare totals (the pools contain their groups).
-        by_priority: dict[str, list[str]] = defaultdict(list)
-        by_district: dict[str, list[str]] = defaultdict(list)
-        for i in data.initiatives:
-            by_priority[i.priority_id].append(i.initiative_id)
-            by_district[i.district_id].append(i.initiative_id)
-        low_all = sum(low.values())
-        low_districts = low_all - sum(low[k] for k in by_district.get(COUNTY, []))
-        levels12 = [i.initiative_id for i in data.initiatives if i.level <= 2]
-        checks: list[tuple[str, tuple[object, ...], float, list[str], float]] = [
-            ("prevention", (y,), sc.prevention_share_in(y), levels12, low_all)
+        low_districts = low_all - ordered_sum(low[county])
+        most_p = grouped_sums(priority_of, high, len(priority_ids))
+        low_p = grouped_sums(priority_of, low, len(priority_ids))
+        most_d = grouped_sums(district_of, high, len(district_ids))
+        low_d = grouped_sums(district_of, low, len(district_ids))
+        p_at = {p: k for k, p in enumerate(priority_ids)}
+        d_at = {d: k for k, d in enumerate(district_ids)}
+        checks: list[tuple[str, tuple[object, ...], float, float, float, float]] = [
+            (
+                "prevention",
+                (y,),
+                sc.prevention_share_in(y),
+                ordered_sum(high[levels12]),
+                ordered_sum(low[levels12]),
+                low_all,
+            )
         ]
         for p in data.priorities:
+            at = p_at.get(p.priority_id)
+            most, held = (0.0, 0.0) if at is None else (float(most_p[at]), float(low_p[at]))
+            checks.append(("priority", (p.priority_id, y), p.min_share, most, held, low_all))
+        for d in modelled:
+            at = d_at[d]
+            required = sc.district_floor * fair[d]
             checks.append(
-                ("priority", (p.priority_id, y), p.min_share, by_priority[p.priority_id], low_all)
+                ("district", (d, y), required, float(most_d[at]), float(low_d[at]), low_districts)
             )
-        if sc.district_floor > 0:
-            fair = fair_shares_of(inputs)
-            for d in modelled_districts(inputs):
-                required = sc.district_floor * fair[d]
-                checks.append(("district", (d, y), required, by_district[d], low_districts))
-        for family, index, required, favoured, pool_low in checks:
-            most = sum(high[k] for k in favoured)
-            others = pool_low - sum(low[k] for k in favoured)
-            found_share = _share_check(family, index, required, most, others, y)
+        for family, index, required, most, held, pool_low in checks:
+            found_share = _share_check(family, index, required, most, pool_low - held, y)
             if found_share is not None:
                 out.append(found_share)
     return out

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from functools import partial
 
 from commissioning.allocator.formulation import Formulation, Row
-from commissioning.allocator.solvers import Solution, SolverName, solve, solve_values
+from commissioning.allocator.solvers import Handover, Solution, SolverName, solve, solve_values
 
 VIABLE_TOLERANCE = 1e-6
 
@@ -35,6 +36,7 @@ def solve_exact(
     scale: float,
     rows: list[Row] | None = None,
     values_only: bool = False,
+    handover: Handover = "direct",
 ) -> tuple[Solution, dict[int, float]]:
     """An optimal solution and, for a mixed-integer model, its binaries.
 
@@ -44,9 +46,10 @@ def solve_exact(
     optimum from above: so it is optimal, and branch-and-bound is not needed. Otherwise
     branch-and-bound runs to the relative gap of `solvers.MIP_REL_GAP`.
 
-    `values_only` is for re-solves that read only the plan (`solvers.solve_values`).
+    `values_only` is for re-solves that read only the plan (`solvers.solve_values`);
+    `handover` picks how HiGHS is given the model (`solvers.solve`).
     """
-    run = solve_values if values_only else solve
+    run = solve_values if values_only else partial(solve, handover=handover)
     sol = run(f, solver, scale, rows=rows, relax=True)
     if sol.status != "optimal" or not f.is_mip:
         return sol, {}

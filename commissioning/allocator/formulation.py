@@ -226,8 +226,7 @@ def formulate(inputs: Inputs) -> Formulation:
         year: int,
         initiative_id: str | None = None,
     ) -> None:
-        cols = tuple(c for c, _ in terms)
-        coefs = tuple(a for _, a in terms)
+        cols, coefs = zip(*terms, strict=True) if terms else ((), ())
         f.rows.append(
             Row(
                 constraint_name(family, *index),

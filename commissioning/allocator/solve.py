@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
+import numpy.typing as npt
+
 from commissioning import __version__
 from commissioning.allocator.diagnose import elastic, prechecks
 from commissioning.allocator.exact import solve_exact
@@ -37,7 +40,17 @@ from commissioning.allocator.result import (
     Timings,
     decide,
 )
-from commissioning.allocator.solvers import Solution, SolverError, SolverName, solve, solver_version
+from commissioning.allocator.solvers import (
+    Handover,
+    RowArrays,
+    Solution,
+    SolverError,
+    SolverName,
+    row_arrays,
+    solve,
+    solver_version,
+)
+from commissioning.allocator.sums import grouped_sums, sequential_sums
 from commissioning.inputs.fingerprint import fingerprint
 from commissioning.inputs.model import Inputs
 
@@ -74,13 +87,17 @@ def _quiet_collector() -> Iterator[None]:
             gc.enable()
 
 
-def allocate(inputs: Inputs, solver: SolverName = "highs") -> Result:
-    """The optimal plan of model.md section 3 for these inputs, solved with `solver`."""
+def allocate(inputs: Inputs, solver: SolverName = "highs", handover: Handover = "direct") -> Result:
+    """The optimal plan of model.md section 3 for these inputs, solved with `solver`.
+
+    HiGHS is handed the formulation's arrays directly; `handover="pulp"` builds the same
+    model through PuLP instead (the tests and benchmarks compare the two).
+    """
     with _quiet_collector():
-        return _allocate(inputs, solver)
+        return _allocate(inputs, solver, handover)
 
 
-def _allocate(inputs: Inputs, solver: SolverName) -> Result:
+def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct") -> Result:
     t0 = time.perf_counter()
     f = formulate(inputs)
     scale = objective_scale(f)
@@ -90,7 +107,7 @@ def _allocate(inputs: Inputs, solver: SolverName) -> Result:
     if found:
         raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build))
 
-    sol, fixed_z = solve_exact(f, solver, scale)
+    sol, fixed_z = solve_exact(f, solver, scale, handover=handover)
     solve_seconds = sol.seconds
     build_seconds = t_build + sol.build_seconds
     if sol.status == "infeasible":
@@ -98,7 +115,7 @@ def _allocate(inputs: Inputs, solver: SolverName) -> Result:
 
     prices_note = "duals of the linear program"
     if f.is_mip:
-        priced = solve(f, solver, scale, fixed=fixed_z)
+        priced = solve(f, solver, scale, fixed=fixed_z, handover=handover)
         solve_seconds += priced.seconds
         build_seconds += priced.build_seconds
         if priced.status == "optimal":
@@ -140,7 +157,9 @@ def _optimal_result(
     fixed_z: dict[int, float],
     solver: SolverName,
     prices_note: str,
+    arrays: RowArrays | None = None,
 ) -> Result:
+    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, if at hand."""
     values = sol.values
     years = inputs.scenario.years
     allocations = tuple(
@@ -151,7 +170,10 @@ def _optimal_result(
     totals: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
-    opportunity = _opportunity_costs(f, sol)
+    arrays = row_arrays(f.rows) if arrays is None else arrays.head(len(f.rows))
+    x = np.asarray(values, dtype=np.float64)
+    duals = None if sol.duals is None else np.array([d or 0.0 for d in sol.duals])
+    opportunity = _opportunity_costs(f, sol, arrays, duals)
     ratios = benefit_cost_ratios(inputs)
     initiatives = tuple(
         InitiativeResult(
@@ -165,39 +187,39 @@ def _optimal_result(
         )
         for i in inputs.data.initiatives
     )
-    idle = {key for key, c in f.z.items() if fixed_z.get(c) == 0.0}
-    constraints = []
-    for k, r in enumerate(f.rows):
-        activity = sum(a * values[c] for c, a in zip(r.cols, r.coefs, strict=True))
-        slack = (
-            r.rhs - activity if r.sense == "<=" else activity - r.rhs if r.sense == ">=" else 0.0
+    activity = sequential_sums(arrays.starts, arrays.coefs * x[arrays.cols])
+    rhs, le, ge = arrays.rhs, arrays.le, arrays.ge
+    equal = le & ge
+    slack = np.where(equal, 0.0, np.where(le, rhs - activity, activity - rhs))
+    tolerance = BINDING_TOLERANCE * np.maximum(1.0, np.abs(rhs))
+    binding = np.where(equal, np.abs(slack) <= tolerance, slack <= tolerance)
+    prices: list[float | None]
+    if duals is None:
+        prices = [None] * len(f.rows)
+    else:
+        price = np.where(le, duals, -duals)
+        noise = ~equal & (-PRICE_NOISE * np.maximum(1.0, np.abs(duals)) < price) & (price < 0)
+        prices = list((np.where(noise, 0.0, price) + 0.0).tolist())  # no negative zero
+        idle = {key for key, c in f.z.items() if fixed_z.get(c) == 0.0}
+        if idle:
+            for k, r in enumerate(f.rows):
+                if r.initiative_id is not None and (r.initiative_id, r.year) in idle:
+                    prices[k] = None
+    constraints = tuple(
+        ConstraintResult(
+            name=r.name,
+            family=r.family,
+            index=r.index,
+            sense=r.sense,
+            bound=r.rhs,
+            slack=s,
+            binding=b,
+            shadow_price=p,
+            year=r.year,
+            initiative_id=r.initiative_id,
         )
-        price: float | None = None
-        if sol.duals is not None and not (
-            r.initiative_id is not None and (r.initiative_id, r.year) in idle
-        ):
-            d = sol.duals[k]
-            assert d is not None
-            price = d if r.sense in ("<=", "==") else -d
-            if r.sense != "==" and -PRICE_NOISE * max(1.0, abs(d)) < price < 0:
-                price = 0.0
-            price = price + 0.0  # no negative zero in files
-        constraints.append(
-            ConstraintResult(
-                name=r.name,
-                family=r.family,
-                index=r.index,
-                sense=r.sense,
-                bound=r.rhs,
-                slack=slack,
-                binding=abs(slack) <= BINDING_TOLERANCE * max(1.0, abs(r.rhs))
-                if r.sense == "=="
-                else slack <= BINDING_TOLERANCE * max(1.0, abs(r.rhs)),
-                shadow_price=price,
-                year=r.year,
-                initiative_id=r.initiative_id,
-            )
-        )
+        for r, s, b, p in zip(f.rows, slack.tolist(), binding.tolist(), prices, strict=True)
+    )
     objective = sum(f.objective[c] * values[c] for c in f.x.values())
     return Result(
         status="optimal",
@@ -205,7 +227,7 @@ def _optimal_result(
         years=years,
         allocations=allocations,
         initiatives=initiatives,
-        constraints=tuple(constraints),
+        constraints=constraints,
         diagnosis=(),
         provenance=_provenance(inputs, f, solver, prices_note),
         value_unit=VALUE_UNITS[1] if inputs.data.has_costs else VALUE_UNITS[0],
@@ -238,25 +260,30 @@ def _savings(
     )
 
 
-def _opportunity_costs(f: Formulation, sol: Solution) -> dict[str, dict[int, float]]:
+def _opportunity_costs(
+    f: Formulation, sol: Solution, arrays: RowArrays, duals: npt.NDArray[np.float64] | None
+) -> dict[str, dict[int, float]]:
     """Per initiative and year: what £1 more would cost elsewhere, on its cheapest stream.
 
     The reduced cost of x[i,s,y] is v(i) minus the priced use of every row it enters; adding
     back the rows of i itself (capacity, contract, growth...) leaves the price of the money
     and of the shared rules: v(i) - reduced cost - (own rows' share).
     """
-    if sol.duals is None or sol.reduced_costs is None:
+    if duals is None or sol.reduced_costs is None:
         return {}
-    own: dict[int, float] = defaultdict(float)
-    for k, r in enumerate(f.rows):
-        if r.initiative_id is None:
-            continue
-        d = sol.duals[k] or 0.0
-        for c, a in zip(r.cols, r.coefs, strict=True):
-            own[c] += d * a
+    own_row = np.fromiter(
+        (r.initiative_id is not None for r in f.rows), dtype=np.bool_, count=len(f.rows)
+    )
+    row_of_entry = np.repeat(np.arange(len(f.rows)), np.diff(arrays.starts))
+    entries = own_row[row_of_entry]
+    terms = duals[row_of_entry[entries]] * arrays.coefs[entries]
+    own = grouped_sums(arrays.cols[entries], terms, len(f.names))
+    x_cols = np.fromiter(f.x.values(), dtype=np.int64, count=len(f.x))
+    objective = np.asarray(f.objective, dtype=np.float64)[x_cols]
+    reduced = np.asarray(sol.reduced_costs, dtype=np.float64)[x_cols]
+    costs = (objective - reduced - own[x_cols]).tolist()
     out: dict[str, dict[int, float]] = defaultdict(dict)
-    for (iid, _, y), c in f.x.items():
-        cost = f.objective[c] - sol.reduced_costs[c] - own[c]
+    for (iid, _, y), cost in zip(f.x, costs, strict=True):
         prev = out[iid].get(y)
         out[iid][y] = cost if prev is None else min(prev, cost)
     return out

@@ -1,20 +1,25 @@
-"""Hand a formulation to a named solver through PuLP, and read back values and duals.
+"""Hand a formulation to a named solver, and read back values and duals.
 
-This is the one place that knows solver conventions. The problem is always passed as a
-minimisation of the scaled, negated objective, because on a minimisation PuLP's HiGHS and
-CBC adapters agree on the sign of duals (on a maximisation they do not). Duals come back
-here as d(optimum)/d(right-hand side) in the model's own unscaled units, whatever the
-solver; the result layer turns them into the spec's shadow prices.
+HiGHS is given the formulation's arrays directly (highspy); CBC, and the LP and MPS
+files, go through PuLP. This is the one place that knows solver conventions. The problem
+is always passed as a minimisation of the scaled, negated objective, because on a
+minimisation PuLP's HiGHS and CBC adapters agree on the sign of duals (on a maximisation
+they do not). Duals come back here as d(optimum)/d(right-hand side) in the model's own
+unscaled units, whatever the solver; the result layer turns them into the spec's shadow prices.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from importlib.metadata import version
+from itertools import chain
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pulp
 
 from commissioning.allocator.formulation import Formulation, Row
@@ -45,7 +50,7 @@ class Solution:
 
 def solver_version(name: SolverName) -> str:
     if name == "highs":
-        return f"HiGHS {version('highspy')} (highspy, via PuLP {pulp.__version__})"
+        return f"HiGHS {version('highspy')} (highspy)"
     return f"CBC 2.10.3 (bundled with PuLP {pulp.__version__})"
 
 
@@ -193,6 +198,9 @@ def make_solver(name: SolverName, mip: bool, columns: int = 0) -> pulp.LpSolver:
     raise ValueError(f"unknown solver {name!r} (known: {', '.join(SOLVERS)})")
 
 
+Handover = Literal["direct", "pulp"]
+
+
 def solve(
     f: Formulation,
     solver: SolverName,
@@ -200,11 +208,28 @@ def solve(
     fixed: dict[int, float] | None = None,
     rows: list[Row] | None = None,
     relax: bool = False,
+    handover: Handover = "direct",
 ) -> Solution:
     """Solve the formulation (maximising its objective) and return values and duals.
 
-    `relax` solves the linear relaxation of a mixed-integer formulation.
+    `relax` solves the linear relaxation of a mixed-integer formulation. HiGHS is handed
+    the formulation's arrays directly (`solve_highs`) unless `handover` is "pulp"; CBC
+    always goes through PuLP, which also writes the LP and MPS files.
     """
+    if solver == "highs" and handover == "direct":
+        return solve_highs(f, scale, fixed, rows, relax)[0]
+    return solve_pulp(f, solver, scale, fixed, rows, relax)
+
+
+def solve_pulp(
+    f: Formulation,
+    solver: SolverName,
+    scale: float,
+    fixed: dict[int, float] | None = None,
+    rows: list[Row] | None = None,
+    relax: bool = False,
+) -> Solution:
+    """`solve` through PuLP's problem objects and the named solver's PuLP adapter."""
     t0 = time.perf_counter()
     prob, variables, constraints = to_pulp(f, scale, fixed, rows)
     mip = f.is_mip and not fixed and not relax
@@ -240,14 +265,141 @@ def solve(
     return Solution("optimal", values, duals, t2 - t1, t1 - t0)
 
 
-def highs_model(f: Formulation, scale: float, rows: list[Row], mip: bool) -> tuple[Any, list[int]]:
-    """The model `solve` hands to HiGHS, built directly: minimise -scale * objective.
+@dataclass(frozen=True)
+class RowArrays:
+    """Rows as compressed sparse arrays, in the order given, zero coefficients kept.
+
+    `row_of[k]` is the HiGHS row of rule k, or -1 for a rule with no columns (left out of
+    the model, as PuLP leaves it out); `nonzero` marks the entries HiGHS is given.
+    """
+
+    starts: npt.NDArray[np.int64]
+    """Entries of row k are starts[k]:starts[k+1]."""
+    cols: npt.NDArray[np.int32]
+    coefs: npt.NDArray[np.float64]
+    rhs: npt.NDArray[np.float64]
+    le: npt.NDArray[np.bool_]
+    """The rule caps its left-hand side (<= or ==)."""
+    ge: npt.NDArray[np.bool_]
+    """The rule floors its left-hand side (>= or ==)."""
+    row_of: npt.NDArray[np.int64]
+
+    def bounds(self, inf: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """HiGHS's row bounds of every rule (`row_bounds`, for all rows at once)."""
+        return np.where(self.ge, self.rhs, -inf), np.where(self.le, self.rhs, inf)
+
+    def head(self, n: int) -> RowArrays:
+        """The first n rows (the rules of arrays built from rules then definitions)."""
+        end = int(self.starts[n])
+        return RowArrays(
+            self.starts[: n + 1],
+            self.cols[:end],
+            self.coefs[:end],
+            self.rhs[:n],
+            self.le[:n],
+            self.ge[:n],
+            self.row_of[:n],
+        )
+
+    @property
+    def nonzero(self) -> npt.NDArray[np.bool_]:
+        return np.not_equal(self.coefs, 0.0)
+
+
+def row_arrays(rows: Sequence[Row]) -> RowArrays:
+    """The rows' columns, coefficients, senses and right-hand sides as numpy arrays."""
+    n = len(rows)
+    lengths = np.fromiter((len(r.cols) for r in rows), dtype=np.int64, count=n)
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    nnz = int(starts[-1])
+    cols = np.fromiter(chain.from_iterable(r.cols for r in rows), dtype=np.int32, count=nnz)
+    coefs = np.fromiter(chain.from_iterable(r.coefs for r in rows), dtype=np.float64, count=nnz)
+    rhs = np.fromiter((r.rhs for r in rows), dtype=np.float64, count=n)
+    le = np.fromiter((r.sense != ">=" for r in rows), dtype=np.bool_, count=n)
+    ge = np.fromiter((r.sense != "<=" for r in rows), dtype=np.bool_, count=n)
+    present = lengths > 0
+    row_of = np.where(present, np.cumsum(present) - 1, -1)
+    return RowArrays(starts, cols, coefs, rhs, le, ge, row_of)
+
+
+def column_arrays(
+    f: Formulation, scale: float, fixed: dict[int, float] | None, inf: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Costs (of minimising -scale * objective), lower and upper bounds of every column.
+
+    A binary is bounded by [0, 1], as PuLP bounds an LpBinary; a fixed column by its value.
+    """
+    n = len(f.names)
+    costs = -scale * np.asarray(f.objective, dtype=np.float64)
+    lower = np.asarray(f.lower, dtype=np.float64)
+    upper = np.fromiter(
+        (1.0 if b else (inf if u is None else u) for u, b in zip(f.upper, f.integer, strict=True)),
+        dtype=np.float64,
+        count=n,
+    )
+    if fixed:
+        at = np.fromiter(fixed.keys(), dtype=np.int64, count=len(fixed))
+        value = np.fromiter(fixed.values(), dtype=np.float64, count=len(fixed))
+        lower[at] = value
+        upper[at] = value
+    return costs, lower, upper
+
+
+@dataclass(frozen=True)
+class HighsModel:
+    """A formulation loaded into HiGHS, and where its columns and rows are."""
+
+    h: Any
+    """The `highspy.Highs` object."""
+    arrays: RowArrays
+    """The rules, then the definitions, as arrays; `arrays.row_of` gives their HiGHS rows."""
+    column: npt.NDArray[np.int64]
+    """The HiGHS column of each of the formulation's columns."""
+
+
+def pulp_order(f: Formulation) -> list[int]:
+    """The formulation's columns in the order PuLP hands them to a solver (by LP name).
+
+    Handing HiGHS the columns in this order makes the direct model identical to PuLP's,
+    so that both give the same plan where the optimum is not unique (the simplex path
+    depends on the order of the columns).
+    """
+    names = _safe_names(f.names)
+    return sorted(range(len(names)), key=names.__getitem__)
+
+
+def highs_model(
+    f: Formulation,
+    scale: float,
+    rows: list[Row],
+    mip: bool,
+    fixed: dict[int, float] | None = None,
+) -> tuple[Any, list[int]]:
+    """The formulation in HiGHS, columns in the formulation's own order: minimise
+    -scale * objective (the what-if re-solves, which change it column by column).
 
     Returns the `highspy.Highs` object and, for each of `rows` then `f.definitions`, its row
     in HiGHS (-1 for a row with no columns, which is left out).
     """
+    model = load_highs(f, scale, rows, mip, fixed, order=None)
+    return model.h, model.arrays.row_of.tolist()
+
+
+def load_highs(
+    f: Formulation,
+    scale: float,
+    rows: list[Row],
+    mip: bool,
+    fixed: dict[int, float] | None = None,
+    order: Sequence[int] | None = None,
+) -> HighsModel:
+    """Load the formulation into HiGHS with one `addCols` and one `addRows` call.
+
+    `order` lists the formulation's columns in the order HiGHS gets them (default: their
+    own order); `solve` passes `pulp_order`, giving HiGHS exactly PuLP's model.
+    """
     import highspy
-    import numpy as np
 
     inf = highspy.kHighsInf
     h = highspy.Highs()  # type: ignore[no-untyped-call]
@@ -257,61 +409,111 @@ def highs_model(f: Formulation, scale: float, rows: list[Row], mip: bool) -> tup
     elif len(f.names) >= IPM_FROM_COLUMNS:
         h.setOptionValue("solver", "ipm")
     n = len(f.names)
-    # A binary is bounded by [0, 1], as PuLP bounds an LpBinary.
-    upper = [1.0 if f.integer[k] else (inf if u is None else u) for k, u in enumerate(f.upper)]
+    costs, lower, upper = column_arrays(f, scale, fixed, inf)
+    column = np.arange(n, dtype=np.int64)
+    if order is not None:
+        at = np.asarray(order, dtype=np.int64)
+        column[at] = np.arange(n, dtype=np.int64)
+        costs, lower, upper = costs[at], lower[at], upper[at]
     empty = np.zeros(0, dtype=np.int32)
-    h.addCols(
-        n,
-        -scale * np.asarray(f.objective, dtype=float),
-        np.asarray(f.lower, dtype=float),
-        np.asarray(upper, dtype=float),
-        0,
-        empty,
-        empty,
-        np.zeros(0),
-    )
+    h.addCols(n, costs, lower, upper, 0, empty, empty, np.zeros(0))
     if mip:
-        integer = np.array([k for k in range(n) if f.integer[k]], dtype=np.int32)
+        integer = column[[k for k in range(n) if f.integer[k] and not (fixed and k in fixed)]]
         if len(integer):
             h.changeColsIntegrality(
                 len(integer),
-                integer,
+                np.sort(integer).astype(np.int32),
                 np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
             )
-    starts: list[int] = []
-    index: list[int] = []
-    value: list[float] = []
-    row_lower: list[float] = []
-    row_upper: list[float] = []
-    positions: list[int] = []
-    for r in (*rows, *f.definitions):
-        if not r.cols:
-            positions.append(-1)
-            continue
-        positions.append(len(starts))
-        starts.append(len(index))
-        for c, a in zip(r.cols, r.coefs, strict=True):
-            if a != 0:
-                index.append(c)
-                value.append(a)
-        low, up = row_bounds(r.sense, r.rhs, inf)
-        row_lower.append(low)
-        row_upper.append(up)
+    arrays = row_arrays([*rows, *f.definitions])
+    keep = arrays.nonzero
+    present = arrays.row_of >= 0
+    kept_before = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept_before[1:])
+    starts = kept_before[arrays.starts[:-1][present]]
+    row_lower, row_upper = arrays.bounds(inf)
     h.addRows(
         len(starts),
-        np.asarray(row_lower, dtype=float),
-        np.asarray(row_upper, dtype=float),
-        len(index),
-        np.asarray(starts, dtype=np.int32),
-        np.asarray(index, dtype=np.int32),
-        np.asarray(value, dtype=float),
+        row_lower[present],
+        row_upper[present],
+        int(kept_before[-1]),
+        starts.astype(np.int32),
+        column[arrays.cols[keep]].astype(np.int32),
+        arrays.coefs[keep],
     )
-    return h, positions
+    return HighsModel(h, arrays, column)
 
 
 def row_bounds(sense: str, rhs: float, inf: float) -> tuple[float, float]:
     """A rule `... <sense> rhs` as HiGHS's row bounds."""
     return (rhs if sense in (">=", "==") else -inf, rhs if sense in ("<=", "==") else inf)
+
+
+def highs_status(h: Any) -> Literal["optimal", "infeasible"]:
+    """What a HiGHS run found; a SolverError for anything but an optimum or no plan."""
+    import highspy
+
+    status = h.getModelStatus()
+    statuses = highspy.HighsModelStatus
+    if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible, statuses.kUnbounded):
+        # Every column has a capacity row, so the model is never unbounded: a solver that
+        # says so (HiGHS's "unbounded or infeasible") has found no feasible plan. The
+        # caller confirms with the elastic re-solve before telling the user.
+        return "infeasible"
+    if status != statuses.kOptimal:
+        raise SolverError(f"highs stopped with status {h.modelStatusToString(status)!r}")
+    return "optimal"
+
+
+def highs_solution(
+    model: HighsModel, rules: int, scale: float, priced: bool, seconds: float, build: float
+) -> Solution:
+    """Values and, for a linear program (`priced`), duals of the first `rules` rows and
+    reduced costs, read from an optimal HiGHS model in the sign convention of `Solution`
+    (as `solve_pulp` reads PuLP's). A rule left out of the model has dual 0.
+    """
+    sol = model.h.getSolution()
+    values = tuple(np.asarray(sol.col_value, dtype=np.float64)[model.column].tolist())
+    if not priced:
+        return Solution("optimal", values, None, seconds, build)
+    # d(min of -scale*obj)/d(rhs) = pi  =>  d(obj)/d(rhs) = -pi / scale
+    row_of = model.arrays.row_of[:rules]
+    present = row_of >= 0
+    duals = np.zeros(rules)
+    duals[present] = -np.asarray(sol.row_dual, dtype=np.float64)[row_of[present]] / scale
+    # dj of min(-scale*obj) = -scale * (the maximisation's reduced cost)
+    reduced = -np.asarray(sol.col_dual, dtype=np.float64)[model.column] / scale
+    return Solution(
+        "optimal", values, tuple(duals.tolist()), seconds, build, tuple(reduced.tolist())
+    )
+
+
+def solve_highs(
+    f: Formulation,
+    scale: float,
+    fixed: dict[int, float] | None = None,
+    rows: list[Row] | None = None,
+    relax: bool = False,
+    values_only: bool = False,
+) -> tuple[Solution, HighsModel]:
+    """`solve` with HiGHS, the formulation's arrays handed over in one call each.
+
+    The model is the one PuLP builds (`to_pulp` and `BulkHiGHS`; compared row by row in
+    the tests): same column order, bounds, rows, coefficients and options, so the same
+    plan. Returns the loaded model too, for a caller that re-solves it warm
+    (`planner.Planner`).
+    """
+    rows = f.rows if rows is None else rows
+    mip = f.is_mip and not fixed and not relax
+    t0 = time.perf_counter()
+    model = load_highs(f, scale, rows, mip, fixed, pulp_order(f))
+    t1 = time.perf_counter()
+    model.h.run()
+    t2 = time.perf_counter()
+    if highs_status(model.h) == "infeasible":
+        return Solution("infeasible", (), None, t2 - t1, t1 - t0), model
+    sol = highs_solution(model, len(rows), scale, not (mip or values_only), t2 - t1, 0.0)
+    return replace(sol, build_seconds=t1 - t0 + time.perf_counter() - t2), model
 
 
 def solve_values(
@@ -321,32 +523,14 @@ def solve_values(
     rows: list[Row] | None = None,
     relax: bool = False,
 ) -> Solution:
-    """Solve for the plan's values only: no duals, no names (the what-if re-solves).
+    """Solve for the plan's values only: no duals (the what-if re-solves).
 
     A break-even search or the price of a rule re-solves the model many times and reads
-    only the optimum, so HiGHS is handed the formulation's arrays directly, skipping PuLP's
-    problem objects, which cost more than the solve itself on a county's plan. The model
-    is exactly the one `solve` builds (same columns, bounds, rows, options); CBC goes
-    through `solve`.
+    only the optimum. CBC goes through `solve`.
     """
     if solver != "highs":
         return solve(f, solver, scale, rows=rows, relax=relax)
-    import highspy
-
-    t0 = time.perf_counter()
-    h, _ = highs_model(f, scale, f.rows if rows is None else rows, f.is_mip and not relax)
-    t1 = time.perf_counter()
-    h.run()
-    t2 = time.perf_counter()
-    status = h.getModelStatus()
-    statuses = highspy.HighsModelStatus
-    if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible, statuses.kUnbounded):
-        # As in `solve`: every column is bounded, so "unbounded" means no feasible plan.
-        return Solution("infeasible", (), None, t2 - t1, t1 - t0)
-    if status != statuses.kOptimal:
-        raise SolverError(f"highs stopped with status {h.modelStatusToString(status)!r}")
-    values = tuple(float(v) for v in h.getSolution().col_value)
-    return Solution("optimal", values, None, t2 - t1, t1 - t0)
+    return solve_highs(f, scale, rows=rows, relax=relax, values_only=True)[0]
 
 
 def write_lp(f: Formulation, path: str, scale: float = 1.0) -> None:

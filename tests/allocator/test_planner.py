@@ -1,0 +1,228 @@
+"""Warm re-plans (`Planner`) give what a cold `allocate()` gives, for every kind of change.
+
+A slider moves one figure of the scenario: a share, a priority weight, growth, the district
+floor, a budget change, reinvestment. Each fixture is planned, then planned again with each
+change, in one `Planner`, and every result is compared with a cold solve of the same inputs:
+the same status, optimum, plan, decisions, slacks and prices (the fixtures' optima and
+prices are unique, checked by hand). Changes that keep the model's shape must actually be
+re-solved warm; the others fall back to a cold solve and must say so.
+
+Where an optimum is degenerate its prices are not unique (the `stays_stopped` fixture
+says so), and a simplex started elsewhere may return another set: there the prices are
+checked to be optimal ones (strong duality: the rules' bounds priced add up to the
+optimum), and the prices the fixtures assert by hand are checked equal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from commissioning.allocator import InfeasiblePlan, Planner, allocate
+from commissioning.inputs.model import Inputs, frozen_map
+from commissioning.synthetic import synthetic_inputs
+from tests.allocator.checker import check_plan
+from tests.allocator.fixtures import FIXTURES, Fixture
+
+
+def _scenario(inputs: Inputs, **changes: Any) -> Inputs:
+    return replace(inputs, scenario=replace(inputs.scenario, **changes))
+
+
+def _shares(inputs: Inputs) -> Inputs:
+    sc = inputs.scenario
+    return _scenario(inputs, prevention_share=tuple(min(0.9, s * 1.2) for s in sc.prevention_share))
+
+
+def _weights(inputs: Inputs) -> Inputs:
+    first = inputs.data.priorities[0]
+    weights = dict(inputs.scenario.priority_weights)
+    weights[first.priority_id] = weights.get(first.priority_id, first.weight) * 1.37
+    return _scenario(inputs, priority_weights=frozen_map(weights))
+
+
+def _growth(inputs: Inputs) -> Inputs:
+    sc = inputs.scenario
+    return _scenario(inputs, max_growth=sc.max_growth * 0.5, ramp=sc.ramp * 0.8)
+
+
+def _floor(inputs: Inputs) -> Inputs:
+    return _scenario(inputs, district_floor=inputs.scenario.district_floor * 0.5)
+
+
+def _budget(inputs: Inputs) -> Inputs:
+    sc = inputs.scenario
+    stream = inputs.data.streams[0].stream_id
+    change = tuple(-0.05 * (k + 1) for k in range(sc.horizon))
+    return _scenario(inputs, budget_change=frozen_map({**sc.budget_change, stream: change}))
+
+
+def _reinvest(inputs: Inputs) -> Inputs:
+    return _scenario(inputs, reinvest=0.5 if inputs.scenario.reinvest == 0 else 0.2)
+
+
+CHANGES: dict[str, Callable[[Inputs], Inputs]] = {
+    "shares": _shares,
+    "weights": _weights,
+    "growth": _growth,
+    "floor": _floor,
+    "budget change": _budget,
+    "reinvest": _reinvest,
+}
+
+
+def _file(result: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(json.dumps(result.to_json()))
+    doc["provenance"].pop("created")
+    return doc
+
+
+def _outcome(plan: Callable[[Inputs], Any], inputs: Inputs) -> dict[str, Any] | str:
+    try:
+        return _file(plan(inputs))
+    except InfeasiblePlan as exc:
+        return f"infeasible: {[d.name for d in exc.result.diagnosis]}"
+
+
+PRICED = ("shadow_price", "opportunity_cost")
+"""Figures read from the duals: compared through `_priced`, not one by one."""
+
+
+def _priced(doc: dict[str, Any] | str, named: dict[str, float | None], where: str) -> None:
+    """The prices of a result are optimal duals, and the hand-checked ones are as stated."""
+    if isinstance(doc, str):
+        return
+    total = 0.0
+    for c in doc["constraints"]:
+        d = c["shadow_price"] if c["sense"] != ">=" else -c["shadow_price"]
+        total += d * c["bound"]
+    assert total == pytest.approx(doc["objective"], rel=1e-7, abs=1e-9), where
+    prices = {c["name"]: c["shadow_price"] for c in doc["constraints"]}
+    for name, price in named.items():
+        if price is None:
+            assert prices[name] is None, (where, name)
+        else:
+            assert prices[name] == pytest.approx(price, rel=1e-6, abs=1e-12), (where, name)
+
+
+def _same(warm: Any, cold: Any, where: str = "", prices: bool = True) -> None:
+    """Equal, floats to 1e-9 relative (a warm simplex rounds on another path); with
+    `prices` False, figures read from the duals are left to `_priced`."""
+    if isinstance(cold, dict):
+        assert warm.keys() == cold.keys(), where
+        for k in cold:
+            if not prices and k in PRICED:
+                continue
+            _same(warm[k], cold[k], f"{where}.{k}", prices)
+    elif isinstance(cold, list):
+        assert len(warm) == len(cold), where
+        for k, (a, b) in enumerate(zip(warm, cold, strict=True)):
+            _same(a, b, f"{where}[{k}]", prices)
+    elif isinstance(cold, float) and isinstance(warm, float):
+        assert warm == pytest.approx(cold, rel=1e-9, abs=1e-9), where
+    else:
+        assert warm == cold, where
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_every_change_of_every_fixture_warm_equals_cold(fx: Fixture) -> None:
+    base = fx.build()
+    planner = Planner()
+    _same(_outcome(planner.plan, base), _outcome(allocate, base), "base")
+    warm_solves = 0
+    for what, change in CHANGES.items():
+        variant = change(base)
+        for label, inputs, named in ((what, variant, {}), (f"{what}, back", base, fx.prices)):
+            where = f"{fx.name}: {label}"
+            found = _outcome(planner.plan, inputs)
+            if planner.warm:
+                warm_solves += 1
+                _same(found, _outcome(allocate, inputs), where, prices=False)
+                _priced(found, named, where)
+            else:  # a cold plan is allocate()'s own, prices and all
+                _same(found, _outcome(allocate, inputs), where)
+    if not _is_mip(base):
+        assert warm_solves >= 6  # going back to the base is always the base's shape
+
+
+def _is_mip(inputs: Inputs) -> bool:
+    return any(i.min_viable > 0 for i in inputs.data.initiatives)
+
+
+def test_changes_in_a_row_are_re_solved_warm_and_stay_right() -> None:
+    """Each change builds on the last, as slider moves do; all but the first are warm."""
+    inputs = synthetic_inputs(5, 90, seed=1, cost_library=True, reinvest=0.5)
+    planner = Planner()
+    planner.plan(inputs)
+    assert not planner.warm
+    for what, change in CHANGES.items():
+        inputs = change(inputs)
+        warm, cold = planner.plan(inputs), allocate(inputs)
+        assert planner.warm, what
+        # Generated data have many optimal plans: the optimum is the same, and the warm
+        # plan keeps every rule (the independent checker).
+        assert warm.objective == pytest.approx(cold.objective, rel=1e-9), what
+        assert check_plan(inputs, warm.to_json()) == [], what
+
+
+def test_a_change_of_shape_is_a_cold_solve() -> None:
+    inputs = synthetic_inputs(5, 90, seed=0)
+    planner = Planner()
+    planner.plan(inputs)
+    locked = _scenario(inputs, lock=(inputs.data.initiatives[0].initiative_id,))  # a new rule
+    _same(_file(planner.plan(locked)), _file(allocate(locked)))
+    assert not planner.warm
+    planner.plan(_floor(locked))
+    assert planner.warm
+
+
+def test_a_mixed_integer_plan_is_planned_as_allocate_plans_it() -> None:
+    inputs = synthetic_inputs(5, 90, seed=2, mip=True)
+    planner = Planner()
+    for step in (inputs, _growth(inputs)):
+        _same(_file(planner.plan(step)), _file(allocate(step)))
+        assert not planner.warm
+
+
+def test_the_warm_model_is_the_changed_model_not_the_first() -> None:
+    """A sequence that returns to the start gives the start's plan again (nothing left
+    over from the changes in between)."""
+    inputs = synthetic_inputs(5, 90, seed=3)
+    planner = Planner()
+    first = planner.plan(inputs)
+    for change in CHANGES.values():
+        planner.plan(change(inputs))
+    again = planner.plan(inputs)
+    assert planner.warm
+    assert again.objective == pytest.approx(first.objective, rel=1e-9)
+
+
+def test_a_warm_solve_that_fails_or_runs_long_falls_back_to_a_cold_solve(monkeypatch) -> None:
+    from commissioning.allocator import planner as module
+    from commissioning.allocator.solvers import SolverError
+
+    inputs = synthetic_inputs(5, 90, seed=4)
+    planner = Planner()
+    planner.plan(inputs)
+    loaded = planner._loaded
+    assert loaded is not None
+    h = loaded.model.h
+
+    def stopped(model: Any) -> str:
+        raise SolverError("highs stopped with status 'Time limit reached'")
+
+    monkeypatch.setattr(module, "highs_status", stopped)
+    moved = _growth(inputs)
+    found = planner.plan(moved)
+    assert not planner.warm
+    _same(_file(found), _file(allocate(moved)))
+    # The limit given to the warm run: HiGHS counts time from the model's first run, so it
+    # is set past the time already spent, by the cold solve's time (at least half a second).
+    limit = h.getOptionValue("time_limit")
+    limit = limit[-1] if isinstance(limit, tuple) else limit
+    assert limit >= module.WARM_FLOOR
+    assert limit <= h.getRunTime() + max(module.WARM_FLOOR, loaded.cold_seconds) + 1e-9
