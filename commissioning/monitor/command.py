@@ -260,8 +260,8 @@ def _value_lines(value: ValueCard | None) -> list[str]:
     t = value.total
     lines = [
         f"  Late-intervention cost avoided: {format_money(t.realised)} realised, against "
-        f"{format_money(t.planned)} the plan counted on to date (it discounts each effect by "
-        "the strength of its evidence; what is realised is counted in full)."
+        f"{format_money(t.planned)} expected to date (the outcomes the plan expects by now, "
+        "valued alike)."
     ]
     for who, a in value.cashable_by_partner.items():
         lines.append(

@@ -1,13 +1,14 @@
 """With a cost library: the late-intervention cost the services avoided, realised against planned.
 
 Realised cost avoided = outcomes achieved x the value of one outcome at the service's level
-(`outcome_values`, in pounds). The plan's expectation to date = planned spend x the plan's
-benefit-cost ratio for the service (which discounts an effect by the strength of its
-evidence). Cashable savings go to the partner whose stream would have paid the late cost:
-per outcome, the present value of each such cost times its cashable share; planned on the
-plan's outcomes to date (planned participants x effect, discounted by evidence as above),
-realised on the outcomes achieved. Without a cost library there is nothing to reckon and
-`value_card` gives None.
+(`outcome_values`, in pounds). The plan's expectation to date counts the same way, on the
+outcomes the plan expects by now (planned participants x effect), so the two compare like
+with like (the plan's own benefit-cost ratio also discounts each effect by the strength of
+its evidence; the scorecard does not, since outcomes achieved are counted in full).
+Cashable savings go to the partner whose stream would have paid the late cost: per outcome,
+the present value of each such cost times its cashable share; planned on the plan's
+outcomes to date, realised on the outcomes achieved. Without a cost library there is
+nothing to reckon and `value_card` gives None.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from commissioning.allocator.formulation import evidence_multiplier, outcome_values, present_value
+from commissioning.allocator.formulation import outcome_values, present_value
 from commissioning.allocator.result import Result
 from commissioning.inputs.model import Inputs
 from commissioning.monitor.scorecard import Scorecard
@@ -49,16 +50,14 @@ def value_card(inputs: Inputs, result: Result, card: Scorecard) -> ValueCard | N
     for c in inputs.data.costs:
         if c.stream_id is not None and c.cashable > 0:
             cash_per_outcome[c.level][partner[c.stream_id]] += present_value(inputs, c) * c.cashable
-    ratios = {r.initiative_id: r.benefit_cost_ratio for r in result.initiatives}
     services: dict[str, Avoided] = {}
     cashable: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for s in card.services:
         i, f = s.initiative, s.figures
-        ratio = ratios.get(i.initiative_id) or 0.0
+        planned_outcomes = f.target_outcomes
         services[i.initiative_id] = Avoided(
-            f.planned_spend * ratio, f.actual_outcomes * value[i.level]
+            planned_outcomes * value[i.level], f.actual_outcomes * value[i.level]
         )
-        planned_outcomes = f.target_outcomes * evidence_multiplier(inputs, i)
         for who, per_outcome in cash_per_outcome[i.level].items():
             cashable[who][0] += planned_outcomes * per_outcome
             cashable[who][1] += f.actual_outcomes * per_outcome

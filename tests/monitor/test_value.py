@@ -53,10 +53,12 @@ def test_cost_avoided_by_hand(costed: tuple[Inputs, Scorecard, Result]) -> None:
     inputs, card, result = costed
     value = value_card(inputs, result, card)
     assert value is not None
-    s = card.service("1001")  # level 1, evidence 3 (x0.8), effect 10%, unit cost £300
+    s = card.service("1001")  # level 1, effect 10%, unit cost £300
     a = value.services["1001"]
     assert a.realised == pytest.approx(19 * 100)  # 19 outcomes x £100
-    assert a.planned == pytest.approx(s.figures.planned_spend * 0.8 * 0.1 * 100 / 300)
+    # the outcomes the plan expects by now (planned participants x effect) x £100: like with
+    # like, without the plan's discount for the strength of the evidence
+    assert a.planned == pytest.approx(s.figures.planned_spend / 300 * 0.1 * 100)
     a = value.services["1003"]  # level 1: 30 outcomes
     assert a.realised == pytest.approx(30 * 100)
     assert value.total.realised == pytest.approx(
