@@ -417,20 +417,13 @@ def _reference_savings(
     ref: dict[tuple[str, int], float],
 ) -> dict[tuple[str, int], float]:
     """R[s,y] of the reference plan (negative where its cuts bring late costs back)."""
-    if not costs or scenario.reinvest <= 0:
-        return {}
-    from commissioning.allocator.formulation import cashable_savings
+    from commissioning.allocator.formulation import reinvested
 
     data = DataSet((), (), (), (), (), tuple(inits), costs=tuple(costs), prices=frozen_map(prices))
-    out: dict[tuple[str, int], float] = defaultdict(float)
-    years = scenario.years
-    for (iid, sid), by_k in cashable_savings(Inputs(data, scenario)).items():
-        current = data.initiative(iid).current_budget
-        for y in years:
-            for y0 in years:
-                if y - y0 in by_k:
-                    out[(sid, y)] += scenario.reinvest * by_k[y - y0] * (ref[(iid, y0)] - current)
-    return out
+    return reinvested(
+        Inputs(data, scenario),
+        lambda iid, y: ref[(iid, y)] - data.initiative(iid).current_budget,
+    )
 
 
 def _reference_plan(

@@ -15,7 +15,6 @@ Two methods, both deterministic:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -26,9 +25,9 @@ import numpy.typing as npt
 from commissioning.allocator.formulation import (
     Formulation,
     Row,
-    cashable_savings,
     floor,
     modelled_districts,
+    reinvested,
 )
 from commissioning.allocator.formulation import fair_shares as fair_shares_of
 from commissioning.allocator.registry import FAMILIES, constraint_name
@@ -266,18 +265,13 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
 def _most_returned(inputs: Inputs) -> dict[tuple[str, int], float]:
     """The most R[s,y] could be: every service at its most in earlier years (a bound, so the
     envelope pre-check stays a necessary condition with reinvestment)."""
-    sc = inputs.scenario
-    if sc.reinvest <= 0 or not inputs.data.has_costs:
-        return {}
-    out: dict[tuple[str, int], float] = defaultdict(float)
-    for (iid, sid), by_k in cashable_savings(inputs).items():
-        i = inputs.data.initiative(iid)
-        for y in sc.years:
-            for y0 in sc.years:
-                if y - y0 in by_k:
-                    gain = max(0.0, upper_bound(inputs, i, y0) - i.current_budget)
-                    out[(sid, y)] += sc.reinvest * by_k[y - y0] * gain
-    return out
+    data = inputs.data
+    return reinvested(
+        inputs,
+        lambda iid, y: max(
+            0.0, upper_bound(inputs, data.initiative(iid), y) - data.initiative(iid).current_budget
+        ),
+    )
 
 
 def _share_check(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from commissioning.allocator.registry import FAMILIES, Sense, constraint_name
@@ -140,6 +141,28 @@ def cashable_savings(inputs: Inputs) -> dict[tuple[str, str], dict[int, float]]:
         for (level, sid), by_k in per_level.items():
             if level == i.level:
                 out[(i.initiative_id, sid)] = {k: per_pound * v for k, v in by_k.items()}
+    return out
+
+
+def reinvested(
+    inputs: Inputs,
+    change: Callable[[str, int], float],
+    kappa: Mapping[tuple[str, str], Mapping[int, float]] | None = None,
+) -> dict[tuple[str, int], float]:
+    """R[s,y] = reinvest * sum over i, y' < y of kappa(i,s,y-y') * change(i,y'), where
+    `change(i,y')` is X[i,y'] - current_budget(i) for a plan (or a bound on it), by
+    (stream, plan year); empty when nothing is reinvested. The one place R is reckoned."""
+    sc = inputs.scenario
+    if sc.reinvest <= 0 or not inputs.data.has_costs:
+        return {}
+    out: dict[tuple[str, int], float] = defaultdict(float)
+    years = sc.years
+    for (iid, sid), by_k in (cashable_savings(inputs) if kappa is None else kappa).items():
+        for y in years:
+            for y0 in years:
+                k = y - y0
+                if k >= 1 and k in by_k:
+                    out[(sid, y)] += sc.reinvest * by_k[k] * change(iid, y0)
     return out
 
 

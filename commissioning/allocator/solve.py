@@ -26,6 +26,7 @@ from commissioning.allocator.formulation import (
     benefit_cost_ratios,
     formulate,
     objective_scale,
+    reinvested,
 )
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import (
@@ -244,16 +245,9 @@ def _savings(
         return ()
     cashable = {c.stream_id for c in inputs.data.costs if c.stream_id and c.cashable > 0}
     current = {i.initiative_id: i.current_budget for i in inputs.data.initiatives}
-    amounts = {(s.stream_id, y): 0.0 for s in inputs.data.streams for y in sc.years}
-    for (iid, sid), by_k in f.kappa.items():
-        for y in sc.years:
-            for y_before in sc.years:
-                k = y - y_before
-                if k >= 1 and k in by_k:
-                    change = totals[iid][y_before] - current[iid]
-                    amounts[(sid, y)] += sc.reinvest * by_k[k] * change
+    amounts = reinvested(inputs, lambda iid, y: totals[iid][y] - current[iid], f.kappa)
     return tuple(
-        Saving(s.stream_id, y, amounts[(s.stream_id, y)] + 0.0)
+        Saving(s.stream_id, y, amounts.get((s.stream_id, y), 0.0) + 0.0)
         for s in inputs.data.streams
         if s.stream_id in cashable
         for y in sc.years
