@@ -318,9 +318,6 @@ PRICING_ORDER: tuple[str, ...] = (
 )
 """The policy families in the order a board reads their prices: the strategy's shares, then
 the partnership's choices about services, then the rules of the model it may set."""
-assert sorted(PRICING_ORDER) == sorted(POLICY_FAMILIES)
-assert all(f.build is not None for f in FAMILIES.values())
-assert all((f.price is not None) == f.policy for f in FAMILIES.values())
 
 
 def constraint_name(family: str, *index: object) -> str:
