@@ -30,7 +30,15 @@ from commissioning.allocator.formulation import (
     reinvested,
 )
 from commissioning.allocator.formulation import fair_shares as fair_shares_of
-from commissioning.allocator.registry import FAMILIES, constraint_name
+from commissioning.allocator.registry import (
+    DEMAND,
+    DISTRICT,
+    ENVELOPE,
+    FAMILIES,
+    PREVENTION,
+    PRIORITY,
+    constraint_name,
+)
 from commissioning.allocator.result import Relaxation
 from commissioning.allocator.solvers import SolverError, SolverName, solve
 from commissioning.allocator.sums import grouped_sums, ordered_sum
@@ -191,7 +199,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
             have = inputs.amount(s.stream_id, y) + most_returned.get((s.stream_id, y), 0.0)
             if need > have + TOLERANCE:
                 found(
-                    "envelope",
+                    ENVELOPE,
                     (s.stream_id, y),
                     need - have,
                     f"floors of services that only {s.name} can fund come to {money(need)} "
@@ -206,7 +214,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
             out.append(
                 Relaxation(
                     f"envelopes[{y}]",
-                    "envelope",
+                    ENVELOPE,
                     low_all - have,
                     "pounds",
                     f"envelopes[{y}]: committed contracts, statutory floors and locks come to "
@@ -220,7 +228,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
         for (d, level), count, cap in zip(groups, reached, caps, strict=True):
             if count > cap + TOLERANCE:
                 found(
-                    "demand",
+                    DEMAND,
                     (d, level, y),
                     count - cap,
                     f"floors alone reach {count:,.0f} participants at level {level}, "
@@ -237,7 +245,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
         d_at = {d: k for k, d in enumerate(district_ids)}
         checks: list[tuple[str, tuple[object, ...], float, float, float, float]] = [
             (
-                "prevention",
+                PREVENTION,
                 (y,),
                 sc.prevention_share_in(y),
                 ordered_sum(high[levels12]),
@@ -248,12 +256,12 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
         for p in data.priorities:
             at = p_at.get(p.priority_id)
             most, held = (0.0, 0.0) if at is None else (float(most_p[at]), float(low_p[at]))
-            checks.append(("priority", (p.priority_id, y), p.min_share, most, held, low_all))
+            checks.append((PRIORITY, (p.priority_id, y), p.min_share, most, held, low_all))
         for d in modelled:
             at = d_at[d]
             required = sc.district_floor * fair[d]
             checks.append(
-                ("district", (d, y), required, float(most_d[at]), float(low_d[at]), low_districts)
+                (DISTRICT, (d, y), required, float(most_d[at]), float(low_d[at]), low_districts)
             )
         for family, index, required, most, held, pool_low in checks:
             found_share = _share_check(family, index, required, most, pool_low - held, y)
@@ -296,7 +304,7 @@ def _share_check(
     return Relaxation(name, family, gap, FAMILIES[family].unit, message, "precheck")
 
 
-ELASTIC_FAMILIES = frozenset(FAMILIES) - {"viability_min", "viability_max"}
+ELASTIC_FAMILIES = frozenset(name for name, fam in FAMILIES.items() if fam.elastic)
 
 
 def elastic(inputs: Inputs, f: Formulation, solver: SolverName) -> list[Relaxation]:
@@ -318,7 +326,7 @@ def elastic(inputs: Inputs, f: Formulation, solver: SolverName) -> list[Relaxati
             rows.append(r)
             continue
         weight = 1.0
-        if r.family == "demand":
+        if FAMILIES[r.family].unit == "participants":
             # coefficients are 1 / unit cost: price a participant at the mean unit cost
             weight = sum(1.0 / a for a in r.coefs) / len(r.coefs)
         signs = {"<=": (-1.0,), ">=": (1.0,), "==": (1.0, -1.0)}[r.sense]

@@ -12,9 +12,11 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from commissioning.allocator.registry import FAMILIES, Sense, constraint_name
-from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs
+from commissioning.allocator import families as fb
+from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense, constraint_name
+from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
 
 
 @dataclass(frozen=True)
@@ -220,13 +222,121 @@ def fair_shares(inputs: Inputs) -> dict[str, float]:
     return {d: w / total for d, w in weight.items()}
 
 
+class Build:
+    """What a family's row builder reads (families.py): the inputs, the formulation being
+    written, its columns x[i,s,y] grouped as X[i,y], and the sums several rows share."""
+
+    def __init__(self, inputs: Inputs, f: Formulation, X: dict[tuple[str, int], list[int]]):
+        data, sc = inputs.data, inputs.scenario
+        self.inputs, self.f, self.X = inputs, f, X
+        self.years = sc.years
+        inits = data.initiatives
+        self.locked, self.excluded = set(sc.lock), set(sc.exclude)
+        self.ineffective = {
+            i.initiative_id
+            for i in inits
+            if evidence_multiplier(inputs, i) == 0.0 and i.initiative_id not in self.locked
+        }
+        self.current = {i.initiative_id: i.current_budget for i in inits}
+        self.all_ids = [i.initiative_id for i in inits]
+        self._totals: dict[tuple[str, int], int] = {}
+
+    def xs(self, iid: str, y: int, a: float = 1.0) -> list[tuple[int, float]]:
+        """a * X[i,y], as terms."""
+        return [(c, a) for c in self.X[(iid, y)]]
+
+    def total(self, ids: list[str], y: int, a: float = 1.0) -> list[tuple[int, float]]:
+        """a * the sum of X[i,y] over ids, as terms."""
+        return [(c, a) for iid in ids for c in self.X[(iid, y)]]
+
+    def total_column(self, name: str, ids: list[str], y: int) -> int:
+        """The auxiliary column name[y] = sum of X[i,y] over ids (defined once), so that
+        share rows stay sparse."""
+        key = (name, y)
+        if key not in self._totals:
+            f = self.f
+            col = f.add_column(f"{name}[{y}]")
+            terms = self.total(ids, y, -1.0)
+            f.definitions.append(
+                Row(
+                    f"{name}[{y}]",
+                    "total",
+                    (str(y),),
+                    (col, *(c for c, _ in terms)),
+                    (1.0, *(a for _, a in terms)),
+                    "==",
+                    0.0,
+                    y,
+                )
+            )
+            self._totals[key] = col
+        return self._totals[key]
+
+    def floor(self, i: Initiative, year: int) -> float:
+        """L(i,y)."""
+        return floor(i, year)
+
+    @cached_property
+    def by_stream(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in self.inputs.data.initiatives:
+            for s in i.funding:
+                out[s].append(i.initiative_id)
+        return out
+
+    @cached_property
+    def returned(self) -> dict[str, list[tuple[str, dict[int, float]]]]:
+        """kappa by stream: the savings that return to each stream, by initiative."""
+        out: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
+        for (iid, sid), by_k in self.f.kappa.items():
+            out[sid].append((iid, by_k))
+        return out
+
+    @cached_property
+    def share_priorities(self) -> list[Priority]:
+        return [p for p in self.inputs.data.priorities if p.min_share > 0]
+
+    @cached_property
+    def need_total(self) -> bool:
+        """Some share rule needs the total spend T[y]."""
+        sc = self.inputs.scenario
+        return any(sc.prevention_share_in(y) > 0 for y in self.years) or bool(self.share_priorities)
+
+    @cached_property
+    def prevention_ids(self) -> list[str]:
+        return [i.initiative_id for i in self.inputs.data.initiatives if i.level <= 2]
+
+    @cached_property
+    def district_ids(self) -> list[str]:
+        return [i.initiative_id for i in self.inputs.data.initiatives if not i.is_county_wide]
+
+    @cached_property
+    def by_priority(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in self.inputs.data.initiatives:
+            out[i.priority_id].append(i.initiative_id)
+        return out
+
+    @cached_property
+    def by_district(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in self.inputs.data.initiatives:
+            out[i.district_id].append(i.initiative_id)
+        return out
+
+    @cached_property
+    def fair(self) -> dict[str, float]:
+        return fair_shares(self.inputs)
+
+
 def formulate(inputs: Inputs) -> Formulation:
-    """Write the model of model.md section 3 for these inputs."""
+    """Write the model of model.md section 3 for these inputs: each family's builder in
+    FAMILY_ORDER, consecutive families of one scope together (so the rows of an initiative
+    and year, or of a year, stay together, as warm starts and golden files expect)."""
     data, sc = inputs.data, inputs.scenario
     years = sc.years
     f = Formulation()
     f.value_per_pound = values_per_pound(inputs)
-    locked, excluded = set(sc.lock), set(sc.exclude)
     inits = data.initiatives
 
     # Columns x[i,s,y]; X[i,y] is kept as the list of its columns.
@@ -240,168 +350,60 @@ def formulate(inputs: Inputs) -> Formulation:
                 f.x[(i.initiative_id, s, y)] = c
                 cols.append(c)
             X[(i.initiative_id, y)] = cols
-
-    def add(
-        family: str,
-        index: tuple[object, ...],
-        terms: list[tuple[int, float]],
-        rhs: float,
-        year: int,
-        initiative_id: str | None = None,
-    ) -> None:
-        cols, coefs = zip(*terms, strict=True) if terms else ((), ())
-        f.rows.append(
-            Row(
-                constraint_name(family, *index),
-                family,
-                tuple(str(k) for k in index),
-                cols,
-                coefs,
-                FAMILIES[family].sense,
-                rhs,
-                year,
-                initiative_id,
-            )
-        )
-
-    def xs(iid: str, y: int, a: float = 1.0) -> list[tuple[int, float]]:
-        return [(c, a) for c in X[(iid, y)]]
-
-    # envelope[s,y]
-    by_stream: dict[str, list[str]] = defaultdict(list)
-    for i in inits:
-        for s in i.funding:
-            by_stream[s].append(i.initiative_id)
     # Reinvested savings: R[s,y] = reinvest * sum over i, y' < y of
-    # kappa(i,s,y-y') * (X[i,y'] - current_budget(i)); its variable part moves to the left.
+    # kappa(i,s,y-y') * (X[i,y'] - current_budget(i)); the envelope rows carry it.
     if sc.reinvest > 0 and data.has_costs:
         f.kappa = cashable_savings(inputs)
         f.reinvest = sc.reinvest
-    returned: dict[str, list[tuple[str, dict[int, float]]]] = defaultdict(list)
-    for (iid, sid), by_k in f.kappa.items():
-        returned[sid].append((iid, by_k))
-    current = {i.initiative_id: i.current_budget for i in inits}
-    for stream in data.streams:
-        sid = stream.stream_id
-        for y in years:
-            terms = [(f.x[(iid, sid, y)], 1.0) for iid in by_stream[sid]]
-            rhs = inputs.amount(sid, y)
-            for iid, by_k in returned[sid]:
-                for y_before in years:
-                    k = y - y_before
-                    if k < 1 or k not in by_k:
-                        continue
-                    a = sc.reinvest * by_k[k]
-                    terms += xs(iid, y_before, -a)
-                    rhs -= a * current[iid]
-            add("envelope", (sid, y), terms, rhs, y)
+    b = Build(inputs, f, X)
 
-    # Per-initiative rules.
-    for i in inits:
-        iid = i.initiative_id
-        ineffective = evidence_multiplier(inputs, i) == 0.0 and iid not in locked
-        for k, y in enumerate(years):
-            if i.contract_end is not None and y <= i.contract_end and i.current_budget > 0:
-                add("committed", (iid, y), xs(iid, y), i.current_budget, y, iid)
-            if i.min_budget > 0:
-                add("statutory", (iid, y), xs(iid, y), i.min_budget, y, iid)
-            add("capacity", (iid, y), xs(iid, y), i.max_budget, y, iid)
-            # A running service grows by at most max_growth and, once stopped, stays
-            # stopped; any other service may also ramp up from nothing.
-            step = 0.0 if i.is_running else max(sc.ramp * i.max_budget, i.min_viable)
-            if k == 0:
-                growth_rhs = (1 + sc.max_growth) * i.current_budget + step
-                add("growth", (iid, y), xs(iid, y), growth_rhs, y, iid)
-            else:
-                terms = xs(iid, y) + xs(iid, years[k - 1], -(1 + sc.max_growth))
-                add("growth", (iid, y), terms, step, y, iid)
-            if not i.is_running and k >= 1:
-                add("continuity", (iid, y), xs(iid, y) + xs(iid, years[k - 1], -1.0), 0.0, y, iid)
-            if ineffective:
-                add("ineffective", (iid, y), xs(iid, y), floor(i, y), y, iid)
-            if iid in locked:
-                add("lock", (iid, y), xs(iid, y), i.current_budget, y, iid)
-            if iid in excluded and (i.contract_end is None or y > i.contract_end):
-                add("exclude", (iid, y), xs(iid, y), 0.0, y, iid)
-            if i.min_viable > 0:
-                zc = f.add_column(f"z[{iid},{y}]", upper=1.0, integer=True)
-                f.z[(iid, y)] = zc
-                f.z_floor[zc] = i.min_viable
-                add("viability_min", (iid, y), [*xs(iid, y), (zc, -i.min_viable)], 0.0, y, iid)
-                add("viability_max", (iid, y), [*xs(iid, y), (zc, -i.max_budget)], 0.0, y, iid)
-
-    # Share rules, written against auxiliary totals so that rows stay sparse.
-    shares = {y: sc.prevention_share_in(y) for y in years}
-    phi = sc.district_floor
-    share_priorities = [p for p in data.priorities if p.min_share > 0]
-    need_total = any(v > 0 for v in shares.values()) or bool(share_priorities)
-    fair = fair_shares(inputs) if phi > 0 else {}
-    by_priority: dict[str, list[str]] = defaultdict(list)
-    by_district: dict[str, list[str]] = defaultdict(list)
-    for i in inits:
-        by_priority[i.priority_id].append(i.initiative_id)
-        by_district[i.district_id].append(i.initiative_id)
-    prevention_ids = [i.initiative_id for i in inits if i.level <= 2]
-    district_ids = [i.initiative_id for i in inits if not i.is_county_wide]
-
-    def total(ids: list[str], y: int, a: float = 1.0) -> list[tuple[int, float]]:
-        return [(c, a) for iid in ids for c in X[(iid, y)]]
-
-    def define(name: str, ids: list[str], y: int) -> int:
-        col = f.add_column(f"{name}[{y}]")
-        terms = total(ids, y, -1.0)
-        f.definitions.append(
-            Row(
-                f"{name}[{y}]",
-                "total",
-                (str(y),),
-                (col, *(c for c, _ in terms)),
-                (1.0, *(a for _, a in terms)),
-                "==",
-                0.0,
-                y,
+    def adder(family: Family) -> fb.Add:
+        def add(
+            index: tuple[object, ...],
+            terms: list[tuple[int, float]],
+            rhs: float,
+            year: int,
+            initiative_id: str | None = None,
+        ) -> None:
+            cols, coefs = zip(*terms, strict=True) if terms else ((), ())
+            f.rows.append(
+                Row(
+                    constraint_name(family.name, *index),
+                    family.name,
+                    tuple(str(k) for k in index),
+                    cols,
+                    coefs,
+                    family.sense,
+                    rhs,
+                    year,
+                    initiative_id,
+                )
             )
-        )
-        return col
 
-    all_ids = [i.initiative_id for i in inits]
-    for y in years:
-        if need_total:
-            T = define("T", all_ids, y)
-            if shares[y] > 0:
-                add("prevention", (y,), [*total(prevention_ids, y), (T, -shares[y])], 0.0, y)
-            for p in share_priorities:
-                terms = [*total(by_priority[p.priority_id], y), (T, -p.min_share)]
-                add("priority", (p.priority_id, y), terms, 0.0, y)
-        if phi > 0:
-            TD = define("TD", district_ids, y)
-            for d in fair:
-                terms = [*total(by_district[d], y), (TD, -phi * fair[d])]
-                add("district", (d, y), terms, 0.0, y)
+        return add
 
-    # demand[d,l,y] and demand[COUNTY,l,y], in participants.
-    groups: dict[tuple[str, int], list[Initiative]] = defaultdict(list)
-    levels: dict[int, list[Initiative]] = defaultdict(list)
-    for i in inits:
-        levels[i.level].append(i)
-        if not i.is_county_wide:
-            groups[(i.district_id, i.level)].append(i)
-    for y in years:
-        for dist in data.districts:
-            for level in (1, 2, 3, 4):
-                members = groups.get((dist.district_id, level))
-                if members:
-                    terms = [
-                        (c, 1.0 / i.unit_cost) for i in members for c in X[(i.initiative_id, y)]
-                    ]
-                    add("demand", (dist.district_id, level, y), terms, dist.demand_at(level), y)
-        for level in (1, 2, 3, 4):
-            if levels.get(level):
-                terms = [
-                    (c, 1.0 / i.unit_cost) for i in levels[level] for c in X[(i.initiative_id, y)]
-                ]
-                cap = sum(dist.demand_at(level) for dist in data.districts)
-                add("demand", (COUNTY, level, y), terms, cap, y)
+    runs: list[list[Family]] = []
+    for name in FAMILY_ORDER:
+        fam = FAMILIES[name]
+        if runs and runs[-1][0].scope == fam.scope:
+            runs[-1].append(fam)
+        else:
+            runs.append([fam])
+    for run in runs:
+        steps = [(fam.build, adder(fam)) for fam in run if fam.build is not None]
+        scope = run[0].scope
+        if scope == "model":
+            for build, add in steps:
+                build(b, add)
+        elif scope == "year":
+            for y in years:
+                for build, add in steps:
+                    build(b, add, y)
+        else:
+            for i in inits:
+                for k, y in enumerate(years):
+                    for build, add in steps:
+                        build(b, add, i, k, y)
     return f
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from commissioning.allocator.families import LEVEL_NAMES
 from commissioning.allocator.registry import FAMILIES
 from commissioning.formatting import format_money
-from commissioning.inputs.model import COUNTY, DataSet
+from commissioning.inputs.model import DataSet
 
 money = format_money
 """£1,234,567: the toolkit's one money format."""
 
-LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
+__all__ = ["LEVEL_NAMES", "ValueUnit", "money", "outcomes", "pence", "quantity", "shortfall"]
 
 
 def outcomes(amount: float) -> str:
@@ -89,33 +90,9 @@ def quantity(amount: float, unit: str) -> str:
 
 
 def subject(family: str, index: tuple[str, ...], data: DataSet) -> str:
-    """Who or what a rule is about, e.g. 'Pendle Family Support (FS-PEN-01) in 2027'."""
-    year = index[-1] if index else ""
-    if FAMILIES[family].per_initiative:
-        i = data.initiatives_by_id.get(index[0])
-        who = f"{i.name} ({i.initiative_id})" if i else index[0]
-        return f"{who} in {year}"
-    if family == "envelope":
-        s = data.streams_by_id.get(index[0])
-        return f"{s.name if s else index[0]} {year}"
-    if family == "prevention":
-        return year
-    if family == "priority":
-        p = data.priorities_by_id.get(index[0])
-        return f"{p.name if p else index[0]} in {year}"
-    if family == "district":
-        d = data.districts_by_id.get(index[0])
-        return f"{d.name if d else index[0]} in {year}"
-    if family == "demand":
-        place = "the county as a whole" if index[0] == COUNTY else _district_name(index[0], data)
-        level = int(index[1])
-        return f"level {level} ({LEVEL_NAMES[level]}) in {place} in {year}"
-    return ",".join(index)
-
-
-def _district_name(district_id: str, data: DataSet) -> str:
-    d = data.districts_by_id.get(district_id)
-    return d.name if d else district_id
+    """Who or what a rule is about, e.g. 'Pendle Family Support (FS-PEN-01) in 2027' (each
+    family says it in the registry)."""
+    return FAMILIES[family].subject(index, data)
 
 
 def shortfall(name: str, family: str, index: tuple[str, ...], amount: float, data: DataSet) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from commissioning.allocator import FAMILIES, ConstraintResult, Result
+from commissioning.allocator.registry import ENVELOPE
 from commissioning.allocator.wording import subject
 from commissioning.explain import LEVEL_LABELS, Journey, SpendRow
 from commissioning.explain.policy import RulePrice
@@ -346,7 +347,7 @@ def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
     slack: dict[str, dict[int, float]] = defaultdict(dict)
     per = result.unit.per
     for c in result.constraints:
-        if c.family == "envelope" and c.year is not None:
+        if c.family == ENVELOPE and c.year is not None:
             prices[c.index[0]][c.year] = (c.shadow_price or 0.0) * per
             slack[c.index[0]][c.year] = c.slack
     rows = []

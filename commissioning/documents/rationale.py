@@ -297,7 +297,7 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
 
 
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
-    moved = "not applicable" if p.family in ("growth", "ineffective") else money(p.buys)
+    moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
     cost = unit.figure(p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 

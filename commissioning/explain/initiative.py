@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from commissioning.allocator.formulation import evidence_multiplier
-from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.registry import DEMAND, ENVELOPE, FAMILIES
 from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.whatif import optimum_of_variant
@@ -291,7 +291,7 @@ def explain_initiative(
     envelope = {
         c.index[0]: c.shadow_price or 0.0
         for c in result.constraints
-        if c.family == "envelope" and c.year == final_year
+        if c.family == ENVELOPE and c.year == final_year
     }
     stream_prices = tuple(
         StreamPrice(s, data.streams_by_id[s].name, envelope.get(s, 0.0)) for s in i.funding
@@ -347,7 +347,7 @@ def explain_initiative(
     )
 
     break_even: tuple[BreakEven, ...] = ()
-    held_by_policy = any(h.family in ("exclude", "lock") for h in holding)
+    held_by_policy = any(FAMILIES[h.family].choice_about_service for h in holding)
     if (
         confirm
         and r.decision in ("decommission", "not_commissioned", "reduce")
@@ -392,7 +392,7 @@ def _holds(c: ConstraintResult, i: Initiative) -> bool:
     """A binding rule that holds this service where it is."""
     if c.initiative_id == i.initiative_id:
         return True
-    if c.family == "demand":
+    if c.family == DEMAND:
         place = c.index[0]
         return int(c.index[1]) == i.level and (place == i.district_id or place == COUNTY)
     return False
@@ -414,11 +414,9 @@ def _holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
     i = e.initiative
     for (family, index), when in years.items():
         fam = FAMILIES[family]
-        if family == "growth" and i.is_running and all(e.proposed[int(y)] < FUNDED for y in when):
-            out.append(
-                f"Once stopped, it stays stopped: the plan does not fund a running service again "
-                f"after stopping it, so it receives nothing in {_listed(when)}."
-            )
+        stopped = fam.when_stopped
+        if stopped and i.is_running and all(e.proposed[int(y)] < FUNDED for y in when):
+            out.append(stopped.format(years=_listed(when)))
             continue
         who = subject(family, (*index, ""), inputs.data).removesuffix(" in ").strip()
         text = fam.binding.format(subject=who)

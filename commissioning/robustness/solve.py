@@ -20,6 +20,7 @@ from functools import partial
 
 from commissioning.allocator.exact import VIABLE_TOLERANCE
 from commissioning.allocator.formulation import Formulation, formulate, values_per_pound
+from commissioning.allocator.registry import DEMAND
 from commissioning.allocator.solvers import MIP_REL_GAP
 from commissioning.allocator.whatif import Change, Optimum, WarmStart, _optimum, optimum_without
 from commissioning.inputs.model import Inputs
@@ -100,7 +101,7 @@ class _Figures:
         self.demand = [
             (warm.positions[k], c, a, owner[c])
             for k, r in enumerate(f.rows)
-            if r.family == "demand" and warm.positions[k] >= 0
+            if r.family == DEMAND and warm.positions[k] >= 0
             for c, a in zip(r.cols, r.coefs, strict=True)
         ]
 

@@ -1,0 +1,308 @@
+"""The behaviour of each constraint family, registered in `registry.FAMILIES`: its row
+builder, who its rule is about, and how it is priced as a policy rule.
+
+Builders write the rows of model.md section 3 exactly; they read the inputs and shared
+sums through a `Build` (formulation.py) and write rows through the `add` it hands them, so
+this module needs nothing of the formulation at run time (the registry imports it, and the
+formulation imports the registry). Only this module and the registry spell family names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from commissioning.inputs.model import COUNTY, DataSet, Initiative, Inputs
+
+if TYPE_CHECKING:
+    from commissioning.allocator.formulation import Build
+    from commissioning.allocator.registry import Family
+
+Scope = Literal["model", "year", "initiative"]
+"""How often a builder is called: once, once a year, or once per initiative and year."""
+
+Terms = list[tuple[int, float]]
+Add = Callable[..., None]
+"""add(index, terms, rhs, year, initiative_id=None): write one row of the builder's family."""
+Builder = Callable[..., None]
+"""builder(build, add) for the model scope, (build, add, year) for a year, and
+(build, add, initiative, k, year) per initiative, k the position of the year in the plan."""
+Subject = Callable[[tuple[str, ...], DataSet], str]
+"""Who or what a rule is about, from its index (the year last) and the data."""
+
+LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
+
+
+@dataclass(frozen=True)
+class PricedRule:
+    """One policy rule in force (all its years), as the price of rules re-solves without it."""
+
+    key: str
+    """e.g. `district[PEN]`: the family and the index without the year."""
+    label: str
+    """How the rule reads in a sentence: 'district floor for Pendle'."""
+    index: tuple[str, ...] | None
+    """The rows dropped are those whose index starts with this; None drops the whole family."""
+    subject_ids: frozenset[str]
+    """The services whose money the rule moves."""
+    buys_what: str | None
+    """Where the money it moves goes ('services at levels 1-2'); None: it moves no money."""
+    keeps_from: bool = False
+    """It keeps money from its subject (an exclusion) rather than in it."""
+
+
+Pricer = Callable[["Inputs", "Family"], list[PricedRule]]
+
+
+# Row builders, in the order of model.md section 3.
+
+
+def build_envelope(b: Build, add: Add) -> None:
+    """envelope[s,y], with the variable part of the reinvested savings R[s,y] on the left."""
+    sc, f = b.inputs.scenario, b.f
+    for stream in b.inputs.data.streams:
+        sid = stream.stream_id
+        for y in b.years:
+            terms = [(f.x[(iid, sid, y)], 1.0) for iid in b.by_stream[sid]]
+            rhs = b.inputs.amount(sid, y)
+            for iid, by_k in b.returned[sid]:
+                for y_before in b.years:
+                    k = y - y_before
+                    if k < 1 or k not in by_k:
+                        continue
+                    a = sc.reinvest * by_k[k]
+                    terms += b.xs(iid, y_before, -a)
+                    rhs -= a * b.current[iid]
+            add((sid, y), terms, rhs, y)
+
+
+def build_committed(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    if i.contract_end is not None and y <= i.contract_end and i.current_budget > 0:
+        add((i.initiative_id, y), b.xs(i.initiative_id, y), i.current_budget, y, i.initiative_id)
+
+
+def build_statutory(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    if i.min_budget > 0:
+        add((i.initiative_id, y), b.xs(i.initiative_id, y), i.min_budget, y, i.initiative_id)
+
+
+def build_capacity(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    add((i.initiative_id, y), b.xs(i.initiative_id, y), i.max_budget, y, i.initiative_id)
+
+
+def build_growth(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    """A running service grows by at most max_growth and, once stopped, stays stopped; any
+    other service may also ramp up from nothing."""
+    sc, iid = b.inputs.scenario, i.initiative_id
+    step = 0.0 if i.is_running else max(sc.ramp * i.max_budget, i.min_viable)
+    if k == 0:
+        add((iid, y), b.xs(iid, y), (1 + sc.max_growth) * i.current_budget + step, y, iid)
+    else:
+        terms = b.xs(iid, y) + b.xs(iid, b.years[k - 1], -(1 + sc.max_growth))
+        add((iid, y), terms, step, y, iid)
+
+
+def build_continuity(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    iid = i.initiative_id
+    if not i.is_running and k >= 1:
+        add((iid, y), b.xs(iid, y) + b.xs(iid, b.years[k - 1], -1.0), 0.0, y, iid)
+
+
+def build_ineffective(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    iid = i.initiative_id
+    if iid in b.ineffective:
+        add((iid, y), b.xs(iid, y), b.floor(i, y), y, iid)
+
+
+def build_lock(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    iid = i.initiative_id
+    if iid in b.locked:
+        add((iid, y), b.xs(iid, y), i.current_budget, y, iid)
+
+
+def build_exclude(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    iid = i.initiative_id
+    if iid in b.excluded and (i.contract_end is None or y > i.contract_end):
+        add((iid, y), b.xs(iid, y), 0.0, y, iid)
+
+
+def build_viability_min(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    """Writes the binary column z[i,y] that viability_max reads after it."""
+    iid = i.initiative_id
+    if i.min_viable > 0:
+        f = b.f
+        zc = f.add_column(f"z[{iid},{y}]", upper=1.0, integer=True)
+        f.z[(iid, y)] = zc
+        f.z_floor[zc] = i.min_viable
+        add((iid, y), [*b.xs(iid, y), (zc, -i.min_viable)], 0.0, y, iid)
+
+
+def build_viability_max(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+    iid = i.initiative_id
+    if i.min_viable > 0:
+        add((iid, y), [*b.xs(iid, y), (b.f.z[(iid, y)], -i.max_budget)], 0.0, y, iid)
+
+
+def build_prevention(b: Build, add: Add, y: int) -> None:
+    """Also defines the total spend T[y], written in every year of a model with any share
+    rule (the priority rows read it too)."""
+    if not b.need_total:
+        return
+    T = b.total_column("T", b.all_ids, y)
+    share = b.inputs.scenario.prevention_share_in(y)
+    if share > 0:
+        add((y,), [*b.total(b.prevention_ids, y), (T, -share)], 0.0, y)
+
+
+def build_priority(b: Build, add: Add, y: int) -> None:
+    for p in b.share_priorities:
+        T = b.total_column("T", b.all_ids, y)
+        terms = [*b.total(b.by_priority[p.priority_id], y), (T, -p.min_share)]
+        add((p.priority_id, y), terms, 0.0, y)
+
+
+def build_district(b: Build, add: Add, y: int) -> None:
+    phi = b.inputs.scenario.district_floor
+    if phi <= 0:
+        return
+    TD = b.total_column("TD", b.district_ids, y)
+    for d, share in b.fair.items():
+        add((d, y), [*b.total(b.by_district[d], y), (TD, -phi * share)], 0.0, y)
+
+
+def build_demand(b: Build, add: Add) -> None:
+    """demand[d,l,y] and demand[COUNTY,l,y], in participants."""
+    data = b.inputs.data
+    groups: dict[tuple[str, int], list[Initiative]] = {}
+    levels: dict[int, list[Initiative]] = {}
+    for i in data.initiatives:
+        levels.setdefault(i.level, []).append(i)
+        if not i.is_county_wide:
+            groups.setdefault((i.district_id, i.level), []).append(i)
+    X = b.X
+    for y in b.years:
+        for dist in data.districts:
+            for level in (1, 2, 3, 4):
+                members = groups.get((dist.district_id, level))
+                if members:
+                    terms = [
+                        (c, 1.0 / i.unit_cost) for i in members for c in X[(i.initiative_id, y)]
+                    ]
+                    add((dist.district_id, level, y), terms, dist.demand_at(level), y)
+        for level in (1, 2, 3, 4):
+            if levels.get(level):
+                terms = [
+                    (c, 1.0 / i.unit_cost) for i in levels[level] for c in X[(i.initiative_id, y)]
+                ]
+                cap = sum(dist.demand_at(level) for dist in data.districts)
+                add((COUNTY, level, y), terms, cap, y)
+
+
+# Who a rule is about.
+
+
+def initiative_subject(index: tuple[str, ...], data: DataSet) -> str:
+    """'Pendle Family Support (FS-PEN-01) in 2027'."""
+    i = data.initiatives_by_id.get(index[0])
+    who = f"{i.name} ({i.initiative_id})" if i else index[0]
+    return f"{who} in {index[-1]}"
+
+
+def stream_subject(index: tuple[str, ...], data: DataSet) -> str:
+    s = data.streams_by_id.get(index[0])
+    return f"{s.name if s else index[0]} {index[-1]}"
+
+
+def year_subject(index: tuple[str, ...], data: DataSet) -> str:
+    return index[-1] if index else ""
+
+
+def priority_subject(index: tuple[str, ...], data: DataSet) -> str:
+    p = data.priorities_by_id.get(index[0])
+    return f"{p.name if p else index[0]} in {index[-1]}"
+
+
+def district_subject(index: tuple[str, ...], data: DataSet) -> str:
+    return f"{_district_name(index[0], data)} in {index[-1]}"
+
+
+def demand_subject(index: tuple[str, ...], data: DataSet) -> str:
+    place = "the county as a whole" if index[0] == COUNTY else _district_name(index[0], data)
+    level = int(index[1])
+    return f"level {level} ({LEVEL_NAMES[level]}) in {place} in {index[-1]}"
+
+
+def _district_name(district_id: str, data: DataSet) -> str:
+    d = data.districts_by_id.get(district_id)
+    return d.name if d else district_id
+
+
+# How each policy rule is priced.
+
+
+def price_prevention(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    ids = frozenset(i.initiative_id for i in inputs.data.initiatives if i.level <= 2)
+    return [PricedRule(fam.name, "prevention share", None, ids, "services at levels 1-2")]
+
+
+def price_priority(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    data = inputs.data
+    return [
+        PricedRule(
+            f"{fam.name}[{p.priority_id}]",
+            f"minimum share for {p.name}",
+            (p.priority_id,),
+            frozenset(i.initiative_id for i in data.initiatives if i.priority_id == p.priority_id),
+            f"services for {p.name}",
+        )
+        for p in data.priorities
+    ]
+
+
+def price_district(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    data = inputs.data
+    return [
+        PricedRule(
+            f"{fam.name}[{d.district_id}]",
+            f"district floor for {d.name}",
+            (d.district_id,),
+            frozenset(i.initiative_id for i in data.initiatives if i.district_id == d.district_id),
+            d.name,
+        )
+        for d in data.districts
+    ]
+
+
+def price_lock(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    return _per_service(inputs, fam, inputs.scenario.lock, "lock on", keeps_from=False)
+
+
+def price_exclude(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    return _per_service(inputs, fam, inputs.scenario.exclude, "exclusion of", keeps_from=True)
+
+
+def _per_service(
+    inputs: Inputs, fam: Family, ids: tuple[str, ...], verb: str, keeps_from: bool
+) -> list[PricedRule]:
+    """A partnership's choice about named services (the scenario's list for the family)."""
+    out = []
+    for iid in ids:
+        i = inputs.data.initiative(iid)
+        out.append(
+            PricedRule(
+                f"{fam.name}[{iid}]",
+                f"{verb} {i.name} ({iid})",
+                (iid,),
+                frozenset({iid}),
+                i.name,
+                keeps_from,
+            )
+        )
+    return out
+
+
+def price_whole_rule(inputs: Inputs, fam: Family) -> list[PricedRule]:
+    """A rule of the model the scenario may set (all services and years together): it moves
+    no money to anyone in particular."""
+    return [PricedRule(fam.name, f"rule \u201c{fam.title}\u201d", None, frozenset(), None)]
