@@ -145,7 +145,9 @@ def run_limited(
     if kind == "crash":
         reference = secrets.token_hex(4)
         log.error("work in a solve worker failed (reference %s):\n%s", reference, value)
-        raise SolverError(f"it failed unexpectedly (reference {reference} in the server log)")
+        raise SolverError(
+            f"something unexpected went wrong (reference {reference} in the server log)"
+        )
     raise SolverError(str(value))
 
 

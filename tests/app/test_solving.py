@@ -142,7 +142,7 @@ def test_an_unexpected_failure_in_a_worker_is_a_reference_not_a_traceback(caplog
         solving.run_limited(_fails_with_a_server_path, seconds=120)
     message = str(caught.value)
     assert re.fullmatch(
-        r"it failed unexpectedly \(reference [0-9a-f]{8} in the server log\)", message
+        r"something unexpected went wrong \(reference [0-9a-f]{8} in the server log\)", message
     )
     reference = message.split("reference ")[1][:8]
     [logged] = [r for r in caplog.records if reference in r.getMessage()]
