@@ -86,7 +86,9 @@ def render() -> None:
         key="explain_confirm",
     )
     with st.spinner("Working out the explanation…"):
-        e = state.explanation(plan, initiative_id, confirm)
+        e, note = state.explanation(plan, initiative_id, confirm)
+    if note is not None:
+        st.warning(escape_markdown(note))
     i = e.initiative
     r = result.initiatives_by_id[initiative_id]
 

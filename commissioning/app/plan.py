@@ -532,7 +532,10 @@ def _rule_prices(plan: state.Plan) -> None:
             st.caption("This re-solves the plan once for each rule, so it takes a few seconds.")
             return
     with st.spinner("Solving the plan again without each rule…"):
-        prices = state.rule_prices(plan)
+        prices, problem = state.rule_prices(plan)
+    if prices is None:
+        st.warning(escape_markdown(problem or "The prices of the rules were not worked out."))
+        return
     state.mark_priced(plan)
     frame = tables.rule_prices_frame(prices)
     widgets.show_table(

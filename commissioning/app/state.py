@@ -26,7 +26,7 @@ from commissioning import store
 from commissioning.allocator import InfeasiblePlan, Relaxation, Result, SolverError
 from commissioning.app import solving
 from commissioning.explain.initiative import Explanation, explain_initiative
-from commissioning.explain.policy import RulePrice, price_of_rules
+from commissioning.explain.policy import RulePrice
 from commissioning.inputs import (
     DataSet,
     InputError,
@@ -493,12 +493,22 @@ def current_plan() -> tuple[Loaded, Plan | None]:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _prices(key: tuple[str, str], _plan: Plan) -> tuple[RulePrice, ...]:
     assert _plan.inputs is not None and _plan.result is not None
-    return price_of_rules(_plan.inputs, _plan.result)
+    return solving.rule_prices_limited(_plan.inputs, _plan.result)
 
 
-def rule_prices(plan: Plan) -> tuple[RulePrice, ...]:
-    """The price of each policy rule (re-solves once per rule: seconds, so on demand)."""
-    return _prices(plan.key, plan)
+def rule_prices(plan: Plan) -> tuple[tuple[RulePrice, ...] | None, str | None]:
+    """The price of each policy rule (a re-solve per rule: seconds, so on demand, in a
+    worker under the solve time limit): (prices, None), or (None, why there are none).
+    A stopped or failed pricing is not cached: asking again tries again."""
+    try:
+        return _prices(plan.key, plan), None
+    except solving.SolveStopped as e:
+        return None, (
+            f"The prices of the rules were not worked out: {e}. Try again, or ask the "
+            "workbench's administrator about the time limit."
+        )
+    except SolverError as e:
+        return None, f"The prices of the rules could not be worked out: the solver failed: {e}."
 
 
 def has_rule_prices(plan: Plan) -> bool:
@@ -515,12 +525,29 @@ def mark_priced(plan: Plan) -> None:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _explain(key: tuple[str, str], initiative_id: str, confirm: bool, _plan: Plan) -> Explanation:
     assert _plan.inputs is not None and _plan.result is not None
-    return explain_initiative(_plan.inputs, _plan.result, initiative_id, confirm=confirm)
+    if confirm:
+        return solving.break_even_limited(_plan.inputs, _plan.result, initiative_id)
+    return explain_initiative(_plan.inputs, _plan.result, initiative_id, confirm=False)
 
 
-def explanation(plan: Plan, initiative_id: str, confirm: bool) -> Explanation:
-    """Why a service got what it got; `confirm` re-solves for the break-even figures."""
-    return _explain(plan.key, initiative_id, confirm, plan)
+def explanation(plan: Plan, initiative_id: str, confirm: bool) -> tuple[Explanation, str | None]:
+    """Why a service got what it got, and a note when something asked for is missing.
+
+    `confirm` re-solves for the break-even figures, in a worker under the solve time
+    limit; when that is stopped or fails, the explanation comes without them (worked out
+    here: it needs no solve) with a note saying why. The stopped search is not cached."""
+    if not confirm:
+        return _explain(plan.key, initiative_id, False, plan), None
+    try:
+        return _explain(plan.key, initiative_id, True, plan), None
+    except solving.SolveStopped as e:
+        note = (
+            f"What would change the decision was not worked out: {e}. Try again, or ask "
+            "the workbench's administrator about the time limit."
+        )
+    except SolverError as e:
+        note = f"What would change the decision could not be worked out: the solver failed: {e}."
+    return _explain(plan.key, initiative_id, False, plan), note
 
 
 # --------------------------------------------------------------------------- the store

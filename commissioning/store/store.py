@@ -205,6 +205,8 @@ class Store:
         key = audit.configured_key()
         if not create:
             _check_exists(url)
+        else:
+            _create_sqlite_whole(url, actor or current_user(), key)
         engine = _engine(url)
         store = cls(engine, url, key)
         try:
@@ -888,17 +890,71 @@ def _ensure_wal(raw: Any, label: str) -> None:
             time.sleep(0.05)
 
 
-def _check_exists(url: str) -> None:
-    """Refuse, before anything is opened or created, an SQLite store that is not there or
-    is empty (0 bytes): a read must never create a store, nor take an emptied one for new."""
+def _sqlite_file(url: str) -> URL | None:
+    """The URL parsed when it names an SQLite file (not PostgreSQL, not in memory), else
+    None (a URL that cannot be parsed too: _engine says what is wrong with it)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
-        return  # _engine says what is wrong with it
+        return None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return parsed
+
+
+def _create_sqlite_whole(url: str, actor: str, key: bytes | None) -> None:
+    """Create a new SQLite store whole, or not at all: made in a hidden file beside it and
+    linked into place once its creation has committed.
+
+    Created in place, a store whose first writer is killed outright (SIGKILL, power loss)
+    would be left as an empty file, which the read-only commands rightly refuse as an
+    emptied store; made aside, the store's path holds a whole store or nothing. A process
+    that loses the race to create it uses the winner's. Nothing to do for PostgreSQL, an
+    in-memory store or a file that exists (an empty one is created in place, as before).
+    """
+    parsed = _sqlite_file(url)
+    if parsed is None:
         return
-    assert parsed.database is not None
-    path = Path(parsed.database).expanduser()
+    path = Path(str(parsed.database)).expanduser()
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for {path}: {exc}") from None
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
+    engine = _engine(parsed.set(database=str(temp)).render_as_string(hide_password=False))
+    try:
+        # In SQLite's default rollback-journal mode: committed, the whole store is in the
+        # one file (write-ahead logging is turned on once it is in place).
+        with engine.begin() as conn:
+            migrations.migrate(conn, actor, key=key)
+    except DBAPIError as exc:
+        raise _store_error(display_url(url), exc, opening=True) from None
+    finally:
+        engine.dispose()
+    try:
+        try:
+            os.link(temp, path)  # never replaces a store another process made meanwhile
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temp, path)
+    except OSError as exc:
+        raise StoreError(f"cannot create {path}: {exc}") from None
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _check_exists(url: str) -> None:
+    """Refuse, before anything is opened or created, an SQLite store that is not there or
+    is empty (0 bytes): a read must never create a store, nor take an emptied one for new."""
+    parsed = _sqlite_file(url)
+    if parsed is None:
+        return
+    path = Path(str(parsed.database)).expanduser()
     if not path.exists():
         raise StoreError(
             f"there is no commissioning store at {path} yet (one is created when the first "
