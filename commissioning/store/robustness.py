@@ -59,9 +59,9 @@ def _plan_text(doc: Mapping[str, Any]) -> str:
     return canonical(plain)
 
 
-def run_of_plan(store: Store, plan: Result) -> str | None:
-    """The earliest run that holds this plan, made at whatever time: a check solves the plan
-    again, and the same inputs give the same plan, which is the run the check belongs to."""
+def runs_of_plan(store: Store, plan: Result) -> list[str]:
+    """Every run that holds this plan, made at whatever time, earliest first: a check solves
+    the plan again, and the same inputs give the same plan, which is the run it belongs to."""
     want = _plan_text(plan.to_json())
     r = schema.runs
     query = (
@@ -70,10 +70,30 @@ def run_of_plan(store: Store, plan: Result) -> str | None:
         .order_by(r.c.created_at, r.c.run_id)
     )
     with store._reading() as conn:
-        for row in conn.execute(query):
-            if _plan_text(json.loads(row.result)) == want:
-                return str(row.run_id)
-    return None
+        return [
+            str(row.run_id)
+            for row in conn.execute(query)
+            if _plan_text(json.loads(row.result)) == want
+        ]
+
+
+def run_of_plan(store: Store, plan: Result) -> str | None:
+    """The earliest run that holds this plan (the run a check of it is kept with)."""
+    runs = runs_of_plan(store, plan)
+    return runs[0] if runs else None
+
+
+def latest_check_of_plan(store: Store, plan: Result) -> CheckRecord | None:
+    """The newest check kept with any run of this plan (the app and the command line each
+    keep the plan they make as a run of their own)."""
+    runs = runs_of_plan(store, plan)
+    if not runs:
+        return None
+    t = schema.robustness_checks
+    query = select(t).where(t.c.run_id.in_(runs)).order_by(t.c.audit_seq.desc()).limit(1)
+    with store._reading() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else _record(row._mapping)
 
 
 def record_check(
