@@ -22,6 +22,7 @@ from commissioning.store.errors import NotFound, StoreError
 from commissioning.store.robustness import (
     get_check,
     latest_check,
+    latest_check_of_plan,
     list_checks,
     record_check,
     run_of_plan,
@@ -103,6 +104,24 @@ def test_the_plan_solved_again_finds_its_run(store_url: str, small: tuple[Inputs
     assert run_of_plan(store, later) == run_id
     changed = dataclasses.replace(result, objective=(result.objective or 0.0) + 1.0)
     assert run_of_plan(store, changed) is None
+    store.close()
+
+
+def test_the_latest_check_of_a_plan_is_found_from_any_of_its_runs(
+    store_url: str, small: tuple[Inputs, Result], checked: Robustness
+) -> None:
+    """The app and the command line each keep the plan they make as a run of their own."""
+    inputs, result = small
+    store = Store.open(store_url)
+    assert latest_check_of_plan(store, result) is None
+    first = store.record_allocation(inputs, result, origin="cli")
+    second = store.record_allocation(inputs, result, origin="app")
+    assert latest_check_of_plan(store, result) is None
+    older, _ = record_check(store, first, checked)
+    newer, _ = record_check(store, second, dataclasses.replace(checked, seed=11))
+    found = latest_check_of_plan(store, result)
+    assert found is not None and (found.id, found.run_id) == (newer.id, second)
+    assert older.run_id == first
     store.close()
 
 
