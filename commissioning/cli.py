@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--out", type=Path, help="write the robustness file (JSON) here")
     r.add_argument("--csv", type=Path, help="write one row per service (CSV) here")
+    r.add_argument(
+        "--no-store", action="store_true", help="do not keep the check in the store with its run"
+    )
 
     from commissioning.monitor.command import add_parser as add_monitor
 
@@ -236,6 +239,10 @@ def _robustness(args: argparse.Namespace) -> int:
         outputs[args.csv] = robustness_csv_writer(inputs, result)
     write_set(outputs)  # both new, or both as they were
     print(robustness_text(inputs, result))
+    if not args.no_store:
+        from commissioning.store.command import store_check
+
+        store_check(inputs, plan, result)
     return EXIT_OK
 
 

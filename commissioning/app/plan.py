@@ -365,10 +365,12 @@ def _decisions(
     data: DataSet, result: Result, counts: Mapping[str, int], sure: Robustness | None
 ) -> None:
     frame = tables.decisions_frame(data, result)
-    if sure is not None:  # the check of the How sure tab, for these inputs
+    if sure is not None:  # the check of the How sure tab, or the one stored with the run
         held = {s.initiative_id: round(s.stability * 100, 1) for s in sure.initiatives}
+        band = {s.initiative_id: tables.stability_band(s) for s in sure.initiatives}
         at = list(frame.columns).index("Decision") + 1
         frame.insert(at, "Holds in", frame["ID"].map(held))
+        frame.insert(at + 1, "Stability", frame["ID"].map(band))
     labels = [tables.DECISION_LABELS[d] for d in DECISION_ORDER]
     st.write(
         " · ".join(f"**{counts[d]}** {tables.DECISION_LABELS[d].lower()}" for d in DECISION_ORDER)
@@ -412,6 +414,16 @@ def _decisions(
             else "Outcomes per £1,000 are weighted by evidence, level, priority and need."
         )
     )
+    if sure is not None:
+        st.caption(
+            f"Decisions coloured by how sure they are over {sure.draws:,} plausible futures: "
+            f"robust (holding in at least {percent(FRAGILE_BELOW)}) or fragile."
+        )
+    colours = (
+        {"Decision": [tables.BAND_COLOURS[b] for b in frame["Stability"]]}
+        if "Stability" in frame
+        else None
+    )
     widgets.show_table(
         frame,
         money_columns=["Today", *years],
@@ -419,6 +431,7 @@ def _decisions(
         number_columns={value: ".2f" if pounds else ".3f"},
         height=480,
         key="decisions_table",
+        cell_colours=colours,
         column_config={
             "ID": st.column_config.TextColumn(width=100),
             "Name": st.column_config.TextColumn(width=190),
@@ -433,6 +446,10 @@ def _decisions(
                 format="%.0f%%",
                 width=80,
                 help="Share of plausible futures in which the decision holds (How sure tab)",
+            ),
+            "Stability": st.column_config.TextColumn(
+                width=75,
+                help=f"Robust: holds in at least {percent(FRAGILE_BELOW)} of plausible futures",
             ),
             **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
             value: st.column_config.Column(
@@ -565,10 +582,12 @@ def _how_sure(plan: state.Plan) -> None:
 
         state.check_robustness(plan, int(draws), int(seed), moved)
         bar.empty()
-    r = state.robustness_of(plan)
-    if r is None:
+    check = state.check_of(plan)
+    if check is None:
         st.caption("About a tenth of a second a future on the sample: 200 take under a minute.")
         return
+    _check_caption(check)
+    r = check.robustness
     fragile = sum(s.fragile for s in r.initiatives)
     st.write(
         f"Over **{r.draws:,}** plausible futures (seed {r.seed}): **{fragile}** fragile "
@@ -597,6 +616,23 @@ def _how_sure(plan: state.Plan) -> None:
             "Turns most on": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def _check_caption(check: state.Check) -> None:
+    """Where the check on screen is kept: made now and stored, read from the store, or not
+    kept (and why)."""
+    if check.problem is not None:
+        st.caption(f":material/warning: This check is not stored: {escape_markdown(check.problem)}")
+    elif check.made:
+        st.caption(
+            f"The check stored with run `{check.run_id}` (number {check.number}, made by "
+            f"{escape_markdown(check.made)}); run a new one to replace it on screen."
+        )
+    else:
+        st.caption(
+            f"Stored with run `{check.run_id}` in {state.store_label()} as check number "
+            f"{check.number} (commissioning robustness-checks show {check.number})."
+        )
 
 
 def result_json(plan: state.Plan) -> str:

@@ -754,20 +754,80 @@ def jsonable(value: Any) -> Any:
 ROBUSTNESS_KEY = "robustness_checks"
 
 
+@dataclass(frozen=True)
+class Check:
+    """A robustness check of the plan on screen, and where it is kept."""
+
+    robustness: Robustness
+    number: int | None = None
+    """Its number in the store (commissioning robustness-checks show N), if kept there."""
+    run_id: str | None = None
+    made: str = ""
+    """Who made it and when, for a check read from the store (empty for this session's)."""
+    problem: str | None = None
+    """Why the check made here could not be kept in the store, if it could not."""
+
+
 def robustness_of(plan: Plan) -> Robustness | None:
-    """The robustness check run in this session for this plan's inputs, if any."""
+    """The robustness check of this plan: the one run in this session, else the latest
+    stored with the plan's run."""
+    check = check_of(plan)
+    return None if check is None else check.robustness
+
+
+def check_of(plan: Plan) -> Check | None:
+    """The check run in this session for this plan's inputs, else the newest one the store
+    keeps with a run of this plan (made earlier, here or with `commissioning robustness`)."""
     if plan.result is None:
         return None
-    checks: dict[str, Robustness] = st.session_state.get(ROBUSTNESS_KEY, {})
-    return checks.get(plan.result.provenance.inputs_sha256)
+    checks: dict[str, Check] = st.session_state.get(ROBUSTNESS_KEY, {})
+    ours = checks.get(plan.result.provenance.inputs_sha256)
+    if ours is not None:
+        return ours
+    kept = stored(plan)
+    if kept is None or kept.run_id is None:
+        return None
+    try:
+        from commissioning.store.robustness import latest_check_of_plan
+
+        record = latest_check_of_plan(store.open_store(store_url()), plan.result)
+    except Exception as exc:  # the plan is shown whether or not the store answers
+        log.warning("no stored robustness check for run %s: %s", kept.run_id, exc)
+        return None
+    if record is None:
+        return None
+    return Check(
+        record.robustness(),
+        record.id,
+        record.run_id,
+        f"{record.created_by} on {record.created_at[:10]}",
+    )
 
 
 def check_robustness(
     plan: Plan, draws: int, seed: int, progress: Callable[[int, int], None]
-) -> Robustness:
+) -> Check:
     """Solve the plan over `draws` plausible futures in this process (the app's server
-    stays one process) and keep the answer for this session."""
+    stays one process), keep the answer for this session and in the store with the plan's
+    run (when the plan is kept there)."""
     assert plan.inputs is not None and plan.result is not None
     r = robustness(plan.inputs, draws, seed, mode="process", plan=plan.result, progress=progress)
-    st.session_state.setdefault(ROBUSTNESS_KEY, {})[plan.result.provenance.inputs_sha256] = r
-    return r
+    check = _keep_check(plan, r)
+    st.session_state.setdefault(ROBUSTNESS_KEY, {})[plan.result.provenance.inputs_sha256] = check
+    return check
+
+
+def _keep_check(plan: Plan, r: Robustness) -> Check:
+    """The check kept with the plan's run, or why it could not be kept."""
+    kept = stored(plan)
+    if kept is None or kept.run_id is None:
+        why = kept.problem if kept is not None and kept.problem else "the plan is not stored"
+        return Check(r, problem=why)
+    try:
+        from commissioning.store.robustness import record_check
+
+        record, _ = record_check(store.open_store(store_url()), kept.run_id, r, origin="app")
+    except Exception as exc:  # the check is shown whether kept or not
+        log.warning("the robustness check was not kept in the store: %s", exc, exc_info=True)
+        return Check(r, run_id=kept.run_id, problem=store_problem(exc))
+    return Check(r, record.id, record.run_id)

@@ -21,7 +21,7 @@ from commissioning.explain.policy import RulePrice
 from commissioning.export.cells import formula_safe
 from commissioning.inputs import COUNTY, EVIDENCE_LEVELS, LEVELS, DataSet, Initiative, Problem
 from commissioning.inputs.summary import committed
-from commissioning.robustness.summary import Robustness, figure_words
+from commissioning.robustness.summary import Robustness, ServiceRobustness, figure_words
 
 if TYPE_CHECKING:
     from commissioning.store import AuditEntry, DecisionRecord, RunSummary
@@ -278,6 +278,15 @@ def decisions_frame(data: DataSet, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+BAND_COLOURS: Mapping[str, str] = {"Robust": "#dcefdc", "Fragile": "#fde3c4"}
+"""Pale backgrounds for each stability band, dark text readable on both."""
+
+
+def stability_band(s: ServiceRobustness) -> str:
+    """A decision's band: Robust when it holds in at least 80% of futures, else Fragile."""
+    return "Fragile" if s.fragile else "Robust"
+
+
 def robustness_frame(data: DataSet, r: Robustness) -> pd.DataFrame:
     """How sure each decision is, least sure first: one row per service."""
     rows = []
@@ -290,7 +299,7 @@ def robustness_frame(data: DataSet, r: Robustness) -> pd.DataFrame:
                 "Name": i.name,
                 "Decision": DECISION_LABELS[s.decision],
                 "Holds in": round(s.stability * 100, 1),
-                "Verdict": "fragile" if s.fragile else "robust",
+                "Verdict": stability_band(s).lower(),
                 "Funded in": round(s.funded_share * 100, 1),
                 "Budget, low": s.budget.p5 if s.budget else 0.0,
                 "Budget, middle": s.budget.p50 if s.budget else 0.0,

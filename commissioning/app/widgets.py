@@ -107,8 +107,13 @@ def show_table(
     height: int | Literal["auto"] = "auto",
     key: str | None = None,
     column_config: Mapping[str, Any] | None = None,
+    cell_colours: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
-    """A read-only table with pounds as £1,234,567 (sorting still uses the numbers)."""
+    """A read-only table with pounds as £1,234,567 (sorting still uses the numbers).
+
+    `cell_colours`: for a column, one CSS background colour per row ("" for none), to
+    colour cells by a band whose words are also in the table (colour is never the only sign).
+    """
     formats: dict[str, Any] = {}
     for c in money_columns:
         if c in frame:
@@ -122,7 +127,13 @@ def show_table(
     for c, spec in (number_columns or {}).items():
         if c in frame:
             formats[c] = _safe(lambda v, spec=spec: format(float(v), spec))
-    styled = frame.style.format(formats) if formats else frame
+    styled: Any = frame.style.format(formats) if formats else frame
+    for column, colours in (cell_colours or {}).items():
+        if column in frame:
+            if styled is frame:
+                styled = frame.style
+            css = [f"background-color: {c}" if c else "" for c in colours]
+            styled = styled.apply(lambda _col, css=css: css, subset=[column])
     st.dataframe(
         styled,
         hide_index=True,

@@ -38,6 +38,7 @@ RECORD_TABLES: dict[str, Table] = {
     "run": schema.runs,
     "decision": schema.decisions,
     "returns": schema.provider_returns,
+    "robustness": schema.robustness_checks,
 }
 """The audit action that records a row of each table."""
 
@@ -471,6 +472,8 @@ def _label(action: str, values: Mapping[Any, Any]) -> str:
         return f"scenario '{values['name']}' version {values['version']}"
     if action == "returns":
         return f"returns {values['last_quarter']} for run {values['run_id']}"
+    if action == "robustness":
+        return f"robustness check {values['id']} of run {values['run_id']}"
     return f"decision on {values['initiative_id']} in run {values['run_id']}"
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from commissioning.allocator.result import Result
     from commissioning.inputs.model import Inputs
     from commissioning.inputs.returns import Returns
+    from commissioning.robustness.summary import Robustness
     from commissioning.store.store import Store
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
@@ -110,6 +111,19 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("returns_id", metavar="NUMBER", type=int, help="its number in returns list")
     _database(p)
 
+    chk = sub.add_parser(
+        "robustness-checks", help="robustness checks kept by robustness, each with its run"
+    )
+    chk_sub = chk.add_subparsers(dest="robustness-checks_command", required=True)
+    p = chk_sub.add_parser("list", help="stored checks, newest first, for one run or all")
+    p.add_argument("run_id", metavar="RUN_ID", nargs="?")
+    _database(p)
+    p = chk_sub.add_parser("show", help="one stored robustness check, as robustness printed it")
+    p.add_argument(
+        "check_id", metavar="NUMBER", type=int, help="its number in robustness-checks list"
+    )
+    _database(p)
+
 
 def _database(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -183,6 +197,29 @@ def store_returns(inputs: Inputs, result: Result, returns: Returns, source: str)
     return record.id
 
 
+def store_check(inputs: Inputs, plan: Result, check: Robustness) -> int | None:
+    """Keep the check `robustness` made, linked to the run of the plan it checks (that run
+    is stored first if the store does not have it yet); warn, never fail, if it cannot."""
+    from commissioning.store.robustness import CheckRecord, record_check, run_of_plan
+
+    def keep(store: Store) -> tuple[CheckRecord, bool]:
+        run_id = run_of_plan(store, plan)
+        if run_id is None:
+            run_id = store.record_allocation(inputs, plan, origin="robustness")
+        return record_check(store, run_id, check, origin="cli")
+
+    kept = _in_default_store("the robustness check was not stored", keep)
+    if kept is None:
+        return None
+    record, saved = kept
+    where = f"number {record.id}, for run {record.run_id}"
+    if saved:
+        print(f"Stored the robustness check as {where}.")
+    else:
+        print(f"This robustness check is already stored as {where}.")
+    return record.id
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -244,6 +281,7 @@ def _runs(args: argparse.Namespace, store: Store) -> int:
             f"  proposals   {', '.join(f'{k} {v}' for k, v in sorted(counts.items())) or 'none'}",
             f"  result      sha256 {run.result_sha256} (audit entry {run.audit_seq})",
             f"  decisions   {len(decided)} recorded",
+            f"  robustness  {_checks_line(store, run.run_id)}",
         ]
         lines += [
             f"    {d.decided_at[:19]} {d.initiative_id}: {d.action} {d.proposed} "
@@ -445,6 +483,56 @@ def _returns(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _checks_line(store: Store, run_id: str) -> str:
+    """A run's robustness checks in a few words, the newest first."""
+    from commissioning.store.robustness import list_checks
+
+    checks = list_checks(store, run_id)
+    if not checks:
+        return "not checked (commissioning robustness DATA stores a check)"
+    c = checks[0]
+    return (
+        f"{len(checks)} check{'s' if len(checks) > 1 else ''}; the latest, number {c.id}: "
+        f"{c.fragile} fragile of {len(c.document['initiatives'])} decisions over "
+        f"{c.draws:,} plausible futures (commissioning robustness-checks show {c.id})"
+    )
+
+
+def _checks(args: argparse.Namespace, store: Store) -> int:
+    from commissioning.export.robustness import robustness_text
+    from commissioning.store.robustness import get_check, list_checks
+
+    if getattr(args, "robustness-checks_command") == "list":
+        found = list_checks(store, args.run_id)
+        if not found:
+            print(f"No robustness checks stored in {store.label}.")
+            return EXIT_OK
+        _table(
+            ["number", "stored (UTC)", "by", "run", "futures", "seed", "fragile", "no plan"],
+            [
+                [
+                    str(c.id),
+                    _when(c.created_at),
+                    c.created_by,
+                    c.run_id,
+                    f"{c.draws:,}",
+                    str(c.seed),
+                    f"{c.fragile:,} of {len(c.document['initiatives']):,}",
+                    f"{c.infeasible:,}",
+                ]
+                for c in found
+            ],
+        )
+        return EXIT_OK
+    c = get_check(store, args.check_id)
+    print(
+        f"Robustness check {c.id} of run {c.run_id}, stored {_when(c.created_at)} UTC by "
+        f"{c.created_by} ({c.origin}; sha256 {c.sha256}, audit entry {c.audit_seq})"
+    )
+    print(robustness_text(store.run_inputs(c.run_id), c.robustness()))
+    return EXIT_OK
+
+
 CREATING = frozenset({("scenarios", "save")})
 """The only store commands that may create a store; every other one needs it to exist."""
 
@@ -480,6 +568,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scenarios": _with_store(_scenarios),
     "decisions": _with_store(_decisions),
     "returns": _with_store(_returns),
+    "robustness-checks": _with_store(_checks),
 }
 
 

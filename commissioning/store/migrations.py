@@ -114,6 +114,17 @@ def _provider_returns(conn: Connection) -> None:
 MIGRATIONS += (
     Migration(3, "keep providers' quarterly returns, linked to a run", _provider_returns),
 )
+
+
+def _robustness_checks(conn: Connection) -> None:
+    """Version 4: robustness checks, append-only like every record table."""
+    schema.robustness_checks.create(conn)
+    _append_only_triggers(conn, ("robustness_checks",))
+
+
+MIGRATIONS += (
+    Migration(4, "keep robustness checks, linked to the run they check", _robustness_checks),
+)
 LATEST = MIGRATIONS[-1].version
 
 

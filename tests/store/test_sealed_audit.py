@@ -37,9 +37,9 @@ def verify(url, expect=None):
 
 @pytest.fixture
 def issued(store_url, small, monkeypatch):
-    """A store sealed with KEY: run A (entries 4, 5: snapshot and run, after the three schema
-    entries), a decision on it (6), then run B, issued with the head at entry 6 in its
-    result, (7): (url, run A, B's result)."""
+    """A store sealed with KEY: run A (entries 5, 6: snapshot and run, after the four schema
+    entries), a decision on it (7), then run B, issued with the head at entry 7 in its
+    result, (8): (url, run A, B's result)."""
     monkeypatch.setenv(KEY_VARIABLE, KEY)
     inputs, result = small
     store = Store.open(store_url)
@@ -47,10 +47,10 @@ def issued(store_url, small, monkeypatch):
     target = result.initiatives[0].initiative_id
     store.record_decision(first, target, "override", "Jo", "Keep it: the board said so")
     _, later = store.issue(inputs, result)
-    assert store.verify().ok and store.verify().keyed == 7
+    assert store.verify().ok and store.verify().keyed == 8
     store.close()
     assert later.provenance.audit_head is not None
-    assert later.provenance.audit_head["entry"] == 6
+    assert later.provenance.audit_head["entry"] == 7
     assert later.provenance.audit_head["sealed"] is True
     return store_url, first, later
 
@@ -112,13 +112,13 @@ def test_a_forged_decision_fails_against_the_key_and_the_issued_head(issued, mon
     assert scalar(url, "SELECT reason FROM decisions") == "Cut it: nobody objected"
 
     checked = verify(url)
-    assert not checked.ok and checked.first_broken == 6
-    [finding] = [f for f in checked.findings if f.seq == 6]
-    assert "entries 6 to 7 (2) are not sealed with the audit key" in finding.message
-    assert "entry 5 before them is" in finding.message
+    assert not checked.ok and checked.first_broken == 7
+    [finding] = [f for f in checked.findings if f.seq == 7]
+    assert "entries 7 to 8 (2) are not sealed with the audit key" in finding.message
+    assert "entry 6 before them is" in finding.message
 
     code, out, _ = run(capsys, "audit", "verify", "--expect", head, "--database", url)
-    assert code == 1 and "BROKEN at entry 6" in out
+    assert code == 1 and "BROKEN at entry 7" in out
     assert f"the head {head} is not in this trail" in out
 
     # Without the key, the trail still cannot pass for intact: the store says it is sealed.
@@ -133,7 +133,7 @@ def test_a_trail_recomputed_whole_without_the_key_fails(issued):
     checked = verify(url, later.provenance.audit_head["hash"])
     assert not checked.ok
     messages = " ".join(f.message for f in checked.findings)
-    assert "none of the 7 entries is sealed with the audit key" in messages
+    assert "none of the 8 entries is sealed with the audit key" in messages
     assert "is not in this trail" in messages
 
 
@@ -145,7 +145,7 @@ def test_an_unkeyed_forgery_is_caught_by_the_head_of_an_earlier_result(
     out_file = tmp_path / "first.json"
     assert run(capsys, "allocate", SMALL, "--out", out_file)[0] == 0
     first = json.loads(out_file.read_text())["provenance"]["audit_head"]
-    assert first["sealed"] is False and first["entry"] == 3
+    assert first["sealed"] is False and first["entry"] == 4
     store = Store.open(store_url)
     run_id = store.list_runs()[0].run_id
     store.close()
@@ -157,10 +157,10 @@ def test_an_unkeyed_forgery_is_caught_by_the_head_of_an_earlier_result(
     out_file2 = tmp_path / "second.json"
     assert run(capsys, "allocate", SMALL, "--out", out_file2)[0] == 0
     second = json.loads(out_file2.read_text())["provenance"]["audit_head"]
-    assert second["entry"] == 6  # schema 1-3, snapshot 4, run 5, decision 6
+    assert second["entry"] == 7  # schema 1-4, snapshot 5, run 6, decision 7
 
     code, out, _ = run(capsys, "audit", "verify", "--expect", second["hash"])
-    assert code == 0 and "The head asked for is entry 6 of the trail" in out
+    assert code == 0 and "The head asked for is entry 7 of the trail" in out
     assert "No audit key is set (COMMISSIONING_AUDIT_KEY)" in out
 
     forge_decision(url=store_url, reason="Cut it")
@@ -179,18 +179,18 @@ def test_an_old_unkeyed_store_verifies_and_says_what_it_is(store_url, small, mon
     store.record_allocation(inputs, result)
     store.close()
     code, out, _ = run(capsys, "audit", "verify", "--database", store_url)
-    assert code == 0 and "intact: 5 entries" in out and "plain SHA-256 chain" in out
+    assert code == 0 and "intact: 6 entries" in out and "plain SHA-256 chain" in out
 
     monkeypatch.setenv(KEY_VARIABLE, KEY)
     code, out, _ = run(capsys, "audit", "verify", "--database", store_url)
-    assert code == 1 and "none of the 5 entries is sealed with the audit key" in out
+    assert code == 1 and "none of the 6 entries is sealed with the audit key" in out
 
     store = Store.open(store_url)  # the first write with the key seals what came before
     store.record_allocation(inputs, result)
     store.close()
     code, out, _ = run(capsys, "audit", "verify", "--database", store_url)
     assert code == 0
-    assert "Entries 1 to 5 were written before the audit key was set" in out
+    assert "Entries 1 to 6 were written before the audit key was set" in out
     assert "the 1 after them are sealed" in out
 
 

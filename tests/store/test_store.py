@@ -33,12 +33,12 @@ def test_a_run_is_kept_with_its_inputs_and_result(store_url, small):
 
     run = store.get_run(run_id[:12])  # a unique prefix is enough
     assert run.run_id == run_id
-    # Kept as given, plus the audit trail's head when it was stored (after the three schema
+    # Kept as given, plus the audit trail's head when it was stored (after the four schema
     # entries of a new store, before the snapshot and the run).
     kept = json.loads(json.dumps(result.to_json()))
-    head = store.audit_log()[-3]
-    assert head.seq == 3
-    kept["provenance"]["audit_head"] = {"entry": 3, "hash": head.hash, "sealed": False}
+    head = store.audit_log()[-4]
+    assert head.seq == 4
+    kept["provenance"]["audit_head"] = {"entry": 4, "hash": head.hash, "sealed": False}
     assert run.document == kept
     assert run.result.to_json() == kept
     assert run.provenance["inputs_sha256"] == fingerprint(inputs)
@@ -213,11 +213,12 @@ def test_an_older_schema_is_migrated_forward(store_url, small):
 
     store = Store.open(store_url)
     versions = [r[0] for r in execute(store_url, "SELECT version FROM schema_version")[0]]
-    assert sorted(versions) == [1, 2, 3]
+    assert sorted(versions) == [1, 2, 3, 4]
     assert [e.subject for e in reversed(store.audit_log())] == [
         "version 1",
         "version 2",
         "version 3",
+        "version 4",
     ]
     # The edit made before version 2 is caught: entry 1 no longer matches its hash.
     assert store.verify().first_broken == 1
