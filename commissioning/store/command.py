@@ -270,7 +270,8 @@ def _runs(args: argparse.Namespace, store: Store) -> int:
             f"Run {run.run_id}",
             f"  created     {_when(run.created_at)} UTC by {run.created_by} ({run.origin})",
             f"  status      {run.status}",
-            f"  objective   {_number(run.objective)} weighted outcomes",
+            f"  objective   {_number(run.objective)} "
+            f"{run.document.get('value_unit', 'weighted outcomes')}",
             f"  scenario    {run.scenario_name}",
             f"  inputs      {run.inputs_sha256} (snapshot {run.snapshot_id[:12]})",
             f"  solver      {run.solver}: {run.solver_version}",
