@@ -10,7 +10,6 @@ audit machinery and adds nothing to them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,9 @@ from sqlalchemy import select
 
 from commissioning.allocator.result import Result
 from commissioning.robustness.summary import Robustness
-from commissioning.store import audit, schema
+from commissioning.store import attached, schema
 from commissioning.store.audit import canonical, sha256
-from commissioning.store.errors import NotFound, StoreError
+from commissioning.store.errors import StoreError
 from commissioning.store.store import Store, current_user
 
 
@@ -48,33 +47,10 @@ class CheckRecord:
         return Robustness.from_json(self.document)
 
 
-def _plan_text(doc: Mapping[str, Any]) -> str:
-    """A result file's canonical text without what differs between two solves of the same
-    plan: when it was made, and the audit head the store stamped on it."""
-    plain = dict(doc)
-    provenance = dict(plain.get("provenance") or {})
-    provenance.pop("audit_head", None)
-    provenance.pop("created", None)
-    plain["provenance"] = provenance
-    return canonical(plain)
-
-
 def runs_of_plan(store: Store, plan: Result) -> list[str]:
     """Every run that holds this plan, made at whatever time, earliest first: a check solves
     the plan again, and the same inputs give the same plan, which is the run it belongs to."""
-    want = _plan_text(plan.to_json())
-    r = schema.runs
-    query = (
-        select(r.c.run_id, r.c.result)
-        .where(r.c.inputs_sha256 == plan.provenance.inputs_sha256)
-        .order_by(r.c.created_at, r.c.run_id)
-    )
-    with store._reading() as conn:
-        return [
-            str(row.run_id)
-            for row in conn.execute(query)
-            if _plan_text(json.loads(row.result)) == want
-        ]
+    return attached.runs_holding(store, plan, any_time=True)
 
 
 def run_of_plan(store: Store, plan: Result) -> str | None:
@@ -107,48 +83,38 @@ def record_check(
     """Keep a robustness check against the run whose plan it checks; (record, saved). The
     same check of the same run is kept once (saved is False the second time). Raises
     StoreError when the check was made from other inputs than the run's plan."""
-    actor = actor or current_user()
-    doc = check.to_json()
-    text = canonical(doc)
-    digest = sha256(text)
-    t = schema.robustness_checks
-    with store._writing() as conn:
-        run = store._find_run(conn, run_id)
+    text = canonical(check.to_json())
+
+    def values(run: Any) -> dict[str, Any]:
         if run.inputs_sha256 != check.inputs_sha256:
             raise StoreError(
                 f"the robustness check was not made from the data of run {run.run_id} "
                 f"(fingerprints {check.inputs_sha256[:12]} and {run.inputs_sha256[:12]} differ)"
             )
-        known = conn.execute(
-            select(t).where(t.c.run_id == run.run_id, t.c.sha256 == digest)
-        ).first()
-        if known is not None:
-            return _record(known._mapping), False
-        values = {
-            "run_id": run.run_id,
-            "sha256": digest,
+        return {
             "draws": check.draws,
             "seed": check.seed,
             "infeasible": check.infeasible,
             "fragile": sum(s.fragile for s in check.initiatives),
             "origin": origin[:20],
             "document": text,
-            "created_at": audit.now(),
-            "created_by": actor,
         }
-        seq = store._insert(conn, "robustness", f"{run.run_id}/{digest[:12]}", actor, values)
-        row = conn.execute(select(t).where(t.c.audit_seq == seq)).one()
-        return _record(row._mapping), True
+
+    return attached.keep(
+        store,
+        schema.robustness_checks,
+        "robustness",
+        run_id,
+        sha256(text),
+        actor or current_user(),
+        values,
+        _record,
+    )
 
 
 def list_checks(store: Store, run_id: str | None = None) -> list[CheckRecord]:
     """Stored robustness checks, newest first, for one run or all."""
-    t = schema.robustness_checks
-    query = select(t).order_by(t.c.audit_seq.desc())
-    with store._reading() as conn:
-        if run_id is not None:
-            query = query.where(t.c.run_id == store._find_run(conn, run_id).run_id)
-        return [_record(row._mapping) for row in conn.execute(query)]
+    return attached.listed(store, schema.robustness_checks, _record, run_id)
 
 
 def latest_check(store: Store, run_id: str) -> CheckRecord | None:
@@ -158,18 +124,12 @@ def latest_check(store: Store, run_id: str) -> CheckRecord | None:
 
 
 def get_check(store: Store, check_id: int) -> CheckRecord:
-    t = schema.robustness_checks
-    with store._reading() as conn:
-        row = conn.execute(select(t).where(t.c.id == check_id)).first()
-    if row is None:
-        raise NotFound(
-            f"no robustness check number {check_id} in {store.label} "
-            "(commissioning robustness-checks list shows them)"
-        )
-    return _record(row._mapping)
+    missing = (
+        f"no robustness check number {check_id} in {store.label} "
+        "(commissioning robustness-checks list shows them)"
+    )
+    return attached.numbered(store, schema.robustness_checks, _record, check_id, missing)
 
 
 def _record(row: Mapping[Any, Any]) -> CheckRecord:
-    values = dict(row)
-    values["document"] = json.loads(values["document"])
-    return CheckRecord(**values)
+    return CheckRecord(**attached.with_document(row))

@@ -1,0 +1,125 @@
+"""Records kept against a run (providers' returns, robustness checks): the shared mechanics.
+
+Each kind of record is a canonical JSON document in its own append-only table, linked to
+the run it belongs to, fingerprinted (sha256 of the document) and kept once per run, and
+written through the store's transaction and audit trail. The kinds differ only in their
+columns and wording, so finding the run of a plan, keeping a record, listing and reading
+one live here once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
+
+from commissioning.allocator.result import Result
+from commissioning.store import audit, schema
+from commissioning.store.audit import canonical
+from commissioning.store.errors import NotFound
+from commissioning.store.store import Store
+
+R = TypeVar("R")
+
+
+def _plan_text(doc: Mapping[str, Any], *, any_time: bool) -> str:
+    """A result file's canonical text without the audit head the store stamped on it (and,
+    with `any_time`, without when it was made: the same plan solved again)."""
+    plain = dict(doc)
+    provenance = dict(plain.get("provenance") or {})
+    provenance.pop("audit_head", None)
+    if any_time:
+        provenance.pop("created", None)
+    plain["provenance"] = provenance
+    return canonical(plain)
+
+
+def runs_holding(store: Store, result: Result, *, any_time: bool = False) -> list[str]:
+    """Every run that holds this plan, earliest first."""
+    want = _plan_text(result.to_json(), any_time=any_time)
+    r = schema.runs
+    query = (
+        select(r.c.run_id, r.c.result)
+        .where(r.c.inputs_sha256 == result.provenance.inputs_sha256)
+        .order_by(r.c.created_at, r.c.run_id)
+    )
+    with store._reading() as conn:
+        return [
+            str(row.run_id)
+            for row in conn.execute(query)
+            if _plan_text(json.loads(row.result), any_time=any_time) == want
+        ]
+
+
+def keep(
+    store: Store,
+    table: Table,
+    action: str,
+    run_id: str,
+    digest: str,
+    actor: str,
+    values: Callable[[Any], dict[str, Any]],
+    record: Callable[[Mapping[Any, Any]], R],
+) -> tuple[R, bool]:
+    """Keep a record against a run in one write transaction; (record, saved). The same
+    document for the same run is kept once: saved is False the second time. `values` gives
+    the row's own columns for the run's row found (it may raise to refuse the record)."""
+    with store._writing() as conn:
+        run = store._find_run(conn, run_id)
+        row = _known(conn, table, run.run_id, digest)
+        if row is not None:
+            return record(row), False
+        columns = {
+            "run_id": run.run_id,
+            "sha256": digest,
+            **values(run),
+            "created_at": audit.now(),
+            "created_by": actor,
+        }
+        seq = store._insert(conn, action, f"{run.run_id}/{digest[:12]}", actor, columns)
+        return record(
+            conn.execute(select(table).where(table.c.audit_seq == seq)).one()._mapping
+        ), True
+
+
+def _known(conn: Connection, table: Table, run_id: str, digest: str) -> Mapping[Any, Any] | None:
+    row = conn.execute(
+        select(table).where(table.c.run_id == run_id, table.c.sha256 == digest)
+    ).first()
+    return None if row is None else row._mapping
+
+
+def listed(
+    store: Store, table: Table, record: Callable[[Mapping[Any, Any]], R], run_id: str | None
+) -> list[R]:
+    """The records of one run (or of all), newest first."""
+    query = select(table).order_by(table.c.audit_seq.desc())
+    with store._reading() as conn:
+        if run_id is not None:
+            query = query.where(table.c.run_id == store._find_run(conn, run_id).run_id)
+        return [record(row._mapping) for row in conn.execute(query)]
+
+
+def numbered(
+    store: Store,
+    table: Table,
+    record: Callable[[Mapping[Any, Any]], R],
+    number: int,
+    missing: str,
+) -> R:
+    """The record with this number; NotFound with `missing` when there is none."""
+    with store._reading() as conn:
+        row = conn.execute(select(table).where(table.c.id == number)).first()
+    if row is None:
+        raise NotFound(missing)
+    return record(row._mapping)
+
+
+def with_document(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A stored row's columns, its document read back from JSON."""
+    values = dict(row)
+    values["document"] = json.loads(values["document"])
+    return values
