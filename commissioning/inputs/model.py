@@ -169,6 +169,25 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class IndicatorValue:
+    """One recorded value of an indicator (indicators.csv): the baseline a target starts from.
+
+    Indicators describe the population and the services' results, not the plan's inputs:
+    they shape the documents' targets but never the allocation, so they stay out of the
+    plan's fingerprint.
+    """
+
+    indicator_id: str
+    """The indicator's id in the indicator library (specs/indicators.yaml)."""
+    area: str
+    """A district_id, or COUNTY for the whole partnership."""
+    year: int
+    value: float
+    source: str
+    """Where the figure comes from (publisher and series), or why it is illustrative."""
+
+
+@dataclass(frozen=True)
 class Scenario:
     """The policy choices of one plan (model.md section 2), with defaults filled in."""
 
@@ -263,6 +282,9 @@ class DataSet:
     """The cost library (costs.csv); empty when the folder has none."""
     prices: Mapping[int, float] = field(default_factory=frozen_map)
     """The price index by year (prices.csv); empty when the folder has none."""
+    indicators: tuple[IndicatorValue, ...] = ()
+    """Baselines of the indicator library (indicators.csv); empty when the folder has none.
+    Not part of the plan's fingerprint: they change documents, not the plan."""
 
     @property
     def has_costs(self) -> bool:
