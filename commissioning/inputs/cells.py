@@ -380,9 +380,9 @@ def unique_ids(table: PreparedTable, column: str, errors: list[Problem]) -> dict
     return first
 
 
-def _evidence(c: Cells) -> str:
+def _evidence(c: Cells, column: str) -> str:
     """An EIF evidence level, with the published '4+' and '3*' forms explained."""
-    text = c.text("evidence_level")
+    text = c.text(column)
     if not text:
         return text
     by_lower = {e.lower(): e for e in EVIDENCE_LEVELS}
@@ -399,7 +399,7 @@ def _evidence(c: Cells) -> str:
         )
     else:
         hint = ""
-    c.problem("evidence_level", f"'{text}' is not an evidence level: use one of {levels}{hint}")
+    c.problem(column, f"'{text}' is not an evidence level: use one of {levels}{hint}")
     return text
 
 
@@ -457,7 +457,7 @@ def read_cell(c: Cells, column: Column, known: Mapping[str, Sequence[str] | None
     if kind == "choice":
         return c.choice(name, column.choices, column.what)
     if kind == "evidence":
-        return _evidence(c)
+        return _evidence(c, name)
     if kind == "ids":
         return c.ids(name, ids, column.what)
     if blank_ok:  # optional text: blank (or no such column) is the default

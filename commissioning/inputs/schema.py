@@ -97,7 +97,9 @@ class Column:
                 parts.append(f"{word} {bound:g}")
         if self.max_chars is not None:
             parts.append(f"at most {self.max_chars} characters")
-        if self.refers is not None:
+        if self.refers == "districts":
+            parts.append(f"an id in districts, or {COUNTY}")
+        elif self.refers is not None:
             parts.append(f"an id in {self.refers}")
         return ", ".join(parts)
 
@@ -206,11 +208,11 @@ DISTRICTS = Table(
         _id("district_id", f"The district's short code ({COUNTY} is reserved)."),
         _text("name", "The district's name."),
         _text("locality", "The wider locality the district belongs to."),
-        Column("children", "integer", "Children and young people living there.", minimum=1),
+        Column("children", "integer", "Resident children and young people aged 0-19.", minimum=1),
         Column(
             "need_index",
             "number",
-            "Relative need: 1 is the county's average.",
+            "Relative need (1.0 is the county's average), e.g. from child-poverty rates.",
             above=0,
             limit=(0.01, 100.0, "need index"),
         ),
@@ -218,7 +220,8 @@ DISTRICTS = Table(
             Column(
                 f"demand_{level}",
                 "number",
-                f"Children or families a year needing support at level {level}.",
+                f"Children or families a year needing support at level {level} "
+                "(the needs analysis).",
                 minimum=0,
                 attr="demand",
                 part=level - 1,
@@ -238,11 +241,11 @@ FUNDING_STREAMS = Table(
     (
         _id("stream_id", "The stream's short code."),
         _text("name", "The stream's name."),
-        _text("partner", "The partner whose money it is."),
+        _text("partner", "The partner that holds it, e.g. Council, NHS, Police."),
         Column(
             "ring_fenced",
             "boolean",
-            "Whether the money may only be spent on the services it already funds.",
+            "For information: which services a stream may fund is set on each initiative.",
             blank="default",
             default=False,
         ),
@@ -257,7 +260,7 @@ BUDGETS = Table(
     "Each stream's envelope in each year of the plan.",
     (
         _id("stream_id", "The stream.", refers="funding_streams", what="stream"),
-        _year("year", "The financial year (by the calendar year it starts in)."),
+        _year("year", "A planning year (rows for years outside the plan are ignored)."),
         Column(
             "amount",
             "number",
@@ -281,14 +284,14 @@ PRIORITIES = Table(
         Column(
             "weight",
             "number",
-            "How much an outcome under this priority counts, against the others.",
+            "Relative importance in the plan's value.",
             above=0,
             limit=(0.001, 1000.0, "priority weight"),
         ),
         Column(
             "min_share",
             "number",
-            "The smallest share of the money this priority must have (a fraction).",
+            "Minimum share of total spend in every year (0 for none); the sum must be below 1.",
             minimum=0,
             below=1,
         ),
@@ -327,12 +330,19 @@ INITIATIVES = Table(
             refers="districts",
             what="district",
         ),
-        _level("The level of need it works at (1 universal to 4 specialist)."),
-        _id("priority_id", "The priority it serves.", refers="priorities", what="priority"),
+        _level(
+            "Continuum of need: 1 universal, 2 early help, 3 targeted, 4 specialist or statutory."
+        ),
+        _id(
+            "priority_id",
+            "The strategic priority it mainly serves.",
+            refers="priorities",
+            what="priority",
+        ),
         Column(
             "outcomes",
             "ids",
-            "The outcomes it works towards, separated by ';'.",
+            "The distinct outcomes it targets, separated by ';' (at least one).",
             refers="outcomes",
             what="outcome",
         ),
@@ -353,14 +363,14 @@ INITIATIVES = Table(
         Column(
             "unit_cost",
             "number",
-            "Pounds per child or family it supports.",
+            "Pounds per participant a year.",
             above=0,
             limit=(MIN_UNIT_COST, MAX_UNIT_COST, "unit cost"),
         ),
         Column(
             "effect",
             "number",
-            "The share of participants who achieve the outcome (a fraction).",
+            "Share of participants achieving the targeted outcome because of the service.",
             above=0,
             maximum=1,
             limit=(MIN_EFFECT, None, "effect"),
@@ -368,14 +378,15 @@ INITIATIVES = Table(
         Column(
             "evidence_level",
             "evidence",
-            "The strength of evidence (Early Intervention Foundation levels).",
+            "Strength of evidence on the EIF Guidebook scale: a published 4+ is entered as 4, "
+            "a 3* as 3 with mixed_findings true.",
             choices=EVIDENCE_LEVELS,
             what="evidence level",
         ),
         Column(
             "mixed_findings",
             "boolean",
-            "Whether the evidence is mixed (a published '3*').",
+            "Some rigorous studies found no effect (the EIF '*').",
             required=False,
             blank="default",
             default=False,
@@ -383,7 +394,7 @@ INITIATIVES = Table(
         Column(
             "min_budget",
             "number",
-            "The least it may have a year, in pounds (a statutory floor).",
+            "Statutory or otherwise protected floor every year, in pounds.",
             required=False,
             blank="default",
             default=0.0,
@@ -393,14 +404,14 @@ INITIATIVES = Table(
         Column(
             "max_budget",
             "number",
-            "The most it may have a year, in pounds.",
+            "The most it can usefully absorb in a year, in pounds.",
             above=0,
             limit=_MONEY_LIMIT,
         ),
         Column(
             "min_viable",
             "number",
-            "The smallest contract that is viable, in pounds: below it, 0.",
+            "Below this a contract is not viable: the service has 0 or at least this.",
             required=False,
             blank="default",
             default=0.0,
@@ -409,7 +420,7 @@ INITIATIVES = Table(
         ),
         _year(
             "contract_end",
-            "The year its contract ends; blank when there is no contract.",
+            "The last year of the current contract; blank for none.",
             required=False,
             blank="default",
             hint=_NEXT,
@@ -417,7 +428,7 @@ INITIATIVES = Table(
         Column(
             "funding",
             "ids",
-            "The streams that may pay for it, separated by ';'.",
+            "The distinct streams allowed to fund it, separated by ';' (at least one).",
             refers="funding_streams",
             what="stream",
         ),
@@ -453,11 +464,11 @@ COSTS = Table(
     (
         _id("cost_id", "The cost's short code."),
         _text("name", "What the cost is."),
-        _level("The level of need whose outcomes avoid it."),
+        _level("The level of the services whose successful outcome avoids this cost."),
         Column(
             "probability",
             "number",
-            "The chance that a child or family at that level would incur it.",
+            "Share of children or families helped at that level who would otherwise incur it.",
             above=0,
             maximum=1,
             limit=(1e-6, None, "probability"),
@@ -472,14 +483,14 @@ COSTS = Table(
         Column(
             "years",
             "integer",
-            "For how many years it is incurred.",
+            "How many years it would have lasted.",
             minimum=1,
             what="whole number of years",
         ),
         Column(
             "lag",
             "integer",
-            "Years from the outcome until the cost would start.",
+            "How many years after the service it would have begun (0 for the same year).",
             minimum=0,
             what="whole number of years",
         ),
@@ -494,7 +505,7 @@ COSTS = Table(
         Column(
             "cashable",
             "number",
-            "The share of it that is cashable: money the stream would really save.",
+            "Share of it that is cash the payer would really save (must be 0 without a stream).",
             required=False,
             blank="default",
             default=0.0,
@@ -502,7 +513,7 @@ COSTS = Table(
             maximum=1,
         ),
         _year("price_year", "The year whose prices annual_cost is in."),
-        _text("source", "Where the figure comes from."),
+        _text("source", "Where the figure comes from (publication, table, year)."),
     ),
     Cost,
     "costs",
@@ -518,7 +529,7 @@ PRICES = Table(
         Column(
             "index",
             "number",
-            "The price level that year (any base).",
+            "The price level that year, e.g. the GDP deflator (any base).",
             above=0,
             limit=(0.001, 1e6, "price index"),
         ),
