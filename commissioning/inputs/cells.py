@@ -470,13 +470,8 @@ def read_cell(c: Cells, column: Column, known: Mapping[str, Sequence[str] | None
         c.problem(
             name,
             f"is {len(text):,} characters long; a code may be at most {column.max_chars}",
-            text,
+            text[:40] + "...",
         )
     if text and ids is not None and text not in ids:
         c.problem(name, unknown(column.what, text, ids), text)
     return value
-
-
-def schema_of(raw: RawTable) -> Table:
-    """The schema of a table read from a data folder."""
-    return SCHEMA[raw.name]

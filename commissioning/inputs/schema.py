@@ -112,7 +112,8 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     model: type
-    """The typed object one row becomes."""
+    """The typed object one row becomes (`dict` for a table held another way: the price
+    index as a mapping, providers' returns by their own module)."""
     dataset: str
     """The DataSet field holding the table's objects."""
     key: tuple[str, ...]

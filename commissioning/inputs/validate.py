@@ -46,12 +46,6 @@ from commissioning.inputs.scenario_check import (
 )
 from commissioning.inputs.schema import SCHEMA, YEARS, Table
 
-DEMAND_COLUMNS: tuple[str, ...] = tuple(
-    c.name for c in SCHEMA["districts"].columns if c.field == "demand"
-)
-RANGE_COLUMNS: tuple[str, ...] = tuple(c.name for c in SCHEMA["initiatives"].group("ranges"))
-"""Plausible ranges of effect and unit cost, for the robustness check (model.md section 5)."""
-
 Known = Mapping[str, Sequence[str] | None]
 """The ids of each table, by table name; None when the table could not be read."""
 
@@ -488,8 +482,6 @@ def _districts_without_initiatives(
 
 
 __all__ = [
-    "DEMAND_COLUMNS",
-    "RANGE_COLUMNS",
     "SCENARIO_KEYS",
     "YEARS",
     "CheckedData",
