@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.wording import ValueUnit
+
+if TYPE_CHECKING:
+    from commissioning.inputs.model import Inputs
 
 Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
 DECISIONS: tuple[Decision, ...] = (
@@ -176,6 +179,13 @@ class Result:
 
     def binding(self) -> list[ConstraintResult]:
         return [c for c in self.constraints if c.binding]
+
+    def made_from(self, inputs: Inputs) -> bool:
+        """Whether this plan was made from these inputs (the same fingerprint): the one
+        check before a result is explained, documented, monitored or stored."""
+        from commissioning.inputs.fingerprint import fingerprint
+
+        return self.provenance.inputs_sha256 == fingerprint(inputs)
 
     def to_json(self) -> dict[str, Any]:
         """The result file of model.md section 4 (extended compatibly)."""

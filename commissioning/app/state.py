@@ -32,7 +32,6 @@ from commissioning.inputs import (
     InputError,
     Inputs,
     Problem,
-    fingerprint,
     parse_scenario,
     with_scenario,
 )
@@ -687,7 +686,7 @@ def _run_data(url: str, run_id: str, data_key: str, _run: RunRecord, _loaded: Lo
             inputs = with_scenario(_loaded.data, result.provenance.scenario_settings)
         except InputError:
             inputs = None
-        if inputs is not None and fingerprint(inputs) == _run.inputs_sha256:
+        if inputs is not None and result.made_from(inputs):
             inputs = replace(inputs, warnings=(*_loaded.warnings, *inputs.warnings))
             return RunData(result, inputs, "the data in use")
     try:

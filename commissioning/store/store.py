@@ -153,7 +153,7 @@ class Store:
         """
         actor = actor or current_user()
         fp = fingerprint(inputs)
-        if result.provenance.inputs_sha256 != fp:
+        if not result.made_from(inputs):
             raise StoreError(
                 "the result was not made from these inputs (fingerprints "
                 f"{result.provenance.inputs_sha256[:12]} and {fp[:12]} differ)"
