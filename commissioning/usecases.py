@@ -11,12 +11,13 @@ Heavy modules (the solver, the documents, SQLAlchemy) are imported only when use
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from commissioning.inputs.model import Inputs
+from commissioning.inputs.model import DataSet, Inputs, Problem
+from commissioning.inputs.read import SCENARIO_FILE, RawTables
 
 if TYPE_CHECKING:
     from commissioning.allocator.result import Result
@@ -41,6 +42,50 @@ def load(data_dir: Path, scenario: Path | None = None) -> Inputs:
     from commissioning.inputs.loading import load as load_inputs
 
     return load_inputs(data_dir, scenario)
+
+
+@dataclass(frozen=True)
+class LoadedFiles:
+    """Data given as files (an upload, the app's edits), read and validated: the data set
+    or every problem, and its own scenario or, failing that, a default one."""
+
+    tables: RawTables
+    data: DataSet | None
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    scenario: Mapping[str, object] | None
+    """The data's own scenario (or a default), in the scenario file's vocabulary."""
+    scenario_problems: tuple[Problem, ...] = ()
+    """Why the data's own scenario could not be used (a default is used instead)."""
+
+
+def load_files(
+    files: Mapping[str, bytes],
+    label: str,
+    scenario: bytes | None = None,
+    scenario_name: str = SCENARIO_FILE,
+) -> LoadedFiles:
+    """Files (name -> bytes) and a scenario file read and validated as `load` reads a
+    folder, keeping every problem rather than raising, so a page can show them all."""
+    from commissioning.inputs.loading import check_read_scenario, default_scenario
+    from commissioning.inputs.read import read_scenario, read_tables
+    from commissioning.inputs.validate import References, validate_tables
+
+    raw = read_tables(files, label=label)
+    checked = validate_tables(raw)
+    data = checked.data
+    chosen: Mapping[str, object] | None = None
+    problems: tuple[Problem, ...] = ()
+    if data is not None:
+        if scenario is not None:
+            found = check_read_scenario(read_scenario(scenario, scenario_name), References.of(data))
+            if found.scenario is None:
+                problems = found.errors
+            else:
+                chosen = found.scenario.to_dict()
+        if chosen is None:
+            chosen = default_scenario(data)
+    return LoadedFiles(raw, data, checked.errors, checked.warnings, chosen, problems)
 
 
 # --------------------------------------------------------------------------- planning

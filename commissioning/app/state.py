@@ -28,16 +28,14 @@ from commissioning.app import solving
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice
 from commissioning.inputs import (
-    DataSet,
     InputError,
     Inputs,
     Problem,
-    parse_scenario,
     with_scenario,
 )
-from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables, read_scenario, read_tables
-from commissioning.inputs.validate import References, check_scenario, validate_tables
+from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables
 from commissioning.robustness import Robustness, robustness
+from commissioning.usecases import LoadedFiles, load_files
 
 if TYPE_CHECKING:
     from commissioning.store import RunRecord, ScenarioRecord
@@ -241,18 +239,10 @@ def _shown_path(folder: Path) -> str:
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Loaded(LoadedFiles):
     """A source read and validated by the package: a data set, or every problem."""
 
-    source: Source
-    tables: RawTables
-    data: DataSet | None
-    errors: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
-    scenario: Mapping[str, object] | None
-    """The data's own scenario (or a default), in the YAML file's vocabulary."""
-    scenario_problems: tuple[Problem, ...] = ()
-    """Why the data's own scenario could not be used (a default is used instead)."""
+    source: Source = field(kw_only=True)
 
     @property
     def key(self) -> str:
@@ -266,45 +256,11 @@ class Loaded:
         return (*self.errors, *self.scenario_problems, *self.warnings)
 
 
-def default_scenario(data: DataSet) -> dict[str, object] | None:
-    """A plain scenario over the budget years every stream covers, when the data has none."""
-    streams = [s.stream_id for s in data.streams]
-    years = {b.year for b in data.budgets}
-    covered = sorted(y for y in years if all((s, y) in data.budget_by_key for s in streams))
-    if not covered:
-        return None
-    start, horizon = covered[0], 1
-    while start + horizon in covered:
-        horizon += 1
-    raw = {"name": "Default scenario", "start_year": start, "horizon": horizon}
-    try:
-        return parse_scenario(raw, data).to_dict()
-    except InputError:
-        return None
-
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _load(key: str, _source: Source) -> Loaded:
     source = _source
-    raw = read_tables(dict(source.files), label=source.label)
-    checked = validate_tables(raw)
-    data = checked.data
-    scenario: Mapping[str, object] | None = None
-    scenario_problems: tuple[Problem, ...] = ()
-    if data is not None:
-        if source.scenario is not None:
-            read = read_scenario(source.scenario, source.scenario_name)
-            if read.values is None:
-                scenario_problems = read.problems
-            else:
-                found = check_scenario(read.values, References.of(data), read.file, read.lines)
-                if found.scenario is None or read.problems:
-                    scenario_problems = (*read.problems, *found.errors)
-                else:
-                    scenario = found.scenario.to_dict()
-        if scenario is None:
-            scenario = default_scenario(data)
-    return Loaded(source, raw, data, checked.errors, checked.warnings, scenario, scenario_problems)
+    found = load_files(dict(source.files), source.label, source.scenario, source.scenario_name)
+    return Loaded(**vars(found), source=source)
 
 
 def load(source: Source) -> Loaded:
