@@ -176,35 +176,49 @@ def prepare_documents(
 
 @dataclass(frozen=True)
 class Kept(Generic[T]):
-    """What a write to the default store gave back, or, when it failed, why (`warning`):
-    keeping a record never fails the command or page that made it."""
+    """What a write to the store gave back, or, when it failed, why (`warning`, naming the
+    store, and the error itself): keeping a record never fails the command or page that
+    made it."""
 
     value: T | None
     warning: str | None = None
+    error: Exception | None = None
 
 
-def _in_default_store(what: str, write: Callable[[Store], T]) -> Kept[T]:
-    """Do one write in the default store; on any failure, say why ("{what} in STORE: why")."""
-    from commissioning.store.store import display_url, resolve_url
+def _in_store(
+    what: str, write: Callable[[Store], T], database: str | None = None, shared: bool = False
+) -> Kept[T]:
+    """Do one write in the store at `database` (default: $DATABASE_URL, else the default
+    file): in a store opened for it and closed after, or, `shared`, in the one the process
+    keeps open (the app). On any failure, say why ("{what} in STORE: why")."""
+    from commissioning.store.store import Store, display_url, open_store, resolve_url
 
     try:
-        from commissioning.store.store import Store
-
-        store = Store.open()
+        if shared:
+            return Kept(write(open_store(database)))
+        store = Store.open(database)
         try:
             return Kept(write(store))
         finally:
             store.close()
     except Exception as exc:
-        return Kept(None, f"{what} in {display_url(resolve_url())}: {exc}")
+        return Kept(None, f"{what} in {display_url(resolve_url(database))}: {exc}", exc)
 
 
-def record_run(inputs: Inputs, result: Result, origin: str = "cli") -> Kept[tuple[str, Result]]:
+def record_run(
+    inputs: Inputs,
+    result: Result,
+    origin: str = "cli",
+    database: str | None = None,
+    shared: bool = False,
+) -> Kept[tuple[str, Result]]:
     """Keep a plan as a run: (its run id, the result to issue, which carries the audit
     trail's head). Stored before any file is written, so the files carry that head."""
-    return _in_default_store(
+    return _in_store(
         "the plan was not stored as a run",
         lambda store: store.issue(inputs, result, origin=origin),
+        database,
+        shared,
     )
 
 
@@ -228,7 +242,7 @@ def record_returns(
     from commissioning.store.returns import record_returns as keep
     from commissioning.store.returns import run_of_result
 
-    return _in_default_store(
+    return _in_store(
         "the returns were not stored",
         lambda store: keep(
             store, _run_of(store, inputs, result, run_of_result, "monitor"), returns, source=source
@@ -244,7 +258,7 @@ def record_check(
     from commissioning.store.robustness import record_check as keep
     from commissioning.store.robustness import run_of_plan
 
-    return _in_default_store(
+    return _in_store(
         "the robustness check was not stored",
         lambda store: keep(
             store, _run_of(store, inputs, plan, run_of_plan, "robustness"), check, origin=origin

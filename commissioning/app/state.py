@@ -35,7 +35,7 @@ from commissioning.inputs import (
 )
 from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables
 from commissioning.robustness import Robustness, robustness
-from commissioning.usecases import LoadedFiles, load_files
+from commissioning.usecases import LoadedFiles, load_files, record_run
 
 if TYPE_CHECKING:
     from commissioning.store import RunRecord, ScenarioRecord
@@ -556,11 +556,12 @@ def logged(exc: BaseException, what: str) -> str:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _record(url: str, key: tuple[str, str], _plan: Plan) -> Stored:
     assert _plan.inputs is not None and _plan.result is not None
-    try:
-        run_id, issued = store.open_store(url).issue(_plan.inputs, _plan.result, origin="app")
-    except Exception as exc:  # never a traceback: the plan is shown whether kept or not
-        log.warning("the plan was not kept in the store: %s", exc, exc_info=True)
+    kept = record_run(_plan.inputs, _plan.result, origin="app", database=url, shared=True)
+    if kept.value is None:  # never a traceback: the plan is shown whether kept or not
+        exc = kept.error or RuntimeError(kept.warning)
+        log.warning("the plan was not kept in the store: %s", exc, exc_info=exc)
         return Stored(problem=store_problem(exc))
+    run_id, issued = kept.value
     return Stored(run_id=run_id, result=issued)
 
 
