@@ -8,20 +8,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.vocabulary import DECISIONS as DECISIONS
+from commissioning.allocator.vocabulary import Decision as Decision
+from commissioning.allocator.vocabulary import decide as decide
 from commissioning.allocator.wording import ValueUnit
 
 if TYPE_CHECKING:
     from commissioning.inputs.model import Inputs
-
-Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
-DECISIONS: tuple[Decision, ...] = (
-    "commission",
-    "not_commissioned",
-    "decommission",
-    "grow",
-    "reduce",
-    "maintain",
-)
 
 
 @dataclass(frozen=True)
@@ -342,16 +335,3 @@ def _constraint_from_json(c: Mapping[str, Any]) -> ConstraintResult:
 def _year_of(name: str) -> int | None:
     last = _index_of(name)[-1:] or ("",)
     return int(last[0]) if last[0].isdigit() else None
-
-
-def decide(is_candidate: bool, current: float, final: float) -> Decision:
-    """The decision of model.md section 4, read on the final-year amount."""
-    if is_candidate:
-        return "commission" if final >= 1.0 else "not_commissioned"
-    if final < 1.0:
-        return "decommission"
-    if final > 1.05 * current:
-        return "grow"
-    if final < 0.95 * current:
-        return "reduce"
-    return "maintain"

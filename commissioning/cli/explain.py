@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.vocabulary import decision_words
 from commissioning.cli.exits import EXIT_INVALID, EXIT_OK
 from commissioning.explain.initiative import explain_initiative
 from commissioning.explain.policy import price_of_rules
@@ -35,7 +36,7 @@ def explain_text(
     wrap = textwrap.TextWrapper(width=100, subsequent_indent="    ")
     for iid in ids:
         e = explain_initiative(inputs, result, iid, solver, confirm=initiative is not None)
-        print(f"\n{e.initiative.name} ({iid}): {e.decision.replace('_', ' ')}")
+        print(f"\n{e.initiative.name} ({iid}): {decision_words(e.decision)}")
         for sentence in e.sentences:
             print(wrap.fill("  " + sentence))
     if initiative is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
+from commissioning.allocator.vocabulary import decision_words
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
 from commissioning.explain.costs import CostLibrary, InvestToSave, invest_to_save
 from commissioning.explain.summary import summarise_plan
@@ -26,7 +27,7 @@ def plan_text(inputs: Inputs, result: Result, top: int = 5) -> str:
         f"{money(s.prevention_final)} in {final} ({'+' if s.prevention_moved >= 0 else ''}"
         f"{money(s.prevention_moved)})",
         "  Decisions: "
-        + ", ".join(f"{n} {d.replace('_', ' ')}" for d, n in s.decisions.items() if n),
+        + ", ".join(f"{n} {decision_words(d)}" for d, n in s.decisions.items() if n),
     ]
     if s.journeys:
         lines.append(

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
+from commissioning.allocator.vocabulary import decision_words
 from commissioning.explain.costs import cost_library, invest_to_save
 from commissioning.explain.summary import SpendRow, summarise_plan
 from commissioning.export.cells import FORMULA_LEADS
@@ -118,7 +119,7 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
                 i.current_budget,
                 *[r.proposed[y] for y in years],
                 r.final - i.current_budget,
-                r.decision.replace("_", " "),
+                decision_words(r.decision),
                 r.value_per_pound,
                 r.benefit_cost_ratio if r.benefit_cost_ratio is not None else "no cost library",
             ]
