@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "commissioning"
+from tests.source import PACKAGE, assigned, modules
+from tests.source import name as module_name
+
 CLI = PACKAGE / "cli"
 MAX_LINES = 700
 
@@ -18,15 +20,15 @@ SIGTERM, the shell's convention): the pool's own, never a command's exit status.
 
 
 def _modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+    return modules()
 
 
 def _outside_cli() -> list[Path]:
-    return [p for p in _modules() if CLI not in p.parents]
+    return [p for p in modules() if CLI not in p.parents]
 
 
 def _name(p: Path) -> str:
-    return p.relative_to(PACKAGE).as_posix()
+    return module_name(p)
 
 
 def _calls(tree: ast.AST) -> list[tuple[int, str]]:
@@ -44,21 +46,7 @@ def _calls(tree: ast.AST) -> list[tuple[int, str]]:
 
 def _exit_constants(tree: ast.Module) -> list[tuple[int, str]]:
     """Module-level names that look like exit statuses (EXIT_*), wherever assigned."""
-    found = []
-    for node in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        for t in targets:
-            names = t.elts if isinstance(t, ast.Tuple) else [t]
-            found += [
-                (node.lineno, n.id)
-                for n in names
-                if isinstance(n, ast.Name) and n.id.startswith("EXIT_")
-            ]
-    return found
+    return [(line, n) for line, n in assigned(tree) if n.startswith("EXIT_")]
 
 
 def test_only_the_command_line_prints_or_exits():

@@ -12,8 +12,8 @@ import pytest
 from commissioning.allocator import vocabulary as decisions
 from commissioning.allocator.result import decide
 from commissioning.inputs import vocabulary as levels
+from tests.source import assigned, modules, name
 
-PACKAGE = Path(__file__).resolve().parents[1] / "commissioning"
 HOMES = {"inputs/vocabulary.py", "allocator/vocabulary.py"}
 
 NAMES = {
@@ -46,26 +46,15 @@ contexts); its new modules take the words from the vocabulary, and this entry go
 
 
 def _modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+    return modules()
 
 
 def _name(p: Path) -> str:
-    return p.relative_to(PACKAGE).as_posix()
+    return name(p)
 
 
 def _assigned(tree: ast.Module) -> set[str]:
-    out: set[str] = set()
-    for node in tree.body:
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        for t in targets:
-            for n in t.elts if isinstance(t, ast.Tuple) else [t]:
-                if isinstance(n, ast.Name):
-                    out.add(n.id)
-    return out
+    return {n for _, n in assigned(tree)}
 
 
 def _strings(tree: ast.Module) -> set[str]:
