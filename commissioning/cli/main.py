@@ -140,6 +140,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _allocate(args: argparse.Namespace) -> int:
     from commissioning.allocator import InfeasiblePlan, SolverError
+    from commissioning.explain.summary import summarise_plan
     from commissioning.export.files import json_writer, write_set
     from commissioning.export.text import diagnosis_text, plan_text
     from commissioning.usecases import plan
@@ -159,15 +160,16 @@ def _allocate(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     # Stored first, so the files carry the audit trail's head (the run's provenance).
     result = store_command.store_run(inputs, result)
+    summary = summarise_plan(inputs, result)  # once, for the workbook and the text
     outputs: dict[Path, Callable[[Path], object]] = {}
     if args.out:
         outputs[args.out] = json_writer(result.to_json())
     if args.xlsx:
         from commissioning.export.workbook import build_workbook
 
-        outputs[args.xlsx] = build_workbook(inputs, result).save
+        outputs[args.xlsx] = build_workbook(inputs, result, summary).save
     write_set(outputs)  # the result file and the workbook: both new, or both as they were
-    print(plan_text(inputs, result))
+    print(plan_text(inputs, result, summary=summary))
     return EXIT_OK
 
 

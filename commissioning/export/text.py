@@ -7,13 +7,16 @@ from commissioning.allocator.result import Result
 from commissioning.allocator.vocabulary import decision_words
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
 from commissioning.explain.costs import CostLibrary, InvestToSave, invest_to_save
-from commissioning.explain.summary import summarise_plan
+from commissioning.explain.summary import PlanSummary, summarise_plan
 from commissioning.inputs.model import Inputs
 
 
-def plan_text(inputs: Inputs, result: Result, top: int = 5) -> str:
-    """The objective, money moved towards levels 1-2, decisions, and the hardest rules."""
-    s = summarise_plan(inputs, result)
+def plan_text(
+    inputs: Inputs, result: Result, top: int = 5, summary: PlanSummary | None = None
+) -> str:
+    """The objective, money moved towards levels 1-2, decisions, and the hardest rules
+    (`summary`: the plan's summary when the caller has it already)."""
+    s = summary if summary is not None else summarise_plan(inputs, result)
     unit = result.unit
     final = s.years[-1]
     gain = s.objective - s.objective_today
