@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from commissioning.inputs.model import Inputs
-
 from commissioning.cli import store as store_command
 from commissioning.cli.exits import EXIT_ERROR, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
+
+if TYPE_CHECKING:
+    from commissioning.inputs.model import Inputs
 
 
 def _parser() -> argparse.ArgumentParser:
