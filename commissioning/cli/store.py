@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from commissioning.cli.exits import EXIT_ERROR, EXIT_INVALID, EXIT_OK
 from commissioning.formatting import format_money, one_line
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from commissioning.inputs.returns import Returns
     from commissioning.robustness.summary import Robustness
     from commissioning.store.store import Store
+
+R = TypeVar("R")
 
 
 # --------------------------------------------------------------------------- parsers
@@ -410,27 +412,21 @@ def _returns(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.returns import get_returns, list_returns
 
     if args.returns_command == "list":
-        found = list_returns(store, args.run_id)
-        if not found:
-            print(f"No returns stored in {store.label}.")
-            return EXIT_OK
-        _table(
+        return _listing(
+            list_returns(store, args.run_id),
+            f"No returns stored in {store.label}.",
             ["number", "stored (UTC)", "by", "run", "quarters", "rows", "from", "fingerprint"],
-            [
-                [
-                    str(r.id),
-                    _when(r.created_at),
-                    r.created_by,
-                    r.run_id,
-                    f"{r.first_quarter}-{r.last_quarter}",
-                    str(r.rows),
-                    r.source,
-                    r.sha256[:12],
-                ]
-                for r in found
+            lambda r: [
+                str(r.id),
+                _when(r.created_at),
+                r.created_by,
+                r.run_id,
+                f"{r.first_quarter}-{r.last_quarter}",
+                str(r.rows),
+                r.source,
+                r.sha256[:12],
             ],
         )
-        return EXIT_OK
     r = get_returns(store, args.returns_id)
     print(
         f"Returns {r.id}: {r.rows} rows, {r.first_quarter} to {r.last_quarter}, for run "
@@ -475,27 +471,21 @@ def _checks(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.robustness import get_check, list_checks
 
     if getattr(args, "robustness-checks_command") == "list":
-        found = list_checks(store, args.run_id)
-        if not found:
-            print(f"No robustness checks stored in {store.label}.")
-            return EXIT_OK
-        _table(
+        return _listing(
+            list_checks(store, args.run_id),
+            f"No robustness checks stored in {store.label}.",
             ["number", "stored (UTC)", "by", "run", "futures", "seed", "fragile", "no plan"],
-            [
-                [
-                    str(c.id),
-                    _when(c.created_at),
-                    c.created_by,
-                    c.run_id,
-                    f"{c.draws:,}",
-                    str(c.seed),
-                    f"{c.fragile:,} of {len(c.document['initiatives']):,}",
-                    f"{c.infeasible:,}",
-                ]
-                for c in found
+            lambda c: [
+                str(c.id),
+                _when(c.created_at),
+                c.created_by,
+                c.run_id,
+                f"{c.draws:,}",
+                str(c.seed),
+                f"{c.fragile:,} of {len(c.document['initiatives']):,}",
+                f"{c.infeasible:,}",
             ],
         )
-        return EXIT_OK
     c = get_check(store, args.check_id)
     print(
         f"Robustness check {c.id} of run {c.run_id}, stored {_when(c.created_at)} UTC by "
@@ -565,6 +555,17 @@ def _read_scenario(path: Path, data_dir: Path | None) -> Any:
     except InputError as exc:
         print(exc, file=sys.stderr)
         return None
+
+
+def _listing(
+    found: Sequence[R], nothing: str, header: Sequence[str], row: Callable[[R], list[str]]
+) -> int:
+    """A `list` subcommand's answer: a table of what was found, one row each, or `nothing`."""
+    if not found:
+        print(nothing)
+    else:
+        _table(header, [row(x) for x in found])
+    return EXIT_OK
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
