@@ -25,9 +25,9 @@ FIELDS = {c.field for t in (*DATA_TABLES, RETURNS) for c in t.columns}
 
 GENERIC = ("read.py", "cells.py", "fingerprint.py", "snapshot.py", "limits.py", "loading.py")
 """Modules that read, check, fingerprint or snapshot any table: they name no column."""
-NOT_COLUMNS = {"snapshot.py": {"source", "name", "value"}}
+NOT_COLUMNS = {"snapshot.py": {"source", "name", "value"}, "loading.py": {"name"}}
 """Words that are keys of something else there: the data's source, the scenario's name and
-a warning's value."""
+a warning's value (and the default scenario's name)."""
 RULES = ("validate.py", "returns.py", "scenario_check.py", "summary.py")
 """Modules holding rules between columns and tables: they name columns only to use them."""
 CELL_METHODS = {"fine", "raw", "text", "number", "integer", "boolean", "choice", "ids"}
