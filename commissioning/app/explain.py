@@ -8,7 +8,7 @@ import streamlit as st
 from commissioning.allocator import FAMILIES
 from commissioning.app import state, tables, widgets
 from commissioning.app.markup import escape_markdown
-from commissioning.explain.initiative import Peer
+from commissioning.explain.initiative import ELSEWHERE_METHOD, Peer
 from commissioning.robustness.summary import sentence as how_sure
 
 ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
@@ -102,7 +102,7 @@ def render() -> None:
     st.caption(
         escape_markdown(
             f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
-            f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+            f"level {i.level} · {tables.priority_label(data, i.priority_id)} · {e.evidence}"
         )
     )
     years = sorted(e.proposed)
@@ -133,15 +133,19 @@ def render() -> None:
     if e.opportunity_cost is not None:
         widgets.metric(
             c4,
-            "£1 elsewhere" if pounds else "£1,000 elsewhere",
+            "The same £1 elsewhere" if pounds else "The same £1,000 elsewhere",
             f"£{e.opportunity_cost:,.2f}" if pounds else f"{e.opportunity_cost * tables.PER:.3f}",
-            "its best other use" + (" (weighted)" if pounds else ""),
-            help="What the money would buy through the funding streams and rules it draws on.",
+            "late costs avoided (weighted)" if pounds else "weighted outcomes",
+            help="What the same money buys elsewhere: "
+            + ELSEWHERE_METHOD.format(
+                per="£1" if pounds else "£1,000", verb="avoid" if pounds else "buy"
+            )
+            + ". This is the one figure the explanation compares the service with.",
         )
 
     st.markdown("#### Why")
-    for sentence in e.sentences:
-        st.markdown(f"- {escape_markdown(sentence)}")
+    # One paragraph a commissioner can read out at a board; the rules' names stay out.
+    st.markdown(escape_markdown(" ".join(e.sentences)))
     if not confirm and e.decision in ("decommission", "reduce", "not_commissioned"):
         st.caption(
             "Turn on 'Work out what would change the decision' for the unit cost, effect and "
@@ -164,7 +168,7 @@ def render() -> None:
                     [
                         {
                             "Rule": FAMILIES[h.family].title,
-                            "Name in the model": h.name,
+                            "What it means here": h.sentence,
                             tables.RELIEF_COLUMN[pounds]: (h.shadow_price or 0.0)
                             * (1.0 if pounds else tables.PER),
                         }
@@ -172,6 +176,16 @@ def render() -> None:
                     ]
                 ),
                 number_columns={tables.RELIEF_COLUMN[pounds]: ".2f" if pounds else ".3f"},
+                column_config={
+                    "Rule": st.column_config.TextColumn(width="small", pinned=True),
+                    "What it means here": st.column_config.TextColumn(width="large"),
+                    tables.RELIEF_COLUMN[pounds]: st.column_config.Column(
+                        width="small",
+                        help="What the plan would gain if this rule gave this service "
+                        + ("£1" if pounds else "£1,000")
+                        + " more room.",
+                    ),
+                },
             )
         if e.break_even:
             st.markdown("**What would change the decision**")

@@ -528,7 +528,8 @@ def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
     )
     if summary.binding:
         st.markdown(
-            f"**Rules that hold the plan back most** (per {'£1' if pounds else '£1,000'} of relief)"
+            "**Rules that hold the plan back most**: what the plan would gain if each were "
+            f"eased by {'£1' if pounds else '£1,000'}"
         )
         relief = tables.RELIEF_COLUMN[pounds]
         widgets.show_table(
@@ -540,8 +541,8 @@ def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
 
 def _rule_prices(plan: state.Plan) -> None:
     st.markdown(
-        "Each policy rule is priced by solving the plan again without it: the weighted "
-        "outcomes it costs, and the money it keeps where the partnership wants it."
+        "Each policy rule is priced by solving the plan again without it: the value it "
+        f"costs ({plan_unit(plan)}), and the money it keeps where the partnership wants it."
     )
     if not state.has_rule_prices(plan):
         asked = st.button("Work out the price of each rule", key="price_rules", type="primary")
@@ -558,9 +559,26 @@ def _rule_prices(plan: state.Plan) -> None:
     widgets.show_table(
         frame,
         change_columns=["Money it moves"],
-        number_columns={"Weighted outcomes given up": ",.2f"},
-        column_config={"In plain English": st.column_config.TextColumn(width="large")},
+        number_columns={tables.VALUE_GIVEN_UP: ",.2f"},
+        column_config={
+            "Rule": st.column_config.TextColumn(width="medium", pinned=True),
+            tables.VALUE_GIVEN_UP: st.column_config.Column(
+                help="What the plan would gain if this rule were dropped, in "
+                + plan_unit(plan)
+                + " over the plan: the rule's price."
+            ),
+            "Holds the plan back": st.column_config.TextColumn(
+                width="small", help="Yes: without the rule, the plan would do better."
+            ),
+            "In plain English": st.column_config.TextColumn(width="large"),
+        },
     )
+
+
+def plan_unit(plan: state.Plan) -> str:
+    """What the plan's value counts, in words."""
+    assert plan.result is not None
+    return plan.result.unit.name
 
 
 def _how_sure(plan: state.Plan) -> None:

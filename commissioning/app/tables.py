@@ -81,6 +81,18 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the register
 
 
+def priority_label(data: DataSet, priority_id: str) -> str:
+    """A priority by its name, not its code ("Early help for families", not "P2")."""
+    p = data.priorities_by_id.get(priority_id)
+    return p.name if p is not None else priority_id
+
+
+def stream_label(data: DataSet, stream_id: str) -> str:
+    """A funding stream by its name, not its code."""
+    s = data.streams_by_id.get(stream_id)
+    return s.name if s is not None else stream_id
+
+
 def initiatives_frame(data: DataSet) -> pd.DataFrame:
     outcome_names = {o.outcome_id: o.name for o in data.outcomes}
     rows = []
@@ -93,7 +105,7 @@ def initiatives_frame(data: DataSet) -> pd.DataFrame:
                 "Sector": i.sector.capitalize(),
                 "District": district_label(data, i.district_id),
                 "Level": LEVEL_LABELS[i.level],
-                "Priority": i.priority_id,
+                "Priority": priority_label(data, i.priority_id),
                 "Outcomes": "; ".join(outcome_names.get(o, o) for o in i.outcomes),
                 "Status": i.status.capitalize(),
                 "Budget today": i.current_budget,
@@ -104,7 +116,7 @@ def initiatives_frame(data: DataSet) -> pd.DataFrame:
                 "Capacity": i.max_budget,
                 "Minimum viable": i.min_viable,
                 "Contract ends": str(i.contract_end) if i.contract_end else "no contract",
-                "Funding": "; ".join(i.funding),
+                "Funding": "; ".join(stream_label(data, f) for f in i.funding),
             }
         )
     return pd.DataFrame(rows)
@@ -131,7 +143,7 @@ def spend_today(data: DataSet, by: str) -> pd.DataFrame:
             amount[str(i.level)] += i.current_budget
             services[str(i.level)] += 1
     elif by == "priority":
-        order = [(p.priority_id, f"{p.priority_id}: {p.name}") for p in data.priorities]
+        order = [(p.priority_id, p.name) for p in data.priorities]
         for i in existing:
             amount[i.priority_id] += i.current_budget
             services[i.priority_id] += 1
@@ -210,7 +222,7 @@ def duplication(data: DataSet) -> pd.DataFrame:
                 {
                     "District": district_label(data, district),
                     "Level": LEVEL_LABELS[level],
-                    "Priority": priority,
+                    "Priority": priority_label(data, priority),
                     "Services": len(cluster),
                     "Shared outcomes": "; ".join(shared),
                     "Budget today": sum(i.current_budget for i in cluster),
@@ -370,7 +382,11 @@ def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-RELIEF_COLUMN = {True: "£ avoided per £1 of relief", False: "Outcomes per £1,000 of relief"}
+RELIEF_COLUMN = {
+    True: "£ more avoided if eased by £1",
+    False: "Outcomes gained if eased by £1,000",
+}
+"""What easing a rule by £1 (or £1,000) would add to the plan's value."""
 VALUE_COLUMN = {True: "Avoided per £1", False: "Outcomes per £1,000"}
 """The value column of a plan's tables: in pounds with a cost library, else outcomes."""
 
@@ -392,12 +408,16 @@ def binding_frame(
     return pd.DataFrame(rows)
 
 
+VALUE_GIVEN_UP = "Value given up"
+"""The price of a policy rule: what the plan would gain without it, in the plan's unit."""
+
+
 def rule_prices_frame(prices: Sequence[RulePrice]) -> pd.DataFrame:
     rows = [
         {
             "Rule": p.label[:1].upper() + p.label[1:],
-            "Binds": "Yes" if p.binds else "No",
-            "Weighted outcomes given up": p.cost,
+            "Holds the plan back": "Yes" if p.binds else "No",
+            VALUE_GIVEN_UP: p.cost,
             "Money it moves": p.buys,
             "In plain English": p.sentence,
         }

@@ -219,10 +219,9 @@ SHOWN = 8
 """Rules of a diagnosis listed before the rest are folded away."""
 
 
-def _relaxation_line(name: str, message: str) -> str:
-    """'- **prevention[2027]**: levels 1-2 would need ...' (the name said once)."""
-    text = message.removeprefix(f"{name}: ") if message.startswith(f"{name}: ") else message
-    return f"- **{escape_markdown(name)}**: {escape_markdown(text)}"
+def _relaxation_line(message: str) -> str:
+    """'- Levels 1-2 would need £45 more in 2027 ...': the rule in words, never its name."""
+    return f"- {escape_markdown(message)}"
 
 
 def plan_unavailable(plan: state.Plan, *, where: str = "this scenario") -> None:
@@ -235,7 +234,7 @@ def plan_unavailable(plan: state.Plan, *, where: str = "this scenario") -> None:
             f"No plan meets every rule of {where}. To find one, at least these rules would "
             "have to give way (the smallest total change that makes the plan possible):"
         )
-        lines = [_relaxation_line(r.name, r.message) for r in plan.diagnosis]
+        lines = [_relaxation_line(r.message) for r in plan.diagnosis]
         if not lines:
             st.write("The solver found the rules contradictory but could not say which gave way.")
         st.markdown("\n".join(lines[:SHOWN]))

@@ -92,8 +92,8 @@ def test_an_infeasible_scenario_shows_its_diagnosis():
     errors = " ".join(e.value for e in at.error)
     assert "No plan meets every rule" in errors
     listed = texts(at)
-    assert "- **prevention[2027]**:" in listed
-    assert "would need" in listed
+    assert "- Levels 1-2 would need" in listed
+    assert "prevention[" not in listed
     assert not [m for m in at.metric if m.label in ("Weighted outcomes", "Late costs avoided")]
 
 
@@ -130,9 +130,9 @@ def test_price_of_rules_on_demand():
     assert "takes a few seconds" in texts(at)
     at.button(key="price_rules").click().run()
     no_exception(at)
-    frame = frame_with(at, "Rule", "Weighted outcomes given up")
+    frame = frame_with(at, "Rule", "Value given up")
     assert "Prevention share" in set(frame["Rule"])
-    assert (frame["Weighted outcomes given up"] >= 0).all()
+    assert (frame["Value given up"] >= 0).all()
 
 
 def test_downloads_hold_the_result_and_the_workbook():
