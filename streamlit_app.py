@@ -58,6 +58,12 @@ PAGES = [
         title="Audit",
         icon=":material/verified_user:",
     ),
+    st.Page(
+        "commissioning/app/about.py",
+        url_path="about",
+        title="About and settings",
+        icon=":material/info:",
+    ),
 ]
 
 page = st.navigation(PAGES)

@@ -12,7 +12,7 @@ import yaml
 
 from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
-from commissioning.app import charts, state, tables, widgets
+from commissioning.app import charts, naming, state, tables, widgets
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
@@ -30,8 +30,11 @@ def _controls(loaded: state.Loaded) -> dict[str, object] | None:
         return None
     with st.sidebar:
         st.subheader("Scenario")
-        st.caption(str(current.get("name", "")))
+        name_slot = st.empty()
         chosen = widgets.scenario_controls(loaded.data, current)
+        # Named after what differs from the data's scenario, so runs say what was tried.
+        chosen = naming.named(loaded.scenario or {}, chosen)
+        name_slot.caption(escape_markdown(str(chosen.get("name", ""))))
         st.button(
             "Reset to the data's scenario",
             on_click=state.reset_scenario,
@@ -161,7 +164,6 @@ def _stored_caption(plan: state.Plan) -> None:
     if kept is None:
         return
     if kept.run_id is not None:
-        st.session_state["plan_run"] = kept.run_id
         st.caption(
             f"Stored as run `{kept.run_id}` in {state.store_label()}: the History page "
             "lists it, and decisions on it are recorded there."

@@ -324,6 +324,14 @@ def solve(loaded: Loaded, chosen: Mapping[str, object]) -> Plan:
     return plan
 
 
+def on_screen_run() -> str | None:
+    """The run of the plan on this user's screen (the current scenario on the data in use),
+    or None when there is none or it is not kept: what History and decisions default to."""
+    _, plan = current_plan()
+    kept = None if plan is None else stored(plan)
+    return None if kept is None else kept.run_id
+
+
 def current_plan() -> tuple[Loaded, Plan | None]:
     """The data in use and the plan of the current scenario on it."""
     loaded = active()
@@ -445,7 +453,11 @@ def logged(exc: BaseException, what: str) -> str:
 def _record(url: str, key: tuple[str, str], _plan: Plan) -> Stored:
     assert _plan.inputs is not None and _plan.result is not None
     try:
-        run_id, issued = store.open_store(url).issue(_plan.inputs, _plan.result, origin="app")
+        from commissioning.store.reuse import issue_once
+
+        # The same inputs and settings as a run already kept reuse it: no duplicate run
+        # or audit entry for a control moved away and back, or a scenario two people view.
+        run_id, issued, _ = issue_once(store.open_store(url), _plan.inputs, _plan.result)
     except Exception as exc:  # never a traceback: the plan is shown whether kept or not
         log.warning("the plan was not kept in the store: %s", exc, exc_info=True)
         return Stored(problem=store_problem(exc))
