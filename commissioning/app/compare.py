@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from commissioning.allocator.wording import outcomes as outcome_words
-from commissioning.app import state, tables, widgets
+from commissioning.app import compare_tables, state, widgets
 from commissioning.explain import summarise_plan
 
 CURRENT = "Current plan (from the Plan page)"
@@ -48,7 +48,7 @@ def render() -> None:
         plan_a = state.solve(loaded, a_sc)
         plan_b = state.solve(loaded, b_sc)
 
-    differences = tables.scenario_differences(a_sc, b_sc, short)
+    differences = compare_tables.scenario_differences(a_sc, b_sc, short)
     if differences.empty:
         st.info(
             "The two scenarios have the same settings, so their plans are the same. Move a "
@@ -110,7 +110,7 @@ def render() -> None:
         ["By initiative", "By district", "By level", "By stream", "By priority", "Outcomes"]
     )
     with tabs[0]:
-        frame = tables.compare_initiatives(data, ra, rb, short)
+        frame = compare_tables.compare_initiatives(data, ra, rb, short)
         show_all = st.toggle("Show every initiative", key="compare_all")
         if not show_all:
             frame = frame[frame["Difference"].abs() >= 1]
@@ -133,7 +133,7 @@ def render() -> None:
     ):
         with tab:
             widgets.show_table(
-                tables.compare_spend(rows_a, rows_b, group, short),
+                compare_tables.compare_spend(rows_a, rows_b, group, short),
                 money_columns=["Today", "A", "B"],
                 change_columns=["Difference"],
             )
@@ -155,14 +155,14 @@ def render() -> None:
         }
         st.markdown("**Children and families reached, and outcomes achieved, in the final year**")
         widgets.show_table(
-            tables.compare_outcomes(data, ra, rb, "level", short).rename(
+            compare_tables.compare_outcomes(data, ra, rb, "level", short).rename(
                 columns={"Group": "Level"}
             ),
             number_columns=numbers,
         )
         st.markdown("**By outcome in the framework**")
         widgets.show_table(
-            tables.compare_outcomes(data, ra, rb, "outcome", short).rename(
+            compare_tables.compare_outcomes(data, ra, rb, "outcome", short).rename(
                 columns={"Group": "Outcome"}
             ),
             number_columns=numbers,

@@ -12,7 +12,7 @@ import yaml
 
 from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
-from commissioning.app import charts, naming, state, tables, widgets
+from commissioning.app import charts, scenario_panel, state, tables, widgets
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
@@ -22,140 +22,6 @@ from commissioning.robustness import FRAGILE_BELOW, Robustness
 from commissioning.robustness.summary import percent
 
 DECISION_ORDER = ["commission", "grow", "maintain", "reduce", "decommission", "not_commissioned"]
-
-
-def _controls(loaded: state.Loaded) -> dict[str, object] | None:
-    current = state.scenario(loaded)
-    if current is None or loaded.data is None:
-        return None
-    with st.sidebar:
-        st.subheader("Scenario")
-        name_slot = st.empty()
-        chosen = widgets.scenario_controls(loaded.data, current)
-        # Named after what differs from the data's scenario, so runs say what was tried.
-        chosen = naming.named(loaded.scenario or {}, chosen)
-        name_slot.caption(escape_markdown(str(chosen.get("name", ""))))
-        st.button(
-            "Reset to the data's scenario",
-            on_click=state.reset_scenario,
-            args=(loaded,),
-            width="stretch",
-            key="reset_scenario",
-        )
-        _save_for_comparison(chosen)
-        _save_in_store(chosen)
-        _load_from_store(loaded)
-    state.set_scenario(chosen)
-    return chosen
-
-
-def _save_for_comparison(chosen: dict[str, object]) -> None:
-    with st.popover("Keep this scenario for Compare", width="stretch"):
-        name = st.text_input(
-            "Name", value=f"Scenario {len(state.saved_scenarios()) + 1}", key="save_name"
-        )
-        if st.button("Keep it", key="save_scenario", type="primary"):
-            kept = dict(chosen)
-            kept["name"] = name.strip() or "Kept scenario"
-            state.saved_scenarios()[kept["name"]] = kept  # type: ignore[index]
-            st.toast(f"Kept '{escape_markdown(kept['name'])}' for the Compare page.")
-
-
-def _save_in_store(chosen: dict[str, object]) -> None:
-    """Save the scenario in the store, versioned by name, for anyone to load again."""
-    with st.popover("Save scenario", icon=":material/save:", width="stretch"):
-        name = st.text_input("Name", value=str(chosen.get("name", "")), key="store_save_name")
-        note = st.text_area(
-            "Note (optional)",
-            key="store_save_note",
-            placeholder="What this scenario is for, or what changed",
-            height=80,
-        )
-        if st.button("Save", key="store_save", type="primary", disabled=not name.strip()):
-            try:
-                record, saved = state.save_scenario(chosen, name, note)
-            except Exception as exc:
-                st.warning(f"Not saved: {escape_markdown(state.store_problem(exc))}")
-                return
-            st.session_state["store_saved"] = (
-                f"Saved '{escape_markdown(record.name)}' as version {record.version}."
-                if saved
-                else f"'{escape_markdown(record.name)}' version {record.version} already holds "
-                "these settings: "
-                "nothing new to save."
-            )
-        if "store_saved" in st.session_state:
-            st.caption(st.session_state["store_saved"])
-        st.caption("Saved scenarios are kept in the store; saving a name again adds a version.")
-
-
-def _load_from_store(loaded: state.Loaded) -> None:
-    """Pick a saved scenario and version; it is checked against the data before it is used."""
-    with st.popover("Load scenario", icon=":material/folder_open:", width="stretch"):
-        try:
-            saved = state.saved_in_store()
-        except Exception as exc:
-            st.caption(
-                f"The store cannot be used just now: {escape_markdown(state.store_problem(exc))}"
-            )
-            return
-        if not saved:
-            st.caption("No scenario has been saved yet.")
-            return
-        latest = {r.name: r for r in saved}
-        name = st.selectbox("Saved scenario", list(latest), key="store_load_name")
-        if name is None:
-            return
-        record = latest[name]
-        version = st.selectbox(
-            "Version",
-            list(range(record.versions, 0, -1)),
-            key=f"store_load_version_{name}",
-            format_func=lambda v: f"{v} (latest)" if v == record.versions else str(v),
-        )
-        st.button(
-            "Load",
-            key="store_load",
-            type="primary",
-            on_click=_load,
-            args=(loaded, name, int(version or record.versions)),
-        )
-
-
-def _load(loaded: state.Loaded, name: str, version: int) -> None:
-    """Callback: check a saved scenario against the data and, if it fits, plan it."""
-    try:
-        settings, problems = state.load_saved(loaded, name, version)
-    except Exception as exc:
-        st.session_state["store_loaded"] = (
-            f"'{escape_markdown(name)}' version {version} could not be loaded: "
-            f"{escape_markdown(state.store_problem(exc))}",
-            (),
-        )
-        return
-    if settings is None:
-        st.session_state["store_loaded"] = (
-            f"'{name}' version {version} cannot be used with the data in use:",
-            problems,
-        )
-        return
-    state.apply_scenario(loaded, settings)
-    st.session_state["store_loaded"] = (f"Loaded '{name}' version {version}.", ())
-
-
-def _load_outcome() -> None:
-    """What the last Load did, said once: loaded, or every problem as a table."""
-    outcome = st.session_state.pop("store_loaded", None)
-    if outcome is None:
-        return
-    message, problems = outcome
-    if problems:
-        st.error(message)
-        widgets.problems_table(problems, key="store_load_problems")
-    elif message.startswith("Loaded"):
-        st.success(message, icon=":material/check:")
-    else:
-        st.warning(message)
 
 
 def _stored_caption(plan: state.Plan) -> None:
@@ -229,10 +95,10 @@ def render() -> None:
     loaded = state.active()
     if widgets.no_data(loaded):
         return
-    chosen = _controls(loaded)
+    chosen = scenario_panel.controls(loaded)
     assert chosen is not None and loaded.data is not None
     data = loaded.data
-    _load_outcome()
+    scenario_panel.load_outcome()
     with st.spinner("Re-planning…"):
         plan = state.solve(loaded, chosen)
 
