@@ -30,6 +30,7 @@ def _stored_caption(plan: state.Plan) -> None:
     if kept is None:
         return
     if kept.run_id is not None:
+        st.session_state["plan_run"] = kept.run_id
         st.caption(
             f"Stored as run `{kept.run_id}` in {state.store_label()}: the History page "
             "lists it, and decisions on it are recorded there."

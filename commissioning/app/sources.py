@@ -16,7 +16,14 @@ from functools import cached_property
 from pathlib import Path
 
 from commissioning import store
-from commissioning.inputs.read import SCENARIO_FILE
+from commissioning.inputs import Problem
+from commissioning.inputs.read import (
+    ALL_TABLES,
+    SCENARIO_FILE,
+    RawTables,
+    read_csv,
+    read_workbook,
+)
 
 BUNDLED_DATA = Path(__file__).resolve().parents[2] / "data"
 """The data that comes with the toolkit (a data root by default)."""
@@ -205,3 +212,55 @@ def _shown_path(folder: Path) -> str:
         return str(folder.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(folder)
+
+
+# --------------------------------------------------------------------------- one table
+
+
+def table_csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A table as CSV bytes (UTF-8), as the package reads it back."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def with_table_replaced(
+    current: Source, tables: RawTables, table: str, upload: str, content: bytes
+) -> tuple[Source | None, tuple[Problem, ...]]:
+    """The current data with one table replaced by an uploaded CSV file or a workbook's sheet
+    named after the table: (the new source, ()) to be validated against the rest, or (None,
+    why the upload cannot be read). A workbook in use is carried over as CSV files, so only
+    the one table changes."""
+    base = Path(upload).name
+    if table not in ALL_TABLES:
+        return None, (Problem(file=base, message=f"there is no table '{table}' to replace"),)
+    if len(content) > MAX_UPLOAD_BYTES:
+        message = f"is larger than {MAX_UPLOAD_BYTES // 2**20} MB, the most one upload may hold"
+        return None, (Problem(file=base, message=message),)
+    suffix = Path(base).suffix.lower()
+    if suffix == ".csv":
+        raw, problems = read_csv(content, table, base)
+        if raw is None:
+            return None, tuple(problems)
+        new = content
+    elif suffix == ".xlsx":
+        sheets, found = read_workbook(content, base, (table,))
+        if table not in sheets:
+            return None, tuple(found) or (Problem(file=base, message=f"no sheet '{table}'"),)
+        sheet = sheets[table]
+        new = table_csv(sheet.columns, (r.cells for r in sheet.rows))
+    else:
+        return None, (Problem(file=base, message="only a .csv file or an .xlsx workbook is read"),)
+    if any(name.lower().endswith(TABLE_SUFFIXES[1:]) for name in current.files):
+        files = {
+            f"{name}.csv": table_csv(raw_table.columns, (r.cells for r in raw_table.rows))
+            for name, raw_table in tables.tables.items()
+        }
+    else:
+        files = dict(current.files)
+    files = {k: v for k, v in files.items() if k.lower() != f"{table}.csv"}
+    files[f"{table}.csv"] = new
+    label = f"{current.label}, {table} from {base}"
+    return Source(label, files, current.scenario, current.scenario_name), ()

@@ -36,6 +36,7 @@ from commissioning.app.sources import (
     source_from_tables,
     source_from_uploads,
     uploads_dir,
+    with_table_replaced,
 )
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice
@@ -71,6 +72,7 @@ __all__ = [
     "source_from_tables",
     "source_from_uploads",
     "uploads_dir",
+    "with_table_replaced",
 ]
 
 log = logging.getLogger(__name__)
