@@ -180,6 +180,6 @@ def side_by_side(frame: pd.DataFrame, category: str, series: Sequence[str]) -> a
                 alt.Tooltip("Amount (£):N"),
             ],
         )
-        .properties(height=max(160, 34 * len(order)))
+        .properties(height=max(200, 56 * len(order)))
     )
     return chart

@@ -77,15 +77,15 @@ def render() -> None:
 
     unit = ra.unit
     c1, c2, c3, c4 = st.columns(4)
-    widgets.metric(
-        c1, f"{unit.title}, A", unit.figure(sa.objective), a_name, help=_score_help(unit.pounds)
-    )
+    figure = widgets.millions if unit.pounds else unit.figure
+    label = "Late costs avoided" if unit.pounds else "Weighted outcomes"
+    widgets.metric(c1, f"{label}, A", figure(sa.objective), a_name, help=_score_help(unit.pounds))
     widgets.metric(
         c2,
-        f"{unit.title}, B",
-        unit.figure(sb.objective),
+        f"{label}, B",
+        figure(sb.objective),
         f"{'+' if sb.objective >= sa.objective else '-'}"
-        f"{unit.figure(abs(sb.objective - sa.objective))} on A",
+        f"{figure(abs(sb.objective - sa.objective))} on A",
         tone="normal",
         help=_score_help(unit.pounds),
     )

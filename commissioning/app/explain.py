@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.allocator import FAMILIES
+from commissioning.allocator.wording import ValueUnit, pence
 from commissioning.app import state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
-from commissioning.explain.initiative import ELSEWHERE_METHOD, Peer
+from commissioning.explain.initiative import Peer
 from commissioning.robustness.summary import sentence as how_sure
 
 ORDER = ["decommission", "reduce", "not_commissioned", "commission", "grow", "maintain"]
@@ -116,31 +118,23 @@ def render() -> None:
         tone="normal",
     )
     pounds = e.benefit_cost_ratio is not None
-    if pounds:
-        widgets.metric(
-            c3,
-            "Late costs avoided per £1",
-            f"£{e.benefit_cost_ratio:,.2f}",
-            f"£{e.value_per_pound:,.2f} weighted by priority and need",
-        )
-    else:
-        widgets.metric(
-            c3,
-            "Outcomes per £1,000",
-            f"{e.value_per_pound * tables.PER:.3f}",
-            "weighted, in this service",
-        )
+    unit = ValueUnit(pounds)
+    # The service and the money elsewhere are compared on one footing: weighted, per £1
+    # (or £1,000), in the same format as the paragraph below.
+    widgets.metric(
+        c3,
+        f"Worth of {unit.per_label} here",
+        unit.rate(e.value_per_pound),
+        f"{pence(e.benefit_cost_ratio or 0.0)} before weighting" if pounds else "weighted outcomes",
+        help=help_for("Late-intervention cost avoided" if pounds else "Weighted outcomes"),
+    )
     if e.opportunity_cost is not None:
         widgets.metric(
             c4,
-            "The same £1 elsewhere" if pounds else "The same £1,000 elsewhere",
-            f"£{e.opportunity_cost:,.2f}" if pounds else f"{e.opportunity_cost * tables.PER:.3f}",
-            "late costs avoided (weighted)" if pounds else "weighted outcomes",
-            help="What the same money buys elsewhere: "
-            + ELSEWHERE_METHOD.format(
-                per="£1" if pounds else "£1,000", verb="avoid" if pounds else "buy"
-            )
-            + ". This is the one figure the explanation compares the service with.",
+            f"The same {unit.per_label} elsewhere",
+            unit.rate(e.opportunity_cost),
+            "what it would be worth in other services",
+            help=help_for("What the same money buys elsewhere"),
         )
 
     st.markdown("#### Why")
@@ -156,7 +150,7 @@ def render() -> None:
         [{"Year": "Today", "Budget": e.current_budget}]
         + [{"Year": str(y), "Budget": e.proposed[y]} for y in years]
     )
-    left, right = st.columns([1, 2], gap="large")
+    left, right = st.columns([1, 3], gap="large")
     with left:
         st.markdown("**Budget by year**")
         widgets.show_table(budget, money_columns=["Budget"])
@@ -168,21 +162,25 @@ def render() -> None:
                     [
                         {
                             "Rule": FAMILIES[h.family].title,
-                            "What it means here": h.sentence,
+                            "Year": str(c.year or ""),
+                            "What the rule says": FAMILIES[h.family].rule,
                             tables.RELIEF_COLUMN[pounds]: (h.shadow_price or 0.0)
                             * (1.0 if pounds else tables.PER),
                         }
-                        for h in e.holding_rules
+                        for h, c in zip(e.holding_rules, e.holding_constraints, strict=True)
                     ]
                 ),
                 number_columns={tables.RELIEF_COLUMN[pounds]: ".2f" if pounds else ".3f"},
+                row_height=84,
                 column_config={
-                    "Rule": st.column_config.TextColumn(width="small", pinned=True),
-                    "What it means here": st.column_config.TextColumn(width="large"),
+                    "Rule": st.column_config.TextColumn(width=130, pinned=True),
+                    "Year": st.column_config.TextColumn(width=50),
+                    "What the rule says": st.column_config.TextColumn(width=360),
                     tables.RELIEF_COLUMN[pounds]: st.column_config.Column(
-                        width="small",
+                        "Gain if eased",
+                        width=90,
                         help="What the plan would gain if this rule gave this service "
-                        + ("£1" if pounds else "£1,000")
+                        + unit.per_label
                         + " more room.",
                     ),
                 },

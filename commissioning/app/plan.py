@@ -13,6 +13,7 @@ import yaml
 from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import charts, scenario_panel, state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
@@ -113,11 +114,9 @@ def render() -> None:
     summary = summarise_plan(inputs, result)
     years = list(result.years)
     final = years[-1]
-    prov = result.provenance
     st.caption(
         f"{escape_markdown(chosen.get('name', ''))} · optimal plan for {years[0]}-{final} · "
-        f"solved in {plan.seconds:.2f} s ({prov.problem_type}, {prov.solver}) · "
-        f"inputs {prov.inputs_sha256[:12]}"
+        f"made in {plan.seconds:.1f} s"
     )
     _stored_caption(plan)
 
@@ -302,12 +301,12 @@ def _decisions(
         key="decisions_table",
         cell_colours=colours,
         column_config={
-            "ID": st.column_config.TextColumn(width=100),
-            "Name": st.column_config.TextColumn(width=190),
-            "District": st.column_config.TextColumn(width=105),
-            "Level": st.column_config.NumberColumn(width=50),
-            "Evidence": st.column_config.TextColumn(width=70),
-            "Decision": st.column_config.TextColumn(width=105),
+            "ID": st.column_config.TextColumn(width=105, pinned=True),
+            "Name": st.column_config.TextColumn(width=205, pinned=True),
+            "District": st.column_config.TextColumn(width=90),
+            "Level": st.column_config.NumberColumn(width=45),
+            "Evidence": st.column_config.TextColumn(width=65, help=help_for("Evidence rating")),
+            "Decision": st.column_config.TextColumn(width=100),
             "Holds in": st.column_config.ProgressColumn(
                 "Holds in",
                 min_value=0,
@@ -320,10 +319,10 @@ def _decisions(
                 width=75,
                 help=f"Robust: holds in at least {percent(FRAGILE_BELOW)} of plausible futures",
             ),
-            **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
+            **{c: st.column_config.Column(width=80) for c in ("Today", *years, "Change")},
             value: st.column_config.Column(
                 "Per £1" if pounds else "Per £1,000",
-                width=80,
+                width=70,
                 help="£ of late-intervention cost avoided per £1"
                 if pounds
                 else "Weighted outcomes per £1,000",

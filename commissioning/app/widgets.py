@@ -110,8 +110,11 @@ def show_table(
     key: str | None = None,
     column_config: Mapping[str, Any] | None = None,
     cell_colours: Mapping[str, Sequence[str]] | None = None,
+    row_height: int | None = None,
+    column_order: Sequence[str] | None = None,
 ) -> None:
     """A read-only table with pounds as £1,234,567 (sorting still uses the numbers).
+    A `row_height` of two or three lines wraps long text instead of cutting it off.
 
     `cell_colours`: for a column, one CSS background colour per row ("" for none), to
     colour cells by a band whose words are also in the table (colour is never the only sign).
@@ -143,6 +146,8 @@ def show_table(
         height=height,
         key=key,
         column_config=dict(column_config or {}),
+        row_height=row_height,
+        column_order=column_order,
     )
 
 

@@ -74,7 +74,9 @@ def why_scores_differ(
     dr = reached(data, b) - reached(data, a)
     final = b.years[-1]
     people = f"{abs(dr):,.0f} {'more' if dr >= 0 else 'fewer'} children and families"
-    if abs(dv) <= SAME * max(1.0, abs(a.objective)):
+    if abs(dv) <= SAME * max(1.0, abs(a.objective)) and abs(dr) < 0.5:
+        out = [f"{na} and {nb} score the same and reach as many children and families."]
+    elif abs(dv) <= SAME * max(1.0, abs(a.objective)):
         out = [f"{nb} scores the same as {na} and reaches {people} in {final}."]
     else:
         out = [

@@ -64,5 +64,5 @@ def test_more_reach_and_a_lower_score_is_explained(two_plans):
 def test_the_same_plan_scores_the_same(two_plans):
     inputs, a, _ = two_plans
     assert why_scores_differ(inputs.data, a, a) == (
-        "B scores the same as A and reaches 0 more children and families in 2027."
+        "A and B score the same and reach as many children and families."
     )
