@@ -23,7 +23,8 @@ GLOSSARY: Mapping[str, str] = {
     "Funding envelope": "What a funding stream can spend in a year.",
     "District floor": "Each district receives at least this share of its need-weighted fair "
     "share of spend on district services.",
-    "What the same money buys elsewhere": ELSEWHERE_METHOD.format(per="£1", verb="buy")
+    "What the same money buys elsewhere": "It is "
+    + ELSEWHERE_METHOD.format(per="£1", verb="buy")
     + ". One figure per service, compared with what the service itself achieves.",
     "Price of a rule": "What the plan would gain if the partnership dropped one of its rules, "
     "found by making the plan again without it.",

@@ -125,11 +125,15 @@ def _details(run: RunRecord, decisions: list[DecisionRecord], on_screen: str | N
     widgets.metric(c1, "Status", run.status.capitalize(), run.scenario_name)
     widgets.metric(
         c2,
-        result.unit.title,
-        result.unit.figure(run.objective) if run.objective is not None else "none",
+        "Late costs avoided" if result.in_pounds else "Weighted outcomes",
+        "none"
+        if run.objective is None
+        else widgets.millions(run.objective)
+        if result.in_pounds
+        else result.unit.figure(run.objective),
         f"plan for {result.years[0]}-{result.years[-1]}" if result.years else None,
     )
-    widgets.metric(c3, "Cuts proposed", str(len(cuts)), "decommissions and reductions")
+    widgets.metric(c3, "Cuts proposed", str(len(cuts)), "to decide on")
     widgets.metric(
         c4,
         "Decisions recorded",

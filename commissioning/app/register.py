@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.app import state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.inputs.read import ALL_TABLES, TABLES
 
@@ -197,8 +198,37 @@ def _browse(loaded: state.Loaded) -> None:
         percent_columns=["Effect"],
         height=520,
         key="register_table",
+        # What people read first (money, cost per head, evidence) next to the pinned name.
+        column_order=[
+            "ID",
+            "Name",
+            "Budget today",
+            "Unit cost",
+            "Evidence",
+            "Effect",
+            "District",
+            "Level",
+            "Status",
+            "Priority",
+            "Provider",
+            "Sector",
+            "Outcomes",
+            "Floor",
+            "Capacity",
+            "Minimum viable",
+            "Contract ends",
+            "Funding",
+        ],
         column_config={
-            "Name": st.column_config.TextColumn(width="large"),
+            "ID": st.column_config.TextColumn(width=110, pinned=True),
+            "Name": st.column_config.TextColumn(width=260, pinned=True),
+            "Budget today": st.column_config.Column(width=95),
+            "Unit cost": st.column_config.Column(width=80),
+            "Evidence": st.column_config.TextColumn(width=75, help=help_for("Evidence rating")),
+            "Effect": st.column_config.Column(width=60),
+            "District": st.column_config.TextColumn(width=100),
+            "Level": st.column_config.TextColumn(width=130),
+            "Priority": st.column_config.TextColumn(width="large"),
             "Provider": st.column_config.TextColumn(width="medium"),
         },
     )
