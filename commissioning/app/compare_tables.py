@@ -104,12 +104,32 @@ def compare_outcomes(
     return pd.DataFrame(rows)
 
 
+PERCENT_SETTINGS = frozenset(
+    (
+        "prevention_share",
+        "district_floor",
+        "max_growth",
+        "ramp",
+        "reinvest",
+        "discount_rate",
+        "budget_change",
+    )
+)
+"""Settings that are fractions, shown as percentages."""
+
+
 def scenario_differences(
     a: Mapping[str, object], b: Mapping[str, object], names: tuple[str, str]
 ) -> pd.DataFrame:
     """The settings in which two scenarios differ, shown as text."""
 
-    def shown(value: object) -> str:
+    def shown(value: object, percent: bool = False) -> str:
+        if percent and isinstance(value, int | float):
+            return f"{value * 100:.4g}%"
+        if percent and isinstance(value, list | tuple):
+            return ", ".join(shown(v, True) for v in value) or "none"
+        if percent and isinstance(value, Mapping):
+            return ", ".join(f"{k}: {shown(v, True)}" for k, v in value.items()) or "none"
         if isinstance(value, Mapping):
             return ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
         if isinstance(value, list | tuple):
@@ -122,7 +142,12 @@ def scenario_differences(
             continue
         va, vb = a.get(key), b.get(key)
         if va != vb:
+            pct = key in PERCENT_SETTINGS
             rows.append(
-                {"Setting": key.replace("_", " "), names[0]: shown(va), names[1]: shown(vb)}
+                {
+                    "Setting": key.replace("_", " "),
+                    names[0]: shown(va, pct),
+                    names[1]: shown(vb, pct),
+                }
             )
     return pd.DataFrame(rows, columns=["Setting", names[0], names[1]])

@@ -302,7 +302,7 @@ def _decisions(
         cell_colours=colours,
         column_config={
             "ID": st.column_config.TextColumn(width=105, pinned=True),
-            "Name": st.column_config.TextColumn(width=205, pinned=True),
+            "Name": st.column_config.TextColumn(width=198, pinned=True),
             "District": st.column_config.TextColumn(width=90),
             "Level": st.column_config.NumberColumn(width=45),
             "Evidence": st.column_config.TextColumn(width=65, help=help_for("Evidence rating")),
