@@ -403,7 +403,13 @@ def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
         widgets.show_table(
             tables.binding_frame(data, summary.binding[:15], pounds),
             number_columns={relief: ".2f" if pounds else ".3f"},
-            column_config={"What it says": st.column_config.TextColumn(width="large")},
+            row_height=60,
+            column_config={
+                "Rule": st.column_config.TextColumn(width=150, pinned=True),
+                "About": st.column_config.TextColumn(width=220),
+                relief: st.column_config.Column(width=110),
+                "What it says": st.column_config.TextColumn(width=420),
+            },
         )
 
 
@@ -428,6 +434,7 @@ def _rule_prices(plan: state.Plan) -> None:
         frame,
         change_columns=["Money it moves"],
         number_columns={tables.VALUE_GIVEN_UP: ",.2f"},
+        row_height=60,
         column_config={
             "Rule": st.column_config.TextColumn(width="medium", pinned=True),
             tables.VALUE_GIVEN_UP: st.column_config.Column(
@@ -438,7 +445,7 @@ def _rule_prices(plan: state.Plan) -> None:
             "Holds the plan back": st.column_config.TextColumn(
                 width="small", help="Yes: without the rule, the plan would do better."
             ),
-            "In plain English": st.column_config.TextColumn(width="large"),
+            "In plain English": st.column_config.TextColumn(width=420),
         },
     )
 
