@@ -415,8 +415,8 @@ def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
 
 def _rule_prices(plan: state.Plan) -> None:
     st.markdown(
-        "Each policy rule is priced by solving the plan again without it: the value it "
-        f"costs ({plan_unit(plan)}), and the money it keeps where the partnership wants it."
+        "Each policy rule is priced by solving the plan again without it: what it costs the "
+        "plan, and the money it keeps where the partnership wants it."
     )
     if not state.has_rule_prices(plan):
         asked = st.button("Work out the price of each rule", key="price_rules", type="primary")
@@ -430,22 +430,26 @@ def _rule_prices(plan: state.Plan) -> None:
         return
     state.mark_priced(plan)
     frame = tables.rule_prices_frame(prices)
+    pounds = plan.result is not None and plan.result.in_pounds
     widgets.show_table(
         frame,
+        money_columns=[tables.VALUE_GIVEN_UP] if pounds else [],
         change_columns=["Money it moves"],
-        number_columns={tables.VALUE_GIVEN_UP: ",.2f"},
-        row_height=60,
+        number_columns={} if pounds else {tables.VALUE_GIVEN_UP: ",.2f"},
+        row_height=84,
         column_config={
-            "Rule": st.column_config.TextColumn(width="medium", pinned=True),
+            "Rule": st.column_config.TextColumn(width=190, pinned=True),
             tables.VALUE_GIVEN_UP: st.column_config.Column(
+                width=105,
                 help="What the plan would gain if this rule were dropped, in "
                 + plan_unit(plan)
-                + " over the plan: the rule's price."
+                + " over the plan: the rule's price.",
             ),
             "Holds the plan back": st.column_config.TextColumn(
-                width="small", help="Yes: without the rule, the plan would do better."
+                "Holds back", width=80, help="Yes: without the rule, the plan would do better."
             ),
-            "In plain English": st.column_config.TextColumn(width=420),
+            "Money it moves": st.column_config.Column(width=105),
+            "In plain English": st.column_config.TextColumn(width=400),
         },
     )
 
