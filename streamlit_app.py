@@ -14,6 +14,12 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+# A 1280-px screen: the default side padding would leave tables scrolling sideways.
+st.html(
+    "<style>[data-testid='stMainBlockContainer']{padding-left:2rem;padding-right:2rem;"
+    "padding-top:2.5rem;max-width:none}</style>"
+)
+
 PAGES = [
     st.Page(
         "commissioning/app/overview.py", title="Overview", icon=":material/dashboard:", default=True
@@ -57,6 +63,12 @@ PAGES = [
         url_path="audit",
         title="Audit",
         icon=":material/verified_user:",
+    ),
+    st.Page(
+        "commissioning/app/about.py",
+        url_path="about",
+        title="About and settings",
+        icon=":material/info:",
     ),
 ]
 

@@ -211,15 +211,23 @@ def record_run(
     origin: str = "cli",
     database: str | None = None,
     shared: bool = False,
+    reuse: bool = False,
 ) -> Kept[tuple[str, Result]]:
     """Keep a plan as a run: (its run id, the result to issue, which carries the audit
-    trail's head). Stored before any file is written, so the files carry that head."""
-    return _in_store(
-        "the plan was not stored as a run",
-        lambda store: store.issue(inputs, result, origin=origin),
-        database,
-        shared,
-    )
+    trail's head). Stored before any file is written, so the files carry that head.
+
+    With `reuse`, a run already kept from exactly these inputs and settings is returned
+    instead of a new one (the workbench: a control moved away and back adds nothing)."""
+
+    def keep(store: Store) -> tuple[str, Result]:
+        if reuse:
+            from commissioning.store.reuse import issue_once
+
+            run_id, issued, _ = issue_once(store, inputs, result, origin=origin)
+            return run_id, issued
+        return store.issue(inputs, result, origin=origin)
+
+    return _in_store("the plan was not stored as a run", keep, database, shared)
 
 
 def _run_of(

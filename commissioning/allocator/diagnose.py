@@ -42,8 +42,8 @@ from commissioning.allocator.registry import (
 from commissioning.allocator.result import Relaxation
 from commissioning.allocator.solvers import SolverError, SolverName, solve
 from commissioning.allocator.sums import grouped_sums, ordered_sum
-from commissioning.allocator.wording import money, shortfall
-from commissioning.inputs.model import COUNTY, Initiative, Inputs
+from commissioning.allocator.wording import money, sentence, shortfall
+from commissioning.inputs.model import COUNTY, DataSet, Initiative, Inputs
 
 K = TypeVar("K")
 TOLERANCE = 0.01
@@ -151,7 +151,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
     def found(family: str, index: tuple[object, ...], amount: float, message: str) -> None:
         name = constraint_name(family, *index)
         unit = FAMILIES[family].unit
-        out.append(Relaxation(name, family, amount, unit, f"{name}: {message}", "precheck"))
+        out.append(Relaxation(name, family, amount, unit, sentence(message), "precheck"))
 
     most_returned = _most_returned(inputs)
     bounds = _Bounds.of(inputs)
@@ -217,8 +217,11 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                     ENVELOPE,
                     low_all - have,
                     "pounds",
-                    f"envelopes[{y}]: committed contracts, statutory floors and locks come to "
-                    f"{money(low_all)} in {y}, above all the envelopes together ({money(have)})",
+                    sentence(
+                        f"committed contracts, statutory floors and locks come to "
+                        f"{money(low_all)} in {y}, above all the envelopes together "
+                        f"({money(have)})"
+                    ),
                     "precheck",
                 )
             )
@@ -264,7 +267,7 @@ def prechecks(inputs: Inputs) -> list[Relaxation]:
                 (DISTRICT, (d, y), required, float(most_d[at]), float(low_d[at]), low_districts)
             )
         for family, index, required, most, held, pool_low in checks:
-            found_share = _share_check(family, index, required, most, pool_low - held, y)
+            found_share = _share_check(data, family, index, required, most, pool_low - held, y)
             if found_share is not None:
                 out.append(found_share)
     return out
@@ -283,6 +286,7 @@ def _most_returned(inputs: Inputs) -> dict[tuple[str, int], float]:
 
 
 def _share_check(
+    data: DataSet,
     family: str,
     index: tuple[object, ...],
     share: float,
@@ -296,12 +300,13 @@ def _share_check(
         return None
     gap = share * others / (1 - share) - most
     name = constraint_name(family, *index)
+    fam = FAMILIES[family]
     message = (
-        f"{name}: even at full capacity the services it favours reach {money(most)} in "
-        f"{year}, {money(gap)} short of the required share while the others hold "
-        f"{money(others)} in floors"
+        f"{fam.title} ({fam.subject(tuple(str(i) for i in index), data)}): even at full "
+        f"capacity the services it favours reach {money(most)} in {year}, {money(gap)} short "
+        f"of the required share while the other services hold {money(others)} in floors."
     )
-    return Relaxation(name, family, gap, FAMILIES[family].unit, message, "precheck")
+    return Relaxation(name, family, gap, fam.unit, message, "precheck")
 
 
 ELASTIC_FAMILIES = frozenset(name for name, fam in FAMILIES.items() if fam.elastic)
@@ -352,7 +357,7 @@ def elastic(inputs: Inputs, f: Formulation, solver: SolverName) -> list[Relaxati
             r.family,
             amount,
             FAMILIES[r.family].unit,
-            shortfall(r.name, r.family, r.index, amount, inputs.data),
+            shortfall(r.family, r.index, amount, inputs.data),
             "elastic",
         )
         for r, amount in amounts.values()

@@ -10,7 +10,16 @@ from commissioning.inputs.vocabulary import LEVEL_NAMES
 money = format_money
 """£1,234,567: the toolkit's one money format."""
 
-__all__ = ["LEVEL_NAMES", "ValueUnit", "money", "outcomes", "pence", "quantity", "shortfall"]
+__all__ = [
+    "LEVEL_NAMES",
+    "ValueUnit",
+    "money",
+    "outcomes",
+    "pence",
+    "quantity",
+    "sentence",
+    "shortfall",
+]
 
 
 def outcomes(amount: float) -> str:
@@ -95,10 +104,20 @@ def subject(family: str, index: tuple[str, ...], data: DataSet) -> str:
     return FAMILIES[family].subject(index, data)
 
 
-def shortfall(name: str, family: str, index: tuple[str, ...], amount: float, data: DataSet) -> str:
-    """'prevention[2027]: levels 1-2 would need £412,000 more in 2027 than ...'."""
+def shortfall(family: str, index: tuple[str, ...], amount: float, data: DataSet) -> str:
+    """'Levels 1-2 would need £412,000 more in 2027 than ...': plain English only (the
+    rule's name stays in the diagnosis's `name`, for the auditor's glossary)."""
     fam = FAMILIES[family]
     text = fam.shortfall.format(
         subject=subject(family, index, data), amount=quantity(amount, fam.unit)
     )
-    return f"{name}: {text}."
+    return sentence(text)
+
+
+def sentence(text: str) -> str:
+    """The text with a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith(".") else text + "."

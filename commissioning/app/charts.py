@@ -149,3 +149,37 @@ def grouped_bars(frame: pd.DataFrame, category: str, series: Sequence[str]) -> a
         .properties(height=300)
     )
     return chart
+
+
+def side_by_side(frame: pd.DataFrame, category: str, series: Sequence[str]) -> alt.Chart:
+    """Two plans' money per category as paired horizontal bars (long names stay readable)."""
+    long = frame.melt(id_vars=[category], value_vars=list(series), var_name="Plan", value_name="£")
+    long["Amount (£)"] = long["£"].map(format_money)
+    order = list(frame[category])
+    chart: alt.Chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                f"{category}:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            ),
+            yOffset=alt.YOffset("Plan:N", sort=list(series)),
+            x=alt.X("£:Q", axis=money_axis()),
+            color=alt.Color(
+                "Plan:N",
+                sort=list(series),
+                scale=alt.Scale(range=["#A5A5A5", "#2E75B6"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{category}:N"),
+                alt.Tooltip("Plan:N"),
+                alt.Tooltip("Amount (£):N"),
+            ],
+        )
+        .properties(height=max(200, 56 * len(order)))
+    )
+    return chart

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from commissioning.allocator.wording import outcomes as outcome_words
-from commissioning.app import state, tables, widgets
+from commissioning.app import charts, compare_tables, naming, state, widgets
+from commissioning.app.glossary import help_for
+from commissioning.app.markup import escape_markdown
 from commissioning.explain import summarise_plan
+from commissioning.explain.comparison import why_scores_differ
 
 CURRENT = "Current plan (from the Plan page)"
 OWN = "The data's own scenario"
@@ -48,7 +50,7 @@ def render() -> None:
         plan_a = state.solve(loaded, a_sc)
         plan_b = state.solve(loaded, b_sc)
 
-    differences = tables.scenario_differences(a_sc, b_sc, short)
+    differences = compare_tables.scenario_differences(a_sc, b_sc, short)
     if differences.empty:
         st.info(
             "The two scenarios have the same settings, so their plans are the same. Move a "
@@ -73,14 +75,19 @@ def render() -> None:
     sb = summarise_plan(plan_b.inputs, rb)
     final_a, final_b = ra.years[-1], rb.years[-1]
 
+    unit = ra.unit
     c1, c2, c3, c4 = st.columns(4)
-    widgets.metric(c1, "Weighted outcomes, A", outcome_words(sa.objective), a_name)
+    figure = widgets.millions if unit.pounds else unit.figure
+    label = "Late costs avoided" if unit.pounds else "Weighted outcomes"
+    widgets.metric(c1, f"{label}, A", figure(sa.objective), a_name, help=_score_help(unit.pounds))
     widgets.metric(
         c2,
-        "Weighted outcomes, B",
-        outcome_words(sb.objective),
-        f"{sb.objective - sa.objective:+,.1f} on A",
+        f"{label}, B",
+        figure(sb.objective),
+        f"{'+' if sb.objective >= sa.objective else '-'}"
+        f"{figure(abs(sb.objective - sa.objective))} on A",
         tone="normal",
+        help=_score_help(unit.pounds),
     )
     share_a = sa.prevention_final / sa.total_proposed[final_a] if sa.total_proposed[final_a] else 0
     share_b = sb.prevention_final / sb.total_proposed[final_b] if sb.total_proposed[final_b] else 0
@@ -91,57 +98,88 @@ def render() -> None:
         f"{(share_b - share_a) * 100:+.1f} points on A",
         tone="normal",
     )
-    moved = sum(
-        1
-        for i in data.initiatives
-        if abs(
-            ra.initiatives_by_id[i.initiative_id].final
-            - rb.initiatives_by_id[i.initiative_id].final
-        )
-        >= 1
+    differ = compare_tables.compare_initiatives(data, ra, rb, short)
+    differ = differ[differ["Decision (A)"] != differ["Decision (B)"]]
+    widgets.metric(
+        c4, "Services decided differently", str(len(differ)), f"of {len(data.initiatives)}"
     )
-    widgets.metric(c4, "Services funded differently", str(moved), f"of {len(data.initiatives)}")
+    st.markdown(
+        "**Why the scores differ.** "
+        + escape_markdown(
+            why_scores_differ(data, ra, rb, short, naming.changes(dict(a_sc), dict(b_sc)))
+        )
+    )
     st.caption(
-        "Tables compare the final year of each plan. A positive difference means B gives "
-        "more than A."
+        "Charts and tables compare the final year of each plan. A positive difference means "
+        "B gives more than A."
     )
 
     tabs = st.tabs(
-        ["By initiative", "By district", "By level", "By stream", "By priority", "Outcomes"]
+        [
+            "Money by level",
+            "By district",
+            "By stream",
+            "Decisions that differ",
+            "Every service",
+            "By priority",
+            "Outcomes",
+        ]
     )
-    with tabs[0]:
-        frame = tables.compare_initiatives(data, ra, rb, short)
-        show_all = st.toggle("Show every initiative", key="compare_all")
+    for tab, group, rows_a, rows_b in (
+        (tabs[0], "Level", sa.by_level, sb.by_level),
+        (tabs[1], "District", sa.by_district, sb.by_district),
+        (tabs[2], "Stream", sa.by_stream, sb.by_stream),
+        (tabs[5], "Priority", sa.by_priority, sb.by_priority),
+    ):
+        with tab:
+            frame = compare_tables.compare_spend(rows_a, rows_b, group, short)
+            st.altair_chart(charts.side_by_side(frame, group, short), width="stretch")
+            widgets.show_table(
+                frame,
+                money_columns=["Today", "A", "B"],
+                change_columns=["Difference"],
+                column_config={group: st.column_config.TextColumn(width="large", pinned=True)},
+            )
+    with tabs[3]:
+        if differ.empty:
+            st.write("Every service gets the same decision in both plans.")
+        else:
+            counts = (
+                differ.groupby(["Decision (A)", "Decision (B)"]).size().reset_index(name="Services")
+            )
+            st.markdown(
+                " · ".join(
+                    f"**{n}** {escape_markdown(x).lower()} in A, {escape_markdown(y).lower()} in B"
+                    for x, y, n in counts.itertuples(index=False)
+                )
+            )
+            widgets.show_table(
+                differ.reindex(differ["Difference"].abs().sort_values(ascending=False).index),
+                money_columns=["Today", "A", "B"],
+                change_columns=["Difference"],
+                height=420,
+                column_config=_service_columns(),
+            )
+    with tabs[4]:
+        frame = compare_tables.compare_initiatives(data, ra, rb, short)
+        show_all = st.toggle("Show every service", key="compare_all")
         if not show_all:
             frame = frame[frame["Difference"].abs() >= 1]
         frame = frame.reindex(frame["Difference"].abs().sort_values(ascending=False).index)
         if frame.empty:
-            st.write("Every initiative gets the same in both plans.")
+            st.write("Every service gets the same in both plans.")
         else:
             widgets.show_table(
                 frame,
                 money_columns=["Today", "A", "B"],
                 change_columns=["Difference"],
                 height=460,
-                column_config={"Name": st.column_config.TextColumn(width="medium")},
+                column_config=_service_columns(),
             )
-    for tab, group, rows_a, rows_b in (
-        (tabs[1], "District", sa.by_district, sb.by_district),
-        (tabs[2], "Level", sa.by_level, sb.by_level),
-        (tabs[3], "Stream", sa.by_stream, sb.by_stream),
-        (tabs[4], "Priority", sa.by_priority, sb.by_priority),
-    ):
-        with tab:
-            widgets.show_table(
-                tables.compare_spend(rows_a, rows_b, group, short),
-                money_columns=["Today", "A", "B"],
-                change_columns=["Difference"],
-            )
-    with tabs[5]:
+    with tabs[6]:
         st.markdown(
-            f"**Weighted outcomes over the plan**: A {outcome_words(sa.objective)}, "
-            f"B {outcome_words(sb.objective)} "
-            f"({sb.objective - sa.objective:+,.1f})."
+            f"**{unit.title} over the plan**: A {unit.figure(sa.objective)}, "
+            f"B {unit.figure(sb.objective)}."
         )
         numbers = {
             c: ",.0f"
@@ -155,14 +193,14 @@ def render() -> None:
         }
         st.markdown("**Children and families reached, and outcomes achieved, in the final year**")
         widgets.show_table(
-            tables.compare_outcomes(data, ra, rb, "level", short).rename(
+            compare_tables.compare_outcomes(data, ra, rb, "level", short).rename(
                 columns={"Group": "Level"}
             ),
             number_columns=numbers,
         )
         st.markdown("**By outcome in the framework**")
         widgets.show_table(
-            tables.compare_outcomes(data, ra, rb, "outcome", short).rename(
+            compare_tables.compare_outcomes(data, ra, rb, "outcome", short).rename(
                 columns={"Group": "Outcome"}
             ),
             number_columns=numbers,
@@ -171,6 +209,21 @@ def render() -> None:
             "Reached: budget ÷ unit cost. Outcomes achieved: reached × effect. A service is "
             "counted once for each outcome it targets, so the outcome rows overlap."
         )
+
+
+def _score_help(pounds: bool) -> str:
+    return help_for("Late-intervention cost avoided" if pounds else "Weighted outcomes")
+
+
+def _service_columns() -> dict[str, object]:
+    """IDs and names pinned; the money narrow, so a 1280-px screen shows the decisions."""
+    return {
+        "ID": st.column_config.TextColumn(width=95, pinned=True),
+        "Name": st.column_config.TextColumn(width=220, pinned=True),
+        "District": st.column_config.TextColumn(width=110),
+        "Level": st.column_config.NumberColumn(width=50),
+        **{c: st.column_config.Column(width=85) for c in ("Today", "A", "B", "Difference")},
+    }
 
 
 if __name__ == "__main__":

@@ -166,29 +166,28 @@ def render() -> None:
         return
 
     st.caption(
-        f"For the current plan ({escape_markdown(plan.scenario.get('name', ''))}, inputs "
-        f"{plan.result.provenance.inputs_sha256[:12] if plan.result else ''}). Change the plan on "
-        "the Plan page first; documents always follow the plan in use."
+        f"For the current plan ({escape_markdown(plan.scenario.get('name', ''))}). Change the "
+        "plan on the Plan page first; documents always follow the plan in use."
     )
     # The standard terms come with the specifications that cite them, never on their own.
     available = [k for k in KIND_ORDER if k in command.RENDERERS]
     titles: dict[str, str] = command.KIND_TITLES
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        kinds = st.pills(
-            "Documents",
-            available,
-            selection_mode="multi",
-            default=["summary"],
-            key="doc_kinds",
-            format_func=lambda k: titles.get(k, k),
-        )
-        for k in kinds:
-            if k in KIND_HELP:
-                st.caption(f"{titles.get(k, k)}: {KIND_HELP[k]}.")
+    # The kinds on a row of their own: in a column, "Decommissioning rationale" was cut off.
+    kinds = st.pills(
+        "Documents",
+        available,
+        selection_mode="multi",
+        default=["summary"],
+        key="doc_kinds",
+        format_func=lambda k: titles.get(k, k),
+    )
+    for k in kinds:
+        if k in KIND_HELP:
+            st.caption(f"{titles.get(k, k)}: {KIND_HELP[k]}.")
+    left, right = st.columns(2, gap="large")
     data = loaded.data
     districts = [ALL, *[d.district_id for d in data.districts], COUNTY]
-    with right:
+    with left:
         district = st.selectbox(
             "District",
             districts,
@@ -200,6 +199,7 @@ def render() -> None:
             ),
             help="SLAs and specifications for one district only; the plan summary is county-wide.",
         )
+    with right:
         fmt = (
             st.segmented_control(
                 "Format", ["HTML", "PDF", "Both"], default="HTML", key="doc_format"

@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.allocator import FAMILIES
+from commissioning.allocator.wording import ValueUnit, pence
 from commissioning.app import state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.explain.initiative import Peer
 from commissioning.robustness.summary import sentence as how_sure
@@ -102,7 +104,7 @@ def render() -> None:
     st.caption(
         escape_markdown(
             f"{i.initiative_id} · {i.provider} · {tables.district_label(data, i.district_id)} · "
-            f"level {i.level} · priority {i.priority_id} · {e.evidence}"
+            f"level {i.level} · {tables.priority_label(data, i.priority_id)} · {e.evidence}"
         )
     )
     years = sorted(e.proposed)
@@ -116,32 +118,28 @@ def render() -> None:
         tone="normal",
     )
     pounds = e.benefit_cost_ratio is not None
-    if pounds:
-        widgets.metric(
-            c3,
-            "Late costs avoided per £1",
-            f"£{e.benefit_cost_ratio:,.2f}",
-            f"£{e.value_per_pound:,.2f} weighted by priority and need",
-        )
-    else:
-        widgets.metric(
-            c3,
-            "Outcomes per £1,000",
-            f"{e.value_per_pound * tables.PER:.3f}",
-            "weighted, in this service",
-        )
+    unit = ValueUnit(pounds)
+    # The service and the money elsewhere are compared on one footing: weighted, per £1
+    # (or £1,000), in the same format as the paragraph below.
+    widgets.metric(
+        c3,
+        f"Worth of {unit.per_label} here",
+        unit.rate(e.value_per_pound),
+        f"{pence(e.benefit_cost_ratio or 0.0)} before weighting" if pounds else "weighted outcomes",
+        help=help_for("Late-intervention cost avoided" if pounds else "Weighted outcomes"),
+    )
     if e.opportunity_cost is not None:
         widgets.metric(
             c4,
-            "£1 elsewhere" if pounds else "£1,000 elsewhere",
-            f"£{e.opportunity_cost:,.2f}" if pounds else f"{e.opportunity_cost * tables.PER:.3f}",
-            "its best other use" + (" (weighted)" if pounds else ""),
-            help="What the money would buy through the funding streams and rules it draws on.",
+            f"The same {unit.per_label} elsewhere",
+            unit.rate(e.opportunity_cost),
+            "what it would be worth in other services",
+            help=help_for("What the same money buys elsewhere"),
         )
 
     st.markdown("#### Why")
-    for sentence in e.sentences:
-        st.markdown(f"- {escape_markdown(sentence)}")
+    # One paragraph a commissioner can read out at a board; the rules' names stay out.
+    st.markdown(escape_markdown(" ".join(e.sentences)))
     if not confirm and e.decision in ("decommission", "reduce", "not_commissioned"):
         st.caption(
             "Turn on 'Work out what would change the decision' for the unit cost, effect and "
@@ -152,7 +150,7 @@ def render() -> None:
         [{"Year": "Today", "Budget": e.current_budget}]
         + [{"Year": str(y), "Budget": e.proposed[y]} for y in years]
     )
-    left, right = st.columns([1, 2], gap="large")
+    left, right = st.columns([1, 3], gap="large")
     with left:
         st.markdown("**Budget by year**")
         widgets.show_table(budget, money_columns=["Budget"])
@@ -164,14 +162,28 @@ def render() -> None:
                     [
                         {
                             "Rule": FAMILIES[h.family].title,
-                            "Name in the model": h.name,
+                            "Year": str(c.year or ""),
+                            "What the rule says": FAMILIES[h.family].rule,
                             tables.RELIEF_COLUMN[pounds]: (h.shadow_price or 0.0)
                             * (1.0 if pounds else tables.PER),
                         }
-                        for h in e.holding_rules
+                        for h, c in zip(e.holding_rules, e.holding_constraints, strict=True)
                     ]
                 ),
                 number_columns={tables.RELIEF_COLUMN[pounds]: ".2f" if pounds else ".3f"},
+                row_height=84,
+                column_config={
+                    "Rule": st.column_config.TextColumn(width=130, pinned=True),
+                    "Year": st.column_config.TextColumn(width=50),
+                    "What the rule says": st.column_config.TextColumn(width=360),
+                    tables.RELIEF_COLUMN[pounds]: st.column_config.Column(
+                        "Gain if eased",
+                        width=90,
+                        help="What the plan would gain if this rule gave this service "
+                        + unit.per_label
+                        + " more room.",
+                    ),
+                },
             )
         if e.break_even:
             st.markdown("**What would change the decision**")

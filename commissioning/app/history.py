@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from commissioning import store
-from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import state, tables, widgets
 from commissioning.app.markup import escape_markdown
 
@@ -55,10 +54,15 @@ def render() -> None:
         height=min(400, 38 + 35 * len(runs)),
         column_config={
             "When (UTC)": st.column_config.TextColumn(width=150),
-            "Scenario": st.column_config.TextColumn(width=170),
+            "Scenario": st.column_config.TextColumn(
+                width=330, help="The data's scenario, and what this run changed from it"
+            ),
             "Status": st.column_config.TextColumn(width=70),
             "Weighted outcomes": st.column_config.Column(
-                "Outcomes", width=80, help="Weighted outcomes (the objective)"
+                "Value",
+                width=90,
+                help="What the plan achieves: £ of late-intervention cost avoided with a cost "
+                "library, else weighted outcomes",
             ),
             "Decisions recorded": st.column_config.NumberColumn(
                 "Decisions", width=75, help="Decisions recorded on the run's proposals"
@@ -74,27 +78,42 @@ def render() -> None:
     if len(runs) == LIMIT:
         st.caption(f"The newest {LIMIT} runs; `commissioning runs list` shows them all.")
 
-    on_plan_page = st.session_state.get("plan_run")
+    # The run on this user's own screen, never simply the newest in a shared store.
+    on_plan_page = state.on_screen_run()
     ids = [r.run_id for r in runs]
     summaries = {r.run_id: r for r in runs}
+    if on_plan_page in ids and st.session_state.get("history_for") != on_plan_page:
+        st.session_state["history_for"] = on_plan_page
+        st.session_state["history_run"] = on_plan_page
     run_id = st.selectbox(
         "Run",
         ids,
-        index=ids.index(on_plan_page) if on_plan_page in ids else 0,
+        index=ids.index(on_plan_page) if on_plan_page in ids else None,
         key="history_run",
         format_func=lambda i: _run_label(summaries[i], on_plan_page),
+        placeholder="Choose a run",
     )
     if run_id is None:
+        st.info(
+            "The plan on your screen is not kept as a run yet. Open the Plan page to make "
+            "it, or choose a run above."
+        )
         return
+    if on_plan_page is not None and run_id != on_plan_page:
+        st.warning(
+            "This is not the plan on your screen (that is run "
+            f"{on_plan_page}): decisions below are recorded against the run chosen here.",
+            icon=":material/warning:",
+        )
     try:
         run = store.get_run(run_id, database=state.store_url())
     except Exception as exc:
         widgets.store_unavailable(exc, "This run")
         return
-    _details(run, [d for d in decisions if d.run_id == run.run_id])
+    _details(run, [d for d in decisions if d.run_id == run.run_id], on_plan_page)
 
 
-def _details(run: RunRecord, decisions: list[DecisionRecord]) -> None:
+def _details(run: RunRecord, decisions: list[DecisionRecord], on_screen: str | None) -> None:
     with st.spinner("Reading the run…"):
         data = state.run_data(run)
     result = data.result
@@ -106,11 +125,15 @@ def _details(run: RunRecord, decisions: list[DecisionRecord]) -> None:
     widgets.metric(c1, "Status", run.status.capitalize(), run.scenario_name)
     widgets.metric(
         c2,
-        "Weighted outcomes",
-        outcome_words(run.objective) if run.objective is not None else "none",
+        "Late costs avoided" if result.in_pounds else "Weighted outcomes",
+        "none"
+        if run.objective is None
+        else widgets.millions(run.objective)
+        if result.in_pounds
+        else result.unit.figure(run.objective),
         f"plan for {result.years[0]}-{result.years[-1]}" if result.years else None,
     )
-    widgets.metric(c3, "Cuts proposed", str(len(cuts)), "decommissions and reductions")
+    widgets.metric(c3, "Cuts proposed", str(len(cuts)), "to decide on")
     widgets.metric(
         c4,
         "Decisions recorded",
@@ -143,7 +166,7 @@ def _details(run: RunRecord, decisions: list[DecisionRecord]) -> None:
             "Decision on record": st.column_config.TextColumn(width=250),
         },
     )
-    _record_form(run, cuts, inputs)
+    _record_form(run, cuts, inputs, on_screen)
 
     st.markdown("**Decisions on this run**")
     if decisions:
@@ -161,11 +184,19 @@ def _details(run: RunRecord, decisions: list[DecisionRecord]) -> None:
         st.caption("No decision has been recorded on this run yet.")
 
 
-def _record_form(run: RunRecord, cuts: list[InitiativeResult], data: DataSet | None) -> None:
-    """Accept or override one proposal of the run; who and why are required."""
+def _record_form(
+    run: RunRecord, cuts: list[InitiativeResult], data: DataSet | None, on_screen: str | None
+) -> None:
+    """Accept or override one proposal of the run; who and why are required. Which run the
+    decision applies to is said before it is recorded."""
     decision = {r.initiative_id: r.decision for r in cuts}
     with st.container(border=True):
         st.markdown("**Record a decision**")
+        mine = " (the plan on your screen)" if run.run_id == on_screen else ""
+        st.caption(
+            f"Recorded against run {run.run_id}{mine}: "
+            f"{escape_markdown(run.scenario_name)}, made {tables.moment(run.created_at)}."
+        )
         left, right = st.columns([3, 2], gap="large")
         with left:
             st.selectbox(

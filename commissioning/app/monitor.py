@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from commissioning.app import state, widgets
+from commissioning.app import compare_tables, state, widgets
 from commissioning.app.markup import escape_markdown
 from commissioning.inputs import InputError
 from commissioning.inputs.returns import RETURNS_FILE, Returns, load_returns
@@ -348,7 +348,6 @@ def _updated_source(loaded: state.Loaded, card: Scorecard) -> state.Source:
 
 def _replanned(loaded: state.Loaded, plan: state.Plan, card: Scorecard) -> None:
     """The same scenario planned again on the updated data: what the evidence changed."""
-    from commissioning.app import tables
 
     source = _updated_source(loaded, card)
     new_loaded = state.load(source)
@@ -362,7 +361,7 @@ def _replanned(loaded: state.Loaded, plan: state.Plan, card: Scorecard) -> None:
         widgets.plan_unavailable(again, where="the updated data")
         return
     names = ("Plan in use", "On the updated data")
-    frame = tables.compare_initiatives(new_loaded.data, plan.result, again.result, names)
+    frame = compare_tables.compare_initiatives(new_loaded.data, plan.result, again.result, names)
     moved = frame[frame["Difference"].abs() >= 1]
     st.write(
         f"Planned again on the updated data, the same scenario changes the final-year budget "

@@ -64,7 +64,9 @@ def _cost_library(data: DataSet, scenario: Mapping[str, Any]) -> None:
         money_columns=["A year", f"A year ({y0})", "Worth per outcome"],
         percent_columns=["Chance", "Cashable"],
         column_config={
-            "Cost": st.column_config.TextColumn(width="medium", pinned=True),
+            "Cost": st.column_config.TextColumn(width=250, pinned=True),
+            "Payer": st.column_config.TextColumn(width=240),
+            "Level": st.column_config.NumberColumn(width=45),
             "Source": st.column_config.TextColumn(width="large"),
         },
     )
@@ -95,14 +97,14 @@ def render() -> None:
     widgets.metric(c1, "Spend today, a year", widgets.money(total), f"{len(data.streams)} streams")
     widgets.metric(
         c2,
-        "At levels 1-2 (prevention)",
+        "Prevention (levels 1-2)",
         widgets.percent(prevention / total if total else 0),
         f"{widgets.money(prevention)} a year",
     )
     widgets.metric(
         c3,
-        "Services",
-        f"{sum(1 for i in data.initiatives if not i.is_candidate)} existing",
+        "Services running",
+        str(sum(1 for i in data.initiatives if not i.is_candidate)),
         f"and {sum(1 for i in data.initiatives if i.is_candidate)} candidates",
     )
     widgets.metric(
@@ -164,6 +166,15 @@ def render() -> None:
             profile.drop(columns=["Rating"]),
             money_columns=["Budget today", "Mixed findings"],
             percent_columns=["Share"],
+            column_config={
+                "Evidence": st.column_config.TextColumn(width=140, pinned=True),
+                "Services": st.column_config.NumberColumn(width=65),
+                "Share": st.column_config.Column(width=60),
+                "Budget today": st.column_config.Column(width=100),
+                "Mixed findings": st.column_config.Column(
+                    width=100, help="Of the budget, the services whose studies are mixed"
+                ),
+            },
         )
     weak = profile.loc[profile["Rating"].isin(["NL2", "NE"]), "Budget today"].sum()
     st.caption(
@@ -183,13 +194,29 @@ def render() -> None:
             f"priority with outcomes in common, {widgets.money(float(dup['Budget today'].sum()))} "
             "a year in all. Each is worth a look before recommissioning."
         )
+        # The services in each group are what people read: first after where, wrapped.
+        config: dict[str, Any] = {
+            "District": st.column_config.TextColumn(width=110, pinned=True),
+            "Level": st.column_config.TextColumn(width=150),
+            "Which": st.column_config.TextColumn("Services in the group", width=380),
+            "Priority": st.column_config.TextColumn(width=200),
+            "Shared outcomes": st.column_config.TextColumn(width=170),
+            "Budget today": st.column_config.Column(width=110),
+        }
         widgets.show_table(
             dup,
             money_columns=["Budget today"],
-            height=min(400, 38 + 35 * len(dup)),
-            column_config={
-                "Which": st.column_config.TextColumn("Services in the group", width="large")
-            },
+            height=min(460, 40 + 72 * len(dup)),
+            row_height=72,
+            column_order=[
+                "District",
+                "Level",
+                "Which",
+                "Priority",
+                "Shared outcomes",
+                "Budget today",
+            ],
+            column_config=config,
         )
 
     st.subheader("Budget envelope against committed spend")

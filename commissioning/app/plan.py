@@ -12,7 +12,8 @@ import yaml
 
 from commissioning.allocator import Result
 from commissioning.allocator.wording import outcomes as outcome_words
-from commissioning.app import charts, state, tables, widgets
+from commissioning.app import charts, scenario_panel, state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
@@ -22,137 +23,6 @@ from commissioning.robustness import FRAGILE_BELOW, Robustness
 from commissioning.robustness.summary import percent
 
 DECISION_ORDER = ["commission", "grow", "maintain", "reduce", "decommission", "not_commissioned"]
-
-
-def _controls(loaded: state.Loaded) -> dict[str, object] | None:
-    current = state.scenario(loaded)
-    if current is None or loaded.data is None:
-        return None
-    with st.sidebar:
-        st.subheader("Scenario")
-        st.caption(str(current.get("name", "")))
-        chosen = widgets.scenario_controls(loaded.data, current)
-        st.button(
-            "Reset to the data's scenario",
-            on_click=state.reset_scenario,
-            args=(loaded,),
-            width="stretch",
-            key="reset_scenario",
-        )
-        _save_for_comparison(chosen)
-        _save_in_store(chosen)
-        _load_from_store(loaded)
-    state.set_scenario(chosen)
-    return chosen
-
-
-def _save_for_comparison(chosen: dict[str, object]) -> None:
-    with st.popover("Keep this scenario for Compare", width="stretch"):
-        name = st.text_input(
-            "Name", value=f"Scenario {len(state.saved_scenarios()) + 1}", key="save_name"
-        )
-        if st.button("Keep it", key="save_scenario", type="primary"):
-            kept = dict(chosen)
-            kept["name"] = name.strip() or "Kept scenario"
-            state.saved_scenarios()[kept["name"]] = kept  # type: ignore[index]
-            st.toast(f"Kept '{escape_markdown(kept['name'])}' for the Compare page.")
-
-
-def _save_in_store(chosen: dict[str, object]) -> None:
-    """Save the scenario in the store, versioned by name, for anyone to load again."""
-    with st.popover("Save scenario", icon=":material/save:", width="stretch"):
-        name = st.text_input("Name", value=str(chosen.get("name", "")), key="store_save_name")
-        note = st.text_area(
-            "Note (optional)",
-            key="store_save_note",
-            placeholder="What this scenario is for, or what changed",
-            height=80,
-        )
-        if st.button("Save", key="store_save", type="primary", disabled=not name.strip()):
-            try:
-                record, saved = state.save_scenario(chosen, name, note)
-            except Exception as exc:
-                st.warning(f"Not saved: {escape_markdown(state.store_problem(exc))}")
-                return
-            st.session_state["store_saved"] = (
-                f"Saved '{escape_markdown(record.name)}' as version {record.version}."
-                if saved
-                else f"'{escape_markdown(record.name)}' version {record.version} already holds "
-                "these settings: "
-                "nothing new to save."
-            )
-        if "store_saved" in st.session_state:
-            st.caption(st.session_state["store_saved"])
-        st.caption("Saved scenarios are kept in the store; saving a name again adds a version.")
-
-
-def _load_from_store(loaded: state.Loaded) -> None:
-    """Pick a saved scenario and version; it is checked against the data before it is used."""
-    with st.popover("Load scenario", icon=":material/folder_open:", width="stretch"):
-        try:
-            saved = state.saved_in_store()
-        except Exception as exc:
-            st.caption(
-                f"The store cannot be used just now: {escape_markdown(state.store_problem(exc))}"
-            )
-            return
-        if not saved:
-            st.caption("No scenario has been saved yet.")
-            return
-        latest = {r.name: r for r in saved}
-        name = st.selectbox("Saved scenario", list(latest), key="store_load_name")
-        if name is None:
-            return
-        record = latest[name]
-        version = st.selectbox(
-            "Version",
-            list(range(record.versions, 0, -1)),
-            key=f"store_load_version_{name}",
-            format_func=lambda v: f"{v} (latest)" if v == record.versions else str(v),
-        )
-        st.button(
-            "Load",
-            key="store_load",
-            type="primary",
-            on_click=_load,
-            args=(loaded, name, int(version or record.versions)),
-        )
-
-
-def _load(loaded: state.Loaded, name: str, version: int) -> None:
-    """Callback: check a saved scenario against the data and, if it fits, plan it."""
-    try:
-        settings, problems = state.load_saved(loaded, name, version)
-    except Exception as exc:
-        st.session_state["store_loaded"] = (
-            f"'{escape_markdown(name)}' version {version} could not be loaded: "
-            f"{escape_markdown(state.store_problem(exc))}",
-            (),
-        )
-        return
-    if settings is None:
-        st.session_state["store_loaded"] = (
-            f"'{name}' version {version} cannot be used with the data in use:",
-            problems,
-        )
-        return
-    state.apply_scenario(loaded, settings)
-    st.session_state["store_loaded"] = (f"Loaded '{name}' version {version}.", ())
-
-
-def _load_outcome() -> None:
-    """What the last Load did, said once: loaded, or every problem as a table."""
-    outcome = st.session_state.pop("store_loaded", None)
-    if outcome is None:
-        return
-    message, problems = outcome
-    if problems:
-        st.error(message)
-        widgets.problems_table(problems, key="store_load_problems")
-    elif message.startswith("Loaded"):
-        st.success(message, icon=":material/check:")
-    else:
-        st.warning(message)
 
 
 def _stored_caption(plan: state.Plan) -> None:
@@ -227,10 +97,10 @@ def render() -> None:
     loaded = state.active()
     if widgets.no_data(loaded):
         return
-    chosen = _controls(loaded)
+    chosen = scenario_panel.controls(loaded)
     assert chosen is not None and loaded.data is not None
     data = loaded.data
-    _load_outcome()
+    scenario_panel.load_outcome()
     with st.spinner("Re-planning…"):
         plan = state.solve(loaded, chosen)
 
@@ -244,11 +114,9 @@ def render() -> None:
     summary = summarise_plan(inputs, result)
     years = list(result.years)
     final = years[-1]
-    prov = result.provenance
     st.caption(
         f"{escape_markdown(chosen.get('name', ''))} · optimal plan for {years[0]}-{final} · "
-        f"solved in {plan.seconds:.2f} s ({prov.problem_type}, {prov.solver}) · "
-        f"inputs {prov.inputs_sha256[:12]}"
+        f"made in {plan.seconds:.1f} s"
     )
     _stored_caption(plan)
 
@@ -433,12 +301,12 @@ def _decisions(
         key="decisions_table",
         cell_colours=colours,
         column_config={
-            "ID": st.column_config.TextColumn(width=100),
-            "Name": st.column_config.TextColumn(width=190),
-            "District": st.column_config.TextColumn(width=105),
-            "Level": st.column_config.NumberColumn(width=50),
-            "Evidence": st.column_config.TextColumn(width=70),
-            "Decision": st.column_config.TextColumn(width=105),
+            "ID": st.column_config.TextColumn(width=105, pinned=True),
+            "Name": st.column_config.TextColumn(width=198, pinned=True),
+            "District": st.column_config.TextColumn(width=90),
+            "Level": st.column_config.NumberColumn(width=45),
+            "Evidence": st.column_config.TextColumn(width=65, help=help_for("Evidence rating")),
+            "Decision": st.column_config.TextColumn(width=100),
             "Holds in": st.column_config.ProgressColumn(
                 "Holds in",
                 min_value=0,
@@ -451,10 +319,10 @@ def _decisions(
                 width=75,
                 help=f"Robust: holds in at least {percent(FRAGILE_BELOW)} of plausible futures",
             ),
-            **{c: st.column_config.Column(width=88) for c in ("Today", *years, "Change")},
+            **{c: st.column_config.Column(width=80) for c in ("Today", *years, "Change")},
             value: st.column_config.Column(
                 "Per £1" if pounds else "Per £1,000",
-                width=80,
+                width=70,
                 help="£ of late-intervention cost avoided per £1"
                 if pounds
                 else "Weighted outcomes per £1,000",
@@ -528,20 +396,27 @@ def _marginal(data: DataSet, result: Result, summary: PlanSummary) -> None:
     )
     if summary.binding:
         st.markdown(
-            f"**Rules that hold the plan back most** (per {'£1' if pounds else '£1,000'} of relief)"
+            "**Rules that hold the plan back most**: what the plan would gain if each were "
+            f"eased by {'£1' if pounds else '£1,000'}"
         )
         relief = tables.RELIEF_COLUMN[pounds]
         widgets.show_table(
             tables.binding_frame(data, summary.binding[:15], pounds),
             number_columns={relief: ".2f" if pounds else ".3f"},
-            column_config={"What it says": st.column_config.TextColumn(width="large")},
+            row_height=60,
+            column_config={
+                "Rule": st.column_config.TextColumn(width=150, pinned=True),
+                "About": st.column_config.TextColumn(width=220),
+                relief: st.column_config.Column(width=110),
+                "What it says": st.column_config.TextColumn(width=420),
+            },
         )
 
 
 def _rule_prices(plan: state.Plan) -> None:
     st.markdown(
-        "Each policy rule is priced by solving the plan again without it: the weighted "
-        "outcomes it costs, and the money it keeps where the partnership wants it."
+        "Each policy rule is priced by solving the plan again without it: what it costs the "
+        "plan, and the money it keeps where the partnership wants it."
     )
     if not state.has_rule_prices(plan):
         asked = st.button("Work out the price of each rule", key="price_rules", type="primary")
@@ -555,12 +430,34 @@ def _rule_prices(plan: state.Plan) -> None:
         return
     state.mark_priced(plan)
     frame = tables.rule_prices_frame(prices)
+    pounds = plan.result is not None and plan.result.in_pounds
     widgets.show_table(
         frame,
+        money_columns=[tables.VALUE_GIVEN_UP] if pounds else [],
         change_columns=["Money it moves"],
-        number_columns={"Weighted outcomes given up": ",.2f"},
-        column_config={"In plain English": st.column_config.TextColumn(width="large")},
+        number_columns={} if pounds else {tables.VALUE_GIVEN_UP: ",.2f"},
+        row_height=84,
+        column_config={
+            "Rule": st.column_config.TextColumn(width=190, pinned=True),
+            tables.VALUE_GIVEN_UP: st.column_config.Column(
+                width=105,
+                help="What the plan would gain if this rule were dropped, in "
+                + plan_unit(plan)
+                + " over the plan: the rule's price.",
+            ),
+            "Holds the plan back": st.column_config.TextColumn(
+                "Holds back", width=80, help="Yes: without the rule, the plan would do better."
+            ),
+            "Money it moves": st.column_config.Column(width=105),
+            "In plain English": st.column_config.TextColumn(width=400),
+        },
     )
+
+
+def plan_unit(plan: state.Plan) -> str:
+    """What the plan's value counts, in words."""
+    assert plan.result is not None
+    return plan.result.unit.name
 
 
 def _how_sure(plan: state.Plan) -> None:

@@ -14,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from commissioning.app import state, tables, widgets
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
-from commissioning.inputs.read import TABLES
+from commissioning.inputs.read import ALL_TABLES, TABLES
 
 FLASH = "register_flash"
 
@@ -100,6 +101,54 @@ def _loaders() -> None:
             st.markdown("**The bundled sample**")
             if st.button("Back to the sample", key="load_sample"):
                 _take(state.sample_source())
+        st.divider()
+        _replace_one_table()
+
+
+TABLE_NAMES = {
+    "initiatives": "Services (initiatives)",
+    "districts": "Districts",
+    "funding_streams": "Funding streams",
+    "budgets": "Budgets",
+    "priorities": "Priorities",
+    "outcomes": "Outcomes",
+    "costs": "Cost library (costs)",
+    "prices": "Price index (prices)",
+}
+
+
+def _replace_one_table() -> None:
+    """A partner sends one table: it replaces that table of the data in use, and is checked
+    against all the others before the plan uses it."""
+    st.markdown("**Replace one table of the data in use**")
+    left, middle, right = st.columns([2, 3, 2], gap="large", vertical_alignment="bottom")
+    table = left.selectbox(
+        "Table",
+        [t for t in ALL_TABLES if t in TABLE_NAMES],
+        key="replace_table",
+        format_func=lambda t: TABLE_NAMES.get(t, t),
+    )
+    upload = middle.file_uploader(
+        "A CSV file, or a workbook with a sheet named after the table",
+        type=["csv", "xlsx"],
+        key="replace_upload",
+    )
+    if right.button(
+        "Check and replace", key="replace_go", disabled=upload is None or table is None
+    ):
+        assert upload is not None and table is not None
+        loaded = state.active()
+        source, problems = state.with_table_replaced(
+            loaded.source, loaded.tables, table, upload.name, upload.getvalue()
+        )
+        if source is None:
+            st.session_state["replace_problems"] = problems
+            _flash("error", f"Not replaced: {escape_markdown(upload.name)} cannot be read.")
+        else:
+            _take(source)
+    problems = st.session_state.pop("replace_problems", ())
+    if problems:
+        widgets.problems_table(problems, key="replace_problems_table")
 
 
 def _browse(loaded: state.Loaded) -> None:
@@ -149,8 +198,37 @@ def _browse(loaded: state.Loaded) -> None:
         percent_columns=["Effect"],
         height=520,
         key="register_table",
+        # What people read first (money, cost per head, evidence) next to the pinned name.
+        column_order=[
+            "ID",
+            "Name",
+            "Budget today",
+            "Unit cost",
+            "Evidence",
+            "Effect",
+            "District",
+            "Level",
+            "Status",
+            "Priority",
+            "Provider",
+            "Sector",
+            "Outcomes",
+            "Floor",
+            "Capacity",
+            "Minimum viable",
+            "Contract ends",
+            "Funding",
+        ],
         column_config={
-            "Name": st.column_config.TextColumn(width="large"),
+            "ID": st.column_config.TextColumn(width=110, pinned=True),
+            "Name": st.column_config.TextColumn(width=260, pinned=True),
+            "Budget today": st.column_config.Column(width=95),
+            "Unit cost": st.column_config.Column(width=80),
+            "Evidence": st.column_config.TextColumn(width=75, help=help_for("Evidence rating")),
+            "Effect": st.column_config.Column(width=60),
+            "District": st.column_config.TextColumn(width=100),
+            "Level": st.column_config.TextColumn(width=130),
+            "Priority": st.column_config.TextColumn(width="large"),
             "Provider": st.column_config.TextColumn(width="medium"),
         },
     )
@@ -173,7 +251,7 @@ def _first_problem_table(draft: state.Loaded) -> str:
 
 
 def _edit(draft: state.Loaded) -> None:
-    readable = [t for t in TABLES if t in draft.tables.tables]
+    readable = [t for t in ALL_TABLES if t in draft.tables.tables]
     if not readable:
         st.info(
             "None of the tables could be read, so there is nothing to edit: load the files again."
@@ -215,7 +293,7 @@ def _edit(draft: state.Loaded) -> None:
 
 def edited_source(draft: state.Loaded, table: str, edited: pd.DataFrame) -> state.Source:
     """The draft's tables as CSV files, with `table` replaced by the edited rows."""
-    readable = [t for t in TABLES if t in draft.tables.tables]
+    readable = [t for t in ALL_TABLES if t in draft.tables.tables]
     tables_now = {t: state.raw_rows(draft.tables, t) for t in readable}
     header = {t: list(c) for t, (c, _) in tables_now.items()}
     body = {t: r for t, (_, r) in tables_now.items()}
@@ -232,7 +310,7 @@ def edited_source(draft: state.Loaded, table: str, edited: pd.DataFrame) -> stat
 
 
 def _download(draft: state.Loaded) -> None:
-    readable = [t for t in TABLES if t in draft.tables.tables]
+    readable = [t for t in ALL_TABLES if t in draft.tables.tables]
 
     def archive() -> bytes:
         header = {t: list(state.raw_rows(draft.tables, t)[0]) for t in readable}

@@ -74,6 +74,18 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- the register
 
 
+def priority_label(data: DataSet, priority_id: str) -> str:
+    """A priority by its name, not its code ("Early help for families", not "P2")."""
+    p = data.priorities_by_id.get(priority_id)
+    return p.name if p is not None else priority_id
+
+
+def stream_label(data: DataSet, stream_id: str) -> str:
+    """A funding stream by its name, not its code."""
+    s = data.streams_by_id.get(stream_id)
+    return s.name if s is not None else stream_id
+
+
 def initiatives_frame(data: DataSet) -> pd.DataFrame:
     outcome_names = {o.outcome_id: o.name for o in data.outcomes}
     rows = []
@@ -86,7 +98,7 @@ def initiatives_frame(data: DataSet) -> pd.DataFrame:
                 "Sector": i.sector.capitalize(),
                 "District": district_label(data, i.district_id),
                 "Level": LEVEL_LABELS[i.level],
-                "Priority": i.priority_id,
+                "Priority": priority_label(data, i.priority_id),
                 "Outcomes": "; ".join(outcome_names.get(o, o) for o in i.outcomes),
                 "Status": i.status.capitalize(),
                 "Budget today": i.current_budget,
@@ -97,7 +109,7 @@ def initiatives_frame(data: DataSet) -> pd.DataFrame:
                 "Capacity": i.max_budget,
                 "Minimum viable": i.min_viable,
                 "Contract ends": str(i.contract_end) if i.contract_end else "no contract",
-                "Funding": "; ".join(i.funding),
+                "Funding": "; ".join(stream_label(data, f) for f in i.funding),
             }
         )
     return pd.DataFrame(rows)
@@ -124,7 +136,7 @@ def spend_today(data: DataSet, by: str) -> pd.DataFrame:
             amount[str(i.level)] += i.current_budget
             services[str(i.level)] += 1
     elif by == "priority":
-        order = [(p.priority_id, f"{p.priority_id}: {p.name}") for p in data.priorities]
+        order = [(p.priority_id, p.name) for p in data.priorities]
         for i in existing:
             amount[i.priority_id] += i.current_budget
             services[i.priority_id] += 1
@@ -203,7 +215,7 @@ def duplication(data: DataSet) -> pd.DataFrame:
                 {
                     "District": district_label(data, district),
                     "Level": LEVEL_LABELS[level],
-                    "Priority": priority,
+                    "Priority": priority_label(data, priority),
                     "Services": len(cluster),
                     "Shared outcomes": "; ".join(shared),
                     "Budget today": sum(i.current_budget for i in cluster),
@@ -363,7 +375,11 @@ def envelope_prices(data: DataSet, result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-RELIEF_COLUMN = {True: "£ avoided per £1 of relief", False: "Outcomes per £1,000 of relief"}
+RELIEF_COLUMN = {
+    True: "£ more avoided if eased by £1",
+    False: "Outcomes gained if eased by £1,000",
+}
+"""What easing a rule by £1 (or £1,000) would add to the plan's value."""
 VALUE_COLUMN = {True: "Avoided per £1", False: "Outcomes per £1,000"}
 """The value column of a plan's tables: in pounds with a cost library, else outcomes."""
 
@@ -385,133 +401,22 @@ def binding_frame(
     return pd.DataFrame(rows)
 
 
+VALUE_GIVEN_UP = "Value given up"
+"""The price of a policy rule: what the plan would gain without it, in the plan's unit."""
+
+
 def rule_prices_frame(prices: Sequence[RulePrice]) -> pd.DataFrame:
     rows = [
         {
             "Rule": p.label[:1].upper() + p.label[1:],
-            "Binds": "Yes" if p.binds else "No",
-            "Weighted outcomes given up": p.cost,
+            "Holds the plan back": "Yes" if p.binds else "No",
+            VALUE_GIVEN_UP: p.cost,
             "Money it moves": p.buys,
             "In plain English": p.sentence,
         }
         for p in sorted(prices, key=lambda p: (-p.cost, p.label))
     ]
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- two plans
-
-
-def participants_by(data: DataSet, result: Result, key: str) -> dict[str, tuple[float, float]]:
-    """Final-year participants reached and outcomes achieved, by level or by outcome.
-
-    A service is counted once for each outcome it targets.
-    """
-    final = result.years[-1]
-    reached: dict[str, float] = defaultdict(float)
-    achieved: dict[str, float] = defaultdict(float)
-    outcome_names = {o.outcome_id: o.name for o in data.outcomes}
-    for i in data.initiatives:
-        x = result.initiatives_by_id[i.initiative_id].proposed[final]
-        n = x / i.unit_cost
-        keys = (
-            [LEVEL_LABELS[i.level]]
-            if key == "level"
-            else [outcome_names.get(o, o) for o in i.outcomes]
-        )
-        for k in keys:
-            reached[k] += n
-            achieved[k] += n * i.effect
-    return {k: (reached[k], achieved[k]) for k in reached}
-
-
-def compare_spend(
-    a: Sequence[SpendRow], b: Sequence[SpendRow], group: str, names: tuple[str, str]
-) -> pd.DataFrame:
-    """Final-year spend of each group under two plans, and the difference."""
-    fa = {r.label: r for r in a}
-    fb = {r.label: r for r in b}
-    labels = list(fa) + [k for k in fb if k not in fa]
-    rows = []
-    for k in labels:
-        x = fa[k].final if k in fa else 0.0
-        y = fb[k].final if k in fb else 0.0
-        today = fa[k].today if k in fa else fb[k].today
-        rows.append({group: k, "Today": today, names[0]: x, names[1]: y, "Difference": y - x})
-    return pd.DataFrame(rows)
-
-
-def compare_initiatives(
-    data: DataSet, a: Result, b: Result, names: tuple[str, str]
-) -> pd.DataFrame:
-    rows = []
-    for i in data.initiatives:
-        ra = a.initiatives_by_id[i.initiative_id]
-        rb = b.initiatives_by_id[i.initiative_id]
-        rows.append(
-            {
-                "ID": i.initiative_id,
-                "Name": i.name,
-                "District": district_label(data, i.district_id),
-                "Level": i.level,
-                "Today": i.current_budget,
-                names[0]: ra.final,
-                names[1]: rb.final,
-                "Difference": rb.final - ra.final,
-                f"Decision ({names[0]})": DECISION_LABELS[ra.decision],
-                f"Decision ({names[1]})": DECISION_LABELS[rb.decision],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def compare_outcomes(
-    data: DataSet, a: Result, b: Result, key: str, names: tuple[str, str]
-) -> pd.DataFrame:
-    pa = participants_by(data, a, key)
-    pb = participants_by(data, b, key)
-    labels = list(pa) + [k for k in pb if k not in pa]
-    if key == "level":
-        labels = [LEVEL_LABELS[k] for k in LEVELS if LEVEL_LABELS[k] in labels]
-    rows = []
-    for k in labels:
-        ra, aa = pa.get(k, (0.0, 0.0))
-        rb, ab = pb.get(k, (0.0, 0.0))
-        rows.append(
-            {
-                "Group": k,
-                f"Reached ({names[0]})": ra,
-                f"Reached ({names[1]})": rb,
-                f"Outcomes achieved ({names[0]})": aa,
-                f"Outcomes achieved ({names[1]})": ab,
-                "Difference in outcomes achieved": ab - aa,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def scenario_differences(
-    a: Mapping[str, object], b: Mapping[str, object], names: tuple[str, str]
-) -> pd.DataFrame:
-    """The settings in which two scenarios differ, shown as text."""
-
-    def shown(value: object) -> str:
-        if isinstance(value, Mapping):
-            return ", ".join(f"{k}: {v}" for k, v in value.items()) or "none"
-        if isinstance(value, list | tuple):
-            return ", ".join(str(v) for v in value) or "none"
-        return str(value)
-
-    rows = []
-    for key in list(a) + [k for k in b if k not in a]:
-        if key == "description":
-            continue
-        va, vb = a.get(key), b.get(key)
-        if va != vb:
-            rows.append(
-                {"Setting": key.replace("_", " "), names[0]: shown(va), names[1]: shown(vb)}
-            )
-    return pd.DataFrame(rows, columns=["Setting", names[0], names[1]])
 
 
 # --------------------------------------------------------------------------- the store

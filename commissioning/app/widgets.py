@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -15,6 +16,7 @@ import streamlit as st
 
 from commissioning.allocator.formulation import outcome_values
 from commissioning.app import state
+from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.app.tables import DECISION_LABELS, initiative_label, problems_frame
 from commissioning.formatting import format_money
@@ -103,8 +105,11 @@ def show_table(
     key: str | None = None,
     column_config: Mapping[str, Any] | None = None,
     cell_colours: Mapping[str, Sequence[str]] | None = None,
+    row_height: int | None = None,
+    column_order: Sequence[str] | None = None,
 ) -> None:
     """A read-only table with pounds as £1,234,567 (sorting still uses the numbers).
+    A `row_height` of two or three lines wraps long text instead of cutting it off.
 
     `cell_colours`: for a column, one CSS background colour per row ("" for none), to
     colour cells by a band whose words are also in the table (colour is never the only sign).
@@ -136,6 +141,8 @@ def show_table(
         height=height,
         key=key,
         column_config=dict(column_config or {}),
+        row_height=row_height,
+        column_order=column_order,
     )
 
 
@@ -214,10 +221,9 @@ SHOWN = 8
 """Rules of a diagnosis listed before the rest are folded away."""
 
 
-def _relaxation_line(name: str, message: str) -> str:
-    """'- **prevention[2027]**: levels 1-2 would need ...' (the name said once)."""
-    text = message.removeprefix(f"{name}: ") if message.startswith(f"{name}: ") else message
-    return f"- **{escape_markdown(name)}**: {escape_markdown(text)}"
+def _relaxation_line(message: str) -> str:
+    """'- Levels 1-2 would need £45 more in 2027 ...': the rule in words, never its name."""
+    return f"- {escape_markdown(message)}"
 
 
 def plan_unavailable(plan: state.Plan, *, where: str = "this scenario") -> None:
@@ -230,7 +236,7 @@ def plan_unavailable(plan: state.Plan, *, where: str = "this scenario") -> None:
             f"No plan meets every rule of {where}. To find one, at least these rules would "
             "have to give way (the smallest total change that makes the plan possible):"
         )
-        lines = [_relaxation_line(r.name, r.message) for r in plan.diagnosis]
+        lines = [_relaxation_line(r.message) for r in plan.diagnosis]
         if not lines:
             st.write("The solver found the rules contradictory but could not say which gave way.")
         st.markdown("\n".join(lines[:SHOWN]))
@@ -304,26 +310,45 @@ EVIDENCE_CONTROL_LABELS: Mapping[str, str] = {
 }
 
 
-def scenario_controls(data: DataSet, scenario: Mapping[str, Any]) -> dict[str, Any]:
-    """The scenario's policy choices as widgets (call inside the sidebar); returns the choices."""
+@dataclass
+class Slots:
+    """Places inside the controls that the page fills once every choice is known (the
+    highest shares the chosen rules allow depend on all of them)."""
+
+    prevention: dict[int, Any] = field(default_factory=dict)
+    """Under each year's prevention slider."""
+    limits: Any = None
+    """After the prevention sliders: the button that works the limits out."""
+    priorities: Any = None
+    """At the top of the priorities' controls."""
+
+
+def scenario_controls(
+    data: DataSet, scenario: Mapping[str, Any], slots: Slots | None = None
+) -> dict[str, Any]:
+    """The scenario's policy choices as widgets (call inside the sidebar); returns the choices.
+    `slots`, if given, receives the places the page fills after every choice is made."""
     out: dict[str, Any] = dict(scenario)
+    slots = slots if slots is not None else Slots()
     start, horizon = int(scenario["start_year"]), int(scenario["horizon"])
     years = list(range(start, start + horizon))
     shares = scenario.get("prevention_share", 0.0)
     share_list = list(shares) if isinstance(shares, list | tuple) else [shares] * horizon
 
     with st.expander("Prevention and fairness", expanded=True):
-        chosen_shares = [
-            _pct_slider(
-                f"Prevention share {y}",
-                f"{P}prevention_{y}",
-                float(share_list[k]),
-                top=95,
-                help="The least share of all spend that goes to levels 1-2 "
-                "(universal and early help) in this year.",
+        chosen_shares = []
+        for k, y in enumerate(years):
+            chosen_shares.append(
+                _pct_slider(
+                    f"Prevention share {y}",
+                    f"{P}prevention_{y}",
+                    float(share_list[k]),
+                    top=95,
+                    help=help_for("Prevention share"),
+                )
             )
-            for k, y in enumerate(years)
-        ]
+            slots.prevention[y] = st.empty()
+        slots.limits = st.container()
         out["prevention_share"] = (
             chosen_shares[0] if len(set(chosen_shares)) == 1 else chosen_shares
         )
@@ -331,9 +356,10 @@ def scenario_controls(data: DataSet, scenario: Mapping[str, Any]) -> dict[str, A
             "District floor",
             f"{P}district_floor",
             float(scenario.get("district_floor", 0.8)),
-            help="Each district receives at least this share of its need-weighted fair "
-            "share of spend on district services.",
+            help=help_for("District floor"),
         )
+    with st.expander("Funding: a stream's budget up or down"):
+        out["budget_change"] = _budget_changes(data, scenario, years)
     with st.expander("Growth and ramp"):
         out["max_growth"] = _pct_slider(
             "Growth a year (share of last year's budget)",
@@ -349,13 +375,14 @@ def scenario_controls(data: DataSet, scenario: Mapping[str, Any]) -> dict[str, A
             step=5,
             help="A service may also grow by this share of its maximum budget each year.",
         )
-    with st.expander("Priority weights"):
+    with st.expander("Priorities"):
+        slots.priorities = st.container()
         overrides = dict(scenario.get("priority_weights") or {})
         weights = {}
         for p in data.priorities:
             stored = float(overrides.get(p.priority_id, p.weight))
             chosen = _number(
-                f"{p.priority_id}: {p.name}",
+                f"Weight: {p.name}",
                 f"{P}weight_{p.priority_id}",
                 stored,
                 low=0.1,
@@ -442,3 +469,45 @@ def scenario_controls(data: DataSet, scenario: Mapping[str, Any]) -> dict[str, A
             placeholder="Choose services",
         )
     return out
+
+
+BUDGET_RANGE = 50
+"""A stream's budget may be moved by up to this many percent either way."""
+
+
+def _budget_changes(data: DataSet, scenario: Mapping[str, Any], years: list[int]) -> dict[str, Any]:
+    """Each stream's budget up or down by a percentage, for every year or year by year
+    (the scenario's budget_change); only the streams moved are returned."""
+    st.caption(
+        'What if a grant falls or rises? For example "Public Health grant -10%". The plan '
+        "is made again with each stream's budgets changed by the percentage chosen."
+    )
+    stored = dict(scenario.get("budget_change") or {})
+
+    def listed(v: Any) -> list[float]:
+        return [float(x) for x in v] if isinstance(v, list | tuple) else [float(v)] * len(years)
+
+    varied = any(len(set(listed(v))) > 1 for v in stored.values())
+    _seed(f"{P}budget_by_year", varied)
+    by_year = st.toggle("Set each year separately", key=f"{P}budget_by_year")
+    out: dict[str, Any] = {}
+    for s in data.streams:
+        was = listed(stored.get(s.stream_id, 0.0))
+        if by_year:
+            st.markdown(f"**{escape_markdown(s.name)}**")
+            chosen = [
+                _change_slider(f"{y}", f"{P}budget_{s.stream_id}_{y}", was[k])
+                for k, y in enumerate(years)
+            ]
+        else:
+            chosen = [_change_slider(s.name, f"{P}budget_{s.stream_id}", was[0])] * len(years)
+        if any(chosen):
+            out[s.stream_id] = chosen[0] if len(set(chosen)) == 1 else chosen
+    return out
+
+
+def _change_slider(label: str, key: str, stored: float) -> float:
+    """-50% to +50% in whole percent; an untouched value keeps its exact stored figure."""
+    _seed(key, max(-BUDGET_RANGE, min(BUDGET_RANGE, round(stored * 100))))
+    chosen = st.slider(label, -BUDGET_RANGE, BUDGET_RANGE, step=1, format="%+d%%", key=key)
+    return stored if round(stored * 100) == chosen else chosen / 100

@@ -243,7 +243,8 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         f"for the same district and level that grow or start reach about "
         f"{number(e.participants_gained_elsewhere)} more.",
     )
-    rules = tuple(h.sentence for h in e.holding_rules) or (
+    # The auditor's pack names each rule as the result file does, before its plain wording.
+    rules = tuple(f"{h.name}: {h.sentence}" for h in e.holding_rules) or (
         "No rule holds it: the decision follows from its value for money.",
     )
     return ServiceRationale(

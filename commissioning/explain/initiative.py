@@ -89,11 +89,11 @@ class LeanYear:
 
     @property
     def sentence(self) -> str:
-        unit = ValueUnit(self.pounds)
+        # One "elsewhere" figure per explanation (the final year's): an earlier year is
+        # said in words, so a reader never weighs two figures for the same thing.
         return (
-            f"In {self.year} it receives {money(self.amount)}: that year the same "
-            f"{unit.per_label} is worth {unit.rate(self.opportunity_cost)} elsewhere in the "
-            f"plan, more than its {unit.rate(self.value_per_pound)}."
+            f"In {self.year} it receives {money(self.amount)}: that year the same money does "
+            f"more for children and families in other services of the plan."
         )
 
 
@@ -402,7 +402,8 @@ def _holds(c: ConstraintResult, i: Initiative) -> bool:
 def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
     fam = FAMILIES[c.family]
     text = fam.binding.format(subject=subject(c.family, c.index, inputs.data))
-    return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule.rstrip('.')})"
+    # Plain English only: the rule's name stays in `HoldingRule.name` for the auditors.
+    return f"{text[0].upper()}{text[1:]} ({fam.rule.rstrip('.').lower()})."
 
 
 def _holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
@@ -432,6 +433,34 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+ELSEWHERE_METHOD = (
+    "worked out from the final year of the plan: what the next {per} from the same funding "
+    "streams would {verb} in the other services that could use it, within the same rules"
+)
+"""How the one "what the same money buys elsewhere" figure is worked out, said in words."""
+
+
+def elsewhere_sentence(e: Explanation, unit: ValueUnit) -> str:
+    """The one figure for what the same money buys elsewhere, and how it is worked out."""
+    assert e.opportunity_cost is not None
+    verb = "avoid" if unit.pounds else "buy"
+    worth = (
+        f"would avoid {unit.rate(e.opportunity_cost)} of later costs"
+        if unit.pounds
+        else f"would buy {unit.rate(e.opportunity_cost)}"
+    )
+    how = ELSEWHERE_METHOD.format(per=unit.per_label, verb=verb)
+    if e.value_lacking is not None:
+        return (
+            f"Spent elsewhere in the plan, the same {unit.per_label} {worth} ({how}); this "
+            f"service falls short by {unit.rate(e.value_lacking)} per {unit.per_label}."
+        )
+    return (
+        f"Spent elsewhere in the plan, the same {unit.per_label} {worth} ({how}); this service "
+        f"does at least as well."
+    )
+
+
 def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     i = e.initiative
     years = sorted(e.proposed)
@@ -458,20 +487,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     else:
         out.append(f"{unit.buys(e.value_per_pound)} ({facts}).")
     if e.opportunity_cost is not None:
-        streams = ", ".join(f"{s.name} {unit.rate(s.price)}" for s in e.stream_prices)
-        if e.value_lacking is not None:
-            out.append(
-                f"The same {unit.per_label} is worth {unit.rate(e.opportunity_cost)} elsewhere in "
-                f"the plan, counting the rules its spending helps or hinders (the envelope prices "
-                f"of its streams alone: {streams}), so it falls short by "
-                f"{unit.rate(e.value_lacking)} per {unit.per_label}."
-            )
-        else:
-            out.append(
-                f"Its value per {unit.per_label} is at least the "
-                f"{unit.rate(e.opportunity_cost)} that money is worth elsewhere in the plan "
-                f"({streams})."
-            )
+        out.append(elsewhere_sentence(e, unit))
     if e.journey is not None:
         out.append(e.journey.sentence)
     out += [lean.sentence for lean in e.lean_years]

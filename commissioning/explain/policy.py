@@ -77,7 +77,7 @@ def price_of_rules(
         worth = unit.amount(cost)
         label = rule.label
         if not binds:
-            sentence = f"The {label} does not bind: it costs nothing in this plan."
+            sentence = f"The {label} does not hold the plan back: it costs nothing in this plan."
         elif rule.buys_what is None:
             sentence = f"The {label} costs {worth} over the plan."
         elif rule.keeps_from:

@@ -34,6 +34,7 @@ def test_contracts_above_the_envelope(solver):
     assert [d.name for d in pre] == ["envelope[S1,2027]"]
     assert pre[0].amount == pytest.approx(100)
     assert "above its envelope of £100" in pre[0].message
+    assert "[" not in pre[0].message  # plain English: the rule's name is its own field
     elastic = [d for d in result.diagnosis if d.method == "elastic"]
     assert sum(d.amount for d in elastic) == pytest.approx(100)
     assert {d.family for d in elastic} <= {"envelope", "committed"}
@@ -60,7 +61,7 @@ def test_prevention_share_beyond_capacity(solver):
     assert list(elastic) == ["prevention[2027]"]
     assert elastic["prevention[2027]"].amount == pytest.approx(45)
     assert elastic["prevention[2027]"].message == (
-        "prevention[2027]: levels 1-2 would need £45 more in 2027 than the other rules allow."
+        "Levels 1-2 would need £45 more in 2027 than the other rules allow."
     )
 
 

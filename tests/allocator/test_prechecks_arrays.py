@@ -25,7 +25,7 @@ from commissioning.allocator.diagnose import (
 )
 from commissioning.allocator.registry import FAMILIES, constraint_name
 from commissioning.allocator.result import Relaxation
-from commissioning.allocator.wording import money
+from commissioning.allocator.wording import money, sentence
 from commissioning.inputs import load
 from commissioning.inputs.model import COUNTY, Inputs, frozen_map
 from commissioning.synthetic import synthetic_inputs
@@ -42,7 +42,7 @@ def reference(inputs: Inputs) -> list[Relaxation]:
     def found(family: str, index: tuple[object, ...], amount: float, message: str) -> None:
         name = constraint_name(family, *index)
         unit = FAMILIES[family].unit
-        out.append(Relaxation(name, family, amount, unit, f"{name}: {message}", "precheck"))
+        out.append(Relaxation(name, family, amount, unit, sentence(message), "precheck"))
 
     most_returned = diagnose._most_returned(inputs)
     for y in sc.years:
@@ -74,8 +74,10 @@ def reference(inputs: Inputs) -> list[Relaxation]:
                     "envelope",
                     need - have,
                     "pounds",
-                    f"envelopes[{y}]: committed contracts, statutory floors and locks come to "
-                    f"{money(need)} in {y}, above all the envelopes together ({money(have)})",
+                    sentence(
+                        f"committed contracts, statutory floors and locks come to "
+                        f"{money(need)} in {y}, above all the envelopes together ({money(have)})"
+                    ),
                     "precheck",
                 )
             )
@@ -125,7 +127,7 @@ def reference(inputs: Inputs) -> list[Relaxation]:
         for family, index, required, favoured, pool_low in checks:
             most = sum(high[k] for k in favoured)
             others = pool_low - sum(low[k] for k in favoured)
-            found_share = _share_check(family, index, required, most, others, y)
+            found_share = _share_check(data, family, index, required, most, others, y)
             if found_share is not None:
                 out.append(found_share)
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import no_exception, open_page, texts
+from tests.app.conftest import frame_with, no_exception, open_page, texts
 
 
 def test_compare_two_scenarios():
@@ -16,10 +16,15 @@ def test_compare_two_scenarios():
     no_exception(at)
     differences = at.dataframe[0].value
     assert "prevention share" in set(differences["Setting"])
-    by_initiative = at.dataframe[1].value
+    by_initiative = frame_with(at, "Decision (A)", "Decision (B)", "Difference")
     assert len(by_initiative) > 0 and (by_initiative["Difference"].abs() >= 1).all()
+    by_level = frame_with(at, "Level", "A", "B", "Difference")
+    assert len(by_level) == 4
     body = texts(at)
-    assert "Weighted outcomes over the plan" in body
+    assert "Late-intervention cost avoided (weighted) over the plan" in body
+    # Why the scores differ, in words, with what the scenarios change.
+    assert "B scores £" in body and "The scenarios differ in: prevention 0%." in body
+    assert len(at.get("vega_lite_chart")) >= 4  # money by level, district, stream, priority
     assert "Outcomes achieved" in " ".join(
         c for d in at.dataframe for c in map(str, d.value.columns)
     )

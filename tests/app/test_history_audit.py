@@ -10,6 +10,7 @@ from pathlib import Path
 
 from commissioning import store
 from commissioning.allocator import allocate
+from commissioning.app import state
 from commissioning.inputs import load
 from tests.app.conftest import ROOT, frame_with, no_exception, open_page, texts
 
@@ -83,14 +84,32 @@ def test_a_plan_made_in_the_app_is_stored_once_as_a_run(store_url):
     assert len(store.list_runs(database=store_url)) == 1
     at.sidebar.slider(key="ctl_district_floor").set_value(70).run()
     assert len(store.list_runs(database=store_url)) == 2
+    newer = store.list_runs(database=store_url)[0]
+    # Named after what differs from the data's scenario.
+    assert newer.scenario_name == "Refocus towards prevention: district floor 70%"
+    at.sidebar.slider(key="ctl_district_floor").set_value(80).run()
+    assert len(store.list_runs(database=store_url)) == 2  # back again: the first run
 
     at.switch_page("commissioning/app/history.py").run()
     no_exception(at)
     runs = frame_with(at, "Run", "Scenario", "Decisions recorded")
     assert len(runs) == 2 and set(runs["Origin"]) == {"Workbench"}
     assert runs["Inputs"].str.len().eq(12).all()
-    # The run on the Plan page (the newer) is the one shown.
-    assert at.selectbox(key="history_run").value == runs["Run"].iloc[0]
+    # The run on the user's screen (the first, not the newest) is the one shown, and
+    # decisions say which run they apply to.
+    assert at.selectbox(key="history_run").value == run.run_id
+    assert f"Recorded against run {run.run_id} (the plan on your screen)" in texts(at)
+
+
+def test_an_identical_plan_made_again_reuses_its_run(store_url):
+    open_page("plan")
+    [run] = store.list_runs(database=store_url)
+    entries = len(store.read_audit_log(database=store_url))
+    state._record.clear()  # as after a restart: only the store remembers
+    again = open_page("plan")
+    assert [r.run_id for r in store.list_runs(database=store_url)] == [run.run_id]
+    assert len(store.read_audit_log(database=store_url)) == entries
+    assert f"Stored as run `{run.run_id}`" in texts(again)
 
 
 def test_a_store_that_cannot_be_used_leaves_the_app_working(tmp_path, monkeypatch):

@@ -166,13 +166,13 @@ def test_the_plan_page_says_when_pricing_the_rules_was_stopped(monkeypatch):
     body = texts(at)
     assert "The prices of the rules were not worked out: pricing the rules took longer" in body
     assert "0.001 seconds" in body
-    assert not [d for d in at.dataframe if "Weighted outcomes given up" in d.value.columns]
+    assert not [d for d in at.dataframe if "Value given up" in d.value.columns]
     assert not multiprocessing.active_children()
     monkeypatch.delenv(solving.LIMIT_VARIABLE)
     at.button(key="price_rules").click().run()  # not cached: asked again, they are priced
     no_exception(at)
     assert "took longer" not in texts(at)
-    assert "Prevention share" in set(frame_with(at, "Rule", "Weighted outcomes given up")["Rule"])
+    assert "Prevention share" in set(frame_with(at, "Rule", "Value given up")["Rule"])
 
 
 def test_the_explain_page_says_when_the_break_even_search_was_stopped(monkeypatch):

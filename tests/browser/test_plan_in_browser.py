@@ -1,8 +1,8 @@
 """The workbench in a real browser: `streamlit run` on 127.0.0.1, driven by Playwright.
 
 Moves a plan control, checks that the plan on screen follows, and saves
-docs/screenshots/plan.png (1440 x 900). Skipped only when Debian's Chromium is missing
-and CI is not set; under CI it must run.
+docs/screenshots/plan.png (1280 x 800, the README's screenshot). Skipped only when Debian's
+Chromium is missing and CI is not set; under CI it must run.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
 
 SCREENSHOT = ROOT / "docs" / "screenshots" / "plan.png"
-VIEWPORT = {"width": 1440, "height": 900}
+VIEWPORT = {"width": 1280, "height": 800}
 
 pytestmark = pytest.mark.browser
 

@@ -131,7 +131,7 @@ def test_infeasible_scenario_exits_3_with_a_diagnosis(tmp_path, capsys):
     assert doc["status"] == "infeasible" and doc["objective"] is None
     assert any(d["family"] == "prevention" for d in doc["diagnosis"])
     err = capsys.readouterr().err
-    assert "cannot all hold" in err and "prevention[2027]" in err
+    assert "cannot all hold" in err and "Levels 1-2 would need" in err
 
 
 def test_invalid_input_exits_2_and_writes_nothing(tmp_path, capsys):

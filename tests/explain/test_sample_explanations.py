@@ -107,7 +107,8 @@ def test_explanations_from_a_result_file_match_those_of_the_plan_in_memory(plan)
 
 def test_a_budget_that_dips_in_an_earlier_year_is_explained_by_that_year_s_prices(plan):
     """A service that gets less than today in an earlier year, when the money is worth more
-    elsewhere, says so with that year's figures; the final year is explained by the rest."""
+    elsewhere, says so in words (the one "elsewhere" figure is the final year's); the final
+    year is explained by the rest."""
     inputs, result = plan
     dipped = []
     for r in result.initiatives:
@@ -162,3 +163,19 @@ def test_rule_prices_are_the_same_warm_started_or_solved_from_scratch(plan, monk
     for a, b in zip(warm, cold, strict=True):
         assert a.cost == pytest.approx(b.cost, rel=1e-6, abs=1e-6), a.key
     assert any(p.cost > 0 for p in warm)
+
+
+def test_one_figure_for_what_the_money_buys_elsewhere_and_no_rule_names(plan):
+    """A commissioner reads one "elsewhere" figure per service, with how it is worked out,
+    and never a rule's name such as capacity[FGC-CTY-01,2027]."""
+    import re
+
+    inputs, result = plan
+    for r in result.initiatives[::3]:
+        e = explain_initiative(inputs, result, r.initiative_id, confirm=False)
+        text = " ".join(e.sentences)
+        assert not re.search(r"[a-z_]+\[[^\]]*\d{4}\]", text), r.initiative_id
+        assert not any("[" in h.sentence for h in e.holding_rules), r.initiative_id
+        if e.opportunity_cost is not None:
+            assert text.count("elsewhere in the plan") == 1, r.initiative_id
+            assert "worked out from the final year of the plan" in text
