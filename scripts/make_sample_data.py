@@ -1204,7 +1204,8 @@ class Indicator:
     county: Published | None = None
     """The county's published figure, when one was found."""
     districts: tuple[tuple[str, Published], ...] = ()
-    """Published district figures (district id, figure), for the county's period."""
+    """Published district figures (district id, figure), for the county's period; only
+    with a county figure, which the other districts are derived around."""
 
 
 def _insight(series: str, period: str, page: str) -> str:
@@ -1473,10 +1474,9 @@ def indicator_values(
 
     A published figure is used as read. A district with none gets a figure shaped by its
     need index (worse where need is higher), scaled so that the children-weighted average
-    of the districts is the county's published figure; with no county figure, scaled to
-    the published district figures, the county's then the weighted average. With nothing
-    published, a plausible county level is shaped the same way: every such value says
-    "Illustrative" and why.
+    of the districts is the county's published figure. With nothing published, a plausible
+    county level is shaped the same way, the county's the weighted average. Every value
+    not read in a page says "Illustrative" and why.
     """
     children = {d.district_id: d.children for d in districts}
     shape = {d.district_id: d.need_index**ind.need for d in districts}
@@ -1492,12 +1492,6 @@ def indicator_values(
         around = "from the county's figure (see its row)"
         if published:
             around += f" and those published for {names}"
-    elif published:
-        year = next(iter(published.values())).year
-        scale = sum(p.value * shape[did] for did, p in published.items()) / sum(
-            shape[did] ** 2 for did in published
-        )
-        around = f"from the figures published for {names}"
     else:
         year = BASELINE_YEAR
         scale = ind.level
@@ -1512,15 +1506,7 @@ def indicator_values(
         county = (ind.county.value, ind.county.source)
     else:
         mean = sum(values[did][0] * children[did] for did in children) / sum(children.values())
-        county = (
-            mean,
-            (
-                "Illustrative: the children-weighted average of the sample's district figures "
-                f"(published for {names}, the rest derived); the real figure is in {ind.series}"
-            )
-            if published
-            else invented,
-        )
+        county = (mean, invented)
     return [(COUNTY, year, *county)] + [
         (d.district_id, year, *values[d.district_id]) for d in districts
     ]
@@ -1569,6 +1555,8 @@ def check_indicators(districts: Sequence[District]) -> list[str]:
     ids = {d.district_id for d in districts}
     for ind in INDICATORS:
         figures = ([ind.county] if ind.county else []) + [p for _, p in ind.districts]
+        if ind.districts and ind.county is None:
+            problems.append(f"{ind.indicator_id}: district figures without the county's")
         if len({p.year for p in figures}) > 1:
             problems.append(f"{ind.indicator_id}: published figures for different years")
         problems += [

@@ -142,6 +142,21 @@ def test_the_sample_quotes_published_figures_with_their_source() -> None:
     assert all("(" in v.source and "." in v.source.split("(", 1)[1] for v in quoted)
 
 
+def test_the_sample_districts_average_to_the_county() -> None:
+    """Derived district figures are scaled so that, weighted by the sample's children, the
+    districts give the county's figure (to the rounding of the file's values)."""
+    data = load(SAMPLE).data
+    children = {d.district_id: d.children for d in data.districts}
+    by_id: dict[str, dict[str, float]] = {}
+    for v in data.indicators:
+        by_id.setdefault(v.indicator_id, {})[v.area] = v.value
+    for indicator_id, values in by_id.items():
+        mean = sum(values[d] * n for d, n in children.items()) / sum(children.values())
+        # Each value is rounded to 0.1 (first-time entrants to 1), the county's too.
+        within = 1.0 if indicator_id == "CONTRIB-FIRST-TIME-ENTRANTS" else 0.1
+        assert mean == pytest.approx(values[COUNTY], abs=within), indicator_id
+
+
 def test_an_older_snapshot_without_indicators_still_reads() -> None:
     doc = to_snapshot(load(SAMPLE))
     del doc["indicators"]
