@@ -1158,7 +1158,7 @@ def check(data: SampleData) -> None:
         + check_costs(data)
         + check_feasibility(data)
         + check_content(data)
-        + check_indicators()
+        + check_indicators(data.districts)
     )
     if problems:
         raise CheckFailed("sample data fails its checks:\n  " + "\n  ".join(problems))
@@ -1169,23 +1169,47 @@ def check(data: SampleData) -> None:
 # ---------------------------------------------------------------------------------------
 
 BASELINE_YEAR = 2025
-"""The year the baselines are for (2025-26): the latest a plan starting in 2027 would have."""
+"""The year of an invented baseline (2025-26): the latest a plan starting in 2027 would have."""
+
+INSIGHT = "lancashire.gov.uk/lancashire-insight"
+"""Lancashire County Council's published statistics pages, where most quoted figures are read."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A figure read in a published page (never recalled), or computed from such figures
+    with the computation in its source."""
+
+    value: float
+    year: int
+    """The period's first year (2022 for 2022/23), as indicators.csv's year column expects."""
+    source: str
+    """The publisher and series, the period, and the address of the page it was read in."""
 
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator of specs/indicators.yaml and how its illustrative baseline is made."""
+    """An indicator of specs/indicators.yaml, its published figures, and how the rest is made."""
 
     indicator_id: str
     name: str
     """Its name in specs/indicators.yaml (how the two are matched until the library has ids)."""
     level: float
-    """A plausible county figure, in the indicator's unit."""
+    """A plausible county figure, in the indicator's unit, used when none is published."""
     need: float
     """How the figure moves with a district's need index: figure x need_index ** need."""
     decimals: int
     series: str
     """The published series (or the record) a real baseline would come from."""
+    county: Published | None = None
+    """The county's published figure, when one was found."""
+    districts: tuple[tuple[str, Published], ...] = ()
+    """Published district figures (district id, figure), for the county's period; only
+    with a county figure, which the other districts are derived around."""
+
+
+def _insight(series: str, period: str, page: str) -> str:
+    return f"{series} {period} via Lancashire Insight ({INSIGHT}/{page})"
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -1205,6 +1229,32 @@ INDICATORS: tuple[Indicator, ...] = (
         1,
         "OHID Fingertips, Public Health Outcomes Framework, hospital admissions caused by "
         "unintentional and deliberate injuries in children aged 0-14",
+        county=Published(
+            114.8,
+            2021,
+            _insight(
+                "OHID, Public Health Outcomes Framework, admissions for injuries aged 0-14,",
+                "2021/22",
+                "health-and-care/health/trauma-and-injury/unintentional-and-deliberate-injuries",
+            ),
+        ),
+        districts=tuple(
+            (
+                did,
+                Published(
+                    value,
+                    2021,
+                    _insight(
+                        "OHID, Public Health Outcomes Framework, admissions for injuries "
+                        "aged 0-14,",
+                        "2021/22",
+                        "health-and-care/health/trauma-and-injury/"
+                        "unintentional-and-deliberate-injuries",
+                    ),
+                ),
+            )
+            for did, value in (("FYL", 96.9), ("PRE", 94.8), ("RVA", 95.8), ("SRI", 95.7))
+        ),
     ),
     Indicator(
         "HEALTHY-BREASTFEEDING",
@@ -1214,6 +1264,16 @@ INDICATORS: tuple[Indicator, ...] = (
         1,
         "OHID Fingertips, Public Health Outcomes Framework, breastfeeding prevalence at "
         "6-8 weeks after birth",
+        county=Published(
+            42.8,
+            2023,
+            _insight(
+                "OHID, Public Health Outcomes Framework, breastfeeding at 6-8 weeks "
+                "(partly scaled up from three quarters' data),",
+                "2023/24",
+                "health-and-care/health/maternity-and-infancy/breastfeeding",
+            ),
+        ),
     ),
     Indicator(
         "SAFE-EH-CLOSED-MET",
@@ -1230,6 +1290,16 @@ INDICATORS: tuple[Indicator, ...] = (
         0.2,
         1,
         "DfE, Characteristics of children in need (re-referrals within 12 months)",
+        county=Published(
+            19.1,
+            2021,
+            _insight(
+                "DfE children in need statistics (Local Authority Interactive Tool), "
+                "re-referrals within 12 months,",
+                "2021/22",
+                "health-and-care/social-care/childrens-social-care-overview",
+            ),
+        ),
     ),
     Indicator(
         "SAFE-CP-PLANS",
@@ -1247,6 +1317,15 @@ INDICATORS: tuple[Indicator, ...] = (
         -0.15,
         1,
         "DfE, Early years foundation stage profile results",
+        county=Published(
+            64.4,
+            2022,
+            _insight(
+                "DfE early years foundation stage profile, good level of development,",
+                "2022/23",
+                "education/early-years-foundation-stage-and-key-stage-1",
+            ),
+        ),
     ),
     Indicator(
         "ENJOY-PERSISTENT-ABSENCE",
@@ -1255,6 +1334,15 @@ INDICATORS: tuple[Indicator, ...] = (
         0.4,
         1,
         "DfE, Pupil absence in schools in England",
+        county=Published(
+            21.0,
+            2022,
+            _insight(
+                "DfE pupil absence, persistent absentees in state-funded schools,",
+                "2022/23",
+                "education/attendance-and-exclusions",
+            ),
+        ),
     ),
     Indicator(
         "ENJOY-SUSPENSIONS",
@@ -1263,6 +1351,14 @@ INDICATORS: tuple[Indicator, ...] = (
         0.5,
         1,
         "DfE, Suspensions and permanent exclusions in England",
+        county=Published(
+            4.2,
+            2020,
+            "DfE exclusions statistics, suspensions and permanent exclusions per 100 pupils "
+            "in Lancashire's state schools, 2020/21, a year cut short by pandemic "
+            "restrictions, via the Burnley Express (burnleyexpress.net/education/"
+            "which-school-in-lancashire-excludes-pupils-most-often-3841651)",
+        ),
     ),
     Indicator(
         "CONTRIB-FIRST-TIME-ENTRANTS",
@@ -1271,6 +1367,15 @@ INDICATORS: tuple[Indicator, ...] = (
         0.6,
         0,
         "MoJ and Youth Justice Board, Youth justice statistics (first-time entrants)",
+        county=Published(
+            186,
+            2018,
+            "Ministry of Justice youth justice statistics, first-time entrants per 100,000 "
+            "aged 10-17, 2018/19, via the Lancashire Evening Post (lep.co.uk/news/"
+            "dramatic-drop-teenage-yobs-being-convicted-lancashire-664001); the latest "
+            f"count, 182 in 2023/24, is in Lancashire Insight ({INSIGHT}/community-safety/"
+            "justice/youth-justice-and-offending), which gives no rate",
+        ),
     ),
     Indicator(
         "CONTRIB-YOUNG-PEOPLE-INVOLVED",
@@ -1287,6 +1392,31 @@ INDICATORS: tuple[Indicator, ...] = (
         0.5,
         1,
         "DfE, Participation in education, training and NEET age 16 to 17 by local authority",
+        county=Published(
+            5.0,
+            2016,
+            _insight(
+                "NCCIS, 16-17 year olds NEET (not counting those whose activity is not known),",
+                "November 2016 to January 2017",
+                "education/not-in-education-employment-or-training-neet",
+            ),
+        ),
+        districts=tuple(
+            (
+                did,
+                Published(
+                    value,
+                    2016,
+                    _insight(
+                        "NCCIS, 16-17 year olds NEET (not counting those whose activity is "
+                        "not known),",
+                        "November 2016 to January 2017",
+                        "education/not-in-education-employment-or-training-neet",
+                    ),
+                ),
+            )
+            for did, value in (("PRE", 8.2), ("RVA", 2.0))
+        ),
     ),
     Indicator(
         "ECON-FAMILIES-INTO-WORK",
@@ -1303,30 +1433,96 @@ INDICATORS: tuple[Indicator, ...] = (
         0.7,
         1,
         "DWP, Children in low income families: local area statistics (relative low income)",
+        county=Published(
+            round(100 * 75_205 / 287_989, 1),
+            2023,
+            "Estimate for the sample: 75,205 children (aged 0-19) in relative low-income "
+            "families in Lancashire-12 in 2023/24 (DWP, provisional, via Lancashire Insight, "
+            f"{INSIGHT}/deprivation/children-in-low-income-families) as a share of its "
+            f"287,989 residents aged 0-19 in mid-2023 (ONS via {INSIGHT}/key-statistics); "
+            "DWP's own shares are for under 16s",
+        ),
+        districts=tuple(
+            (
+                did,
+                Published(
+                    value,
+                    2023,
+                    "DWP children in low income families, relative low income, under 16s, "
+                    "2023/24 (provisional), via the Shropshire Star (shropshirestar.com/"
+                    "uk-news/2025/03/27/proportion-of-children-living-in-low-income-"
+                    "families-by-local-area)",
+                ),
+            )
+            for did, value in (("BUR", 40.0), ("HYN", 40.2), ("PEN", 44.6))
+        ),
     ),
 )
 
 
-def indicator_rows(districts: Sequence[District]) -> list[dict[str, object]]:
-    """A baseline for every indicator, for the county and each district.
+def _derived_source(ind: Indicator, around: str) -> str:
+    return (
+        f"Illustrative: derived for the sample {around}, higher or lower with the district's "
+        f"need index; the real figure is in {ind.series}"
+    )
 
-    All ILLUSTRATIVE: a plausible county figure, higher or lower in each district with its
-    need index (worse where need is higher), and the county's figure the children-weighted
-    average of its districts'. The source names the series a real baseline comes from.
+
+def indicator_values(
+    ind: Indicator, districts: Sequence[District]
+) -> list[tuple[str, int, float, str]]:
+    """(area, year, value, source) for the county and each district, county first.
+
+    A published figure is used as read. A district with none gets a figure shaped by its
+    need index (worse where need is higher), scaled so that the children-weighted average
+    of the districts is the county's published figure. With nothing published, a plausible
+    county level is shaped the same way, the county's the weighted average. Every value
+    not read in a page says "Illustrative" and why.
     """
+    children = {d.district_id: d.children for d in districts}
+    shape = {d.district_id: d.need_index**ind.need for d in districts}
+    published = dict(ind.districts)
+    rest = [d.district_id for d in districts if d.district_id not in published]
+    named = [d.name for d in districts if d.district_id in published]
+    names = " and ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    if ind.county is not None:
+        year = ind.county.year
+        total = ind.county.value * sum(children.values())
+        total -= sum(p.value * children[did] for did, p in published.items())
+        scale = total / sum(shape[did] * children[did] for did in rest)
+        around = "from the county's figure (see its row)"
+        if published:
+            around += f" and those published for {names}"
+    else:
+        year = BASELINE_YEAR
+        scale = ind.level
+        around = ""
+    values: dict[str, tuple[float, str]] = {
+        did: (p.value, p.source) for did, p in published.items()
+    }
+    invented = f"Illustrative: invented for the sample; the real figure is in {ind.series}"
+    for did in rest:
+        values[did] = (scale * shape[did], _derived_source(ind, around) if around else invented)
+    if ind.county is not None:
+        county = (ind.county.value, ind.county.source)
+    else:
+        mean = sum(values[did][0] * children[did] for did in children) / sum(children.values())
+        county = (mean, invented)
+    return [(COUNTY, year, *county)] + [
+        (d.district_id, year, *values[d.district_id]) for d in districts
+    ]
+
+
+def indicator_rows(districts: Sequence[District]) -> list[dict[str, object]]:
+    """A baseline for every indicator, for the county and each district (see indicator_values)."""
     rows: list[dict[str, object]] = []
-    children = sum(d.children for d in districts)
     for ind in INDICATORS:
-        source = f"Illustrative: invented for the sample; the real figure is in {ind.series}"
-        by_district = {d.district_id: ind.level * d.need_index**ind.need for d in districts}
-        county = sum(by_district[d.district_id] * d.children for d in districts) / children
-        for area, value in ((COUNTY, county), *by_district.items()):
+        for area, year, value, source in indicator_values(ind, districts):
             figure = round(value, ind.decimals)
             rows.append(
                 {
                     "indicator_id": ind.indicator_id,
                     "district_id": area,
-                    "year": BASELINE_YEAR,
+                    "year": year,
                     "value": int(figure) if ind.decimals == 0 else f"{figure:.{ind.decimals}f}",
                     "source": source,
                 }
@@ -1334,9 +1530,11 @@ def indicator_rows(districts: Sequence[District]) -> list[dict[str, object]]:
     return rows
 
 
-def check_indicators() -> list[str]:
+def check_indicators(districts: Sequence[District]) -> list[str]:
     """Every indicator of specs/indicators.yaml has a baseline here, and no other; when the
-    library gives an indicator an id, it is the id used here."""
+    library gives an indicator an id, it is the id used here. An indicator's published
+    figures are for one period and known districts, and every derived figure is positive
+    (published district figures above the county's could make the rest negative)."""
     path = Path(__file__).resolve().parent.parent / "specs" / "indicators.yaml"
     library = load_yaml(path.read_text(encoding="utf-8"))
     assert isinstance(library, dict)
@@ -1354,6 +1552,21 @@ def check_indicators() -> list[str]:
             elif entry.get("id", ind.indicator_id) != ind.indicator_id:
                 problems.append(f"{entry['name']}: the library's id is {entry['id']}")
     problems += [f"baseline for '{n}', which is not in the library" for n in ours if n not in named]
+    ids = {d.district_id for d in districts}
+    for ind in INDICATORS:
+        figures = ([ind.county] if ind.county else []) + [p for _, p in ind.districts]
+        if ind.districts and ind.county is None:
+            problems.append(f"{ind.indicator_id}: district figures without the county's")
+        if len({p.year for p in figures}) > 1:
+            problems.append(f"{ind.indicator_id}: published figures for different years")
+        problems += [
+            f"{ind.indicator_id}: no district {did}" for did, _ in ind.districts if did not in ids
+        ]
+        problems += [
+            f"{ind.indicator_id}, {area}: derived figure {value:.1f} is not positive"
+            for area, _, value, _ in indicator_values(ind, districts)
+            if value <= 0
+        ]
     return problems
 
 

@@ -110,8 +110,51 @@ def test_the_sample_has_a_baseline_for_every_area_of_every_indicator() -> None:
     assert {(v.indicator_id, v.area) for v in data.indicators} == {
         (i, a) for i in ids for a in areas
     }
-    assert all(v.source.startswith("Illustrative: ") for v in data.indicators)
     assert all(i.split("-")[0] in data.outcomes_by_id for i in ids)
+
+
+def test_the_sample_quotes_published_figures_with_their_source() -> None:
+    """Hand-checked against the pages named: a published figure is quoted as read, for its
+    period's first year, with the page's address; every other figure says it is not."""
+    by_key = {(v.indicator_id, v.area): v for v in load(SAMPLE).data.indicators}
+    read = {
+        ("ENJOY-GLD", COUNTY): (64.4, 2022, "lancashire-insight/education/early-years"),
+        ("HEALTHY-BREASTFEEDING", COUNTY): (42.8, 2023, "maternity-and-infancy/breastfeeding"),
+        ("HEALTHY-INJURY-ADMISSIONS", "PRE"): (94.8, 2021, "unintentional-and-deliberate"),
+        ("SAFE-REREFERRALS", COUNTY): (19.1, 2021, "childrens-social-care-overview"),
+        ("ENJOY-PERSISTENT-ABSENCE", COUNTY): (21.0, 2022, "attendance-and-exclusions"),
+        ("ECON-NEET", "RVA"): (2.0, 2016, "not-in-education-employment-or-training-neet"),
+        ("ECON-LOW-INCOME", "PEN"): (44.6, 2023, "children-living-in-low-income-families"),
+        ("CONTRIB-FIRST-TIME-ENTRANTS", COUNTY): (186.0, 2018, "lep.co.uk"),
+    }
+    for key, (value, year, address) in read.items():
+        v = by_key[key]
+        assert (v.value, v.year) == (value, year), key
+        assert address in v.source and not v.source.startswith("Illustrative"), key
+    # Local records stay invented, and a district without a published figure says so.
+    for key in (("HEALTHY-SDQ", COUNTY), ("SAFE-EH-CLOSED-MET", "BUR"), ("ENJOY-GLD", "BUR")):
+        assert by_key[key].source.startswith("Illustrative: "), key
+    # A derived district figure and its county's share the county's period.
+    assert by_key[("ENJOY-GLD", "BUR")].year == by_key[("ENJOY-GLD", COUNTY)].year
+    # Every quoted figure names where it was read.
+    quoted = [v for v in by_key.values() if not v.source.startswith("Illustrative: ")]
+    assert len(quoted) == 9 + 4 + 2 + 3  # 9 county figures, 9 district figures
+    assert all("(" in v.source and "." in v.source.split("(", 1)[1] for v in quoted)
+
+
+def test_the_sample_districts_average_to_the_county() -> None:
+    """Derived district figures are scaled so that, weighted by the sample's children, the
+    districts give the county's figure (to the rounding of the file's values)."""
+    data = load(SAMPLE).data
+    children = {d.district_id: d.children for d in data.districts}
+    by_id: dict[str, dict[str, float]] = {}
+    for v in data.indicators:
+        by_id.setdefault(v.indicator_id, {})[v.area] = v.value
+    for indicator_id, values in by_id.items():
+        mean = sum(values[d] * n for d, n in children.items()) / sum(children.values())
+        # Each value is rounded to 0.1 (first-time entrants to 1), the county's too.
+        within = 1.0 if indicator_id == "CONTRIB-FIRST-TIME-ENTRANTS" else 0.1
+        assert mean == pytest.approx(values[COUNTY], abs=within), indicator_id
 
 
 def test_an_older_snapshot_without_indicators_still_reads() -> None:
