@@ -133,7 +133,7 @@ def render() -> None:
             c4,
             f"The same {unit.per_label} elsewhere",
             unit.rate(e.opportunity_cost),
-            "what it would be worth in other services",
+            "in other services",
             help=help_for("What the same money buys elsewhere"),
         )
 

@@ -131,7 +131,7 @@ def render() -> None:
             c1,
             "Late costs avoided",
             widgets.millions(summary.objective),
-            f"{widgets.signed_money(gain)} on today",
+            f"{widgets.signed_money(round(gain, -3))} on today",
             tone="normal",
             help="The objective: £ of late-intervention cost avoided (care, custody, exclusion "
             "and the rest of the cost library), weighted by priority and need, over every plan "
@@ -159,8 +159,8 @@ def render() -> None:
     widgets.metric(
         c3,
         "Moved to levels 1-2",
-        widgets.signed_money(summary.prevention_moved),
-        f"of {widgets.money(total_final)} spent in {final}",
+        widgets.signed_money(round(summary.prevention_moved, -3)),
+        f"of {widgets.money(round(total_final, -3))} spent in {final}",
     )
     counts = summary.decisions
     widgets.metric(

@@ -80,7 +80,8 @@ def why_scores_differ(
         out = [f"{nb} scores the same as {na} and reaches {people} in {final}."]
     else:
         out = [
-            f"{nb} scores {unit.figure(abs(dv))} {'higher' if dv > 0 else 'lower'} than {na} "
+            f"{nb} scores {unit.figure(_rounded(unit, abs(dv)))} "
+            f"{'higher' if dv > 0 else 'lower'} than {na} "
             f"({unit.name}, over the plan) and reaches {people} in {final}."
         ]
     if settings:
@@ -94,9 +95,9 @@ def why_scores_differ(
         down = min(moved, key=lambda lv: moved[lv])
         if moved[up] >= 1 and moved[down] <= -1:
             out.append(
-                f"{nb} puts {money(moved[up])} more over the plan into "
+                f"{nb} puts {money(_board(moved[up]))} more over the plan into "
                 f"{_level(up)} services, where {_rate(unit, levels_b[up].per_pound)}, and "
-                f"{money(-moved[down])} less into {_level(down)} services, where "
+                f"{money(_board(-moved[down]))} less into {_level(down)} services, where "
                 f"{_rate(unit, levels_b[down].per_pound)}."
             )
     if abs(dr) >= 0.5 and abs(dv) > SAME * max(1.0, abs(a.objective)) and (dr > 0) != (dv > 0):
@@ -108,6 +109,17 @@ def why_scores_differ(
             "of need, the priority and the district's need, not how many people are reached."
         )
     return " ".join(out)
+
+
+def _rounded(unit: ValueUnit, x: float) -> float:
+    """Pounds to the nearest £1,000 in a sentence for a board (the model does not know a
+    plan's worth to the pound); weighted outcomes as they are."""
+    return _board(x) if unit.pounds else x
+
+
+def _board(pounds: float) -> float:
+    """Pounds as a board reads them: to the nearest £1,000 from £100,000, else £100."""
+    return round(pounds, -3) if abs(pounds) >= 100_000 else round(pounds, -2)
 
 
 def _level(level: int) -> str:
