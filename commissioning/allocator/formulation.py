@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from commissioning.allocator import families as fb
-from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense, constraint_name
+from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense
 from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
 
 
@@ -366,11 +366,12 @@ def formulate(inputs: Inputs) -> Formulation:
             initiative_id: str | None = None,
         ) -> None:
             cols, coefs = zip(*terms, strict=True) if terms else ((), ())
+            parts = tuple(map(str, index))
             f.rows.append(
                 Row(
-                    constraint_name(family.name, *index),
+                    f"{family.name}[{','.join(parts)}]",  # constraint_name, parts made once
                     family.name,
-                    tuple(str(k) for k in index),
+                    parts,
                     cols,
                     coefs,
                     family.sense,

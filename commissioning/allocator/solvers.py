@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from importlib.metadata import version
 from itertools import chain
 from typing import Any, Literal
@@ -48,7 +49,10 @@ class Solution:
     """Per column: objective minus the priced rows' use of it, unscaled (maximisation)."""
 
 
+@cache
 def solver_version(name: SolverName) -> str:
+    """The solver and its version, as the result file records it (read once: the package
+    metadata costs milliseconds, a tenth of a warm county re-plan)."""
     if name == "highs":
         return f"HiGHS {version('highspy')} (highspy)"
     return f"CBC 2.10.3 (bundled with PuLP {pulp.__version__})"

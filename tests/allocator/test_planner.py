@@ -226,3 +226,25 @@ def test_a_warm_solve_that_fails_or_runs_long_falls_back_to_a_cold_solve(monkeyp
     limit = limit[-1] if isinstance(limit, tuple) else limit
     assert limit >= module.WARM_FLOOR
     assert limit <= h.getRunTime() + max(module.WARM_FLOOR, loaded.cold_seconds) + 1e-9
+
+
+def test_a_move_to_no_plan_raises_allocates_diagnosis_and_the_next_move_plans() -> None:
+    """The pre-checks run only when the solve finds no optimum: a budget cut that the
+    floors cannot live with, after a warm model is loaded, gives allocate()'s diagnosis
+    (pre-check findings included), and the next feasible move is planned right."""
+    inputs = synthetic_inputs(5, 90, seed=5)
+    planner = Planner()
+    planner.plan(inputs)
+    sc = inputs.scenario
+    cut = tuple(-0.9 for _ in range(sc.horizon))
+    starved = _scenario(
+        inputs, budget_change=frozen_map({s.stream_id: cut for s in inputs.data.streams})
+    )
+    expected = _outcome(allocate, starved)
+    assert isinstance(expected, str) and expected.startswith("infeasible")
+    with pytest.raises(InfeasiblePlan) as caught:
+        planner.plan(starved)
+    assert any(d.method == "precheck" for d in caught.value.result.diagnosis)
+    assert _outcome(planner.plan, starved) == expected
+    moved = _growth(inputs)
+    _same(_file(planner.plan(moved)), _file(allocate(moved)))
