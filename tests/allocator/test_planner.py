@@ -180,12 +180,25 @@ def test_a_change_of_shape_is_a_cold_solve() -> None:
     assert planner.warm
 
 
-def test_a_mixed_integer_plan_is_planned_as_allocate_plans_it() -> None:
+def test_a_mixed_integer_plan_is_warm_where_its_relaxation_is_viable() -> None:
+    """The first plan is allocate()'s own; after a move the relaxation is re-solved warm
+    and, where it is viable, is the optimum (priced with the binaries fixed); where it is
+    not, allocate() branches. Generated data have many optimal plans: the optimum is the
+    same and the plan keeps every rule."""
     inputs = synthetic_inputs(5, 90, seed=2, mip=True)
     planner = Planner()
-    for step in (inputs, _growth(inputs)):
-        _same(_file(planner.plan(step)), _file(allocate(step)))
-        assert not planner.warm
+    _same(_file(planner.plan(inputs)), _file(allocate(inputs)))
+    assert not planner.warm
+    warm = 0
+    for change in CHANGES.values():
+        moved = change(inputs)
+        found, cold = planner.plan(moved), allocate(moved)
+        warm += planner.warm
+        assert found.provenance.problem_type == "MIP"
+        assert found.provenance.prices == cold.provenance.prices
+        assert found.objective == pytest.approx(cold.objective, rel=1e-9)
+        assert check_plan(moved, found.to_json()) == []
+    assert warm >= 3
 
 
 def test_the_warm_model_is_the_changed_model_not_the_first() -> None:
