@@ -56,6 +56,8 @@ class Formulation:
     """kappa(i,s,k): cash £1 more on i in one year saves stream s k years later (k >= 1),
     by (initiative, stream); only where some saving is reinvested (reinvest > 0)."""
     reinvest: float = 0.0
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """Arrays derived from the finished rows, made once (`solvers.rule_arrays`)."""
 
     def add_column(
         self, name: str, obj: float = 0.0, upper: float | None = None, integer: bool = False

@@ -38,7 +38,7 @@ from commissioning.allocator.solvers import (
     column_arrays,
     highs_solution,
     highs_status,
-    row_arrays,
+    rule_arrays,
     solve_highs,
 )
 from commissioning.inputs.model import Inputs
@@ -100,7 +100,7 @@ class Planner:
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
         loaded = self._loaded
         if loaded is not None:
-            arrays = row_arrays([*g.rows, *g.definitions])
+            arrays = rule_arrays(g)
             if _same_shape(loaded, g, arrays):
                 found = self._warm_solve(inputs, loaded, g, scale, arrays, t_build)
                 if found == "allocate":

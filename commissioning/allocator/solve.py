@@ -47,7 +47,7 @@ from commissioning.allocator.solvers import (
     Solution,
     SolverError,
     SolverName,
-    row_arrays,
+    rule_arrays,
     solve,
     solver_version,
 )
@@ -174,7 +174,7 @@ def _optimal_result(
     totals: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
-    arrays = row_arrays(f.rows) if arrays is None else arrays.head(len(f.rows))
+    arrays = (rule_arrays(f) if arrays is None else arrays).head(len(f.rows))
     x = np.asarray(values, dtype=np.float64)
     duals = None if sol.duals is None else np.array([d or 0.0 for d in sol.duals])
     opportunity = _opportunity_costs(f, sol, arrays, duals)
