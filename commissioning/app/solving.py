@@ -15,7 +15,8 @@ between slider moves, so a move re-solves the loaded model from the last optimum
 of planning from scratch; it is stopped, like any worker, when it runs over the limit or
 its browser goes (the next plan starts a fresh one, cold), and retired when idle
 (`WARM_IDLE_SECONDS`) or when its browser connection has closed. At most
-`WARM_WORKERS` are kept; beyond that a plan runs in a one-off worker, as before.
+COMMISSIONING_PLAN_WORKERS (default 4) are kept; beyond that, or with 0, a plan runs in
+a one-off worker, as before.
 """
 
 from __future__ import annotations
@@ -200,8 +201,10 @@ def _unpack(kind: str, value: object) -> object:
     raise SolverError(str(value))
 
 
+WORKERS_VARIABLE = "COMMISSIONING_PLAN_WORKERS"
 WARM_WORKERS = 4
-"""Long-lived planning workers kept at most (one per browser connection in use)."""
+"""Long-lived planning workers kept at most (one per browser connection in use), unless
+COMMISSIONING_PLAN_WORKERS says otherwise; 0 plans every time in a one-off worker."""
 WARM_IDLE_SECONDS = 900.0
 """A planning worker unused this long is retired (and exits by itself after twice this,
 should the server have gone without closing it)."""
@@ -253,11 +256,22 @@ def _session_gone(session: str) -> bool:
     return bool(session) and Runtime.exists() and not Runtime.instance().is_active_session(session)
 
 
+def plan_workers() -> int:
+    """How many planning workers may be kept (COMMISSIONING_PLAN_WORKERS, default 4)."""
+    raw = os.environ.get(WORKERS_VARIABLE, "").strip()
+    try:
+        value = int(raw) if raw else WARM_WORKERS
+    except ValueError:
+        log.warning("%s=%r is not a whole number; using %s", WORKERS_VARIABLE, raw, WARM_WORKERS)
+        return WARM_WORKERS
+    return max(0, value)
+
+
 def _take_plan_worker() -> _PlanWorker | None:
     """This connection's planning worker, marked busy (a new one if it has none, or its
-    own has ended); None when `WARM_WORKERS` are all busy. Retires idle workers and those
-    of closed connections on the way."""
-    session, now = _session(), time.monotonic()
+    own has ended); None when `plan_workers()` are all busy (or none may be kept).
+    Retires idle workers and those of closed connections on the way."""
+    session, now, cap = _session(), time.monotonic(), plan_workers()
     with _WARM_LOCK:
         for key, w in list(_WARM.items()):
             stale = now - w.used > WARM_IDLE_SECONDS or not w.process.is_alive()
@@ -268,7 +282,9 @@ def _take_plan_worker() -> _PlanWorker | None:
         if worker is not None and worker.busy:
             return None  # the same connection planning twice at once: not in Streamlit
         if worker is None:
-            if len(_WARM) >= WARM_WORKERS:
+            if cap == 0:
+                return None
+            if len(_WARM) >= cap:
                 idle = [(w.used, k) for k, w in _WARM.items() if not w.busy]
                 if not idle:
                     return None

@@ -134,7 +134,7 @@ def test_idle_workers_and_those_of_closed_connections_are_retired(small, monkeyp
 
 
 def test_no_more_than_the_cap_of_workers_are_kept(small, monkeypatch):
-    monkeypatch.setattr(solving, "WARM_WORKERS", 2)
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "2")
     for n in range(3):
         monkeypatch.setattr(solving, "_session", lambda n=n: f"browser {n}")
         solving.allocate_limited(small, seconds=120)
@@ -318,3 +318,12 @@ def test_the_explain_page_says_when_the_break_even_search_was_stopped(monkeypatc
     body = texts(at)
     assert "took longer" not in body
     assert "re-solving the plan gives it" in body
+
+
+def test_with_no_planning_workers_every_plan_is_a_one_off_worker(small, monkeypatch):
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "0")
+    assert solving.allocate_limited(small, seconds=120).objective is not None
+    assert not _plan_workers()
+    assert not multiprocessing.active_children()
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "many")
+    assert solving.plan_workers() == solving.WARM_WORKERS
