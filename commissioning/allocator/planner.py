@@ -5,9 +5,10 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
-Anything else (another shape, a mixed-integer model, CBC, a scenario that cannot hold, a
-warm solve that is not optimal or takes longer than the cold solve did) is planned
-exactly as `allocate()` plans it. The optimum
+A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
+optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
+viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
+longer than the cold solve did) is planned exactly as `allocate()` plans it. The optimum
 is always the variant's own; only the starting point differs.
 """
 
@@ -66,7 +67,7 @@ class _Loaded:
 
 
 class Planner:
-    """Plans one after another, warm where the model keeps its shape (HiGHS, linear).
+    """Plans one after another, warm where the model keeps its shape (HiGHS).
 
     `plan(inputs)` returns what `allocate(inputs, solver)` returns (the same optimum,
     plan, prices and result file; on a model with several optimal plans, possibly another
@@ -89,12 +90,12 @@ class Planner:
 
     def _plan(self, inputs: Inputs) -> Result:
         self.warm = False
+        if self.solver != "highs":
+            return allocate(inputs, self.solver)
         t0 = time.perf_counter()
         g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
-        if self.solver != "highs":
-            return allocate(inputs, self.solver)
         # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an
         # optimum proves that none of them fails, so they run, inside allocate(), only
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
