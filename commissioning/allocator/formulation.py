@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from commissioning.allocator import families as fb
-from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense, constraint_name
+from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense
 from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
 
 
@@ -56,6 +56,8 @@ class Formulation:
     """kappa(i,s,k): cash £1 more on i in one year saves stream s k years later (k >= 1),
     by (initiative, stream); only where some saving is reinvested (reinvest > 0)."""
     reinvest: float = 0.0
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """Arrays derived from the finished rows, made once (`solvers.rule_arrays`)."""
 
     def add_column(
         self, name: str, obj: float = 0.0, upper: float | None = None, integer: bool = False
@@ -366,11 +368,12 @@ def formulate(inputs: Inputs) -> Formulation:
             initiative_id: str | None = None,
         ) -> None:
             cols, coefs = zip(*terms, strict=True) if terms else ((), ())
+            parts = tuple(map(str, index))
             f.rows.append(
                 Row(
-                    constraint_name(family.name, *index),
+                    f"{family.name}[{','.join(parts)}]",  # constraint_name, parts made once
                     family.name,
-                    tuple(str(k) for k in index),
+                    parts,
                     cols,
                     coefs,
                     family.sense,

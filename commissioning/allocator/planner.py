@@ -5,9 +5,10 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
-Anything else (another shape, a mixed-integer model, CBC, a scenario that cannot hold, a
-warm solve that is not optimal or takes longer than the cold solve did) is planned
-exactly as `allocate()` plans it. The optimum
+A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
+optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
+viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
+longer than the cold solve did) is planned exactly as `allocate()` plans it. The optimum
 is always the variant's own; only the starting point differs.
 """
 
@@ -15,14 +16,21 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from commissioning.allocator.diagnose import prechecks
+from commissioning.allocator.exact import viable_binaries
 from commissioning.allocator.formulation import Formulation, formulate, objective_scale
 from commissioning.allocator.result import Result, Timings
-from commissioning.allocator.solve import _optimal_result, _quiet_collector, allocate
+from commissioning.allocator.solve import (
+    LP_PRICES,
+    MIP_PRICES,
+    _optimal_result,
+    _quiet_collector,
+    allocate,
+)
 from commissioning.allocator.solvers import (
     HighsModel,
     RowArrays,
@@ -31,12 +39,11 @@ from commissioning.allocator.solvers import (
     column_arrays,
     highs_solution,
     highs_status,
-    row_arrays,
+    rule_arrays,
     solve_highs,
 )
 from commissioning.inputs.model import Inputs
 
-LP_PRICES = "duals of the linear program"
 WARM_LIMIT = 1.0
 """A warm re-solve may take this multiple of the last cold solve's HiGHS time (at least
 `WARM_FLOOR` seconds) before it is abandoned for a cold solve: the simplex from an old
@@ -60,7 +67,7 @@ class _Loaded:
 
 
 class Planner:
-    """Plans one after another, warm where the model keeps its shape (HiGHS, linear).
+    """Plans one after another, warm where the model keeps its shape (HiGHS).
 
     `plan(inputs)` returns what `allocate(inputs, solver)` returns (the same optimum,
     plan, prices and result file; on a model with several optimal plans, possibly another
@@ -83,37 +90,55 @@ class Planner:
 
     def _plan(self, inputs: Inputs) -> Result:
         self.warm = False
+        if self.solver != "highs":
+            return allocate(inputs, self.solver)
         t0 = time.perf_counter()
         g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
-        if self.solver != "highs" or g.is_mip or prechecks(inputs):
-            # allocate() proves a mixed-integer optimum and diagnoses an infeasible plan;
-            # the loaded model stays for the next plan of the same shape.
-            return allocate(inputs, self.solver)
+        # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an
+        # optimum proves that none of them fails, so they run, inside allocate(), only
+        # when the solve finds no optimum (a tenth of a warm county re-plan saved).
         loaded = self._loaded
         if loaded is not None:
-            arrays = row_arrays([*g.rows, *g.definitions])
+            arrays = rule_arrays(g)
             if _same_shape(loaded, g, arrays):
                 found = self._warm_solve(inputs, loaded, g, scale, arrays, t_build)
+                if found == "allocate":
+                    # No plan (allocate() raises with the diagnosis), or a mixed-integer
+                    # model whose relaxation is not viable (branch-and-bound).
+                    return allocate(inputs, self.solver)
                 if found is not None:
                     self.warm = True
                     return found
         return self._cold(inputs, g, scale, t_build)
 
     def _cold(self, inputs: Inputs, g: Formulation, scale: float, t_build: float) -> Result:
+        """As allocate() plans it (the relaxation, then for a mixed-integer model whose
+        relaxation is viable the binaries-fixed model for prices, each from scratch),
+        keeping the relaxation loaded for the next plan."""
         self._loaded = None
-        sol, model = solve_highs(g, scale)
+        sol, model = solve_highs(g, scale, relax=True)
         if sol.status != "optimal":
             return allocate(inputs, self.solver)  # raises InfeasiblePlan with the diagnosis
-        t1 = time.perf_counter()
-        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES, model.arrays)
-        extract = time.perf_counter() - t1
         self._keep(g, model, scale, sol.seconds)
-        return replace(
-            result,
-            timings=Timings(build=t_build + sol.build_seconds, solve=sol.seconds, extract=extract),
-        )
+        fixed_z: dict[int, float] = {}
+        priced, note = sol, LP_PRICES
+        if g.is_mip:
+            viable = viable_binaries(g, sol)
+            if viable is None:
+                return allocate(inputs, self.solver)  # branch-and-bound
+            fixed_z = viable
+            priced, _ = solve_highs(g, scale, fixed=fixed_z)
+            if priced.status != "optimal":
+                return allocate(inputs, self.solver)
+            note = MIP_PRICES
+        t1 = time.perf_counter()
+        result = _optimal_result(inputs, g, priced, fixed_z, self.solver, note, model.arrays)
+        extract = time.perf_counter() - t1
+        build = t_build + sol.build_seconds + priced.build_seconds * (priced is not sol)
+        solve = sol.seconds + priced.seconds * (priced is not sol)
+        return replace(result, timings=Timings(build=build, solve=solve, extract=extract))
 
     def _keep(self, g: Formulation, model: HighsModel, scale: float, seconds: float) -> None:
         """Remember the solved model; from now on it is re-solved with the simplex, which
@@ -138,9 +163,14 @@ class Planner:
         scale: float,
         arrays: RowArrays,
         t_build: float,
-    ) -> Result | None:
-        """Change the loaded model into `g`'s and solve it from the current basis; None
-        (and the loaded model dropped) when that does not give an optimum."""
+    ) -> Result | Literal["allocate"] | None:
+        """Change the loaded model into `g`'s and solve it from the current basis.
+
+        "allocate" when only allocate() can answer: HiGHS proves there is no plan (the
+        loaded model is dropped), or a mixed-integer model's relaxation is not viable (it
+        stays loaded); None when HiGHS stops otherwise (dropped). A viable relaxation is
+        the mixed-integer optimum (`exact.solve_exact`); its prices come from the same
+        model with the binaries fixed, re-solved from the relaxation's basis."""
         import highspy
 
         inf = highspy.kHighsInf
@@ -176,28 +206,55 @@ class Planner:
             for row, col, value in zip(rows, cols, arrays.coefs[entries].tolist(), strict=True):
                 h.changeCoeff(row, col, value)
         model = HighsModel(h, arrays, model.column)
-        # HiGHS's time limit counts from the model's first run.
         limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
-        h.setOptionValue("time_limit", h.getRunTime() + limit)
         t1 = time.perf_counter()
-        h.run()
+        status = _run(h, limit)
         t2 = time.perf_counter()
-        try:
-            optimal = highs_status(h) == "optimal"
-        except SolverError:
-            optimal = False
-        if not optimal:
+        if status != "optimal":
             self._loaded = None  # half-way models are never re-used
-            return None
-        sol = highs_solution(model, len(g.rows), scale, True, t2 - t1, 0.0)
-        t3 = time.perf_counter()
-        result = _optimal_result(inputs, g, sol, {}, self.solver, LP_PRICES, arrays)
-        extract = time.perf_counter() - t3
+            return "allocate" if status == "infeasible" else None
+        sol = highs_solution(model, len(g.rows), scale, not g.is_mip, t2 - t1, 0.0)
         self._loaded = _Loaded(
             g, model, loaded.cold_seconds, costs, lower, upper, row_lower, row_upper
         )
-        build = t_build + (t1 - t0) + (t3 - t2)
+        fixed_z: dict[int, float] = {}
+        note = LP_PRICES
+        if g.is_mip:
+            viable = viable_binaries(g, sol)
+            if viable is None:
+                return "allocate"
+            fixed_z = viable
+            at = model.column[np.fromiter(fixed_z, dtype=np.int64, count=len(fixed_z))]
+            value = np.fromiter(fixed_z.values(), dtype=np.float64, count=len(fixed_z))
+            h.changeColsBounds(len(at), at.astype(np.int32), value, value)
+            # Remembered as loaded: the next plan's own bounds free them again.
+            lower[at], upper[at] = value, value
+            t3 = time.perf_counter()
+            status = _run(h, limit)
+            t4 = time.perf_counter()
+            if status != "optimal":
+                self._loaded = None
+                return None
+            sol = highs_solution(model, len(g.rows), scale, True, t4 - t3, 0.0)
+            t2 += t4 - t3
+            note = MIP_PRICES
+        t5 = time.perf_counter()
+        result = _optimal_result(inputs, g, sol, fixed_z, self.solver, note, arrays)
+        extract = time.perf_counter() - t5
+        build = t_build + (t5 - t0) - (t2 - t1)
         return replace(result, timings=Timings(build=build, solve=t2 - t1, extract=extract))
+
+
+def _run(h: Any, limit: float) -> str | None:
+    """Run the loaded model for at most `limit` seconds: "optimal", "infeasible" or None
+    (stopped otherwise)."""
+    # HiGHS's time limit counts from the model's first run.
+    h.setOptionValue("time_limit", h.getRunTime() + limit)
+    h.run()
+    try:
+        return highs_status(h)
+    except SolverError:
+        return None
 
 
 def _columns(

@@ -47,7 +47,7 @@ from commissioning.allocator.solvers import (
     Solution,
     SolverError,
     SolverName,
-    row_arrays,
+    rule_arrays,
     solve,
     solver_version,
 )
@@ -58,6 +58,12 @@ from commissioning.inputs.model import Inputs
 ALLOCATION_THRESHOLD = 0.005
 """x[i,s,y] above this (£) is reported as an allocation."""
 BINDING_TOLERANCE = 1e-6
+LP_PRICES = "duals of the linear program"
+MIP_PRICES = (
+    "duals of the linear program with the viability binaries fixed at their "
+    "optimum; rules of a service held at 0 by viability report no price"
+)
+"""What the prices of a plan are, as its result file says."""
 PRICE_NOISE = 1e-9
 """Shadow prices this close to zero on the wrong side are rounding, reported as 0."""
 
@@ -114,17 +120,14 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
     if sol.status == "infeasible":
         raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
 
-    prices_note = "duals of the linear program"
+    prices_note = LP_PRICES
     if f.is_mip:
         priced = solve(f, solver, scale, fixed=fixed_z, handover=handover)
         solve_seconds += priced.seconds
         build_seconds += priced.build_seconds
         if priced.status == "optimal":
             sol = priced
-            prices_note = (
-                "duals of the linear program with the viability binaries fixed at their "
-                "optimum; rules of a service held at 0 by viability report no price"
-            )
+            prices_note = MIP_PRICES
         else:
             sol = replace(sol, duals=None, reduced_costs=None)
             prices_note = "not available: the binaries-fixed linear program did not solve"
@@ -171,7 +174,7 @@ def _optimal_result(
     totals: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
     for (iid, _, y), c in f.x.items():
         totals[iid][y] += values[c]
-    arrays = row_arrays(f.rows) if arrays is None else arrays.head(len(f.rows))
+    arrays = (rule_arrays(f) if arrays is None else arrays).head(len(f.rows))
     x = np.asarray(values, dtype=np.float64)
     duals = None if sol.duals is None else np.array([d or 0.0 for d in sol.duals])
     opportunity = _opportunity_costs(f, sol, arrays, duals)

@@ -14,9 +14,10 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from importlib.metadata import version
 from itertools import chain
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +49,10 @@ class Solution:
     """Per column: objective minus the priced rows' use of it, unscaled (maximisation)."""
 
 
+@cache
 def solver_version(name: SolverName) -> str:
+    """The solver and its version, as the result file records it (read once: the package
+    metadata costs milliseconds, a tenth of a warm county re-plan)."""
     if name == "highs":
         return f"HiGHS {version('highspy')} (highspy)"
     return f"CBC 2.10.3 (bundled with PuLP {pulp.__version__})"
@@ -323,6 +327,18 @@ def row_arrays(rows: Sequence[Row]) -> RowArrays:
     return RowArrays(starts, cols, coefs, rhs, le, ge, row_of)
 
 
+def rule_arrays(f: Formulation) -> RowArrays:
+    """`f`'s rules, then its definitions, as arrays: made once per formulation (its rows
+    are final once `formulate` returns) and shared by the hand-over and the extraction."""
+    key = (id(f.rows), len(f.rows), id(f.definitions), len(f.definitions))
+    found = f.memo.get("rule_arrays")
+    if isinstance(found, tuple) and found[0] == key:
+        return cast(RowArrays, found[1])
+    arrays = row_arrays([*f.rows, *f.definitions])
+    f.memo["rule_arrays"] = (key, arrays)
+    return arrays
+
+
 def column_arrays(
     f: Formulation, scale: float, fixed: dict[int, float] | None, inf: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
@@ -425,7 +441,7 @@ def load_highs(
                 np.sort(integer).astype(np.int32),
                 np.full(len(integer), highspy.HighsVarType.kInteger.value, dtype=np.uint8),
             )
-    arrays = row_arrays([*rows, *f.definitions])
+    arrays = rule_arrays(f) if rows is f.rows else row_arrays([*rows, *f.definitions])
     keep = arrays.nonzero
     present = arrays.row_of >= 0
     kept_before = np.zeros(len(keep) + 1, dtype=np.int64)

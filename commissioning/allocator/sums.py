@@ -7,22 +7,39 @@ slack, a price, a pre-check's amount), so vectorising changes no output.
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import add
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+LONG = 32
+"""Segments longer than this are added one term at a time in Python: a vectorised step
+per term would cost a numpy call for each term of the longest segment (an envelope row of
+a national model has thousands)."""
+
+
+def _left_to_right(terms: npt.NDArray[np.float64]) -> float:
+    """0.0 + terms[0] + terms[1] + ..., exactly in that order (as a loop adds them)."""
+    return float(reduce(add, terms.tolist(), 0.0))
+
 
 def sequential_sums(starts: npt.NDArray[np.int64], terms: npt.NDArray[np.float64]) -> Any:
     """Per segment terms[starts[k]:starts[k+1]], the sum added left to right.
 
-    The same additions in the same order as Python's `sum` over each segment: segments
-    are sorted longest first and the j-th term of every segment at least j+1 long is
-    added in one step.
+    The same additions in the same order as a loop over each segment: segments up to
+    `LONG` terms are sorted longest first and the j-th term of every segment at least
+    j+1 long is added in one step; longer ones are added term by term.
     """
     lengths = np.diff(starts)
     n = len(lengths)
     total = np.zeros(n)
+    long = np.flatnonzero(lengths > LONG).tolist()
+    for k in long:
+        total[k] = _left_to_right(terms[starts[k] : starts[k + 1]])
+    if long:
+        lengths = np.where(lengths > LONG, 0, lengths)
     if n == 0 or not lengths.any():
         return total
     order = np.argsort(-lengths, kind="stable")
@@ -32,7 +49,8 @@ def sequential_sums(starts: npt.NDArray[np.int64], terms: npt.NDArray[np.float64
     acc = np.zeros(n)
     for j, m in enumerate(counts.tolist()):
         acc[:m] += terms[first[:m] + j]
-    total[order] = acc
+    short = lengths[order] > 0
+    total[order[short]] = acc[short]
     return total
 
 
@@ -46,5 +64,5 @@ def grouped_sums(keys: npt.NDArray[np.integer[Any]], terms: npt.NDArray[np.float
 
 
 def ordered_sum(terms: npt.NDArray[np.float64]) -> float:
-    """The terms added left to right, as `sum` adds them."""
-    return float(sequential_sums(np.array([0, len(terms)], dtype=np.int64), terms)[0])
+    """The terms added left to right, as a loop adds them."""
+    return _left_to_right(terms)

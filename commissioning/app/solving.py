@@ -9,6 +9,14 @@ worker is a separate process (only a process can be stopped mid-solve); it is fo
 a small server process that has already imported the allocator, so a plan costs a fork,
 not a fresh interpreter. Streamlit runs one script at a time per browser connection, so
 each connection has at most one worker running.
+
+Plans are made by a long-lived worker per browser connection that keeps its `Planner`
+between slider moves, so a move re-solves the loaded model from the last optimum instead
+of planning from scratch; it is stopped, like any worker, when it runs over the limit or
+its browser goes (the next plan starts a fresh one, cold), and retired when idle
+(`WARM_IDLE_SECONDS`) or when its browser connection has closed. At most
+COMMISSIONING_PLAN_WORKERS (default 4) are kept; beyond that, or with 0, a plan runs in
+a one-off worker, as before.
 """
 
 from __future__ import annotations
@@ -72,19 +80,47 @@ def _context() -> Any:
         return _CONTEXT[0]
 
 
-def _worker(work: Callable[..., object], args: tuple[object, ...], out: Connection) -> None:
-    """In the worker process: do the work and send back ("ok" | "infeasible" | "solver" |
-    "crash", value); a crash sends its traceback, for the server log only."""
+def _answer(work: Callable[..., object], args: tuple[object, ...]) -> tuple[str, object]:
+    """In a worker process: do the work; ("ok" | "infeasible" | "solver" | "crash", value),
+    a crash with its traceback, for the server log only."""
     try:
-        out.send(("ok", work(*args)))
+        return ("ok", work(*args))
     except InfeasiblePlan as exc:
-        out.send(("infeasible", exc.result))
+        return ("infeasible", exc.result)
     except SolverError as exc:
-        out.send(("solver", str(exc)))
+        return ("solver", str(exc))
     except BaseException:  # reported by reference, never a traceback in the page
-        out.send(("crash", traceback.format_exc()))
+        return ("crash", traceback.format_exc())
+
+
+def _worker(work: Callable[..., object], args: tuple[object, ...], out: Connection) -> None:
+    """In a one-off worker process: do the work and send back its answer (`_answer`)."""
+    try:
+        out.send(_answer(work, args))
     finally:
         out.close()
+
+
+def _plan_loop(requests: Connection, idle: float) -> None:
+    """In a long-lived worker: plan each inputs received with one `Planner` (warm while the
+    model keeps its shape) and send back the answer, the plan with whether it was warm;
+    ends when the server closes the pipe or sends nothing for `idle` seconds."""
+    from commissioning.allocator import Planner
+
+    planner = Planner()
+
+    def plan(inputs: Inputs) -> tuple[Result, bool]:
+        return planner.plan(inputs), planner.warm
+
+    try:
+        while requests.poll(idle):
+            try:
+                inputs = requests.recv()
+            except EOFError:
+                return
+            requests.send(_answer(plan, (inputs,)))
+    finally:
+        requests.close()
 
 
 def connection_open() -> bool:
@@ -120,28 +156,42 @@ def run_limited(
     worker = ctx.Process(target=_worker, args=(work, args, send), daemon=True)
     worker.start()
     send.close()
-    deadline = time.monotonic() + budget
     try:
-        while not receive.poll(max(0.0, min(POLL, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
-                raise SolveStopped(slow.format(seconds=f"{budget:g}"))
-            if not connection_open():
-                raise SolveStopped(gone)
-            if not worker.is_alive() and not receive.poll():
-                raise SolverError(f"the solver stopped unexpectedly (exit {worker.exitcode})")
-        try:
-            kind, value = receive.recv()
-        except EOFError:
-            raise SolverError("the solver stopped without an answer") from None
+        kind, value = _wait(receive, worker, budget, slow, gone)
     finally:
         receive.close()
         if worker.is_alive():
             worker.kill()
         worker.join(5)
+    return cast("T", _unpack(kind, value))
+
+
+def _wait(
+    receive: Connection, worker: Any, budget: float, slow: str, gone: str
+) -> tuple[str, object]:
+    """The worker's answer, waited for at most `budget` seconds and only while the browser
+    connection is open (SolveStopped otherwise); SolverError if the worker dies first."""
+    deadline = time.monotonic() + budget
+    while not receive.poll(max(0.0, min(POLL, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            raise SolveStopped(slow.format(seconds=f"{budget:g}"))
+        if not connection_open():
+            raise SolveStopped(gone)
+        if not worker.is_alive() and not receive.poll():
+            raise SolverError(f"the solver stopped unexpectedly (exit {worker.exitcode})")
+    try:
+        answer: tuple[str, object] = receive.recv()
+    except EOFError:
+        raise SolverError("the solver stopped without an answer") from None
+    return answer
+
+
+def _unpack(kind: str, value: object) -> object:
+    """The value of an "ok" answer; anything else raised as `run_limited` documents."""
     if kind == "ok":
-        return cast("T", value)
+        return value
     if kind == "infeasible":
-        raise InfeasiblePlan(value)
+        raise InfeasiblePlan(cast("Result", value))
     if kind == "crash":
         reference = secrets.token_hex(4)
         log.error("work in a solve worker failed (reference %s):\n%s", reference, value)
@@ -151,17 +201,147 @@ def run_limited(
     raise SolverError(str(value))
 
 
+WORKERS_VARIABLE = "COMMISSIONING_PLAN_WORKERS"
+WARM_WORKERS = 4
+"""Long-lived planning workers kept at most (one per browser connection in use), unless
+COMMISSIONING_PLAN_WORKERS says otherwise; 0 plans every time in a one-off worker."""
+WARM_IDLE_SECONDS = 900.0
+"""A planning worker unused this long is retired (and exits by itself after twice this,
+should the server have gone without closing it)."""
+_PLAN_SLOW = "the plan took longer than {seconds} seconds to solve, so it was stopped"
+_PLAN_GONE = "the browser that asked for the plan has gone"
+
+
+class _PlanWorker:
+    """A long-lived worker process holding one `Planner`, and the pipe to it."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(
+            target=_plan_loop, args=(child, 2 * WARM_IDLE_SECONDS), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.busy = False
+        self.used = time.monotonic()
+        self.warm = False
+        """Whether its last plan was re-solved from the previous optimum."""
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+_WARM_LOCK = threading.Lock()
+_WARM: dict[str, _PlanWorker] = {}
+"""Planning workers by browser connection (the session id; "" outside a served app)."""
+
+
+def _session() -> str:
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+    except ImportError:
+        return ""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return "" if ctx is None else str(ctx.session_id)
+
+
+def _session_gone(session: str) -> bool:
+    try:
+        from streamlit.runtime import Runtime
+    except ImportError:
+        return False
+    return bool(session) and Runtime.exists() and not Runtime.instance().is_active_session(session)
+
+
+def plan_workers() -> int:
+    """How many planning workers may be kept (COMMISSIONING_PLAN_WORKERS, default 4)."""
+    raw = os.environ.get(WORKERS_VARIABLE, "").strip()
+    try:
+        value = int(raw) if raw else WARM_WORKERS
+    except ValueError:
+        log.warning("%s=%r is not a whole number; using %s", WORKERS_VARIABLE, raw, WARM_WORKERS)
+        return WARM_WORKERS
+    return max(0, value)
+
+
+def _take_plan_worker() -> _PlanWorker | None:
+    """This connection's planning worker, marked busy (a new one if it has none, or its
+    own has ended); None when `plan_workers()` are all busy (or none may be kept).
+    Retires idle workers and those of closed connections on the way."""
+    session, now, cap = _session(), time.monotonic(), plan_workers()
+    with _WARM_LOCK:
+        for key, w in list(_WARM.items()):
+            stale = now - w.used > WARM_IDLE_SECONDS or not w.process.is_alive()
+            if not w.busy and (stale or _session_gone(key)):
+                del _WARM[key]
+                w.stop()
+        worker = _WARM.get(session)
+        if worker is not None and worker.busy:
+            return None  # the same connection planning twice at once: not in Streamlit
+        if worker is None:
+            if cap == 0:
+                return None
+            if len(_WARM) >= cap:
+                idle = [(w.used, k) for k, w in _WARM.items() if not w.busy]
+                if not idle:
+                    return None
+                _WARM.pop(min(idle)[1]).stop()
+            worker = _WARM[session] = _PlanWorker(_context())
+        worker.busy = True
+        return worker
+
+
+def _give_back(worker: _PlanWorker, keep: bool) -> None:
+    with _WARM_LOCK:
+        worker.busy = False
+        worker.used = time.monotonic()
+        if not keep:
+            for key, w in list(_WARM.items()):
+                if w is worker:
+                    del _WARM[key]
+    if not keep:
+        worker.stop()
+
+
+def stop_plan_workers() -> None:
+    """Stop every idle planning worker (tests; a server shutting down)."""
+    with _WARM_LOCK:
+        idle = [(k, w) for k, w in _WARM.items() if not w.busy]
+        for key, _ in idle:
+            del _WARM[key]
+    for _, w in idle:
+        w.stop()
+
+
 def allocate_limited(inputs: Inputs, seconds: float | None = None) -> Result:
     """`allocate(inputs)` in a worker process, stopped after `seconds` (default: `limit()`)
     or as soon as the browser connection closes. Raises what `allocate` raises
-    (InfeasiblePlan with its diagnosis, SolverError), and SolveStopped."""
-    return run_limited(
-        allocate,
-        inputs,
-        seconds=seconds,
-        slow="the plan took longer than {seconds} seconds to solve, so it was stopped",
-        gone="the browser that asked for the plan has gone",
-    )
+    (InfeasiblePlan with its diagnosis, SolverError), and SolveStopped.
+
+    The connection's planning worker keeps the last plan's model, so a slider move is
+    re-solved warm (`Planner`: the same optimum, plan and prices as `allocate`); a worker
+    that is stopped or fails is replaced by a fresh one at the next plan."""
+    worker = _take_plan_worker()
+    if worker is None:
+        return run_limited(allocate, inputs, seconds=seconds, slow=_PLAN_SLOW, gone=_PLAN_GONE)
+    budget = limit() if seconds is None else seconds
+    keep = False
+    try:
+        try:
+            worker.conn.send(inputs)
+        except (BrokenPipeError, EOFError, OSError):
+            raise SolverError("the solver stopped without an answer") from None
+        kind, value = _wait(worker.conn, worker.process, budget, _PLAN_SLOW, _PLAN_GONE)
+        keep = kind in ("ok", "infeasible", "solver")
+    finally:
+        _give_back(worker, keep)
+    if kind == "ok":
+        result, worker.warm = cast("tuple[Result, bool]", value)
+        return result
+    return cast("Result", _unpack(kind, value))
 
 
 def rule_prices_limited(

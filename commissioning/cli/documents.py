@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from commissioning.cli.exits import EXIT_ERROR, EXIT_INVALID, EXIT_OK
+from commissioning.documents.cache import cache_for
 from commissioning.documents.content import ContentError
 from commissioning.documents.contexts import DocumentError
 from commissioning.documents.writing import (
@@ -120,7 +121,13 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     produced, failures = write_documents(
-        plan, kinds, out, FORMATS[args.format], district, progress=Progress().report
+        plan,
+        kinds,
+        out,
+        FORMATS[args.format],
+        district,
+        progress=Progress().report,
+        cache=cache_for(out),
     )
     index = write_index(plan, out, produced)
     files = sum(len(f) for _, f in produced)

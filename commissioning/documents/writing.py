@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from commissioning.documents.cache import DocumentCache, cache_for
 from commissioning.documents.contexts import (
     DECISION_TITLES,
     IndexGroup,
@@ -192,11 +193,13 @@ _WRITING = threading.Lock()
 _JOBS: list[Document] = []
 _OUT: Path = Path()
 _FORMATS: tuple[str, ...] = ()
+_CACHE: DocumentCache | None = None
 
 
 def _produce(index: int) -> tuple[int, list[str]]:
     """Build, render and write one document; the file names written."""
-    from commissioning.documents.render import html_to_pdf, render_html
+    from commissioning.documents.cache import cached_pdf
+    from commissioning.documents.render import render_html
 
     global _BUSY
     doc = _JOBS[index]
@@ -209,7 +212,7 @@ def _produce(index: int) -> tuple[int, list[str]]:
             write_atomic(path, partial(_write_text, html))
             written.append(path.name)
         if "pdf" in _FORMATS:
-            pdf = html_to_pdf(html, _OUT)
+            pdf = cached_pdf(_CACHE, html, _OUT)
             path = _OUT / f"{doc.stem}.pdf"
             write_atomic(path, partial(_write_bytes, pdf))
             written.append(path.name)
@@ -303,14 +306,22 @@ def write_documents(
     formats: Sequence[str],
     district: str | None = None,
     progress: Callable[[int, int, Document], None] | None = None,
+    cache: DocumentCache | None = None,
 ) -> tuple[list[tuple[Document, list[str]]], list[str]]:
     """Write every document of `kinds`; return (documents with files written, failures).
 
     `progress(done, total, document)` is called in this process as each document is
     finished (the command line and the app draw their progress bars with it).
+    PDFs already laid out from the same HTML are taken from `cache` (default: the folder
+    COMMISSIONING_DOCUMENT_CACHE names, if any; `documents.cache`).
     """
+    global _CACHE
     with _WRITING:  # the jobs live in module globals for the forked workers
-        return _write_documents(plan, kinds, out, formats, district, progress)
+        _CACHE = cache if cache is not None else cache_for(None)
+        try:
+            return _write_documents(plan, kinds, out, formats, district, progress)
+        finally:
+            _CACHE = None
 
 
 def _write_documents(

@@ -180,12 +180,25 @@ def test_a_change_of_shape_is_a_cold_solve() -> None:
     assert planner.warm
 
 
-def test_a_mixed_integer_plan_is_planned_as_allocate_plans_it() -> None:
+def test_a_mixed_integer_plan_is_warm_where_its_relaxation_is_viable() -> None:
+    """The first plan is allocate()'s own; after a move the relaxation is re-solved warm
+    and, where it is viable, is the optimum (priced with the binaries fixed); where it is
+    not, allocate() branches. Generated data have many optimal plans: the optimum is the
+    same and the plan keeps every rule."""
     inputs = synthetic_inputs(5, 90, seed=2, mip=True)
     planner = Planner()
-    for step in (inputs, _growth(inputs)):
-        _same(_file(planner.plan(step)), _file(allocate(step)))
-        assert not planner.warm
+    _same(_file(planner.plan(inputs)), _file(allocate(inputs)))
+    assert not planner.warm
+    warm = 0
+    for change in CHANGES.values():
+        moved = change(inputs)
+        found, cold = planner.plan(moved), allocate(moved)
+        warm += planner.warm
+        assert found.provenance.problem_type == "MIP"
+        assert found.provenance.prices == cold.provenance.prices
+        assert found.objective == pytest.approx(cold.objective, rel=1e-9)
+        assert check_plan(moved, found.to_json()) == []
+    assert warm >= 3
 
 
 def test_the_warm_model_is_the_changed_model_not_the_first() -> None:
@@ -226,3 +239,56 @@ def test_a_warm_solve_that_fails_or_runs_long_falls_back_to_a_cold_solve(monkeyp
     limit = limit[-1] if isinstance(limit, tuple) else limit
     assert limit >= module.WARM_FLOOR
     assert limit <= h.getRunTime() + max(module.WARM_FLOOR, loaded.cold_seconds) + 1e-9
+
+
+def test_a_move_to_no_plan_raises_allocates_diagnosis_and_the_next_move_plans() -> None:
+    """The pre-checks run only when the solve finds no optimum: a budget cut that the
+    floors cannot live with, after a warm model is loaded, gives allocate()'s diagnosis
+    (pre-check findings included), and the next feasible move is planned right."""
+    inputs = synthetic_inputs(5, 90, seed=5)
+    planner = Planner()
+    planner.plan(inputs)
+    sc = inputs.scenario
+    cut = tuple(-0.9 for _ in range(sc.horizon))
+    starved = _scenario(
+        inputs, budget_change=frozen_map({s.stream_id: cut for s in inputs.data.streams})
+    )
+    expected = _outcome(allocate, starved)
+    assert isinstance(expected, str) and expected.startswith("infeasible")
+    with pytest.raises(InfeasiblePlan) as caught:
+        planner.plan(starved)
+    assert any(d.method == "precheck" for d in caught.value.result.diagnosis)
+    assert _outcome(planner.plan, starved) == expected
+    moved = _growth(inputs)
+    _same(_file(planner.plan(moved)), _file(allocate(moved)))
+
+
+def test_the_sample_a_mixed_integer_county_plan_is_re_planned_warm_and_right() -> None:
+    """The app's own data: a mixed-integer plan whose relaxation is viable after most
+    moves. Each warm plan has allocate()'s optimum, decisions and price note, and keeps
+    every rule (its stream split may be another optimal one)."""
+    from pathlib import Path
+
+    from commissioning.inputs import load
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    if not (sample / "initiatives.csv").is_file():
+        pytest.skip("the sample data is not there")
+    inputs = load(sample)
+    planner = Planner()
+    planner.plan(inputs)
+    warm = 0
+    for what, change in CHANGES.items():
+        moved = change(inputs)
+        found, expected = _outcome(planner.plan, moved), _outcome(allocate, moved)
+        if isinstance(expected, str):  # no plan: the same diagnosis
+            assert found == expected, what
+            continue
+        assert isinstance(found, dict), what
+        warm += planner.warm
+        assert found["objective"] == pytest.approx(expected["objective"], rel=1e-9), what
+        assert found["provenance"]["prices"] == expected["provenance"]["prices"], what
+        decisions = [(r["initiative_id"], r["decision"]) for r in found["initiatives"]]
+        assert decisions == [(r["initiative_id"], r["decision"]) for r in expected["initiatives"]]
+        assert check_plan(moved, found) == [], what
+    assert warm >= 4

@@ -5,6 +5,7 @@ message, and never a worker left running."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import re
 import time
@@ -27,11 +28,126 @@ def small():
     return load(SMALL)
 
 
+@pytest.fixture(autouse=True)
+def no_plan_workers_left():
+    """Each test starts and ends without a planning worker."""
+    solving.stop_plan_workers()
+    yield
+    solving.stop_plan_workers()
+    assert not multiprocessing.active_children()
+
+
+def _plan_workers() -> list[solving._PlanWorker]:
+    return list(solving._WARM.values())
+
+
 def test_the_worker_gives_the_same_plan(small):
     here, there = allocate(small), solving.allocate_limited(small, seconds=120)
     assert there.objective == pytest.approx(here.objective, rel=1e-9)
     assert [r.decision for r in there.initiatives] == [r.decision for r in here.initiatives]
-    assert not multiprocessing.active_children()
+    # The only process left is the idle planning worker, kept for the next slider move.
+    [worker] = _plan_workers()
+    assert multiprocessing.active_children() == [worker.process]
+    assert not worker.busy
+
+
+def _moved(small, **changes):
+    raw = yaml.safe_load((SMALL / "scenario.yaml").read_text())
+    raw.update(changes)
+    return with_scenario(small.data, raw)
+
+
+def _file(result) -> dict:
+    doc = json.loads(json.dumps(result.to_json()))
+    doc["provenance"].pop("created")
+    return doc
+
+
+def test_slider_moves_are_re_solved_warm_in_one_worker_and_equal_allocate(small):
+    """Every move after the first re-solves the worker's loaded model from the previous
+    optimum, in the same process, and gives allocate()'s result file."""
+    first = solving.allocate_limited(small, seconds=120)
+    [worker] = _plan_workers()
+    pid = worker.process.pid
+    assert not worker.warm
+    assert _file(first) == _file(allocate(small))  # a cold plan is allocate()'s own
+    moves = [
+        {"max_growth": 0.1},
+        {"district_floor": 0.5},
+        {"priority_weights": {"P1": 2.5}},
+        {},  # back where it started
+    ]
+    for move in moves:
+        inputs = _moved(small, **move)
+        found = solving.allocate_limited(inputs, seconds=120)
+        assert worker.warm, move
+        assert worker.process.pid == pid, move
+        expected = allocate(inputs)
+        assert found.objective == pytest.approx(expected.objective, rel=1e-9), move
+        assert [(r.initiative_id, r.decision) for r in found.initiatives] == [
+            (r.initiative_id, r.decision) for r in expected.initiatives
+        ], move
+        assert [v for r in found.initiatives for v in r.proposed.values()] == pytest.approx(
+            [v for r in expected.initiatives for v in r.proposed.values()], rel=1e-9, abs=1e-6
+        ), move
+
+
+def test_a_stopped_plan_replaces_the_worker_and_the_next_plan_is_cold(small):
+    solving.allocate_limited(small, seconds=120)
+    [worker] = _plan_workers()
+    with pytest.raises(solving.SolveStopped):
+        solving.allocate_limited(_moved(small, max_growth=0.1), seconds=0.001)
+    assert not worker.process.is_alive()  # stopped, not left to run on
+    assert not _plan_workers()
+    again = solving.allocate_limited(_moved(small, max_growth=0.1), seconds=120)
+    [fresh] = _plan_workers()
+    assert fresh.process.pid != worker.process.pid
+    assert not fresh.warm
+    assert again.objective == pytest.approx(
+        allocate(_moved(small, max_growth=0.1)).objective, rel=1e-9
+    )
+
+
+def test_a_worker_that_died_between_plans_is_replaced(small):
+    solving.allocate_limited(small, seconds=120)
+    [worker] = _plan_workers()
+    worker.process.kill()
+    worker.process.join(5)
+    found = solving.allocate_limited(small, seconds=120)
+    [fresh] = _plan_workers()
+    assert fresh is not worker
+    assert found.objective == pytest.approx(allocate(small).objective, rel=1e-9)
+
+
+def test_idle_workers_and_those_of_closed_connections_are_retired(small, monkeypatch):
+    solving.allocate_limited(small, seconds=120)
+    [worker] = _plan_workers()
+    worker.used -= solving.WARM_IDLE_SECONDS + 1
+    solving.allocate_limited(small, seconds=120)
+    [fresh] = _plan_workers()
+    assert fresh is not worker and not worker.process.is_alive()
+    monkeypatch.setattr(solving, "_session_gone", lambda session: True)
+    monkeypatch.setattr(solving, "_session", lambda: "another browser")
+    solving.allocate_limited(small, seconds=120)
+    assert not fresh.process.is_alive()
+    assert list(solving._WARM) == ["another browser"]
+
+
+def test_no_more_than_the_cap_of_workers_are_kept(small, monkeypatch):
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "2")
+    for n in range(3):
+        monkeypatch.setattr(solving, "_session", lambda n=n: f"browser {n}")
+        solving.allocate_limited(small, seconds=120)
+    assert sorted(solving._WARM) == ["browser 1", "browser 2"]  # the least recently used went
+    assert len(multiprocessing.active_children()) == 2
+    # All busy: a plan still comes, from a one-off worker that does not stay.
+    for w in _plan_workers():
+        w.busy = True
+    monkeypatch.setattr(solving, "_session", lambda: "browser 3")
+    assert solving.allocate_limited(small, seconds=120).objective is not None
+    assert len(multiprocessing.active_children()) == 2
+    for w in _plan_workers():
+        w.busy = False
 
 
 def test_an_infeasible_scenario_comes_back_with_its_diagnosis(small):
@@ -41,6 +157,11 @@ def test_an_infeasible_scenario_comes_back_with_its_diagnosis(small):
     with pytest.raises(InfeasiblePlan) as caught:
         solving.allocate_limited(inputs, seconds=120)
     assert caught.value.result.diagnosis
+    [worker] = _plan_workers()  # no plan is not a failure: the worker stays
+    with pytest.raises(InfeasiblePlan) as again:
+        solving.allocate_limited(inputs, seconds=120)
+    assert again.value.result.diagnosis == caught.value.result.diagnosis
+    assert _plan_workers() == [worker]
 
 
 def test_a_solve_over_its_time_limit_is_stopped(small):
@@ -197,3 +318,12 @@ def test_the_explain_page_says_when_the_break_even_search_was_stopped(monkeypatc
     body = texts(at)
     assert "took longer" not in body
     assert "re-solving the plan gives it" in body
+
+
+def test_with_no_planning_workers_every_plan_is_a_one_off_worker(small, monkeypatch):
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "0")
+    assert solving.allocate_limited(small, seconds=120).objective is not None
+    assert not _plan_workers()
+    assert not multiprocessing.active_children()
+    monkeypatch.setenv(solving.WORKERS_VARIABLE, "many")
+    assert solving.plan_workers() == solving.WARM_WORKERS
