@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
 from commissioning.inputs.cells import (
     fraction_hint,
     in_range,
@@ -495,7 +495,7 @@ def _floors_within_growth(references: References, max_growth: float) -> list[Pro
                     f"the protected floor of {format_money(i.min_budget)} is more than this "
                     f"running service can grow to in one year ({format_money(reach)}: its "
                     f"budget of {format_money(i.current_budget)} plus the scenario's growth "
-                    f"limit of {max_growth:.0%}); lower the floor or raise max_growth",
+                    f"limit of {format_percent(max_growth)}); lower the floor or raise max_growth",
                     i.row,
                     "min_budget",
                     show_number(i.min_budget),

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
 from commissioning.inputs.cells import column_key
 from commissioning.inputs.model import EVIDENCE_LEVELS, InputError, Problem
 from commissioning.inputs.read import is_workbook, parse_yaml, read_tables, sheet_key
@@ -266,7 +266,8 @@ def readme(card: Scorecard, source: str, all_changes: Sequence[Change]) -> str:
             lines.append(
                 f"| {_md(c.name)} ({_md(c.initiative_id)}) | {_md(c.evidence_level)} "
                 f"| {c.prior_weight:,.0f} | {c.participants:,.0f} | {c.outcomes:,.0f} "
-                f"| {format_money(c.spend)} | {c.effect_before:.2%} | {c.effect_after:.2%} "
+                f"| {format_money(c.spend)} | {format_percent(c.effect_before, 2)} "
+                f"| {format_percent(c.effect_after, 2)} "
                 f"| {_pounds(c.unit_cost_before)} | {_pounds(c.unit_cost_after)} |"
             )
     return "\n".join(lines) + "\n"
