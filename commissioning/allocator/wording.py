@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from commissioning.allocator.registry import FAMILIES
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_outcomes
 from commissioning.inputs.model import DataSet
 from commissioning.inputs.vocabulary import LEVEL_NAMES
 
@@ -22,13 +22,8 @@ __all__ = [
 ]
 
 
-def outcomes(amount: float) -> str:
-    """Weighted outcomes, to a precision that suits their size."""
-    if abs(amount) >= 100:
-        return f"{amount:,.0f}"
-    if abs(amount) >= 1:
-        return f"{amount:,.2f}"
-    return f"{amount:.3g}"
+outcomes = format_outcomes
+"""1,235 / 12.35 / 0.512: the toolkit's one format for weighted outcomes."""
 
 
 class ValueUnit:
@@ -51,14 +46,14 @@ class ValueUnit:
         return "Late-intervention cost avoided (weighted)" if self.pounds else "Weighted outcomes"
 
     def amount(self, value: float) -> str:
-        """A total: '£1,234,567 of late-intervention cost avoided' or '1,234.5 weighted
+        """A total: '£1,234,567 of late-intervention cost avoided' or '1,234 weighted
         outcomes'."""
         if self.pounds:
             return f"{money(value)} of late-intervention cost avoided"
         return f"{outcomes(value)} weighted outcomes"
 
     def figure(self, value: float) -> str:
-        """A total without its unit: '£1,234,567' or '1,234.5'."""
+        """A total without its unit: '£1,234,567' or '1,234'."""
         return money(value) if self.pounds else outcomes(value)
 
     @property

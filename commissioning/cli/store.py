@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from commissioning.cli.exits import EXIT_ERROR, EXIT_INVALID, EXIT_OK
 from commissioning.formatting import format_money, one_line
@@ -412,15 +412,11 @@ def _returns(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.returns import get_returns, list_returns
 
     if args.returns_command == "list":
-        return _listing(
+        return _kept_listing(
             list_returns(store, args.run_id),
             f"No returns stored in {store.label}.",
-            ["number", "stored (UTC)", "by", "run", "quarters", "rows", "from", "fingerprint"],
+            ["quarters", "rows", "from", "fingerprint"],
             lambda r: [
-                str(r.id),
-                _when(r.created_at),
-                r.created_by,
-                r.run_id,
                 f"{r.first_quarter}-{r.last_quarter}",
                 str(r.rows),
                 r.source,
@@ -471,15 +467,11 @@ def _checks(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.robustness import get_check, list_checks
 
     if getattr(args, "robustness-checks_command") == "list":
-        return _listing(
+        return _kept_listing(
             list_checks(store, args.run_id),
             f"No robustness checks stored in {store.label}.",
-            ["number", "stored (UTC)", "by", "run", "futures", "seed", "fragile", "no plan"],
+            ["futures", "seed", "fragile", "no plan"],
             lambda c: [
-                str(c.id),
-                _when(c.created_at),
-                c.created_by,
-                c.run_id,
                 f"{c.draws:,}",
                 str(c.seed),
                 f"{c.fragile:,} of {len(c.document['initiatives']):,}",
@@ -566,6 +558,35 @@ def _listing(
     else:
         _table(header, [row(x) for x in found])
     return EXIT_OK
+
+
+class _Kept(Protocol):
+    """A record kept against a run (a set of returns, a robustness check)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def created_at(self) -> str: ...
+    @property
+    def created_by(self) -> str: ...
+    @property
+    def run_id(self) -> str: ...
+
+
+K = TypeVar("K", bound=_Kept)
+
+
+def _kept_listing(
+    found: Sequence[K], nothing: str, header: Sequence[str], row: Callable[[K], list[str]]
+) -> int:
+    """A `list` of records kept against runs: who kept each, when and with which run first,
+    then the record's own columns."""
+    return _listing(
+        found,
+        nothing,
+        ["number", "stored (UTC)", "by", "run", *header],
+        lambda r: [str(r.id), _when(r.created_at), r.created_by, r.run_id, *row(r)],
+    )
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

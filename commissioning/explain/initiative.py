@@ -17,6 +17,7 @@ from commissioning.allocator.vocabulary import BAND, DECISION_CLAUSE, FUNDED, de
 from commissioning.allocator.whatif import optimum_of_variant
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
 from commissioning.explain.summary import Journey, journey_of
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
 
 MARGIN = 1.02
@@ -232,7 +233,7 @@ def _break_even(
             out.append(
                 BreakEven(
                     "effect",
-                    f"{i.effect:.0%}",
+                    format_percent(i.effect),
                     None,
                     None,
                     False,
@@ -248,7 +249,9 @@ def _break_even(
                 if e not in seen and e > i.effect:
                     seen.append(e)
             attempt(
-                "effect", f"{i.effect:.0%}", [(replace(i, effect=e), f"{e:.0%}", e) for e in seen]
+                "effect",
+                format_percent(i.effect),
+                [(replace(i, effect=e), format_percent(e), e) for e in seen],
             )
     base = inputs.scenario.evidence_multiplier
     factor = inputs.scenario.mixed_findings_factor if i.mixed_findings else 1.0
@@ -477,7 +480,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     elif e.first_change_year is not None:
         out.append(f"Its budget first changes in {e.first_change_year}.")
     unit = ValueUnit(inputs.data.has_costs)
-    facts = f"{e.evidence}, effect {i.effect:.0%}, {money(i.unit_cost)} per participant"
+    facts = f"{e.evidence}, effect {format_percent(i.effect)}, {money(i.unit_cost)} per participant"
     if unit.pounds and e.benefit_cost_ratio is not None:
         out.append(
             f"Each £1 spent on it avoids {pence(e.benefit_cost_ratio)} of "

@@ -15,13 +15,9 @@ from commissioning.allocator.vocabulary import DECISION_DONE
 from commissioning.allocator.wording import ValueUnit, money
 from commissioning.export.cells import formula_safe
 from commissioning.export.files import write_atomic
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import Inputs
-from commissioning.robustness.summary import (
-    FRAGILE_BELOW,
-    Robustness,
-    percent,
-    sentence,
-)
+from commissioning.robustness.summary import FRAGILE_BELOW, Robustness, sentence
 
 CHANGES = ("commission", "decommission", "grow", "reduce")
 """Decisions that change a service: the robust ones are named one by one."""
@@ -50,7 +46,7 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         )
     fragile = sorted((s for s in r.initiatives if s.fragile), key=lambda s: s.stability)
     names = {i.initiative_id: i.name for i in inputs.data.initiatives}
-    threshold = percent(FRAGILE_BELOW)
+    threshold = format_percent(FRAGILE_BELOW)
     if fragile:
         lines.append(
             f"  Fragile decisions (holding in fewer than {threshold} of futures): {len(fragile)}"
@@ -73,7 +69,7 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         budget = "" if b is None else f"; final-year budget {money(b.p50)} in the middle future"
         lines.append(
             f"    {names[s.initiative_id]} ({s.initiative_id}): {DECISION_DONE[s.decision]} in "
-            f"{percent(s.stability)}{budget}"
+            f"{format_percent(s.stability)}{budget}"
         )
     if len(changes) > top:
         lines.append(f"    and {len(changes) - top} more changes")

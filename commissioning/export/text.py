@@ -8,6 +8,7 @@ from commissioning.allocator.vocabulary import decision_words
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
 from commissioning.explain.costs import CostLibrary, InvestToSave, invest_to_save
 from commissioning.explain.summary import PlanSummary, summarise_plan
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import Inputs
 
 
@@ -109,7 +110,7 @@ def costs_text(library: CostLibrary) -> str:
     )
     lines = [
         f"The cost of late intervention: {len(library.lines)} costs, in {y0} prices, "
-        f"discounted at {library.discount_rate:.1%} a year",
+        f"discounted at {format_percent(library.discount_rate, 1)} a year",
         "",
         header,
     ]
@@ -117,7 +118,8 @@ def costs_text(library: CostLibrary) -> str:
         lines.append(
             f"{_cut(c.name, 46):<46} {c.level:>5} {_cut(c.payer, 28):<28} "
             f"{f'{money(c.annual_cost)} ({c.price_year})':>21} {money(c.annual_cost_plan):>13} "
-            f"{c.probability:>7.2%} {c.years:>5} {c.lag:>3} {money(c.present_value):>13}  "
+            f"{format_percent(c.probability, 2):>7} {c.years:>5} {c.lag:>3} "
+            f"{money(c.present_value):>13}  "
             f"{c.source}"
         )
     for g in library.groups():

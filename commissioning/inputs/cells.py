@@ -305,6 +305,11 @@ class PreparedTable:
         return Cells(self.raw, row, self.index, self.missing, errors)
 
 
+def column_key(header: str) -> str:
+    """The column a header cell names: any case, spaces for underscores."""
+    return header.strip().lower().replace(" ", "_")
+
+
 def prepare(
     raw: RawTable,
     errors: list[Problem],
@@ -337,7 +342,7 @@ def prepare(
     for k, header in enumerate(raw.columns):
         if not header:
             continue
-        key = header.lower().replace(" ", "_")
+        key = column_key(header)
         name = key if key in known else header
         if name in index or name in extras:
             errors.append(raw.problem(f"column {name} appears more than once", 1, name))

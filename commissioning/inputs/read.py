@@ -159,16 +159,18 @@ def read_tables(source: Path | Mapping[str, bytes], label: str | None = None) ->
     return _read_named(names, get, where, source if isinstance(source, Path) else None)
 
 
+def is_workbook(name: str) -> bool:
+    """A workbook a data folder may hold (not the lock file Excel or LibreOffice keeps
+    beside an open one)."""
+    return name.lower().endswith(WORKBOOK_SUFFIXES) and not name.startswith(("~$", ".~lock"))
+
+
 def _read_named(
     names: Sequence[str], get: Callable[[str], bytes], where: str, folder: Path | None
 ) -> RawTables:
     by_lower = {n.lower(): n for n in names}
     csv_names = {t: by_lower[f"{t}.csv"] for t in ALL_TABLES if f"{t}.csv" in by_lower}
-    workbooks = [
-        n
-        for n in names
-        if n.lower().endswith(WORKBOOK_SUFFIXES) and not n.startswith(("~$", ".~lock"))
-    ]
+    workbooks = [n for n in names if is_workbook(n)]
     if len(workbooks) > 1:
         listed = ", ".join(workbooks)
         problem = Problem(
@@ -273,9 +275,9 @@ def read_workbook(
         hidden: dict[str, list[str]] = {}
         for ws in wb.worksheets:
             if ws.sheet_state == "visible":
-                visible.setdefault(_sheet_key(ws.title), []).append(ws)
+                visible.setdefault(sheet_key(ws.title), []).append(ws)
             else:
-                hidden.setdefault(_sheet_key(ws.title), []).append(ws.title)
+                hidden.setdefault(sheet_key(ws.title), []).append(ws.title)
         for table in wanted:
             found = visible.get(table, [])
             if len(found) > 1:
@@ -308,7 +310,7 @@ def read_workbook(
     return tables, problems
 
 
-def _sheet_key(title: str) -> str:
+def sheet_key(title: str) -> str:
     """The table a sheet's name means: case, spaces and a '.csv' ending do not count."""
     return "".join(title.split()).lower().removesuffix(".csv")
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
 from commissioning.inputs.cells import (
     fraction_hint,
     in_range,
@@ -229,13 +229,7 @@ def check_scenario(
     ramp = keys.optional_number("ramp", 0.5, minimum=0)
     district_floor = keys.optional_number("district_floor", 0.8, minimum=0, maximum=1)
     mixed_factor = keys.optional_number("mixed_findings_factor", 0.75, minimum=0, maximum=1)
-    multipliers = _merged(
-        keys,
-        "evidence_multiplier",
-        DEFAULT_EVIDENCE_MULTIPLIER,
-        {e.lower(): e for e in EVIDENCE_LEVELS},
-        "an evidence level",
-    )
+    multipliers = _by_evidence(keys, "evidence_multiplier", DEFAULT_EVIDENCE_MULTIPLIER)
     outcome_value = _merged(
         keys,
         "outcome_value",
@@ -252,14 +246,7 @@ def check_scenario(
     )
     discount_rate = keys.optional_number("discount_rate", DEFAULT_DISCOUNT_RATE, minimum=0)
     reinvest = keys.optional_number("reinvest", 0.0, minimum=0, maximum=1)
-    uncertainty = _merged(
-        keys,
-        "uncertainty",
-        DEFAULT_UNCERTAINTY,
-        {e.lower(): e for e in EVIDENCE_LEVELS},
-        "an evidence level",
-        maximum=1.0,
-    )
+    uncertainty = _by_evidence(keys, "uncertainty", DEFAULT_UNCERTAINTY, maximum=1.0)
     cost_uncertainty = keys.optional_number("unit_cost_uncertainty", 0.1, minimum=0, maximum=0.99)
     budget_change = _budget_change(keys, references.stream_ids, horizon if years_ok else None)
     weights = _priority_weights(keys, references.priority_ids)
@@ -358,6 +345,14 @@ def _prevention_share(keys: _Keys, horizon: int | None) -> tuple[float, ...]:
         return tuple(x for x in got if x is not None)
     x = keys.number("prevention_share", value, minimum=0, below=1)
     return (x,) * n if x is not None else ()
+
+
+def _by_evidence(
+    keys: _Keys, key: str, defaults: Mapping[str, float], maximum: float | None = None
+) -> dict[str, float]:
+    """A mapping keyed by evidence level (any case), merged over the defaults."""
+    levels = {e.lower(): e for e in EVIDENCE_LEVELS}
+    return _merged(keys, key, defaults, levels, "an evidence level", maximum)
 
 
 def _merged(
@@ -495,7 +490,7 @@ def _floors_within_growth(references: References, max_growth: float) -> list[Pro
                     f"the protected floor of {format_money(i.min_budget)} is more than this "
                     f"running service can grow to in one year ({format_money(reach)}: its "
                     f"budget of {format_money(i.current_budget)} plus the scenario's growth "
-                    f"limit of {max_growth:.0%}); lower the floor or raise max_growth",
+                    f"limit of {format_percent(max_growth)}); lower the floor or raise max_growth",
                     i.row,
                     "min_budget",
                     show_number(i.min_budget),

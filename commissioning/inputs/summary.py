@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
 from commissioning.inputs.model import COUNTY, LEVELS, Initiative, Inputs, Problem
 from commissioning.inputs.vocabulary import LEVEL_NAMES
 
@@ -63,7 +63,7 @@ def _warnings(warnings: Sequence[Problem], shown: int = 3) -> list[str]:
 
 
 def _share(part: float, whole: float) -> str:
-    return f"{part / whole:.0%}" if whole > 0 else "-"
+    return format_percent(part / whole) if whole > 0 else "-"
 
 
 def summarise(inputs: Inputs) -> str:

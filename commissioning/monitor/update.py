@@ -21,9 +21,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
+from commissioning.inputs.cells import column_key
 from commissioning.inputs.model import EVIDENCE_LEVELS, InputError, Problem
-from commissioning.inputs.read import parse_yaml, read_tables
+from commissioning.inputs.read import is_workbook, parse_yaml, read_tables, sheet_key
+from commissioning.inputs.schema import INITIATIVES
 from commissioning.inputs.validate import validate_tables
 from commissioning.monitor.scorecard import Scorecard
 
@@ -32,6 +34,12 @@ PRIOR_WEIGHT: Mapping[str, float] = {"4": 400, "3": 200, "2": 100, "NL2": 30, "N
 EFFECT_DECIMALS = 4
 UNIT_COST_DECIMALS = 2
 MAX_YAML_BYTES = 100_000
+
+_ID = INITIATIVES.key[0]
+_EFFECT = INITIATIVES.column("effect").name
+_UNIT_COST = INITIATIVES.column("unit_cost").name
+"""The columns the update rewrites, looked up in the schema (a renamed column fails here,
+on import, not in a user's folder)."""
 
 
 @dataclass(frozen=True)
@@ -154,16 +162,18 @@ def _decimal(x: float, places: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _key(header: str) -> str:
-    return header.strip().lower().replace(" ", "_")
+def _positions(header: Sequence[str]) -> tuple[int, int, int]:
+    """Where the service's id, its effect and its unit cost sit in a header row, the
+    header matched to the columns as the reader matches it."""
+    keys = [column_key(h) for h in header]
+    return keys.index(_ID), keys.index(_EFFECT), keys.index(_UNIT_COST)
 
 
 def _rewrite_csv(content: bytes, found: Mapping[str, Change]) -> bytes:
     """initiatives.csv with the changed cells replaced and every other cell as it was."""
     text = content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [_key(h) for h in rows[0]]
-    iid_at, effect_at, cost_at = (header.index(c) for c in ("initiative_id", "effect", "unit_cost"))
+    iid_at, effect_at, cost_at = _positions(rows[0])
     for row in rows[1:]:
         if len(row) > iid_at and row[iid_at].strip() in found:
             c = found[row[iid_at].strip()]
@@ -180,10 +190,13 @@ def _rewrite_workbook(content: bytes, found: Mapping[str, Change]) -> bytes:
 
     wb = openpyxl.load_workbook(io.BytesIO(content))
     try:
-        ws = next(w for w in wb.worksheets if w.title.strip().lower() == "initiatives")
-        header = [_key(str(c.value or "")) for c in ws[1]]
+        ws = next(
+            w
+            for w in wb.worksheets
+            if w.sheet_state == "visible" and sheet_key(w.title) == INITIATIVES.name
+        )
         iid_at, effect_at, cost_at = (
-            header.index(c) + 1 for c in ("initiative_id", "effect", "unit_cost")
+            k + 1 for k in _positions([str(c.value or "") for c in ws[1]])
         )
         for r in range(2, ws.max_row + 1):
             iid = str(ws.cell(r, iid_at).value or "").strip()
@@ -206,11 +219,11 @@ def updated_files(
     out: dict[str, bytes] = {}
     for name, content in sorted(files.items()):
         low = name.lower()
-        if low == "initiatives.csv":
+        if low == INITIATIVES.file:
             out[name] = _rewrite_csv(content, found)
         elif low == "readme.md":
             out["README-original.md"] = content
-        elif low.endswith(".xlsx") and not name.startswith(("~$", ".~lock")):
+        elif is_workbook(name):
             out[name] = _rewrite_workbook(content, found)
         else:
             out[name] = content
@@ -253,7 +266,8 @@ def readme(card: Scorecard, source: str, all_changes: Sequence[Change]) -> str:
             lines.append(
                 f"| {_md(c.name)} ({_md(c.initiative_id)}) | {_md(c.evidence_level)} "
                 f"| {c.prior_weight:,.0f} | {c.participants:,.0f} | {c.outcomes:,.0f} "
-                f"| {format_money(c.spend)} | {c.effect_before:.2%} | {c.effect_after:.2%} "
+                f"| {format_money(c.spend)} | {format_percent(c.effect_before, 2)} "
+                f"| {format_percent(c.effect_after, 2)} "
                 f"| {_pounds(c.unit_cost_before)} | {_pounds(c.unit_cost_after)} |"
             )
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ import numpy as np
 
 from commissioning.allocator.result import DECISIONS, Decision, Result, decide
 from commissioning.allocator.vocabulary import DECISION_DONE, FUNDED
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import DataSet, Inputs
 from commissioning.robustness.draws import Floats, Triangles
 from commissioning.robustness.solve import DrawResult
@@ -265,14 +266,9 @@ def _turning_figures(
     return out
 
 
-def percent(share: float) -> str:
-    """A share as a whole percentage that never rounds a "sometimes" to never or always."""
-    whole = round(share * 100)
-    if whole == 100 and share < 1.0:
-        return "more than 99%"
-    if whole == 0 and share > 0.0:
-        return "less than 1%"
-    return f"{whole}%"
+percent = format_percent
+"""A share as a whole percentage that never rounds a "sometimes" to never or always (the
+name the app and the documents still import)."""
 
 
 def figure_words(t: TurningFigure, data: DataSet) -> str:
@@ -284,7 +280,10 @@ def figure_words(t: TurningFigure, data: DataSet) -> str:
 
 def sentence(s: ServiceRobustness, draws: int, data: DataSet) -> str:
     """One service's robustness in a sentence for commissioners, boards and auditors."""
-    held = f"{DECISION_DONE[s.decision]} in {percent(s.stability)} of {draws:,} plausible futures"
+    held = (
+        f"{DECISION_DONE[s.decision]} in {format_percent(s.stability)} of {draws:,} "
+        "plausible futures"
+    )
     if not s.fragile:
         return f"{held[0].upper()}{held[1:]}."
     text = f"A fragile decision: {held}"

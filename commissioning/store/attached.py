@@ -4,23 +4,24 @@ Each kind of record is a canonical JSON document in its own append-only table, l
 the run it belongs to, fingerprinted (sha256 of the document) and kept once per run, and
 written through the store's transaction and audit trail. The kinds differ only in their
 columns and wording, so finding the run of a plan, keeping a record, listing and reading
-one live here once.
+one live here once, in `Kind`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from commissioning.allocator.result import Result
 from commissioning.store import audit, schema
-from commissioning.store.audit import canonical
+from commissioning.store.audit import canonical, sha256
 from commissioning.store.errors import NotFound
-from commissioning.store.store import Store
+from commissioning.store.store import Store, current_user
 
 R = TypeVar("R")
 
@@ -54,72 +55,74 @@ def runs_holding(store: Store, result: Result, *, any_time: bool = False) -> lis
         ]
 
 
-def keep(
-    store: Store,
-    table: Table,
-    action: str,
-    run_id: str,
-    digest: str,
-    actor: str,
-    values: Callable[[Any], dict[str, Any]],
-    record: Callable[[Mapping[Any, Any]], R],
-) -> tuple[R, bool]:
-    """Keep a record against a run in one write transaction; (record, saved). The same
-    document for the same run is kept once: saved is False the second time. `values` gives
-    the row's own columns for the run's row found (it may raise to refuse the record)."""
-    with store._writing() as conn:
-        run = store._find_run(conn, run_id)
-        row = _known(conn, table, run.run_id, digest)
-        if row is not None:
-            return record(row), False
-        columns = {
-            "run_id": run.run_id,
-            "sha256": digest,
-            **values(run),
-            "created_at": audit.now(),
-            "created_by": actor,
-        }
-        seq = store._insert(conn, action, f"{run.run_id}/{digest[:12]}", actor, columns)
-        return record(
-            conn.execute(select(table).where(table.c.audit_seq == seq)).one()._mapping
-        ), True
+@dataclass(frozen=True)
+class Kind(Generic[R]):
+    """One kind of record kept against a run: its table, the audit action that logs it,
+    the record a stored row becomes, and what to say when a number names none."""
 
+    table: Table
+    action: str
+    record: Callable[..., R]
+    """Called with a stored row's columns, its document read back from JSON."""
+    missing: str
+    """The NotFound message, with {number} and {store} to fill in."""
 
-def _known(conn: Connection, table: Table, run_id: str, digest: str) -> Mapping[Any, Any] | None:
-    row = conn.execute(
-        select(table).where(table.c.run_id == run_id, table.c.sha256 == digest)
-    ).first()
-    return None if row is None else row._mapping
+    def read(self, row: Mapping[Any, Any]) -> R:
+        """The record of a stored row."""
+        values = dict(row)
+        values["document"] = json.loads(values["document"])
+        return self.record(**values)
 
+    def keep(
+        self,
+        store: Store,
+        run_id: str,
+        text: str,
+        actor: str | None,
+        values: Callable[[Any], dict[str, Any]],
+    ) -> tuple[R, bool]:
+        """Keep a record (its canonical JSON `text`) against a run in one write transaction;
+        (record, saved). The same document for the same run is kept once: saved is False
+        the second time. `values` gives the row's own columns for the run's row found (it
+        may raise to refuse the record)."""
+        digest = sha256(text)
+        who = actor or current_user()
+        with store._writing() as conn:
+            run = store._find_run(conn, run_id)
+            row = self._known(conn, run.run_id, digest)
+            if row is not None:
+                return self.read(row), False
+            columns = {
+                "run_id": run.run_id,
+                "sha256": digest,
+                **values(run),
+                "document": text,
+                "created_at": audit.now(),
+                "created_by": who,
+            }
+            seq = store._insert(conn, self.action, f"{run.run_id}/{digest[:12]}", who, columns)
+            t = self.table
+            return self.read(
+                conn.execute(select(t).where(t.c.audit_seq == seq)).one()._mapping
+            ), True
 
-def listed(
-    store: Store, table: Table, record: Callable[[Mapping[Any, Any]], R], run_id: str | None
-) -> list[R]:
-    """The records of one run (or of all), newest first."""
-    query = select(table).order_by(table.c.audit_seq.desc())
-    with store._reading() as conn:
-        if run_id is not None:
-            query = query.where(table.c.run_id == store._find_run(conn, run_id).run_id)
-        return [record(row._mapping) for row in conn.execute(query)]
+    def _known(self, conn: Connection, run_id: str, digest: str) -> Mapping[Any, Any] | None:
+        t = self.table
+        row = conn.execute(select(t).where(t.c.run_id == run_id, t.c.sha256 == digest)).first()
+        return None if row is None else row._mapping
 
+    def listed(self, store: Store, run_id: str | None = None) -> list[R]:
+        """The records of one run (or of all), newest first."""
+        query = select(self.table).order_by(self.table.c.audit_seq.desc())
+        with store._reading() as conn:
+            if run_id is not None:
+                query = query.where(self.table.c.run_id == store._find_run(conn, run_id).run_id)
+            return [self.read(row._mapping) for row in conn.execute(query)]
 
-def numbered(
-    store: Store,
-    table: Table,
-    record: Callable[[Mapping[Any, Any]], R],
-    number: int,
-    missing: str,
-) -> R:
-    """The record with this number; NotFound with `missing` when there is none."""
-    with store._reading() as conn:
-        row = conn.execute(select(table).where(table.c.id == number)).first()
-    if row is None:
-        raise NotFound(missing)
-    return record(row._mapping)
-
-
-def with_document(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A stored row's columns, its document read back from JSON."""
-    values = dict(row)
-    values["document"] = json.loads(values["document"])
-    return values
+    def numbered(self, store: Store, number: int) -> R:
+        """The record with this number; NotFound when there is none."""
+        with store._reading() as conn:
+            row = conn.execute(select(self.table).where(self.table.c.id == number)).first()
+        if row is None:
+            raise NotFound(self.missing.format(number=number, store=store.label))
+        return self.read(row._mapping)

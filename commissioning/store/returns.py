@@ -15,8 +15,8 @@ from typing import Any
 from commissioning.allocator.result import Result
 from commissioning.inputs.returns import Return, Returns
 from commissioning.store import attached, schema
-from commissioning.store.audit import canonical, sha256
-from commissioning.store.store import Store, current_user
+from commissioning.store.audit import canonical
+from commissioning.store.store import Store
 
 _FIELDS = ("initiative_id", "year", "quarter", "spend", "participants", "outcomes_achieved")
 
@@ -57,6 +57,14 @@ class ReturnsRecord:
         )
 
 
+_RETURNS = attached.Kind(
+    schema.provider_returns,
+    "returns",
+    ReturnsRecord,
+    "no returns number {number} in {store} (commissioning returns list)",
+)
+
+
 def document(returns: Returns) -> list[dict[str, Any]]:
     """The rows as plain data, in a fixed order: what is stored and fingerprinted."""
     rows = [
@@ -93,7 +101,6 @@ def record_returns(
     doc = document(returns)
     if not doc:
         raise ValueError("there are no returns to keep")
-    text = canonical(doc)
 
     def values(run: Any) -> dict[str, Any]:
         return {
@@ -101,30 +108,15 @@ def record_returns(
             "rows": len(doc),
             "first_quarter": _quarter(*min((r["year"], r["quarter"]) for r in doc)),
             "last_quarter": _quarter(*max((r["year"], r["quarter"]) for r in doc)),
-            "document": text,
         }
 
-    return attached.keep(
-        store,
-        schema.provider_returns,
-        "returns",
-        run_id,
-        sha256(text),
-        actor or current_user(),
-        values,
-        _record,
-    )
+    return _RETURNS.keep(store, run_id, canonical(doc), actor, values)
 
 
 def list_returns(store: Store, run_id: str | None = None) -> list[ReturnsRecord]:
     """Stored sets of returns, newest first, for one run or all."""
-    return attached.listed(store, schema.provider_returns, _record, run_id)
+    return _RETURNS.listed(store, run_id)
 
 
 def get_returns(store: Store, returns_id: int) -> ReturnsRecord:
-    missing = f"no returns number {returns_id} in {store.label} (commissioning returns list)"
-    return attached.numbered(store, schema.provider_returns, _record, returns_id, missing)
-
-
-def _record(row: Mapping[Any, Any]) -> ReturnsRecord:
-    return ReturnsRecord(**attached.with_document(row))
+    return _RETURNS.numbered(store, returns_id)

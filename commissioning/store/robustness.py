@@ -19,9 +19,9 @@ from sqlalchemy import select
 from commissioning.allocator.result import Result
 from commissioning.robustness.summary import Robustness
 from commissioning.store import attached, schema
-from commissioning.store.audit import canonical, sha256
+from commissioning.store.audit import canonical
 from commissioning.store.errors import StoreError
-from commissioning.store.store import Store, current_user
+from commissioning.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,15 @@ class CheckRecord:
         return Robustness.from_json(self.document)
 
 
+_CHECKS = attached.Kind(
+    schema.robustness_checks,
+    "robustness",
+    CheckRecord,
+    "no robustness check number {number} in {store} "
+    "(commissioning robustness-checks list shows them)",
+)
+
+
 def runs_of_plan(store: Store, plan: Result) -> list[str]:
     """Every run that holds this plan, made at whatever time, earliest first: a check solves
     the plan again, and the same inputs give the same plan, which is the run it belongs to."""
@@ -69,7 +78,7 @@ def latest_check_of_plan(store: Store, plan: Result) -> CheckRecord | None:
     query = select(t).where(t.c.run_id.in_(runs)).order_by(t.c.audit_seq.desc()).limit(1)
     with store._reading() as conn:
         row = conn.execute(query).first()
-    return None if row is None else _record(row._mapping)
+    return None if row is None else _CHECKS.read(row._mapping)
 
 
 def record_check(
@@ -83,7 +92,6 @@ def record_check(
     """Keep a robustness check against the run whose plan it checks; (record, saved). The
     same check of the same run is kept once (saved is False the second time). Raises
     StoreError when the check was made from other inputs than the run's plan."""
-    text = canonical(check.to_json())
 
     def values(run: Any) -> dict[str, Any]:
         if run.inputs_sha256 != check.inputs_sha256:
@@ -97,24 +105,14 @@ def record_check(
             "infeasible": check.infeasible,
             "fragile": sum(s.fragile for s in check.initiatives),
             "origin": origin[:20],
-            "document": text,
         }
 
-    return attached.keep(
-        store,
-        schema.robustness_checks,
-        "robustness",
-        run_id,
-        sha256(text),
-        actor or current_user(),
-        values,
-        _record,
-    )
+    return _CHECKS.keep(store, run_id, canonical(check.to_json()), actor, values)
 
 
 def list_checks(store: Store, run_id: str | None = None) -> list[CheckRecord]:
     """Stored robustness checks, newest first, for one run or all."""
-    return attached.listed(store, schema.robustness_checks, _record, run_id)
+    return _CHECKS.listed(store, run_id)
 
 
 def latest_check(store: Store, run_id: str) -> CheckRecord | None:
@@ -124,12 +122,4 @@ def latest_check(store: Store, run_id: str) -> CheckRecord | None:
 
 
 def get_check(store: Store, check_id: int) -> CheckRecord:
-    missing = (
-        f"no robustness check number {check_id} in {store.label} "
-        "(commissioning robustness-checks list shows them)"
-    )
-    return attached.numbered(store, schema.robustness_checks, _record, check_id, missing)
-
-
-def _record(row: Mapping[Any, Any]) -> CheckRecord:
-    return CheckRecord(**attached.with_document(row))
+    return _CHECKS.numbered(store, check_id)

@@ -10,6 +10,8 @@ This module describes the current schema; `migrations.py` is what creates and ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     CheckConstraint,
     Column,
@@ -107,40 +109,44 @@ decisions = Table(
     CheckConstraint("action IN ('accept', 'override')", name="ck_decisions_action"),
 )
 
-provider_returns = Table(
+
+def _kept_against_run(name: str, fingerprint_of: str, *own: Column[Any]) -> Table:
+    """A table of records kept against a run (store/attached.py keeps, lists and reads
+    them): each a canonical JSON document, fingerprinted, kept once per run, audit-logged;
+    `own` are the kind's own columns."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
+        Column("sha256", String(64), nullable=False, comment=f"fingerprint of {fingerprint_of}"),
+        *own,
+        Column("document", Text, nullable=False),
+        Column("created_at", String(40), nullable=False),
+        Column("created_by", String(200), nullable=False),
+        Column("audit_seq", Integer, nullable=False),
+        UniqueConstraint("run_id", "sha256", name=f"uq_{name}_run_sha256"),
+    )
+
+
+provider_returns = _kept_against_run(
     "provider_returns",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
-    Column("sha256", String(64), nullable=False, comment="fingerprint of the returns"),
+    "the returns",
     Column("source", String(400), nullable=False),
     Column("rows", Integer, nullable=False),
     Column("first_quarter", String(8), nullable=False),
     Column("last_quarter", String(8), nullable=False),
-    Column("document", Text, nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("audit_seq", Integer, nullable=False),
-    UniqueConstraint("run_id", "sha256", name="uq_provider_returns_run_sha256"),
 )
 """Providers' quarterly returns, each set linked to the run whose plan it reports on."""
 
-robustness_checks = Table(
+robustness_checks = _kept_against_run(
     "robustness_checks",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", String(40), ForeignKey("runs.run_id"), nullable=False, index=True),
-    Column("sha256", String(64), nullable=False, comment="fingerprint of the check"),
+    "the check",
     Column("draws", Integer, nullable=False),
     Column("seed", Integer, nullable=False),
     Column("infeasible", Integer, nullable=False),
     Column("fragile", Integer, nullable=False, comment="decisions holding in under 80%"),
     Column("origin", String(20), nullable=False, comment="cli, app, ..."),
-    Column("document", Text, nullable=False),
-    Column("created_at", String(40), nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("audit_seq", Integer, nullable=False),
-    UniqueConstraint("run_id", "sha256", name="uq_robustness_checks_run_sha256"),
 )
 """Robustness checks (the robustness file's document), each linked to the run whose plan
 it checks."""

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "commissioning" / "inputs"
 COLUMNS = {c.name for t in (*DATA_TABLES, RETURNS) for c in t.columns}
 FIELDS = {c.field for t in (*DATA_TABLES, RETURNS) for c in t.columns}
+TABLE_FILES = {t.file for t in DATA_TABLES}
 
 GENERIC = ("read.py", "cells.py", "fingerprint.py", "snapshot.py", "limits.py", "loading.py")
 """Modules that read, check, fingerprint or snapshot any table: they name no column."""
@@ -186,3 +187,25 @@ def test_a_column_added_to_the_schema_is_read_checked_fingerprinted_and_kept(
 
     # and documented
     assert "| `reach` | number | at least 0, at most 1 | no | 0 | yes |" in data_reference()
+
+
+def test_the_update_from_returns_takes_its_columns_and_file_from_the_schema() -> None:
+    """monitor/update.py rewrites cells of the initiatives table: every column it names is
+    looked up in the schema (`INITIATIVES.column(...)`, which fails on import for one the
+    schema lacks), and the table's file and sheet come from the schema, not from literals."""
+    module = ROOT / "commissioning" / "monitor" / "update.py"
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    looked_up = {
+        id(a)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "column"
+        for a in n.args
+    }
+    by_hand = sorted(
+        f"{s.value} (line {s.lineno})"
+        for s in strings(tree)
+        if id(s) not in looked_up
+        and (s.value in COLUMNS or s.value in SCHEMA or s.value.lower() in TABLE_FILES)
+    )
+    assert not by_hand, f"monitor/update.py names columns or tables by hand: {by_hand}"
+    assert looked_up, "monitor/update.py no longer looks its columns up: check this test"

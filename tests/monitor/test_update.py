@@ -151,3 +151,26 @@ def test_workbook_data_folder(card: Scorecard, data: DataSet, tmp_path: Path) ->
             c.unit_cost_after,
         )
     assert openpyxl.load_workbook(src / "data.xlsx")["initiatives"]["L2"].value == 0.1
+
+
+def test_the_sheet_and_headers_are_found_as_the_reader_finds_them(
+    card: Scorecard, tmp_path: Path
+) -> None:
+    """A sheet named 'Initiatives.csv' and a header 'Unit Cost' are read as the initiatives
+    table and its unit_cost column, so the update must rewrite them too."""
+    src = to_workbook(VALID, tmp_path / "book")
+    wb = openpyxl.load_workbook(src / "data.xlsx")
+    ws = wb["initiatives"]
+    ws.title = "Initiatives.csv"
+    cost = next(c for c in ws[1] if c.value == "unit_cost")
+    cost.value = "Unit Cost"
+    wb.save(src / "data.xlsx")
+    found = changes(card)
+    write_updated(src, tmp_path / "next", card, found)
+    by = {i.initiative_id: i for i in load_data(tmp_path / "next")[0].initiatives}
+    assert found
+    for c in found:
+        assert (by[c.initiative_id].effect, by[c.initiative_id].unit_cost) == (
+            c.effect_after,
+            c.unit_cost_after,
+        )
