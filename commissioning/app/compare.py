@@ -11,6 +11,7 @@ from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import summarise_plan
 from commissioning.explain.comparison import why_scores_differ
+from commissioning.formatting import format_percent
 
 CURRENT = "Current plan (from the Plan page)"
 OWN = "The data's own scenario"
@@ -94,7 +95,7 @@ def render() -> None:
     widgets.metric(
         c3,
         f"Prevention share {final_b}, B",
-        widgets.percent(share_b, 1),
+        format_percent(share_b, 1),
         f"{(share_b - share_a) * 100:+.1f} points on A",
         tone="normal",
     )

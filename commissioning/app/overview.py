@@ -11,6 +11,7 @@ import streamlit as st
 
 from commissioning.app import charts, state, tables, widgets
 from commissioning.explain.costs import cost_library
+from commissioning.formatting import format_percent
 from commissioning.inputs import InputError, with_scenario
 from commissioning.inputs.model import DataSet
 
@@ -72,8 +73,9 @@ def _cost_library(data: DataSet, scenario: Mapping[str, Any]) -> None:
     )
     st.caption(
         f"Each cost is brought to {y0} prices with the price index and discounted at "
-        f"{library.discount_rate:.1%} a year (HM Treasury Green Book) from the year it would "
-        "begin; its worth per outcome is chance x yearly cost x years, discounted."
+        f"{format_percent(library.discount_rate, 1)} a year (HM Treasury Green Book) from "
+        "the year it would begin; its worth per outcome is chance x yearly cost x years, "
+        "discounted."
     )
 
 
@@ -98,7 +100,7 @@ def render() -> None:
     widgets.metric(
         c2,
         "Prevention (levels 1-2)",
-        widgets.percent(prevention / total if total else 0),
+        format_percent(prevention / total if total else 0),
         f"{widgets.money(prevention)} a year",
     )
     widgets.metric(
@@ -178,7 +180,7 @@ def render() -> None:
         )
     weak = profile.loc[profile["Rating"].isin(["NL2", "NE"]), "Budget today"].sum()
     st.caption(
-        f"{widgets.money(float(weak))} a year ({widgets.percent(weak / total if total else 0)}) "
+        f"{widgets.money(float(weak))} a year ({format_percent(weak / total if total else 0)}) "
         "goes to services with no robust evaluation (NL2) or found not effective (NE). Ratings "
         "follow the Early Intervention Foundation Guidebook; mixed findings: some rigorous "
         "studies found no effect."

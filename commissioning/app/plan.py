@@ -11,13 +11,14 @@ import streamlit as st
 import yaml
 
 from commissioning.allocator import Result
-from commissioning.allocator.wording import outcomes as outcome_words
 from commissioning.app import charts, scenario_panel, state, tables, widgets
 from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
 from commissioning.export.workbook import build_workbook
+from commissioning.formatting import format_outcomes as outcome_words
+from commissioning.formatting import format_percent
 from commissioning.inputs import DataSet
 from commissioning.robustness import FRAGILE_BELOW, Robustness
 from commissioning.robustness.summary import percent
@@ -152,7 +153,7 @@ def render() -> None:
     widgets.metric(
         c2,
         f"Prevention share {final}",
-        widgets.percent(share_final, 1),
+        format_percent(share_final, 1),
         f"{(share_final - share_today) * 100:+.1f} points",
         tone="normal",
     )

@@ -11,6 +11,7 @@ import streamlit as st
 
 from commissioning.app import naming, state, whatifs, widgets
 from commissioning.app.markup import escape_markdown
+from commissioning.formatting import format_percent
 
 
 def controls(loaded: state.Loaded) -> dict[str, object] | None:
@@ -65,9 +66,9 @@ def _limits(loaded: state.Loaded, chosen: dict[str, object], slots: widgets.Slot
         lines = []
         for p in loaded.data.priorities:
             most = priorities.get(p.priority_id)
-            reach = "no plan meets the other rules" if most is None else widgets.percent(most, 1)
+            reach = "no plan meets the other rules" if most is None else format_percent(most, 1)
             lines.append(
-                f"- {escape_markdown(p.name)}: set at {widgets.percent(p.min_share)} of all "
+                f"- {escape_markdown(p.name)}: set at {format_percent(p.min_share)} of all "
                 f"spend; these rules allow up to {reach}."
             )
         slots.priorities.markdown(
@@ -82,13 +83,13 @@ def _limit_note(where: Any, year: int, share: float, limit: float | None) -> Non
     elif share > limit + 1e-9:
         where.warning(
             f"Above the highest share these rules allow in {year} "
-            f"({widgets.percent(limit, 1)}): there is no plan. Move it to "
+            f"({format_percent(limit, 1)}): there is no plan. Move it to "
             f"{math.floor(limit * 100)}% or below, or ease another rule."
         )
     elif share >= limit - 0.005:
-        where.info(f"At the limit: these rules allow at most {widgets.percent(limit, 1)}.")
+        where.info(f"At the limit: these rules allow at most {format_percent(limit, 1)}.")
     else:
-        where.caption(f"Reachable: 0% to {widgets.percent(limit, 1)} with these rules.")
+        where.caption(f"Reachable: 0% to {format_percent(limit, 1)} with these rules.")
 
 
 def _save_for_comparison(chosen: dict[str, object]) -> None:

@@ -19,7 +19,7 @@ from commissioning.app import state
 from commissioning.app.glossary import help_for
 from commissioning.app.markup import escape_markdown
 from commissioning.app.tables import DECISION_LABELS, initiative_label, problems_frame
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, format_percent
 from commissioning.formatting import signed_money as signed_money
 from commissioning.inputs import DataSet, InputError, Problem, with_scenario
 
@@ -70,21 +70,6 @@ def decision_badge(decision: str) -> str:
     return f":{BADGE_COLOURS.get(decision, 'gray')}-badge[{label}]"
 
 
-def percent(x: float, places: int = 0) -> str:
-    return f"{x * 100:.{places}f}%"
-
-
-def outcomes(x: float) -> str:
-    """Weighted outcomes to a sensible precision."""
-    if not math.isfinite(x):
-        return "not known"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 1:
-        return f"{x:,.1f}"
-    return f"{x:.3g}"
-
-
 def _safe(fmt: Any) -> Any:
     def apply(v: object) -> str:
         if v is None or (isinstance(v, float) and not math.isfinite(v)):
@@ -123,7 +108,7 @@ def show_table(
             formats[c] = _safe(signed_money)
     for c in percent_columns:
         if c in frame:
-            formats[c] = _safe(lambda v: f"{float(v) * 100:.1f}%")
+            formats[c] = _safe(lambda v: format_percent(float(v), 1))
     for c, spec in (number_columns or {}).items():
         if c in frame:
             formats[c] = _safe(lambda v, spec=spec: format(float(v), spec))
