@@ -11,7 +11,7 @@ import pytest
 from commissioning.allocator import allocate
 from commissioning.documents.content import load_content
 from commissioning.documents.contexts import prepare
-from commissioning.documents.rationale import explain_all, rationale_context, rationale_ids
+from commissioning.documents.contexts.rationale import explain_all, rationale_context, rationale_ids
 from commissioning.documents.render import render_html
 from commissioning.formatting import format_money
 from commissioning.inputs import load

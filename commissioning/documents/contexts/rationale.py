@@ -13,31 +13,30 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import ClassVar
 
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.wording import ValueUnit, pence
-from commissioning.documents.contexts import (
-    DECISION_TITLES,
+from commissioning.documents.contexts.blocks import Fact, Meta, Section, Table
+from commissioning.documents.contexts.format import (
     NOT_RECORDED,
-    Fact,
-    Meta,
-    Plan,
-    Section,
-    Table,
-    _fields,
-    _meta,
-    _plan_line,
-    _sections,
-    audit_line,
-    builds_from_data,
-    level_label,
     long_date,
     money,
     money_change,
     number,
 )
+from commissioning.documents.contexts.plan import (
+    DECISION_TITLES,
+    Plan,
+    audit_line,
+    builds_from_data,
+    level_label,
+    make_meta,
+    plan_line,
+)
+from commissioning.documents.contexts.wording import document_fields, document_sections
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
@@ -75,6 +74,7 @@ class ServiceRationale:
 class RationaleContext:
     """The whole pack: method, the price of each rule, one part per service, provenance."""
 
+    template: ClassVar[str] = "rationale.html"
     meta: Meta
     sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
@@ -314,12 +314,16 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     else:
         where = data.district(district).name
     text = plan.content.documents["rationale"]
-    fields = _fields(plan, "rationale", where, plan.content.partnership.county_sub_group)
-    sections = _sections(text, plan, fields)
+    fields = document_fields(
+        plan.content, plan.years, "rationale", where, plan.content.partnership.county_sub_group
+    )
+    sections = document_sections(text, plan.content, fields)
     subject = "Services decommissioned or reduced" + (
         "" if district is None else f": {where}" if district == COUNTY else f" in {where}"
     )
-    meta = _meta(plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections)
+    meta = make_meta(
+        plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections
+    )
     explanations = explain_all(plan, rationale_ids(plan, district))
     services = tuple(_service(plan, e) for e in explanations)
     counted = {d: sum(1 for s in explanations if s.decision == d) for d in RATIONALE_DECISIONS}
@@ -405,7 +409,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Toolkit version", prov.version),
         Fact("Plan solved", prov.created or NOT_RECORDED),
         Fact("Pack issued", long_date(plan.issued)),
-        Fact("Plan", _plan_line(plan)),
+        Fact("Plan", plan_line(plan)),
         Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
     )
     return RationaleContext(

@@ -1,0 +1,402 @@
+"""The plan summary for the partnership board, built section by section from the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from commissioning.allocator.formulation import outcome_values
+from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.wording import ValueUnit, pence, subject
+from commissioning.allocator.wording import outcomes as format_outcomes
+from commissioning.documents.contexts.blocks import (
+    BarChart,
+    Fact,
+    Meta,
+    Section,
+    Table,
+    bar_chart,
+    journeys_table,
+    spend_table,
+)
+from commissioning.documents.contexts.format import decimal, money, money_change, number, share
+from commissioning.documents.contexts.plan import (
+    DECISION_MEANINGS,
+    DECISION_TITLES,
+    Plan,
+    builds_from_data,
+    make_meta,
+    outcome_name,
+    period_text,
+)
+from commissioning.documents.contexts.wording import document_fields, document_sections
+from commissioning.explain.costs import invest_to_save
+from commissioning.explain.summary import SpendRow
+
+
+@dataclass(frozen=True)
+class SummaryContext:
+    """The plan summary for the partnership board."""
+
+    template: ClassVar[str] = "plan_summary.html"
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    headlines: tuple[Fact, ...]
+    levels: Table
+    levels_chart: BarChart
+    priorities: Table
+    priorities_chart: BarChart
+    districts: Table
+    districts_chart: BarChart
+    streams: Table
+    streams_chart: BarChart
+    outcome_facts: tuple[Fact, ...]
+    invest_facts: tuple[Fact, ...]
+    """The invest-to-save case (empty without a cost library)."""
+    savings: Table
+    """Cash saved by partner and year, and savings returned to the envelopes."""
+    outcomes: Table
+    decisions: Table
+    journeys: Table
+    """Services whose budget turns within the plan: for the board to judge."""
+    rule_families: Table
+    rules: Table
+
+
+@builds_from_data
+def summary_context(plan: Plan) -> SummaryContext:
+    """The plan summary for the partnership board."""
+    s = plan.summary
+    data = plan.inputs.data
+    years = plan.years
+    text = plan.content.documents["summary"]
+    fields = document_fields(
+        plan.content, years, "summary", "the county", plan.content.partnership.county_sub_group
+    )
+    sections = document_sections(text, plan.content, fields)
+
+    def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
+        return bar_chart(
+            chart_id, title, [(label_of(r, label), r.today, r.final) for r in rows], years[-1]
+        )
+
+    def label_of(r: SpendRow, how: str) -> str:
+        if how == "priority":
+            return r.key
+        if how == "stream":
+            return f"{r.key} ({data.streams_by_id[r.key].partner})"
+        return r.label
+
+    invest_facts, savings = _invest_to_save(plan)
+    return SummaryContext(
+        meta=make_meta(plan, "summary", text, plan.inputs.scenario.name, "Plan summary", sections),
+        sections=sections,
+        glance=_glance(plan),
+        headlines=_headlines(plan, sections),
+        levels=spend_table("levels", "Spend by level of need", "Level of need", s.by_level, years),
+        levels_chart=chart("chart-levels", "Spend by level of need", s.by_level),
+        priorities=spend_table(
+            "priorities", "Spend by priority", "Priority", s.by_priority, years, with_key=True
+        ),
+        priorities_chart=chart("chart-priorities", "Spend by priority", s.by_priority, "priority"),
+        districts=spend_table("districts", "Spend by district", "District", s.by_district, years),
+        districts_chart=chart("chart-districts", "Spend by district", s.by_district),
+        streams=spend_table(
+            "streams", "Spend by funding stream", "Funding stream", s.by_stream, years
+        ),
+        streams_chart=chart("chart-streams", "Spend by funding stream", s.by_stream, "stream"),
+        outcome_facts=_outcome_facts(plan),
+        invest_facts=invest_facts,
+        savings=savings,
+        outcomes=_outcomes(plan),
+        decisions=_decisions(plan),
+        journeys=journeys_table(s.journeys),
+        rule_families=_rule_families(plan),
+        rules=_rules(plan),
+    )
+
+
+def _gained(plan: Plan) -> float:
+    return plan.summary.objective - plan.summary.objective_today
+
+
+def _signed(gained: float) -> str:
+    return "+" if gained >= 0 else "-"
+
+
+# --- at a glance and headlines ----------------------------------------------------------------
+
+
+def _glance(plan: Plan) -> tuple[Fact, ...]:
+    s, y1 = plan.summary, plan.final_year
+    total_final = s.total_proposed[y1]
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    return (
+        Fact("Scenario", plan.inputs.scenario.name),
+        Fact("Period", period_text(plan, plan.years[0], y1)),
+        Fact("Spend", f"{money(s.total_today)} today, {money(total_final)} in {y1}"),
+        Fact(
+            "Levels 1-2",
+            f"{share(s.prevention_today, s.total_today)} today, "
+            f"{share(s.prevention_final, total_final)} in {y1}",
+        ),
+        Fact(
+            "Gained by the plan",
+            f"{_signed(gained)}{unit.amount(abs(gained))} over the plan"
+            + (" (weighted)" if unit.pounds else ""),
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in ("commission", "grow", "maintain", "reduce", "decommission")
+            ),
+        ),
+    )
+
+
+def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
+    s, years, y1 = plan.summary, plan.years, plan.final_year
+    total_final = s.total_proposed[y1]
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    return (
+        Fact(
+            "Spend",
+            f"{money(s.total_today)} a year today; "
+            f"{', '.join(f'{money(s.total_proposed[y])} in {y}' for y in years)}",
+        ),
+        Fact(
+            "Prevention and early help (levels 1-2)",
+            f"{money(s.prevention_today)} ({share(s.prevention_today, s.total_today)}) today, "
+            f"{money(s.prevention_final)} ({share(s.prevention_final, total_final)}) in {y1}: "
+            f"{money_change(s.prevention_moved)} moved towards prevention",
+        ),
+        Fact(
+            unit.title + " over the plan",
+            f"{unit.figure(s.objective)}, against {unit.figure(s.objective_today)} if "
+            "today's budgets "
+            f"were kept for {len(years)} years "
+            f"({_signed(gained)}{unit.figure(abs(gained))})",
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in DECISION_TITLES
+            ),
+        ),
+        Fact(
+            "Rules binding with a price",
+            f"{len(s.binding)} (in pounds; see section {sections['rules'].number})",
+        ),
+    )
+
+
+# --- outcomes and the invest-to-save case -----------------------------------------------------
+
+
+def _outcomes(plan: Plan) -> Table:
+    """Outcomes achieved by outcome of the framework (participants x effect), county-wide."""
+    data, years, y1 = plan.inputs.data, plan.years, plan.final_year
+    today_by: dict[str, float] = defaultdict(float)
+    year_by: dict[tuple[str, int], float] = defaultdict(float)
+    for i in data.initiatives:
+        r = plan.outcome_of(i.initiative_id)
+        for o in i.outcomes:
+            today_by[o] += i.current_budget / i.unit_cost * i.effect
+            for y in years:
+                year_by[(o, y)] += r.proposed.get(y, 0.0) / i.unit_cost * i.effect
+    return Table(
+        "outcomes",
+        "Children and families achieving each outcome a year (participants \u00d7 effect, all "
+        "services)",
+        ("Outcome", "Today", *(str(y) for y in years), f"Change to {y1}"),
+        tuple(
+            (
+                outcome_name(plan, o.outcome_id),
+                number(today_by[o.outcome_id]),
+                *(number(year_by[(o.outcome_id, y)]) for y in years),
+                f"{year_by[(o.outcome_id, y1)] - today_by[o.outcome_id]:+,.0f}",
+            )
+            for o in data.outcomes
+        ),
+    )
+
+
+def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
+    s = plan.summary
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    values = outcome_values(plan.inputs)
+    ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
+    return (
+        Fact(unit.title + " over the plan", unit.figure(s.objective)),
+        Fact(f"Today's budgets kept for {len(plan.years)} years", unit.figure(s.objective_today)),
+        Fact(
+            "Gained by the plan",
+            f"{_signed(gained)}{unit.figure(abs(gained))} "
+            f"({_gain_share(gained, s.objective_today)})",
+        ),
+        Fact(
+            "How outcomes are weighted",
+            "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
+            "priority weight \u00d7 local need, "
+            "per £ of unit cost; an outcome at level 4 counts "
+            f"{decimal(ratio, 1)} times one at level 1"
+            + (
+                " (an outcome's value is the late-intervention cost it avoids, from the cost "
+                "library)"
+                if unit.pounds
+                else ""
+            ),
+        ),
+    )
+
+
+def _gain_share(gained: float, base: float) -> str:
+    return (
+        f"{gained / base * 100:+.1f}% on today's budgets" if base > 0 else "no baseline to compare"
+    )
+
+
+def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
+    """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
+    case = invest_to_save(plan.inputs, plan.result)
+    if case is None:
+        return (), Table("savings", "Savings", ("Who",), (), empty="No cost library.")
+    facts = [
+        Fact(
+            "Late-intervention cost avoided",
+            f"{money(case.avoided)} over the plan (not weighted), against "
+            f"{money(case.avoided_today)} with today's budgets",
+        ),
+        Fact(
+            "Return on each £1",
+            f"{pence(case.return_per_pound)} of later costs avoided per £1 the plan spends "
+            f"(today {pence(case.return_per_pound_today)})",
+        ),
+    ]
+    if case.prevention_return is not None:
+        paid = (
+            f"pays back by {case.payback_year}"
+            if case.payback_year is not None
+            else "does not pay back within 30 years"
+        )
+        cash = (
+            f"; in cash (what partners can take out of budgets) by {case.cash_payback_year}"
+            if case.cash_payback_year is not None
+            else "; it does not pay back in cash within 30 years"
+        )
+        facts.append(
+            Fact(
+                "Money moved to prevention",
+                f"{money(case.prevention_moved)} more at levels 1-2 over the plan; each extra "
+                f"£1 avoids {pence(case.prevention_return)} of later costs and {paid}{cash}",
+            )
+        )
+    years = sorted({y for by in case.cashable_by_partner.values() for y in by})
+    rows = [
+        (f"Cash saved for {partner}", *(money(by.get(y, 0.0)) for y in years))
+        for partner, by in case.cashable_by_partner.items()
+    ]
+    if any(round(v) for v in case.reinvested.values()):
+        rows.append(
+            (
+                "Returned to the funding envelopes",
+                *(money(case.reinvested.get(y, 0.0)) for y in years),
+            )
+        )
+    table = Table(
+        "savings",
+        "Cash saved by each partner, and savings returned to the envelopes, by year",
+        ("Who", *(str(y) for y in years)),
+        tuple(rows),
+        numeric=(False, *(True for _ in years)),
+        empty="No partner saves cash under this plan.",
+        style="compact",
+    )
+    return tuple(facts), table
+
+
+# --- decisions and the rules that bind --------------------------------------------------------
+
+
+def _decisions(plan: Plan) -> Table:
+    s = plan.summary
+    return Table(
+        "decisions",
+        "Decisions by service",
+        ("Decision", "Services", "Meaning"),
+        tuple(
+            (DECISION_TITLES[k], str(s.decisions.get(k, 0)), DECISION_MEANINGS[k])
+            for k in DECISION_TITLES
+        ),
+        numeric=(False, True, False),
+        total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
+    )
+
+
+def _about(family: str, index: tuple[str, ...], plan: Plan) -> str:
+    """Who or what a rule is about, in words (the registry's wording, made whole)."""
+    text = subject(family, index, plan.inputs.data)
+    return f"all spend in {text}" if text.isdigit() else text
+
+
+def _rule_families(plan: Plan) -> Table:
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    by_family: dict[str, list[float]] = defaultdict(list)
+    hardest: dict[str, str] = {}
+    for c in plan.summary.binding:
+        if c.family not in hardest:
+            hardest[c.family] = _about(c.family, c.index, plan)
+        by_family[c.family].append(c.shadow_price or 0.0)
+    return Table(
+        "rule-families",
+        f"Binding rules by family (what relaxing each by {unit.per_label} would add, in "
+        f"{'£ of late-intervention cost avoided' if unit.pounds else 'weighted outcomes'})",
+        ("Rule", "What the rule says", "Binding", "Highest price", "Where it binds hardest"),
+        tuple(
+            (
+                FAMILIES[f].title + (" (policy)" if FAMILIES[f].policy else ""),
+                FAMILIES[f].rule,
+                str(len(by_family[f])),
+                unit.rate(max(by_family[f]))
+                if unit.pounds
+                else format_outcomes(max(by_family[f]) * 1000),
+                hardest[f],
+            )
+            for f in FAMILIES
+            if f in by_family
+        ),
+        numeric=(False, False, True, True, False),
+        empty="No rule in pounds binds with a positive price.",
+        style="compact",
+    )
+
+
+def _rules(plan: Plan) -> Table:
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    top = plan.summary.binding[:12]
+    return Table(
+        "rules",
+        f"The {len(top)} rules with the highest shadow prices",
+        ("Rule", "About", f"Price per {unit.per_label}"),
+        tuple(
+            (
+                c.name,
+                f"{FAMILIES[c.family].title}: {_about(c.family, c.index, plan)}",
+                unit.rate(c.shadow_price or 0.0)
+                if unit.pounds
+                else format_outcomes((c.shadow_price or 0.0) * 1000),
+            )
+            for c in top
+        ),
+        numeric=(False, False, True),
+        empty="No rule in pounds binds with a positive price.",
+        style="compact",
+    )
