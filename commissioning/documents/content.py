@@ -98,7 +98,9 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
         SUMMARY_FIELDS,
     ),
     "rationale": DocumentKind(
-        "rationale.yaml", ("method", "rules", "services", "provenance"), SUMMARY_FIELDS
+        "rationale.yaml",
+        ("method", "rules", "services", "provenance", "glossary"),
+        SUMMARY_FIELDS,
     ),
     "quarterly": DocumentKind(
         "quarterly_report.yaml",

@@ -29,6 +29,7 @@ from commissioning.documents.contexts import (
     document_sections,
     long_date,
     money,
+    money_exact,
     number,
     percent,
     plan_line,
@@ -250,7 +251,7 @@ def _off_track(s: ServiceCard, quarters: Sequence[str]) -> OffTrack:
         Fact("Effect so far", _effect_text(s)),
         Fact(
             "Cost per participant so far",
-            f"{money(cost)} against {money(s.initiative.unit_cost)} planned"
+            f"{money_exact(cost)} against {money_exact(s.initiative.unit_cost)} planned"
             if cost is not None
             else "no participants yet",
         ),

@@ -404,7 +404,7 @@ def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
     return f"{c.name}: {text[0].upper()}{text[1:]} ({fam.rule.rstrip('.')})"
 
 
-def _holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
+def holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
     """The rules holding the service, one sentence per rule with its years, in plain English
     (the rules' names stay in the result file and the auditors' pack)."""
     years: dict[tuple[str, tuple[str, ...]], list[str]] = {}
@@ -484,7 +484,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     if e.journey is not None:
         out.append(e.journey.sentence)
     out += [lean.sentence for lean in e.lean_years]
-    out += _holding_prose(e, inputs)
+    out += holding_prose(e, inputs)
     for b in e.break_even:
         out.append(b.sentence)
     if e.duplicates:

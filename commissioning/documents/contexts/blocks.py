@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from commissioning.documents.contexts.format import (
+    MONEY_STEP,
+    MONEY_STEP_MILLIONS,
     DocumentError,
     check_text,
     money,
@@ -315,12 +317,16 @@ def spend_table(
     total: bool = True,
     with_key: bool = False,
 ) -> Table:
+    """Spend by some grouping, today and each plan year, with the change to the final year;
+    rounded to the nearest £1,000 when the table's figures run into millions."""
+    biggest = max((abs(v) for r in rows for v in (r.today, *r.proposed.values())), default=0.0)
+    step = MONEY_STEP_MILLIONS if biggest >= 1_000_000 else MONEY_STEP
     body = tuple(
         (
             f"{r.key} {r.label}" if with_key else r.label,
-            money(r.today),
-            *(money(r.proposed.get(y, 0.0)) for y in years),
-            money_change(r.change),
+            money(r.today, step),
+            *(money(r.proposed.get(y, 0.0), step) for y in years),
+            money_change(r.change, step),
             percent_change(r.today, r.final),
         )
         for r in rows
@@ -331,9 +337,9 @@ def spend_table(
         per_year = [sum(r.proposed.get(y, 0.0) for r in rows) for y in years]
         foot = (
             "Total",
-            money(today),
-            *(money(v) for v in per_year),
-            money_change(per_year[-1] - today),
+            money(today, step),
+            *(money(v, step) for v in per_year),
+            money_change(per_year[-1] - today, step),
             percent_change(today, per_year[-1]),
         )
     return Table(

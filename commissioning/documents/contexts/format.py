@@ -19,16 +19,31 @@ class DocumentError(ValueError):
     """A value a document needs is missing or cannot be shown."""
 
 
-def money(amount: float) -> str:
-    """£1,234,567 in whole pounds (via the toolkit's shared formatter)."""
+MONEY_STEP = 100
+"""Documents round money to the nearest £100 (the plan does not know a budget to the pound);
+the workbook keeps the exact figures."""
+MONEY_STEP_MILLIONS = 1000
+"""Tables whose figures run into millions round to the nearest £1,000."""
+
+
+def money(amount: float, step: int = MONEY_STEP) -> str:
+    """£1,234,600: an amount rounded to the nearest `step` pounds (half away from zero)."""
+    if not math.isfinite(amount):
+        raise DocumentError(f"cannot show {amount!r} as money")
+    rounded = math.copysign(math.floor(abs(amount) / step + 0.5) * step, amount)
+    return _money(rounded)
+
+
+def money_exact(amount: float) -> str:
+    """£699 to the pound: for figures per participant (unit costs), which are known exactly."""
     if not math.isfinite(amount):
         raise DocumentError(f"cannot show {amount!r} as money")
     return _money(amount)
 
 
-def money_change(amount: float) -> str:
-    """+£1,234 / -£1,234 / £0."""
-    text = money(amount)
+def money_change(amount: float, step: int = MONEY_STEP) -> str:
+    """+£1,200 / -£1,200 / £0."""
+    text = money(amount, step)
     return "+" + text if text not in ("£0", "-£0") and not text.startswith("-") else text
 
 

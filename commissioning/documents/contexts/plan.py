@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from commissioning.allocator.result import InitiativeResult, Result
+from commissioning.allocator.result import ConstraintResult, InitiativeResult, Result
 from commissioning.documents.content import LOGO_TYPES, Content, DocumentText
 from commissioning.documents.contexts.blocks import Branding, Meta, Section
 from commissioning.documents.contexts.format import (
@@ -167,6 +167,21 @@ def builds_from_data(
             return build(plan, *args, **kwargs)
 
     return wrapped
+
+
+def binding_rules(plan: Plan) -> tuple[ConstraintResult, ...]:
+    """The rules that hold the plan back: binding, with a positive price (relaxing them would
+    add value). The plan summary and the rationale pack both count these, so they agree."""
+    return tuple(
+        sorted(
+            (
+                c
+                for c in plan.result.constraints
+                if c.binding and c.shadow_price is not None and c.shadow_price > 0
+            ),
+            key=lambda c: (-(c.shadow_price or 0.0), c.name),
+        )
+    )
 
 
 def spec_initiatives(plan: Plan, district_id: str | None = None) -> list[Initiative]:

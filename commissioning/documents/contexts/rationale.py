@@ -25,22 +25,23 @@ from commissioning.documents.contexts.format import (
     long_date,
     money,
     money_change,
+    money_exact,
     number,
 )
 from commissioning.documents.contexts.plan import (
     DECISION_TITLES,
     Plan,
     audit_line,
+    binding_rules,
     builds_from_data,
     level_label,
     make_meta,
     plan_line,
 )
 from commissioning.documents.contexts.wording import document_fields, document_sections
-from commissioning.explain.initiative import Explanation, explain_initiative
+from commissioning.explain.initiative import Explanation, explain_initiative, holding_prose
 from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
-from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY
 from commissioning.robustness.summary import FRAGILE_BELOW, percent, sentence
 
@@ -83,6 +84,9 @@ class RationaleContext:
     prices: Table
     services: tuple[ServiceRationale, ...]
     provenance: tuple[Fact, ...]
+    glossary_intro: tuple[str, ...]
+    glossary: tuple[Fact, ...]
+    """The method's terms, for the auditor: the only page of any document that uses them."""
 
 
 def rationale_ids(plan: Plan, district: str | None) -> list[str]:
@@ -162,7 +166,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     evidence = (
         Fact("Evidence", e.evidence),
         Fact("Effect", f"{i.effect:.0%} of participants achieve the targeted outcome"),
-        Fact("Unit cost", f"{format_money(i.unit_cost)} per participant a year"),
+        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
     if e.opportunity_costs:
@@ -243,7 +247,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         f"for the same district and level that grow or start reach about "
         f"{number(e.participants_gained_elsewhere)} more.",
     )
-    rules = tuple(h.sentence for h in e.holding_rules) or (
+    rules = tuple(holding_prose(e, plan.inputs)) or (
         "No rule holds it: the decision follows from its value for money.",
     )
     return ServiceRationale(
@@ -300,6 +304,27 @@ def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
     cost = unit.figure(p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
+
+
+_PROBLEM_KINDS: Mapping[str, str] = {
+    "LP": "a linear programme: every budget can take any amount (see the glossary)",
+    "MIP": "a linear programme in which some services are either funded at a viable size or "
+    "not at all (see the glossary)",
+}
+
+
+def _prices_note(note: str) -> str:
+    """How the prices of rules were read, in the glossary's words."""
+    if not note:
+        return NOT_RECORDED
+    if note.startswith("not available"):
+        return "not available: the plan could not be priced with its funded-or-not choices held"
+    if "binaries" in note:
+        return (
+            "read from the plan with each service's funded-or-not choice held as found; a rule "
+            "about a service the plan does not fund has no price (see the glossary)"
+        )
+    return "read from the plan as solved (see the glossary)"
 
 
 @builds_from_data
@@ -370,19 +395,26 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         f"{len(sc.exclude)} excluded.",
         *_robustness_method(plan),
     )
+    holding = {c.name for c in binding_rules(plan)}
     by_family: dict[str, list[int]] = {}
     for c in plan.result.constraints:
         counts = by_family.setdefault(c.family, [0, 0])
         counts[0] += 1
-        counts[1] += int(c.binding)
+        counts[1] += int(c.name in holding)
     rules_in_force = Table(
         "rules-in-force",
-        "The rules in force",
-        ("Rule", "What it means", "Instances", "Binding"),
+        "The rules in force, and how many of them hold the plan back",
+        ("Rule", "What it means", "Instances", "Holding back"),
         tuple(
             (FAMILIES[f].title, FAMILIES[f].rule, str(n), str(b)) for f, (n, b) in by_family.items()
         ),
         numeric=(False, False, True, True),
+        total=(
+            "Total",
+            "every rule of the plan",
+            str(sum(n for n, _ in by_family.values())),
+            str(len(holding)),
+        ),
     )
     prices = Table(
         "rule-prices",
@@ -404,8 +436,8 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Input fingerprint (SHA-256)", prov.inputs_sha256),
         Fact("Scenario", prov.scenario),
         Fact("Solver", prov.solver_version or prov.solver),
-        Fact("Problem type", prov.problem_type),
-        Fact("Shadow prices", prov.prices),
+        Fact("Kind of problem", _PROBLEM_KINDS.get(prov.problem_type, prov.problem_type)),
+        Fact("Prices of rules", _prices_note(prov.prices)),
         Fact("Toolkit version", prov.version),
         Fact("Plan solved", prov.created or NOT_RECORDED),
         Fact("Pack issued", long_date(plan.issued)),
@@ -421,4 +453,14 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         prices=prices,
         services=services,
         provenance=provenance,
+        glossary_intro=tuple(p for p in sections["glossary"].intro if not _term(p)),
+        glossary=tuple(Fact(*t) for p in sections["glossary"].intro if (t := _term(p))),
     )
+
+
+def _term(paragraph: str) -> tuple[str, str] | None:
+    """'Slack: how far ...' as (term, definition); None for a paragraph that defines none."""
+    term, sep, definition = paragraph.partition(": ")
+    if not sep or len(term) > 60 or not definition.strip():
+        return None
+    return term, definition[:1].upper() + definition[1:]

@@ -28,6 +28,7 @@ from commissioning.documents.contexts.format import (
     full_stop,
     long_date,
     money,
+    money_exact,
     number,
     percent,
     percent_change,
@@ -312,8 +313,8 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
     else:
         fit.append(
             f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
-            "outcomes in the plan's "
-            "objective (evidence, effect, level, priority and local need taken into account)."
+            "outcomes in the plan's measure of value (evidence, effect, level, priority and "
+            "local need taken into account)."
         )
     return tuple(fit)
 
@@ -326,8 +327,8 @@ def _population(s: _Service) -> tuple[str, ...]:
         f"need ({level.name}). {level.who}",
         f"The plan pays for {number(s.part[last])} participants in {last} at a unit "
         "cost of "
-        f"{money(i.unit_cost)}, against {number(s.demand)} children and families a year needing "
-        "support "
+        f"{money_exact(i.unit_cost)}, against {number(s.demand)} children and families a year "
+        "needing support "
         f"at this level {s.where}."
         + (f" Today's budget pays for {number(s.today_part)}." if i.current_budget > 0 else ""),
     )
@@ -337,8 +338,9 @@ def _participants_table(s: _Service) -> Table:
     i, r, years = s.i, s.r, s.plan.years
     return Table(
         "participants",
-        f"Expected participants: budget \u00f7 unit cost of {money(i.unit_cost)}, against a need "
-        f"of {number(s.demand)} a year at level {i.level} {s.where}",
+        "Expected participants: budget \u00f7 unit cost of "
+        f"{money_exact(i.unit_cost)}, against a need of {number(s.demand)} a year at level "
+        f"{i.level} {s.where}",
         ("Year", "Budget", "Expected participants", "Share of need"),
         tuple(
             (
@@ -405,7 +407,7 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
             "service",
         ),
         Fact("Evidence weight in the plan", decimal(multiplier)),
-        Fact("Unit cost", f"{money(i.unit_cost)} per participant a year"),
+        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
         Fact("Late costs avoided per £1", pence(r.benefit_cost_ratio))
         if r.benefit_cost_ratio is not None
         else Fact(

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from commissioning.allocator.formulation import outcome_values
-from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.registry import FAMILIES, LOCK
+from commissioning.allocator.result import ConstraintResult
 from commissioning.allocator.wording import ValueUnit, pence, subject
-from commissioning.allocator.wording import outcomes as format_outcomes
 from commissioning.documents.contexts.blocks import (
     BarChart,
     Fact,
@@ -26,6 +26,7 @@ from commissioning.documents.contexts.plan import (
     DECISION_MEANINGS,
     DECISION_TITLES,
     Plan,
+    binding_rules,
     builds_from_data,
     make_meta,
     outcome_name,
@@ -191,8 +192,8 @@ def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
             ),
         ),
         Fact(
-            "Rules binding with a price",
-            f"{len(s.binding)} (in pounds; see section {sections['rules'].number})",
+            "Rules that hold the plan back",
+            f"{len(binding_rules(plan))} (see section {sections['rules'].number})",
         ),
     )
 
@@ -347,56 +348,65 @@ def _about(family: str, index: tuple[str, ...], plan: Plan) -> str:
     return f"all spend in {text}" if text.isdigit() else text
 
 
+def _price(plan: Plan, c: ConstraintResult) -> str:
+    """What one more unit of room in a rule would add, in the plan's one unit of value."""
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    price = c.shadow_price or 0.0
+    if FAMILIES[c.family].unit == "participants":
+        return f"{unit.figure(price)} per participant"
+    return unit.rate(price)
+
+
+_BOARD_WORDS: Mapping[str, tuple[str, str]] = {
+    LOCK: (
+        "Held at today's budget by the partnership",
+        "A service the partnership chose to keep is held at its current budget in every year.",
+    )
+}
+"""The board's words for a family whose registry title uses the scenario's own term."""
+
+
+def _title(family: str) -> str:
+    title = _BOARD_WORDS[family][0] if family in _BOARD_WORDS else FAMILIES[family].title
+    return title + (" (policy)" if FAMILIES[family].policy else "")
+
+
 def _rule_families(plan: Plan) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
-    by_family: dict[str, list[float]] = defaultdict(list)
-    hardest: dict[str, str] = {}
-    for c in plan.summary.binding:
-        if c.family not in hardest:
-            hardest[c.family] = _about(c.family, c.index, plan)
-        by_family[c.family].append(c.shadow_price or 0.0)
+    by_family: dict[str, list[ConstraintResult]] = defaultdict(list)
+    for c in binding_rules(plan):  # highest price first
+        by_family[c.family].append(c)
     return Table(
         "rule-families",
-        f"Binding rules by family (what relaxing each by {unit.per_label} would add, in "
-        f"{'£ of late-intervention cost avoided' if unit.pounds else 'weighted outcomes'})",
-        ("Rule", "What the rule says", "Binding", "Highest price", "Where it binds hardest"),
+        f"Rules that hold the plan back, by kind (what relaxing each by {unit.per_label} would "
+        f"add, in {unit.name})",
+        ("Rule", "What the rule says", "Holding back", "Highest price", "Where it holds hardest"),
         tuple(
             (
-                FAMILIES[f].title + (" (policy)" if FAMILIES[f].policy else ""),
-                FAMILIES[f].rule,
+                _title(f),
+                _BOARD_WORDS[f][1] if f in _BOARD_WORDS else FAMILIES[f].rule,
                 str(len(by_family[f])),
-                unit.rate(max(by_family[f]))
-                if unit.pounds
-                else format_outcomes(max(by_family[f]) * 1000),
-                hardest[f],
+                _price(plan, by_family[f][0]),
+                _about(f, by_family[f][0].index, plan),
             )
             for f in FAMILIES
             if f in by_family
         ),
         numeric=(False, False, True, True, False),
-        empty="No rule in pounds binds with a positive price.",
+        empty="No rule holds the plan back.",
         style="compact",
     )
 
 
 def _rules(plan: Plan) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
-    top = plan.summary.binding[:12]
+    top = binding_rules(plan)[:12]
     return Table(
         "rules",
-        f"The {len(top)} rules with the highest shadow prices",
-        ("Rule", "About", f"Price per {unit.per_label}"),
-        tuple(
-            (
-                c.name,
-                f"{FAMILIES[c.family].title}: {_about(c.family, c.index, plan)}",
-                unit.rate(c.shadow_price or 0.0)
-                if unit.pounds
-                else format_outcomes((c.shadow_price or 0.0) * 1000),
-            )
-            for c in top
-        ),
+        f"The {len(top)} rules that hold the plan back most",
+        ("Rule", "Who or what it is about", f"What {unit.per_label} more room would add"),
+        tuple((_title(c.family), _about(c.family, c.index, plan), _price(plan, c)) for c in top),
         numeric=(False, False, True),
-        empty="No rule in pounds binds with a positive price.",
+        empty="No rule holds the plan back.",
         style="compact",
     )
