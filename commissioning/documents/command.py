@@ -24,8 +24,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from types import MappingProxyType
 from typing import TextIO
 
+from commissioning.allocator.result import Result
+from commissioning.documents.consultation import load_consultation
 from commissioning.documents.content import ContentError, load_content
 from commissioning.documents.contexts import (
     DECISION_TITLES,
@@ -47,8 +50,9 @@ from commissioning.documents.contexts import (
     summary_context,
     terms_context,
 )
+from commissioning.documents.contexts.governance import Approval, Governance
 from commissioning.export.files import Stopped, write_atomic
-from commissioning.inputs.model import COUNTY
+from commissioning.inputs.model import COUNTY, InputError
 
 EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 FORMATS: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}
@@ -457,6 +461,42 @@ def write_index(plan: Plan, out: Path, produced: Sequence[tuple[Document, list[s
     return path
 
 
+def governance_for(data: Path, result: Result) -> Governance:
+    """What the store records of this plan (decisions on its proposals, earlier issues of
+    its scenario) and the data folder's consultation record, for the documents to show.
+    Raises InputError for a consultation record with problems."""
+    from commissioning.store.approvals import plan_record
+
+    consultation = load_consultation(data) if data.is_dir() else ()
+    record = plan_record(result)
+    if record is None:
+        return Governance(consultation=consultation)
+    previous = record.earlier[0] if record.earlier else None
+    return Governance(
+        version=len(record.earlier) + 1,
+        supersedes=(
+            f"the plan {previous.inputs_sha256[:12]} of {previous.created_at[:10]} "
+            f"(run {previous.run_id[:8]})"
+            if previous is not None
+            else ""
+        ),
+        approvals=MappingProxyType(
+            {
+                d.initiative_id: Approval(
+                    d.initiative_id,
+                    d.action,
+                    d.decided_by,
+                    d.decided_at,
+                    f"decision {d.id}, run {d.run_id[:8]}",
+                    d.reason,
+                )
+                for d in record.decisions
+            }
+        ),
+        consultation=consultation,
+    )
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
@@ -470,8 +510,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     kinds = list(RENDERERS) if kind == "all" else with_companions([kind])
 
-    from commissioning.allocator.result import Result
-    from commissioning.inputs import InputError, fingerprint, load
+    from commissioning.inputs import fingerprint, load
 
     try:
         inputs = load(args.data, args.scenario)
@@ -519,7 +558,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"Cannot read the robustness file {args.robustness}: {exc}", file=sys.stderr)
             return EXIT_INVALID
     try:
-        plan = prepare(inputs, result, content, robustness=robustness)
+        governance = governance_for(Path(args.data), result)
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        plan = prepare(inputs, result, content, robustness=robustness, governance=governance)
     except DocumentError as exc:
         print(f"Cannot write documents: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -64,6 +64,7 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "standards",
             "monitoring",
             "review",
+            "sign-off",
         ),
         SERVICE_FIELDS,
     ),
@@ -79,6 +80,8 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "scorecard",
             "reporting",
             "local-targets",
+            "equality",
+            "consultation",
             "sign-off",
         ),
         COMMON_FIELDS,
@@ -94,6 +97,9 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "outcomes",
             "decisions",
             "rules",
+            "equality",
+            "consultation",
+            "decision",
         ),
         SUMMARY_FIELDS,
     ),
@@ -129,6 +135,7 @@ REQUIRED_CLAUSES: tuple[str, ...] = (
     "data_protection",
     "complaints",
     "review_and_exit",
+    "challenge_and_review",
 )
 DIRECTIONS: Mapping[str, str] = {"increase": "higher is better", "decrease": "lower is better"}
 EVIDENCE_KEYS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")

@@ -26,6 +26,8 @@ SLA_SECTIONS = {
     "scorecard": "Scorecard",
     "reporting": "Reporting and escalation",
     "local-targets": "Local targets",
+    "equality": "Equality impact",
+    "consultation": "Consultation",
     "sign-off": "Sign-off",
 }
 SPEC_SECTIONS = {
@@ -37,6 +39,7 @@ SPEC_SECTIONS = {
     "standards": "Service standards",
     "monitoring": "Monitoring and reporting",
     "review": "Review and exit",
+    "sign-off": "Agreement and signatures",
 }
 SUMMARY_SECTIONS = {
     "headlines": "The plan at a glance",
@@ -47,6 +50,9 @@ SUMMARY_SECTIONS = {
     "outcomes": "Outcomes gained",
     "decisions": "Decisions",
     "rules": "The rules that bind and what they cost",
+    "equality": "Equality impact",
+    "consultation": "Consultation",
+    "decision": "Decision of the board",
 }
 
 

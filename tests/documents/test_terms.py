@@ -38,6 +38,7 @@ CLAUSE_TITLES = {
     "data_protection": "Data protection",
     "complaints": "Compliments and complaints",
     "review_and_exit": "Review and exit",
+    "challenge_and_review": "Challenge and review of a decision",
 }
 
 
@@ -55,7 +56,7 @@ def test_the_terms_print_every_standard_clause_in_full_and_numbered(sample_plan)
         for paragraph in c.paragraphs:
             assert paragraph in text  # in full, not summarised
     assert [c.number for c in ctx.sections["standards"].clauses] == [f"2.{k}" for k in range(1, 8)]
-    assert [c.number for c in ctx.sections["review"].clauses] == ["4.1"]
+    assert [c.number for c in ctx.sections["review"].clauses] == ["4.1", "4.2"]
     # The reporting cadence and the escalation route, numbered before any monitoring clause.
     assert "3.1 Reporting cadence" in text and "3.2 If targets are missed" in text
     cadence = next(t for t in r.tables if t.table_id == "reporting")

@@ -267,6 +267,8 @@ class Meta:
     footer: str
     sections: tuple[Section, ...]
     """In order, for the contents list."""
+    control: tuple[Fact, ...] = ()
+    """Document control: version, date, status, what it supersedes, the input fingerprint."""
 
 
 @dataclass(frozen=True)

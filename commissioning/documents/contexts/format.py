@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 
+from commissioning.allocator.wording import ValueUnit
 from commissioning.formatting import format_money as _money
 from commissioning.inputs.model import Inputs
 
@@ -39,6 +40,18 @@ def money_exact(amount: float) -> str:
     if not math.isfinite(amount):
         raise DocumentError(f"cannot show {amount!r} as money")
     return _money(amount)
+
+
+def value_figure(unit: ValueUnit, value: float) -> str:
+    """A total of the plan's value: pounds rounded as money is, or weighted outcomes."""
+    return money(value) if unit.pounds else unit.figure(value)
+
+
+def value_amount(unit: ValueUnit, value: float) -> str:
+    """A total of the plan's value with its unit."""
+    return (
+        f"{money(value)} of late-intervention cost avoided" if unit.pounds else unit.amount(value)
+    )
 
 
 def money_change(amount: float, step: int = MONEY_STEP) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -23,6 +23,7 @@ from commissioning.documents.contexts.format import (
     money,
     parse_day,
 )
+from commissioning.documents.contexts.governance import Governance, control_facts, status_of
 from commissioning.documents.contexts.wording import StandardTerms, standard_terms
 from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, summarise_plan
 from commissioning.inputs.model import Initiative, Inputs
@@ -67,6 +68,8 @@ class Plan:
     """Allocations of each initiative: (stream_id, year, amount)."""
     robustness: Robustness | None = field(default=None, repr=False)
     """How sure each decision is over plausible figures, when a check was run for it."""
+    governance: Governance = field(default_factory=Governance, repr=False)
+    """Decisions recorded in the store, the issue number and the consultation record."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -86,6 +89,7 @@ def prepare(
     content: Content,
     issued: date | None = None,
     robustness: Robustness | None = None,
+    governance: Governance | None = None,
 ) -> Plan:
     """Everything the builders share, checked once: an optimal plan for these inputs (and,
     when given, a robustness check of the same inputs)."""
@@ -113,6 +117,7 @@ def prepare(
         terms=standard_terms(content, result.years, day),
         by_initiative=MappingProxyType({k: tuple(v) for k, v in allocations.items()}),
         robustness=_robustness_for(result, robustness),
+        governance=governance or Governance(),
     )
 
 
@@ -267,21 +272,31 @@ def make_meta(
     subject_: str,
     running: str,
     sections: Mapping[str, Section],
+    covers: Sequence[str] = (),
 ) -> Meta:
-    """What a document shows on its cover and in its running header and footer."""
+    """What a document shows on its cover and in its running header and footer; `covers`:
+    the services whose proposals it sets out (agreed once each has an accepted decision)."""
+    status = status_of(plan.governance, covers, text.status)
     return Meta(
         branding=branding(plan.content),
         kind=kind,
         doc_title=text.title,
         subject=subject_,
         running_title=running,
-        status=text.status,
+        status=status,
         issued=long_date(plan.issued),
         period=period_text(plan, plan.years[0], plan.final_year),
         plan=plan_line(plan),
         audit=audit_line(plan),
         footer=f"{plan.content.partnership.name} \u00b7 plan {short_sha(plan)}",
         sections=tuple(sections.values()),
+        control=control_facts(
+            plan.governance,
+            plan.issued,
+            status,
+            plan.result.provenance.inputs_sha256,
+            text.version,
+        ),
     )
 
 

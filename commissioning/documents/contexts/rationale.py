@@ -27,6 +27,7 @@ from commissioning.documents.contexts.format import (
     money_change,
     money_exact,
     number,
+    value_figure,
 )
 from commissioning.documents.contexts.plan import (
     DECISION_TITLES,
@@ -302,7 +303,7 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
 
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
-    cost = unit.figure(p.cost)
+    cost = value_figure(unit, p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 
 

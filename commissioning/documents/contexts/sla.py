@@ -28,6 +28,14 @@ from commissioning.documents.contexts.format import (
     percent,
     share,
 )
+from commissioning.documents.contexts.governance import (
+    approval_table,
+    consultation_table,
+    equality_table,
+    participants_by_place,
+    screening_table,
+    signature_table,
+)
 from commissioning.documents.contexts.plan import (
     DECISION_TITLES,
     Plan,
@@ -77,6 +85,12 @@ class SlaContext:
     quarters: str
     escalation: tuple[str, ...]
     local_targets: Table
+    equality: Table
+    """Participants a year by level, today and in the final year."""
+    screening: Table
+    consultation: Table
+    approval: Table
+    """The decisions recorded on the district's proposals, or lines to record them."""
     sign_off: Table
 
 
@@ -131,7 +145,15 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
     )
     service_table = _services(s)
     return SlaContext(
-        meta=make_meta(plan, "sla", text, d.name, f"District SLA: {d.name}", sections),
+        meta=make_meta(
+            plan,
+            "sla",
+            text,
+            d.name,
+            f"District SLA: {d.name}",
+            sections,
+            covers=tuple(i.initiative_id for i in services),
+        ),
         sections=sections,
         glance=_glance(s, service_table),
         parties=_parties(s),
@@ -189,6 +211,15 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             tuple((f"L{n}", *(("to be agreed",) * 5)) for n in range(1, 5)),
             numeric=(False,) * 6,
             style="write-in",
+        ),
+        equality=_equality(s),
+        screening=screening_table(plan.content.clauses["equality_screening"].points),
+        consultation=consultation_table(plan.governance),
+        approval=approval_table(
+            "approval",
+            plan.governance,
+            tuple(i.initiative_id for i in services),
+            {i.initiative_id: service_label(i) for i in services},
         ),
         sign_off=_sign_off(s),
     )
@@ -506,17 +537,39 @@ def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
     )
 
 
+def _equality(s: _District) -> Table:
+    today, final = participants_by_place(
+        [
+            (
+                s.d.district_id,
+                i.level,
+                participants(i.current_budget, i.unit_cost),
+                participants(s.results[i.initiative_id].final, i.unit_cost),
+            )
+            for i in s.services
+        ]
+    )
+    return equality_table("equality", today, final, {s.d.district_id: s.d.name}, s.plan.final_year)
+
+
 def _sign_off(s: _District) -> Table:
+    """The sub-group's chair, the strategic lead, and every partner whose money the
+    agreement aligns to the district."""
     partnership = s.plan.content.partnership
-    return Table(
+    data = s.plan.inputs.data
+    partners = sorted(
+        {
+            data.streams_by_id[stream_id].partner
+            for i in s.services
+            for stream_id, _, amount in s.plan.by_initiative.get(i.initiative_id, ())
+            if amount >= 1.0
+        }
+    )
+    return signature_table(
         "sign-off",
-        "Signatures",
-        ("Signed for", "Role", "Name", "Signature", "Date"),
         (
-            (s.sub_group, "Chair of the sub-group", "name", "signature", "date"),
-            (partnership.name, partnership.strategic_lead, "name", "signature", "date"),
+            (s.sub_group, "Chair of the sub-group"),
+            (partnership.name, partnership.strategic_lead),
+            *((p, "Funding partner") for p in partners),
         ),
-        numeric=(False,) * 5,
-        style="write-in sign",
-        fixed_widths=(30.0, 20.0, 18.0, 20.0, 12.0),
     )

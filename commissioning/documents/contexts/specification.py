@@ -33,6 +33,7 @@ from commissioning.documents.contexts.format import (
     percent,
     percent_change,
 )
+from commissioning.documents.contexts.governance import approval_table, signature_table
 from commissioning.documents.contexts.plan import (
     Plan,
     builds_from_data,
@@ -82,6 +83,10 @@ class SpecContext:
     """This service's own reporting: its quarters, what it reports against, to whom."""
     review: tuple[Fact, ...]
     """This service's contract, review dates and exit arrangements."""
+    approval: Table
+    """The decision recorded on the proposal, or lines to record it."""
+    signatures: Table
+    """The provider's and the commissioners' signatures."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
             service_label(i),
             f"Service specification: {i.name}",
             s.sections,
+            covers=(i.initiative_id,),
         ),
         sections=s.sections,
         details=_details(s),
@@ -191,6 +197,16 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         terms=_citations(s),
         monitoring=_monitoring(s, sum(len(g.items) for g in indicators)),
         review=_review(s),
+        approval=approval_table(
+            "approval", plan.governance, (i.initiative_id,), {i.initiative_id: service_label(i)}
+        ),
+        signatures=signature_table(
+            "signatures",
+            (
+                (i.provider, "Provider"),
+                (partnership.name, partnership.strategic_lead),
+            ),
+        ),
     )
 
 

@@ -21,7 +21,21 @@ from commissioning.documents.contexts.blocks import (
     journeys_table,
     spend_table,
 )
-from commissioning.documents.contexts.format import decimal, money, money_change, number, share
+from commissioning.documents.contexts.format import (
+    decimal,
+    money,
+    money_change,
+    number,
+    share,
+    value_amount,
+    value_figure,
+)
+from commissioning.documents.contexts.governance import (
+    consultation_table,
+    equality_table,
+    participants_by_place,
+    screening_table,
+)
 from commissioning.documents.contexts.plan import (
     DECISION_MEANINGS,
     DECISION_TITLES,
@@ -30,11 +44,13 @@ from commissioning.documents.contexts.plan import (
     builds_from_data,
     make_meta,
     outcome_name,
+    participants,
     period_text,
 )
 from commissioning.documents.contexts.wording import document_fields, document_sections
 from commissioning.explain.costs import invest_to_save
 from commissioning.explain.summary import SpendRow
+from commissioning.inputs.model import COUNTY
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,14 @@ class SummaryContext:
     """Services whose budget turns within the plan: for the board to judge."""
     rule_families: Table
     rules: Table
+    equality: Table
+    """Participants a year by district and level, today and in the final year."""
+    screening: Table
+    consultation: Table
+    decisions_recorded: tuple[Fact, ...]
+    """The decisions already recorded on the services' proposals, counted."""
+    decision: Table
+    """The board's decision box."""
 
 
 @builds_from_data
@@ -93,7 +117,15 @@ def summary_context(plan: Plan) -> SummaryContext:
 
     invest_facts, savings = _invest_to_save(plan)
     return SummaryContext(
-        meta=make_meta(plan, "summary", text, plan.inputs.scenario.name, "Plan summary", sections),
+        meta=make_meta(
+            plan,
+            "summary",
+            text,
+            plan.inputs.scenario.name,
+            "Plan summary",
+            sections,
+            covers=tuple(i.initiative_id for i in data.initiatives),
+        ),
         sections=sections,
         glance=_glance(plan),
         headlines=_headlines(plan, sections),
@@ -117,6 +149,67 @@ def summary_context(plan: Plan) -> SummaryContext:
         journeys=journeys_table(s.journeys),
         rule_families=_rule_families(plan),
         rules=_rules(plan),
+        equality=_equality(plan),
+        screening=screening_table(plan.content.clauses["equality_screening"].points),
+        consultation=consultation_table(plan.governance),
+        decisions_recorded=_recorded(plan),
+        decision=_decision_box(plan),
+    )
+
+
+# --- equality, and the board's decision --------------------------------------------------------
+
+
+def _equality(plan: Plan) -> Table:
+    data = plan.inputs.data
+    today, final = participants_by_place(
+        [
+            (
+                i.district_id,
+                i.level,
+                participants(i.current_budget, i.unit_cost),
+                participants(plan.outcome_of(i.initiative_id).final, i.unit_cost),
+            )
+            for i in data.initiatives
+        ]
+    )
+    names = {d.district_id: d.name for d in data.districts}
+    names[COUNTY] = "County-wide services"
+    return equality_table("equality", today, final, names, plan.final_year)
+
+
+def _recorded(plan: Plan) -> tuple[Fact, ...]:
+    approvals = plan.governance.approvals
+    ids = [i.initiative_id for i in plan.inputs.data.initiatives]
+    found = [approvals[i] for i in ids if i in approvals]
+    accepted = sum(1 for a in found if a.accepted)
+    return (
+        Fact("Proposals", f"{len(ids)} services and candidates"),
+        Fact(
+            "Decisions recorded",
+            f"{len(found)}: {accepted} accepted as proposed, {len(found) - accepted} overridden"
+            if found
+            else "none yet",
+        ),
+        Fact("Awaiting a decision", str(len(ids) - len(found))),
+    )
+
+
+def _decision_box(plan: Plan) -> Table:
+    board = plan.content.partnership.board
+    return Table(
+        "decision",
+        f"Decision of the {board}",
+        ("The board", "Decision", "Name", "Signature", "Date"),
+        (
+            ("Approves the plan as proposed", "yes / no", "name", "signature", "date"),
+            ("Approves it with the changes minuted", "yes / no", "name", "signature", "date"),
+            ("Does not approve it", "yes / no", "name", "signature", "date"),
+            ("Minute reference", "reference", "name", "signature", "date"),
+        ),
+        numeric=(False,) * 5,
+        style="write-in sign",
+        fixed_widths=(34.0, 14.0, 18.0, 20.0, 14.0),
     )
 
 
@@ -147,7 +240,7 @@ def _glance(plan: Plan) -> tuple[Fact, ...]:
         ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{unit.amount(abs(gained))} over the plan"
+            f"{_signed(gained)}{value_amount(unit, abs(gained))} over the plan"
             + (" (weighted)" if unit.pounds else ""),
         ),
         Fact(
@@ -179,10 +272,10 @@ def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
         ),
         Fact(
             unit.title + " over the plan",
-            f"{unit.figure(s.objective)}, against {unit.figure(s.objective_today)} if "
-            "today's budgets "
+            f"{value_figure(unit, s.objective)}, against "
+            f"{value_figure(unit, s.objective_today)} if today's budgets "
             f"were kept for {len(years)} years "
-            f"({_signed(gained)}{unit.figure(abs(gained))})",
+            f"({_signed(gained)}{value_figure(unit, abs(gained))})",
         ),
         Fact(
             "Decisions",
@@ -236,11 +329,14 @@ def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
     values = outcome_values(plan.inputs)
     ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
     return (
-        Fact(unit.title + " over the plan", unit.figure(s.objective)),
-        Fact(f"Today's budgets kept for {len(plan.years)} years", unit.figure(s.objective_today)),
+        Fact(unit.title + " over the plan", value_figure(unit, s.objective)),
+        Fact(
+            f"Today's budgets kept for {len(plan.years)} years",
+            value_figure(unit, s.objective_today),
+        ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{unit.figure(abs(gained))} "
+            f"{_signed(gained)}{value_figure(unit, abs(gained))} "
             f"({_gain_share(gained, s.objective_today)})",
         ),
         Fact(
@@ -353,7 +449,7 @@ def _price(plan: Plan, c: ConstraintResult) -> str:
     unit = ValueUnit(plan.inputs.data.has_costs)
     price = c.shadow_price or 0.0
     if FAMILIES[c.family].unit == "participants":
-        return f"{unit.figure(price)} per participant"
+        return f"{value_figure(unit, price)} per participant"
     return unit.rate(price)
 
 
@@ -400,7 +496,8 @@ def _rule_families(plan: Plan) -> Table:
 
 def _rules(plan: Plan) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
-    top = binding_rules(plan)[:12]
+    # ranked by price in one unit (£ of room), so a price per participant is not compared
+    top = [c for c in binding_rules(plan) if FAMILIES[c.family].unit == "pounds"][:12]
     return Table(
         "rules",
         f"The {len(top)} rules that hold the plan back most",
