@@ -138,6 +138,18 @@ REQUIRED_CLAUSES: tuple[str, ...] = (
     "challenge_and_review",
 )
 DIRECTIONS: Mapping[str, str] = {"increase": "higher is better", "decrease": "lower is better"}
+MEASURES: tuple[str, ...] = ("population", "service")
+INDICATOR_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "source",
+    "levels",
+    "measure",
+    "baseline",
+)
 EVIDENCE_KEYS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
 LOGO_TYPES: Mapping[str, str] = {
     ".png": "image/png",
@@ -204,6 +216,8 @@ class DocumentText:
 
 @dataclass(frozen=True)
 class Indicator:
+    indicator_id: str
+    """OUTCOME-SLUG: the indicator_id of the data folder's indicators.csv."""
     name: str
     definition: str
     unit: str
@@ -211,7 +225,15 @@ class Indicator:
     """`increase` or `decrease`: which way is better."""
     source: str
     baseline: str
-    """As recorded in the library, or "" when not recorded."""
+    """As recorded in the library, or "" when not recorded (the data's figure comes first)."""
+    levels: tuple[int, ...] = (1, 2, 3, 4)
+    """The levels of need of the services it fits."""
+    measure: str = "population"
+    """`population` (the district's children: the SLA's scorecard) or `service` (a
+    service's own participants: the specifications)."""
+
+    def fits(self, level: int) -> bool:
+        return level in self.levels
 
     @property
     def direction_text(self) -> str:
@@ -484,6 +506,7 @@ def _indicators(c: Checker) -> IndicatorLibrary | None:
     c.known_keys(doc, {"fallback", "outcomes"}, "")
     raw = c.mapping(doc, "outcomes", "")
     by_outcome: dict[str, tuple[Indicator, ...]] = {}
+    seen: set[str] = set()
     for oid, items in raw.items():
         where = f"outcomes.{oid}"
         if not isinstance(items, list):
@@ -495,20 +518,40 @@ def _indicators(c: Checker) -> IndicatorLibrary | None:
             if not isinstance(item, dict):
                 c.problem(here, "must be a mapping with name, definition, unit, direction, source")
                 continue
-            c.known_keys(
-                item, {"name", "definition", "unit", "direction", "source", "baseline"}, here
-            )
+            c.known_keys(item, set(INDICATOR_KEYS), here)
             direction = c.text(item, "direction", here)
             if direction and direction not in DIRECTIONS:
                 c.problem(f"{here}.direction", f"must be increase or decrease, not {direction!r}")
+            iid = c.text(item, "id", here)
+            if iid and not re.fullmatch(rf"{re.escape(str(oid))}-[A-Z0-9]+(-[A-Z0-9]+)*", iid):
+                c.problem(
+                    f"{here}.id", f"must be {oid}-SLUG in capitals (e.g. {oid}-SDQ), not {iid!r}"
+                )
+            if iid in seen:
+                c.problem(f"{here}.id", f"{iid!r} is already used by another indicator")
+            seen.add(iid)
+            measure = c.text(item, "measure", here)
+            if measure and measure not in MEASURES:
+                c.problem(f"{here}.measure", f"must be population or service, not {measure!r}")
+            levels = item.get("levels")
+            if not (
+                isinstance(levels, list)
+                and levels
+                and all(type(x) is int and 1 <= x <= 4 for x in levels)
+            ):
+                c.problem(f"{here}.levels", "must be a list of levels of need, e.g. [1, 2]")
+                levels = [1, 2, 3, 4]
             found.append(
                 Indicator(
+                    indicator_id=iid,
                     name=_plain(c.text(item, "name", here)),
                     definition=_plain(c.text(item, "definition", here)),
                     unit=_plain(c.text(item, "unit", here)),
                     direction=direction if direction in DIRECTIONS else "increase",
                     source=_plain(c.text(item, "source", here)),
                     baseline=_plain(c.text(item, "baseline", here, required=False)),
+                    levels=tuple(sorted(set(levels))),
+                    measure=measure if measure in MEASURES else "population",
                 )
             )
         by_outcome[str(oid)] = tuple(found)

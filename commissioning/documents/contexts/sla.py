@@ -49,6 +49,14 @@ from commissioning.documents.contexts.plan import (
     plan_line,
     service_label,
 )
+from commissioning.documents.contexts.targets import (
+    METHOD,
+    baseline,
+    baseline_text,
+    held_targets,
+    population_targets,
+    reductions,
+)
 from commissioning.documents.contexts.wording import (
     document_fields,
     document_sections,
@@ -80,7 +88,8 @@ class SlaContext:
     """The district's services the plan stops and later funds again."""
     targets: Table
     scorecard: Table
-    """Grouped by outcome: the plan's target, then the library's indicators."""
+    """Grouped by outcome: the plan's target, then the library's population measures."""
+    scorecard_method: str
     reporting: Table
     quarters: str
     escalation: tuple[str, ...]
@@ -194,6 +203,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         ),
         targets=_targets(s),
         scorecard=_district_scorecard(s),
+        scorecard_method=METHOD,
         reporting=reporting_table(plan.content, fields, "reporting"),
         quarters=quarters_line(plan.content),
         escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
@@ -461,60 +471,78 @@ def _targets(s: _District) -> Table:
 
 
 def _district_scorecard(s: _District) -> Table:
-    plan, years = s.plan, s.plan.years
+    """The scorecard, grouped by outcome of the framework: the plan's own target (children
+    and families achieving the outcome), then the library's population measures, each
+    with its baseline from the data and yearly targets derived from the plan."""
+    plan, years, d = s.plan, s.plan.years, s.d
+    data = plan.inputs.data
     today, planned = _achieved(s)
-    by_outcome_today: dict[str, float] = defaultdict(float)
-    by_outcome_year: dict[tuple[str, int], float] = defaultdict(float)
-    for (_, o), v in today.items():
-        by_outcome_today[o] += v
-    for (_, o, y), v in planned.items():
-        by_outcome_year[(o, y)] += v
-    return _scorecard(
-        plan,
-        {
-            o.outcome_id: (
-                "Children and families achieving the outcome",
-                "Through the district's commissioned services: participants (budget \u00f7 unit "
-                "cost) \u00d7 effect",
-                "children and families a year",
-                "higher is better",
-                number(by_outcome_today[o.outcome_id]),
-                "; ".join(f"{number(by_outcome_year[(o.outcome_id, y)])} in {y}" for y in years),
-                "Provider quarterly returns",
-            )
-            for o in plan.inputs.data.outcomes
-        },
-    )
-
-
-def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
-    """The scorecard, grouped by outcome of the framework: the plan's own target first, then
-    the library's indicators (whose target is to move the right way from their baseline)."""
+    by_today: dict[str, float] = defaultdict(float)
+    by_year: dict[tuple[str, int], float] = defaultdict(float)
+    for (_, outcome_id), v in today.items():
+        by_today[outcome_id] += v
+    for (_, outcome_id, y), v in planned.items():
+        by_year[(outcome_id, y)] += v
+    names = {x.district_id: x.name for x in data.districts}
     lib = plan.content.indicators
     rows: list[tuple[str, ...]] = []
     groups = []
-    for outcome_id, plan_row in plan_rows.items():
-        found = lib.for_outcome(outcome_id)
-        rows.append(plan_row)
+    for oid in (x.outcome_id for x in data.outcomes):
+        why = reductions(
+            [
+                (
+                    service_label(i),
+                    s.results[i.initiative_id].decision,
+                    i.current_budget,
+                    s.results[i.initiative_id].final,
+                )
+                for i in s.services
+                if oid in i.outcomes
+            ]
+        )
+        final = by_year[(oid, years[-1])]
+        plan_text = "; ".join(f"{number(by_year[(oid, y)])} in {y}" for y in years)
+        if round(final) < round(by_today[oid]):
+            plan_text += f" (below today's {number(by_today[oid])} because {why})"
+        rows.append(
+            (
+                "Children and families achieving the outcome",
+                "Through the district's commissioned services: participants (budget \u00f7 "
+                "unit cost) \u00d7 effect",
+                "children and families a year",
+                "higher is better",
+                number(by_today[oid]),
+                plan_text,
+                "Provider quarterly returns",
+            )
+        )
+        found = [ind for ind in lib.for_outcome(oid) if ind.measure == "population"]
         for ind in found:
-            aim = "above baseline" if ind.direction == "increase" else "below baseline"
+            base = baseline(data, ind.indicator_id, d.district_id)
+            change = {y: by_year[(oid, y)] - by_today[oid] for y in years}
+            targets = (
+                population_targets(ind, base, change, d.children, why)
+                or held_targets(ind, base, years)
+                if base is not None
+                else None
+            )
             rows.append(
                 (
                     ind.name,
                     ind.definition,
                     ind.unit,
                     ind.direction_text,
-                    ind.baseline or NOT_RECORDED,
-                    f"{aim}, every year",
-                    ind.source,
+                    baseline_text(base, ind, names),
+                    targets.text if targets else "set when a baseline is recorded",
+                    base.source if base is not None else ind.source,
                 )
             )
         groups.append(
             RowGroup(
-                f"scorecard-{outcome_id}",
-                outcome_name(plan, outcome_id),
+                f"scorecard-{oid}",
+                outcome_name(plan, oid),
                 1 + len(found),
-                note="" if found else lib.fallback,
+                note="" if lib.for_outcome(oid) else lib.fallback,
             )
         )
     return Table(
@@ -532,7 +560,7 @@ def _scorecard(plan: Plan, plan_rows: Mapping[str, tuple[str, ...]]) -> Table:
         tuple(rows),
         numeric=(False,) * 7,
         style="compact",
-        fixed_widths=(16.0, 27.0, 10.0, 8.5, 8.0, 16.5, 14.0),
+        fixed_widths=(14.0, 22.0, 9.0, 8.0, 11.0, 22.0, 14.0),
         groups=tuple(groups),
     )
 

@@ -48,6 +48,7 @@ from commissioning.documents.contexts.plan import (
     year_end,
     year_start,
 )
+from commissioning.documents.contexts.targets import baseline, baseline_text, held_targets
 from commissioning.documents.contexts.terms import cite
 from commissioning.documents.contexts.wording import (
     TERMS_ITEMS,
@@ -74,7 +75,11 @@ class SpecContext:
     population: tuple[str, ...]
     participants: Table
     targets: Table
+    provider_measures: Table
+    """What the provider reports every quarter: participants, outcomes, cost per participant."""
     indicators: tuple[IndicatorGroup, ...]
+    """The library's service measures that fit the service's level, with baselines and
+    targets."""
     evidence: tuple[Fact, ...]
     evidence_text: tuple[str, ...]
     terms: Mapping[str, TermsCitation]
@@ -162,7 +167,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         ),
         names={o: outcome_name(plan, o) for o in i.outcomes},
     )
-    indicators = tuple(_indicator_group(plan, o) for o in i.outcomes)
+    indicators = tuple(_indicator_group(s, o) for o in i.outcomes)
     priority = data.priority(i.priority_id)
     return SpecContext(
         meta=make_meta(
@@ -188,6 +193,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         population=_population(s),
         participants=_participants_table(s),
         targets=_targets(s),
+        provider_measures=_provider_measures(s),
         indicators=indicators,
         evidence=_evidence(s),
         evidence_text=(
@@ -375,12 +381,23 @@ def _participants_table(s: _Service) -> Table:
 
 
 def _targets(s: _Service) -> Table:
-    i, years = s.i, s.plan.years
+    i, r, years = s.i, s.r, s.plan.years
     baseline = s.today_part * i.effect
+    lowest = min(s.part[y] * i.effect for y in years)
+    if i.current_budget <= 0:
+        against = "a new service: every child or family reached is a gain"
+    elif round(lowest) < round(baseline):
+        low_year = min(years, key=lambda y: s.part[y])
+        against = (
+            f"below today's in {low_year} because the plan reduces the budget from "
+            f"{money(i.current_budget)} to {money(r.proposed.get(low_year, 0.0))}"
+        )
+    else:
+        against = "at or above today's every year"
     return Table(
         "targets",
         "Targets: children and families achieving each outcome a year (participants \u00d7 effect)",
-        ("Outcome", "Baseline (today)", *(str(y) for y in years)),
+        ("Outcome", "Baseline (today)", *(str(y) for y in years), "Against today"),
         tuple(
             (
                 s.names[o],
@@ -388,24 +405,71 @@ def _targets(s: _Service) -> Table:
                 if i.current_budget > 0
                 else ("new service" if i.is_candidate else "not funded today"),
                 *(number(s.part[y] * i.effect) for y in years),
+                against,
             )
             for o in i.outcomes
+        ),
+        numeric=(False, True, *(True,) * len(years), False),
+    )
+
+
+def _provider_measures(s: _Service) -> Table:
+    """The provider's own measures, each with a number for every funded year."""
+    i, years = s.i, s.plan.years
+    return Table(
+        "provider-measures",
+        "Provider measures reported every quarter (targets for the year)",
+        ("Measure", *(str(y) for y in years)),
+        (
+            ("Participants starting", *(number(s.part[y]) for y in years)),
+            (
+                "Participants achieving the targeted outcome",
+                *(number(s.part[y] * i.effect) for y in years),
+            ),
+            (
+                "Cost per participant, at most",
+                *(money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
+            ),
         ),
     )
 
 
-def _indicator_group(plan: Plan, outcome_id: str) -> IndicatorGroup:
-    """An outcome's indicators as compact lines, for a service specification."""
+def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
+    """The library's service measures for an outcome that fit the service's level, as
+    compact lines with the baseline from the data and a target every year."""
+    plan, i = s.plan, s.i
+    data = plan.inputs.data
     lib = plan.content.indicators
-    items = tuple(
-        Fact(
-            ind.name,
-            f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}; baseline: "
-            f"{ind.baseline or NOT_RECORDED}. Source: {full_stop(ind.source)}",
+    names = {d.district_id: d.name for d in data.districts}
+    items = []
+    for ind in lib.for_outcome(outcome_id):
+        if ind.measure != "service" or not ind.fits(i.level):
+            continue
+        base = baseline(data, ind.indicator_id, i.district_id)
+        target = (
+            held_targets(ind, base, s.funded).text
+            if base is not None
+            else "set when a baseline is recorded"
         )
-        for ind in lib.for_outcome(outcome_id)
+        items.append(
+            Fact(
+                ind.name,
+                f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
+                f"Baseline: {baseline_text(base, ind, names)}. Target: {target}. "
+                f"Source: {full_stop(base.source if base is not None else ind.source)}",
+            )
+        )
+    note = (
+        ""
+        if items
+        else (
+            f"No indicator of the library measures this outcome for a level {i.level} "
+            "service: the provider reports the measures above."
+            if lib.for_outcome(outcome_id)
+            else lib.fallback
+        )
     )
-    return IndicatorGroup(outcome_name(plan, outcome_id), items, "" if items else lib.fallback)
+    return IndicatorGroup(outcome_name(plan, outcome_id), tuple(items), note)
 
 
 def _evidence(s: _Service) -> tuple[Fact, ...]:
