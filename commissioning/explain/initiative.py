@@ -213,7 +213,10 @@ def _break_even(
                 False,
                 0.0,
                 f"No {figure} within reach would let it {goal}: re-solving with "
-                f"{tries[-1][1] if tries else 'the best possible figure'} still leaves it short.",
+                f"{tries[-1][1]} still leaves it short."
+                if tries
+                else f"No {figure} within reach would let it {goal}; no figure in range could "
+                "be tried, so the plan was not solved again for it.",
             )
         )
 

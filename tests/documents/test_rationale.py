@@ -116,3 +116,29 @@ def test_a_service_whose_budget_turns_says_so(plan):
             iid = part.anchor.removeprefix("service-")
             said = [f.value for f in part.facts if f.label == "Budget over the plan"]
             assert said == ([turning[iid].sentence] if iid in turning else []), iid
+
+
+def test_break_evens_say_what_was_confirmed_and_notice_follows_the_contract(plan, pendle):
+    ctx, _ = pendle
+    y = plan.final_year
+    confirmed = [n for s in ctx.services for n in s.change_notes if n.startswith("Confirmed")]
+    assert confirmed
+    for note in confirmed:
+        assert re.fullmatch(
+            rf"Confirmed by solving the plan again: at an? [a-z ]+ of .+ \(now .+\) the plan "
+            rf"keeps it at £[\d,]+00 in {y}(, \d+% of today's)?\.",
+            note,
+        ), note
+    for s in ctx.services:
+        for note in s.change_notes:
+            assert "would be funded" not in note and "best possible figure" not in note
+    data = plan.inputs.data
+    for s in ctx.services:
+        i = data.initiative(s.anchor.removeprefix("service-"))
+        notice = {f.label: f.value for f in s.facts}["Notice"]
+        if i.contract_end is not None and i.contract_end >= plan.years[0]:
+            # the plan year ends on 31 March: notice three months before the next 1 April
+            assert notice.startswith(f"the contract ends on 31 March {i.contract_end + 1}")
+            assert f"give notice by 1 January {i.contract_end + 1}" in notice
+        else:
+            assert "give notice by" in notice or notice.startswith("none needed")

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import ClassVar
 
 from commissioning.allocator.formulation import outcome_values
@@ -38,6 +39,8 @@ from commissioning.documents.contexts.plan import (
     level_label,
     make_meta,
     plan_line,
+    year_end,
+    year_start,
 )
 from commissioning.documents.contexts.wording import document_fields, document_sections
 from commissioning.explain.initiative import Explanation, explain_initiative, holding_prose
@@ -154,6 +157,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Priority", data.priority(i.priority_id).name),
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
+        Fact("Notice", _notice(plan, e)),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
         *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
         Fact("How sure", _how_sure(plan, i.initiative_id)),
@@ -203,16 +207,30 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     confirmed = [b for b in e.break_even if b.confirmed]
     change = Table(
         f"change-{i.initiative_id}",
-        "What would have changed the decision (confirmed by solving the plan again)",
-        ("Figure", "Now", "Would need", f"Re-solved: budget in {years[-1]}"),
+        "What would have changed the decision: each figure below was tried by solving the "
+        "plan again with it",
+        ("Figure", "Now", "Tried", f"The plan then gives it in {years[-1]}"),
         tuple(
-            (b.figure.capitalize(), b.current, b.needed or NOT_RECORDED, money(b.amount))
+            (
+                b.figure.capitalize(),
+                b.current,
+                b.needed or NOT_RECORDED,
+                money(b.amount) + _of_today(b.amount, e.current_budget),
+            )
             for b in confirmed
         ),
         empty="No single figure changes this decision: a rule of the partnership holds it "
         "(see below).",
     )
-    notes = tuple(b.sentence for b in e.break_even if not b.confirmed)
+    notes = (
+        *(
+            f"Confirmed by solving the plan again: at {_article(b.figure)} {b.figure} of "
+            f"{b.needed} (now {b.current}) the plan keeps it at {money(b.amount)} in "
+            f"{years[-1]}{_of_today(b.amount, e.current_budget)}."
+            for b in confirmed
+        ),
+        *(b.sentence for b in e.break_even if not b.confirmed),
+    )
     duplicates = Table(
         f"duplicates-{i.initiative_id}",
         "Other services for the same district, level and priority with shared outcomes",
@@ -268,6 +286,48 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         cohort=cohort,
         destinations=destinations,
         warnings=e.warnings,
+    )
+
+
+NOTICE_MONTHS = 3
+"""The least notice the standard terms' review and exit clause allows a provider."""
+
+
+def _article(figure: str) -> str:
+    return "an" if figure[:1] in "aeiou" else "a"
+
+
+def _of_today(amount: float, today: float) -> str:
+    return f", {amount / today:.0%} of today's" if today > 0 else ""
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def _notice(plan: Plan, e: Explanation) -> str:
+    """When notice must be given for the decision to take effect as the plan has it, given
+    the contract end date and the standard terms' least notice."""
+    i = e.initiative
+    when = e.funding_stops_year if e.funding_stops_year is not None else e.first_change_year
+    if when is None:
+        return "none needed: the budget does not change within the plan"
+    change = year_start(plan, when)
+    if i.contract_end is not None and i.contract_end >= plan.years[0]:
+        ends = year_end(plan, i.contract_end)
+        by = _months_before(ends + timedelta(days=1), NOTICE_MONTHS)
+        return (
+            f"the contract ends on {long_date(ends)}: give notice by {long_date(by)} at the "
+            f"latest (at least {NOTICE_MONTHS} months, or more if the contract requires it), "
+            f"for the change from {long_date(change)}"
+        )
+    by = _months_before(change, NOTICE_MONTHS)
+    return (
+        f"no current contract end is recorded: give notice by {long_date(by)} at the latest "
+        f"(at least {NOTICE_MONTHS} months) for the change from {long_date(change)}"
     )
 
 
