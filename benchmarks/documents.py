@@ -27,9 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from commissioning.allocator import allocate
-from commissioning.documents.command import FORMATS, write_documents
 from commissioning.documents.content import load_content
 from commissioning.documents.contexts import prepare
+from commissioning.documents.writing import FORMATS, write_documents
 from commissioning.inputs import load
 
 SETS: dict[str, tuple[str, ...]] = {

@@ -19,6 +19,12 @@ def format_money(x: float) -> str:
     return f"{sign}£{abs(pounds):,}"
 
 
+def signed_money(x: float) -> str:
+    """A change in pounds: +£1,234, -£1,234, or £0 for no change."""
+    text = format_money(x)
+    return text if text.startswith("-") or text == "£0" else "+" + text
+
+
 def one_line(text: str) -> str:
     """User text for a terminal line: whitespace runs as one space, control characters
     (which could move the cursor or recolour the terminal) dropped."""

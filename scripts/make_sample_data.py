@@ -29,12 +29,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from commissioning.inputs.read import load_yaml, parse_yaml, read_tables
+from commissioning.inputs.schema import SCHEMA, Table
+from commissioning.inputs.validate import check_scenario, validate_tables
+
 SEED = 20270401
 YEARS: tuple[int, ...] = (2027, 2028, 2029)
 COUNTY = "COUNTY"
 LEVELS: tuple[int, ...] = (1, 2, 3, 4)
-EVIDENCE_LEVELS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
-SECTORS: tuple[str, ...] = ("council", "health", "police", "schools", "voluntary", "private")
 
 # ---------------------------------------------------------------------------------------
 # Scenario (written to scenario.yaml and used by the feasibility checks)
@@ -884,98 +887,26 @@ def benefit_cost_ratio(i: Initiative, data: SampleData) -> float:
 
 
 def check_load_rules(data: SampleData) -> list[str]:
-    """Every load-time check of model.md section 1 (and the scenario checks of section 2)."""
-    errors: list[str] = []
+    """The toolkit's own load-time checks (model.md sections 1 and 2) on the files as they
+    would be written, read from memory, so the sample passes exactly the rules every data
+    folder must; then the few the sample holds itself to beyond them."""
+    files = {n: t.encode("utf-8") for n, t in tables(data).items() if n.endswith(".csv")}
+    checked = validate_tables(read_tables(files, label="data/sample"))
+    raw = parse_yaml(scenario_yaml(), "scenario.yaml")
+    found = [*checked.errors, *raw.problems]
+    if raw.values is not None:
+        found += check_scenario(raw.values, checked.references, raw.file, raw.lines).errors
+    errors = [str(p) for p in found]
 
-    def unique(name: str, ids: list[str]) -> None:
-        for k, n in _counts(ids).items():
-            if n > 1:
-                errors.append(f"{name}: id {k!r} repeated {n} times")
-
-    unique("districts", [d.district_id for d in data.districts])
-    unique("funding_streams", [s.stream_id for s in data.streams])
-    unique("priorities", [p.priority_id for p in data.priorities])
-    unique("outcomes", [o.outcome_id for o in data.outcomes])
-    unique("initiatives", [i.initiative_id for i in data.initiatives])
-
-    district_ids = {d.district_id for d in data.districts}
-    if COUNTY in district_ids:
-        errors.append("districts: COUNTY is reserved")
     for d in data.districts:
-        if d.children <= 0 or d.need_index <= 0 or min(d.demand) < 0:
-            errors.append(f"districts: {d.district_id} has a number out of range")
         if not d.demand[0] > d.demand[1] > d.demand[2] > d.demand[3]:
             errors.append(f"districts: {d.district_id} demand should fall with level")
-    stream_ids = {s.stream_id for s in data.streams}
-    for s in data.streams:
-        for y in YEARS:
-            if (s.stream_id, y) not in data.budgets:
-                errors.append(f"budgets: no row for {s.stream_id} {y}")
-    for (sid, _y), amount in data.budgets.items():
-        if sid not in stream_ids or amount < 0:
-            errors.append(f"budgets: bad row {sid}")
-    for p in data.priorities:
-        if p.weight <= 0 or not 0 <= p.min_share < 1:
-            errors.append(f"priorities: {p.priority_id} out of range")
-    if sum(p.min_share for p in data.priorities) >= 1:
-        errors.append("priorities: sum of min_share must be below 1")
-    priority_ids = {p.priority_id for p in data.priorities}
-    outcome_ids = {o.outcome_id for o in data.outcomes}
-
-    for i in data.initiatives:
-        where = f"initiatives: {i.initiative_id}"
-        if i.district_id not in district_ids and i.district_id != COUNTY:
-            errors.append(f"{where}: unknown district {i.district_id}")
-        if i.level not in LEVELS:
-            errors.append(f"{where}: level {i.level}")
-        if i.priority_id not in priority_ids:
-            errors.append(f"{where}: unknown priority {i.priority_id}")
-        if i.sector not in SECTORS:
-            errors.append(f"{where}: sector {i.sector}")
-        if i.status not in ("existing", "candidate"):
-            errors.append(f"{where}: status {i.status}")
-        if i.evidence_level not in EVIDENCE_LEVELS:
-            errors.append(f"{where}: evidence_level {i.evidence_level}")
-        if not i.outcomes or len(set(i.outcomes)) != len(i.outcomes):
-            errors.append(f"{where}: outcomes empty or repeated")
-        if not set(i.outcomes) <= outcome_ids:
-            errors.append(f"{where}: unknown outcome in {i.outcomes}")
-        if not i.funding or len(set(i.funding)) != len(i.funding):
-            errors.append(f"{where}: funding empty or repeated")
-        if not set(i.funding) <= stream_ids:
-            errors.append(f"{where}: unknown stream in {i.funding}")
-        if i.current_budget < 0 or i.min_budget < 0 or i.min_viable < 0:
-            errors.append(f"{where}: negative money")
-        if i.unit_cost <= 0 or i.max_budget <= 0:
-            errors.append(f"{where}: unit_cost and max_budget must be > 0")
-        if not 0 < i.effect <= 1:
-            errors.append(f"{where}: effect {i.effect} not in (0, 1]")
-        if i.min_budget > i.max_budget:
-            errors.append(f"{where}: min_budget > max_budget")
-        if i.current_budget > i.max_budget:
-            errors.append(f"{where}: current_budget > max_budget")
-        if i.min_viable > i.max_budget:
-            errors.append(f"{where}: min_viable > max_budget")
-        if i.status == "candidate" and i.current_budget != 0:
-            errors.append(f"{where}: a candidate must have current_budget 0")
-        if i.status == "existing" and i.current_budget <= 0:
-            errors.append(f"{where}: an existing service should have a current_budget")
-        for col, amount in (("min_budget", i.min_budget), ("current_budget", i.current_budget)):
-            if 0 < amount < i.min_viable:
-                errors.append(f"{where}: {col} is neither 0 nor >= min_viable")
-    for d in data.districts:
         if not any(i.district_id == d.district_id for i in data.initiatives):
             errors.append(f"districts: {d.district_id} has no initiative of its own")
-
-    # Scenario (section 2).
+    for i in data.initiatives:
+        if i.status == "existing" and i.current_budget <= 0:
+            errors.append(f"initiatives: {i.initiative_id}: an existing service should be funded")
     by_id = {i.initiative_id: i for i in data.initiatives}
-    if len(PREVENTION_SHARE) != len(YEARS) or not all(0 <= s < 1 for s in PREVENTION_SHARE):
-        errors.append("scenario: prevention_share must be `horizon` numbers in [0, 1)")
-    for iid in (*LOCK, *EXCLUDE):
-        if iid not in by_id:
-            errors.append(f"scenario: unknown initiative {iid}")
-    if set(LOCK) & set(EXCLUDE):
-        errors.append("scenario: an initiative is both locked and excluded")
     for iid in EXCLUDE:
         if iid in by_id and by_id[iid].min_budget > 0:
             errors.append(f"scenario: excluded {iid} has min_budget > 0")
@@ -1223,10 +1154,207 @@ def check_content(data: SampleData) -> list[str]:
 
 def check(data: SampleData) -> None:
     problems = (
-        check_load_rules(data) + check_costs(data) + check_feasibility(data) + check_content(data)
+        check_load_rules(data)
+        + check_costs(data)
+        + check_feasibility(data)
+        + check_content(data)
+        + check_indicators()
     )
     if problems:
         raise CheckFailed("sample data fails its checks:\n  " + "\n  ".join(problems))
+
+
+# ---------------------------------------------------------------------------------------
+# Indicator baselines (indicators.csv): one value for the county and each district
+# ---------------------------------------------------------------------------------------
+
+BASELINE_YEAR = 2025
+"""The year the baselines are for (2025-26): the latest a plan starting in 2027 would have."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator of specs/indicators.yaml and how its illustrative baseline is made."""
+
+    indicator_id: str
+    name: str
+    """Its name in specs/indicators.yaml (how the two are matched until the library has ids)."""
+    level: float
+    """A plausible county figure, in the indicator's unit."""
+    need: float
+    """How the figure moves with a district's need index: figure x need_index ** need."""
+    decimals: int
+    series: str
+    """The published series (or the record) a real baseline would come from."""
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator(
+        "HEALTHY-SDQ",
+        "Emotional wellbeing improved",
+        58.0,
+        -0.1,
+        1,
+        "providers' quarterly returns (SDQ at entry and exit)",
+    ),
+    Indicator(
+        "HEALTHY-INJURY-ADMISSIONS",
+        "Hospital admissions for injuries in children",
+        95.0,
+        0.4,
+        1,
+        "OHID Fingertips, Public Health Outcomes Framework, hospital admissions caused by "
+        "unintentional and deliberate injuries in children aged 0-14",
+    ),
+    Indicator(
+        "HEALTHY-BREASTFEEDING",
+        "Breastfeeding at 6-8 weeks",
+        42.0,
+        -0.4,
+        1,
+        "OHID Fingertips, Public Health Outcomes Framework, breastfeeding prevalence at "
+        "6-8 weeks after birth",
+    ),
+    Indicator(
+        "SAFE-EH-CLOSED-MET",
+        "Early help plans closed with needs met",
+        68.0,
+        -0.1,
+        1,
+        "the council's early help case management system",
+    ),
+    Indicator(
+        "SAFE-REREFERRALS",
+        "Re-referrals to children's social care",
+        21.0,
+        0.2,
+        1,
+        "DfE, Characteristics of children in need (re-referrals within 12 months)",
+    ),
+    Indicator(
+        "SAFE-CP-PLANS",
+        "Children becoming subject to a child protection plan",
+        48.0,
+        0.6,
+        1,
+        "DfE, Characteristics of children in need (child protection plans starting, "
+        "per 10,000 children)",
+    ),
+    Indicator(
+        "ENJOY-GLD",
+        "Good level of development at age 5",
+        66.0,
+        -0.15,
+        1,
+        "DfE, Early years foundation stage profile results",
+    ),
+    Indicator(
+        "ENJOY-PERSISTENT-ABSENCE",
+        "Persistent absence",
+        20.0,
+        0.4,
+        1,
+        "DfE, Pupil absence in schools in England",
+    ),
+    Indicator(
+        "ENJOY-SUSPENSIONS",
+        "Suspensions",
+        9.5,
+        0.5,
+        1,
+        "DfE, Suspensions and permanent exclusions in England",
+    ),
+    Indicator(
+        "CONTRIB-FIRST-TIME-ENTRANTS",
+        "First-time entrants to the youth justice system",
+        160.0,
+        0.6,
+        0,
+        "MoJ and Youth Justice Board, Youth justice statistics (first-time entrants)",
+    ),
+    Indicator(
+        "CONTRIB-YOUNG-PEOPLE-INVOLVED",
+        "Young people involved in shaping services",
+        25.0,
+        0.0,
+        1,
+        "providers' quarterly returns",
+    ),
+    Indicator(
+        "ECON-NEET",
+        "Young people not in education, employment or training",
+        5.5,
+        0.5,
+        1,
+        "DfE, Participation in education, training and NEET age 16 to 17 by local authority",
+    ),
+    Indicator(
+        "ECON-FAMILIES-INTO-WORK",
+        "Families moving into work",
+        12.0,
+        -0.2,
+        1,
+        "Supporting Families outcome claims",
+    ),
+    Indicator(
+        "ECON-LOW-INCOME",
+        "Children in low-income families",
+        20.0,
+        0.7,
+        1,
+        "DWP, Children in low income families: local area statistics (relative low income)",
+    ),
+)
+
+
+def indicator_rows(districts: Sequence[District]) -> list[dict[str, object]]:
+    """A baseline for every indicator, for the county and each district.
+
+    All ILLUSTRATIVE: a plausible county figure, higher or lower in each district with its
+    need index (worse where need is higher), and the county's figure the children-weighted
+    average of its districts'. The source names the series a real baseline comes from.
+    """
+    rows: list[dict[str, object]] = []
+    children = sum(d.children for d in districts)
+    for ind in INDICATORS:
+        source = f"Illustrative: invented for the sample; the real figure is in {ind.series}"
+        by_district = {d.district_id: ind.level * d.need_index**ind.need for d in districts}
+        county = sum(by_district[d.district_id] * d.children for d in districts) / children
+        for area, value in ((COUNTY, county), *by_district.items()):
+            figure = round(value, ind.decimals)
+            rows.append(
+                {
+                    "indicator_id": ind.indicator_id,
+                    "district_id": area,
+                    "year": BASELINE_YEAR,
+                    "value": int(figure) if ind.decimals == 0 else f"{figure:.{ind.decimals}f}",
+                    "source": source,
+                }
+            )
+    return rows
+
+
+def check_indicators() -> list[str]:
+    """Every indicator of specs/indicators.yaml has a baseline here, and no other; when the
+    library gives an indicator an id, it is the id used here."""
+    path = Path(__file__).resolve().parent.parent / "specs" / "indicators.yaml"
+    library = load_yaml(path.read_text(encoding="utf-8"))
+    assert isinstance(library, dict)
+    ours = {ind.name: ind for ind in INDICATORS}
+    named: set[str] = set()
+    problems = []
+    for outcome, entries in (library.get("outcomes") or {}).items():
+        for entry in entries:
+            ind = ours.get(entry["name"])
+            named.add(entry["name"])
+            if ind is None:
+                problems.append(f"indicator '{entry['name']}' ({outcome}) has no baseline")
+            elif not ind.indicator_id.startswith(f"{outcome}-"):
+                problems.append(f"{ind.indicator_id} does not start with its outcome {outcome}")
+            elif entry.get("id", ind.indicator_id) != ind.indicator_id:
+                problems.append(f"{entry['name']}: the library's id is {entry['id']}")
+    problems += [f"baseline for '{n}', which is not in the library" for n in ours if n not in named]
+    return problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -1255,42 +1383,17 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
-INITIATIVE_COLUMNS: tuple[str, ...] = (
-    "initiative_id",
-    "name",
-    "provider",
-    "sector",
-    "district_id",
-    "level",
-    "priority_id",
-    "outcomes",
-    "status",
-    "current_budget",
-    "unit_cost",
-    "effect",
-    "evidence_level",
-    "mixed_findings",
-    "min_budget",
-    "max_budget",
-    "min_viable",
-    "contract_end",
-    "funding",
-)
-
-
-COST_COLUMNS: tuple[str, ...] = (
-    "cost_id",
-    "name",
-    "level",
-    "probability",
-    "annual_cost",
-    "years",
-    "lag",
-    "stream_id",
-    "cashable",
-    "price_year",
-    "source",
-)
+def table_csv(table: Table, rows: Sequence[dict[str, object]]) -> str:
+    """A table with the schema's columns in the schema's order: every required column, and
+    each optional one that some row fills."""
+    names = set(table.names)
+    for row in rows:
+        unknown = set(row) - names
+        if unknown:
+            raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+    filled = {k for row in rows for k in row}
+    header = [c.name for c in table.columns if c.required or c.name in filled]
+    return csv_text(header, ([row.get(name, "") for name in header] for row in rows))
 
 
 def tables(data: SampleData) -> dict[str, str]:
@@ -1298,87 +1401,57 @@ def tables(data: SampleData) -> dict[str, str]:
         return x if x else ""
 
     return {
-        "districts.csv": csv_text(
-            (
-                "district_id",
-                "name",
-                "locality",
-                "children",
-                "need_index",
-                "demand_1",
-                "demand_2",
-                "demand_3",
-                "demand_4",
-            ),
-            (
-                (d.district_id, d.name, d.locality, d.children, f"{d.need_index:.2f}", *d.demand)
+        "districts.csv": table_csv(
+            SCHEMA["districts"],
+            [
+                {
+                    "district_id": d.district_id,
+                    "name": d.name,
+                    "locality": d.locality,
+                    "children": d.children,
+                    "need_index": f"{d.need_index:.2f}",
+                    **{f"demand_{k + 1}": x for k, x in enumerate(d.demand)},
+                }
                 for d in data.districts
-            ),
+            ],
         ),
-        "funding_streams.csv": csv_text(
-            ("stream_id", "name", "partner", "ring_fenced"),
-            ((s.stream_id, s.name, s.partner, s.ring_fenced) for s in data.streams),
+        "funding_streams.csv": table_csv(
+            SCHEMA["funding_streams"], [dataclasses.asdict(s) for s in data.streams]
         ),
-        "budgets.csv": csv_text(
-            ("stream_id", "year", "amount"),
-            ((s.stream_id, y, data.budgets[(s.stream_id, y)]) for s in data.streams for y in YEARS),
+        "budgets.csv": table_csv(
+            SCHEMA["budgets"],
+            [
+                {"stream_id": s.stream_id, "year": y, "amount": data.budgets[(s.stream_id, y)]}
+                for s in data.streams
+                for y in YEARS
+            ],
         ),
-        "priorities.csv": csv_text(
-            ("priority_id", "name", "weight", "min_share"),
-            ((p.priority_id, p.name, p.weight, p.min_share) for p in data.priorities),
+        "priorities.csv": table_csv(
+            SCHEMA["priorities"], [dataclasses.asdict(p) for p in data.priorities]
         ),
-        "outcomes.csv": csv_text(
-            ("outcome_id", "name"), ((o.outcome_id, o.name) for o in data.outcomes)
+        "outcomes.csv": table_csv(
+            SCHEMA["outcomes"], [dataclasses.asdict(o) for o in data.outcomes]
         ),
-        "initiatives.csv": csv_text(
-            INITIATIVE_COLUMNS,
-            (
-                (
-                    i.initiative_id,
-                    i.name,
-                    i.provider,
-                    i.sector,
-                    i.district_id,
-                    i.level,
-                    i.priority_id,
-                    i.outcomes,
-                    i.status,
-                    i.current_budget,
-                    i.unit_cost,
-                    f"{i.effect:.2f}",
-                    i.evidence_level,
-                    i.mixed_findings,
-                    money(i.min_budget),
-                    i.max_budget,
-                    money(i.min_viable),
-                    i.contract_end,
-                    i.funding,
-                )
+        "initiatives.csv": table_csv(
+            SCHEMA["initiatives"],
+            [
+                dataclasses.asdict(i)
+                | {
+                    "outcomes": i.outcomes,
+                    "funding": i.funding,
+                    "effect": f"{i.effect:.2f}",
+                    "min_budget": money(i.min_budget),
+                    "min_viable": money(i.min_viable),
+                }
                 for i in data.initiatives
-            ),
+            ],
         ),
-        "costs.csv": csv_text(
-            COST_COLUMNS,
-            (
-                (
-                    c.cost_id,
-                    c.name,
-                    c.level,
-                    c.probability,
-                    c.annual_cost,
-                    c.years,
-                    c.lag,
-                    c.stream_id,
-                    c.cashable,
-                    c.price_year,
-                    c.source,
-                )
-                for c in data.costs
-            ),
+        "costs.csv": table_csv(SCHEMA["costs"], [dataclasses.asdict(c) for c in data.costs]),
+        "prices.csv": table_csv(
+            SCHEMA["prices"],
+            [{"year": y, "index": str(v)} for y, v in sorted(data.prices.items())],
         ),
-        "prices.csv": csv_text(
-            ("year", "index"), ((y, str(v)) for y, v in sorted(data.prices.items()))
-        ),
+        "indicators.csv": table_csv(SCHEMA["indicators"], indicator_rows(data.districts)),
         "scenario.yaml": scenario_yaml(),
     }
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from commissioning.inputs.model import COUNTY, DataSet, Initiative, Inputs
+from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 if TYPE_CHECKING:
     from commissioning.allocator.formulation import Build
@@ -30,8 +31,6 @@ Builder = Callable[..., None]
 (build, add, initiative, k, year) per initiative, k the position of the year in the plan."""
 Subject = Callable[[tuple[str, ...], DataSet], str]
 """Who or what a rule is about, from its index (the year last) and the data."""
-
-LEVEL_NAMES = {1: "universal", 2: "early help", 3: "targeted", 4: "specialist"}
 
 
 @dataclass(frozen=True)

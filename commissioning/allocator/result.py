@@ -5,20 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from commissioning.allocator.registry import FAMILIES
+from commissioning.allocator.vocabulary import DECISIONS as DECISIONS
+from commissioning.allocator.vocabulary import Decision as Decision
+from commissioning.allocator.vocabulary import decide as decide
 from commissioning.allocator.wording import ValueUnit
 
-Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
-DECISIONS: tuple[Decision, ...] = (
-    "commission",
-    "not_commissioned",
-    "decommission",
-    "grow",
-    "reduce",
-    "maintain",
-)
+if TYPE_CHECKING:
+    from commissioning.inputs.model import Inputs
 
 
 @dataclass(frozen=True)
@@ -177,6 +173,13 @@ class Result:
     def binding(self) -> list[ConstraintResult]:
         return [c for c in self.constraints if c.binding]
 
+    def made_from(self, inputs: Inputs) -> bool:
+        """Whether this plan was made from these inputs (the same fingerprint): the one
+        check before a result is explained, documented, monitored or stored."""
+        from commissioning.inputs.fingerprint import fingerprint
+
+        return self.provenance.inputs_sha256 == fingerprint(inputs)
+
     def to_json(self) -> dict[str, Any]:
         """The result file of model.md section 4 (extended compatibly)."""
         return {
@@ -332,16 +335,3 @@ def _constraint_from_json(c: Mapping[str, Any]) -> ConstraintResult:
 def _year_of(name: str) -> int | None:
     last = _index_of(name)[-1:] or ("",)
     return int(last[0]) if last[0].isdigit() else None
-
-
-def decide(is_candidate: bool, current: float, final: float) -> Decision:
-    """The decision of model.md section 4, read on the final-year amount."""
-    if is_candidate:
-        return "commission" if final >= 1.0 else "not_commissioned"
-    if final < 1.0:
-        return "decommission"
-    if final > 1.05 * current:
-        return "grow"
-    if final < 0.95 * current:
-        return "reduce"
-    return "maintain"

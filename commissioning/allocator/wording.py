@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from commissioning.allocator.families import LEVEL_NAMES
 from commissioning.allocator.registry import FAMILIES
 from commissioning.formatting import format_money
 from commissioning.inputs.model import DataSet
+from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 money = format_money
 """£1,234,567: the toolkit's one money format."""

@@ -53,7 +53,7 @@ class Bundle:
 
 def _package() -> Any:
     """The documents package, imported only on this page (it is large)."""
-    from commissioning.documents import command
+    from commissioning.documents import writing as command
 
     return command
 
@@ -67,10 +67,10 @@ def _content() -> Any:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _prepared(key: tuple[str, ...], _plan: state.Plan, _result: Any) -> Any:
-    from commissioning.documents import prepare
+    from commissioning.usecases import prepare_documents
 
     assert _plan.inputs is not None and _result is not None
-    return prepare(_plan.inputs, _result, _content())
+    return prepare_documents(_plan.inputs, _result, content=_content())
 
 
 def _generate(

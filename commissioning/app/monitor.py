@@ -132,16 +132,16 @@ def _report(
     key: tuple[object, ...], _plan: state.Plan, _card: Scorecard, district: str | None
 ) -> bytes:
     """One district's quarterly report (or the partnership report) as a PDF."""
-    from commissioning.documents import load_content, prepare
     from commissioning.documents.monitoring import (
         partnership_context,
         quarterly_context,
     )
     from commissioning.documents.render import html_to_pdf, render_html
     from commissioning.monitor.value import value_card
+    from commissioning.usecases import prepare_documents
 
     assert _plan.inputs is not None and _plan.result is not None
-    doc_plan = prepare(_plan.inputs, _plan.result, load_content())
+    doc_plan = prepare_documents(_plan.inputs, _plan.result)
     if district is None:
         value = value_card(_plan.inputs, _plan.result, _card)
         html = render_html("partnership_report.html", partnership_context(doc_plan, _card, value))

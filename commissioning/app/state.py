@@ -28,17 +28,14 @@ from commissioning.app import solving
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice
 from commissioning.inputs import (
-    DataSet,
     InputError,
     Inputs,
     Problem,
-    fingerprint,
-    parse_scenario,
     with_scenario,
 )
-from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables, read_scenario, read_tables
-from commissioning.inputs.validate import References, check_scenario, validate_tables
+from commissioning.inputs.read import SCENARIO_FILE, TABLES, RawTables
 from commissioning.robustness import Robustness, robustness
+from commissioning.usecases import LoadedFiles, load_files, record_run
 
 if TYPE_CHECKING:
     from commissioning.store import RunRecord, ScenarioRecord
@@ -242,18 +239,10 @@ def _shown_path(folder: Path) -> str:
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Loaded(LoadedFiles):
     """A source read and validated by the package: a data set, or every problem."""
 
-    source: Source
-    tables: RawTables
-    data: DataSet | None
-    errors: tuple[Problem, ...]
-    warnings: tuple[Problem, ...]
-    scenario: Mapping[str, object] | None
-    """The data's own scenario (or a default), in the YAML file's vocabulary."""
-    scenario_problems: tuple[Problem, ...] = ()
-    """Why the data's own scenario could not be used (a default is used instead)."""
+    source: Source = field(kw_only=True)
 
     @property
     def key(self) -> str:
@@ -267,45 +256,11 @@ class Loaded:
         return (*self.errors, *self.scenario_problems, *self.warnings)
 
 
-def default_scenario(data: DataSet) -> dict[str, object] | None:
-    """A plain scenario over the budget years every stream covers, when the data has none."""
-    streams = [s.stream_id for s in data.streams]
-    years = {b.year for b in data.budgets}
-    covered = sorted(y for y in years if all((s, y) in data.budget_by_key for s in streams))
-    if not covered:
-        return None
-    start, horizon = covered[0], 1
-    while start + horizon in covered:
-        horizon += 1
-    raw = {"name": "Default scenario", "start_year": start, "horizon": horizon}
-    try:
-        return parse_scenario(raw, data).to_dict()
-    except InputError:
-        return None
-
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _load(key: str, _source: Source) -> Loaded:
     source = _source
-    raw = read_tables(dict(source.files), label=source.label)
-    checked = validate_tables(raw)
-    data = checked.data
-    scenario: Mapping[str, object] | None = None
-    scenario_problems: tuple[Problem, ...] = ()
-    if data is not None:
-        if source.scenario is not None:
-            read = read_scenario(source.scenario, source.scenario_name)
-            if read.values is None:
-                scenario_problems = read.problems
-            else:
-                found = check_scenario(read.values, References.of(data), read.file, read.lines)
-                if found.scenario is None or read.problems:
-                    scenario_problems = (*read.problems, *found.errors)
-                else:
-                    scenario = found.scenario.to_dict()
-        if scenario is None:
-            scenario = default_scenario(data)
-    return Loaded(source, raw, data, checked.errors, checked.warnings, scenario, scenario_problems)
+    found = load_files(dict(source.files), source.label, source.scenario, source.scenario_name)
+    return Loaded(**vars(found), source=source)
 
 
 def load(source: Source) -> Loaded:
@@ -601,11 +556,12 @@ def logged(exc: BaseException, what: str) -> str:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _record(url: str, key: tuple[str, str], _plan: Plan) -> Stored:
     assert _plan.inputs is not None and _plan.result is not None
-    try:
-        run_id, issued = store.open_store(url).issue(_plan.inputs, _plan.result, origin="app")
-    except Exception as exc:  # never a traceback: the plan is shown whether kept or not
-        log.warning("the plan was not kept in the store: %s", exc, exc_info=True)
+    kept = record_run(_plan.inputs, _plan.result, origin="app", database=url, shared=True)
+    if kept.value is None:  # never a traceback: the plan is shown whether kept or not
+        exc = kept.error or RuntimeError(kept.warning)
+        log.warning("the plan was not kept in the store: %s", exc, exc_info=exc)
         return Stored(problem=store_problem(exc))
+    run_id, issued = kept.value
     return Stored(run_id=run_id, result=issued)
 
 
@@ -687,7 +643,7 @@ def _run_data(url: str, run_id: str, data_key: str, _run: RunRecord, _loaded: Lo
             inputs = with_scenario(_loaded.data, result.provenance.scenario_settings)
         except InputError:
             inputs = None
-        if inputs is not None and fingerprint(inputs) == _run.inputs_sha256:
+        if inputs is not None and result.made_from(inputs):
             inputs = replace(inputs, warnings=(*_loaded.warnings, *inputs.warnings))
             return RunData(result, inputs, "the data in use")
     try:

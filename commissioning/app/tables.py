@@ -15,6 +15,7 @@ import pandas as pd
 
 from commissioning.allocator import FAMILIES, ConstraintResult, Result
 from commissioning.allocator.registry import ENVELOPE
+from commissioning.allocator.vocabulary import DECISION_LABELS as DECISION_LABELS
 from commissioning.allocator.wording import subject
 from commissioning.explain import LEVEL_LABELS, Journey, SpendRow
 from commissioning.explain.policy import RulePrice
@@ -26,14 +27,6 @@ from commissioning.robustness.summary import Robustness, ServiceRobustness, figu
 if TYPE_CHECKING:
     from commissioning.store import AuditEntry, DecisionRecord, RunSummary
 
-DECISION_LABELS: Mapping[str, str] = {
-    "commission": "Commission",
-    "grow": "Grow",
-    "maintain": "Maintain",
-    "reduce": "Reduce",
-    "decommission": "Decommission",
-    "not_commissioned": "Not commissioned",
-}
 EVIDENCE_MEANING: Mapping[str, str] = {
     "4": "4: long-term impact",
     "3": "3: short-term impact",

@@ -18,6 +18,7 @@ from commissioning.app import state
 from commissioning.app.markup import escape_markdown
 from commissioning.app.tables import DECISION_LABELS, initiative_label, problems_frame
 from commissioning.formatting import format_money
+from commissioning.formatting import signed_money as signed_money
 from commissioning.inputs import DataSet, InputError, Problem, with_scenario
 
 P = state.CONTROL_PREFIX
@@ -36,12 +37,6 @@ def millions(x: float) -> str:
     if abs(x) < 1_000_000:
         return format_money(x)
     return f"{'-' if x < 0 else ''}£{abs(x) / 1_000_000:,.1f}m"
-
-
-def signed_money(x: float) -> str:
-    """+£1,234 or -£1,234 (for changes)."""
-    text = format_money(x)
-    return text if text.startswith("-") or text == "£0" else "+" + text
 
 
 def metric(

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from commissioning.documents.contexts.governance import Consultation
 from commissioning.inputs import read
+from commissioning.inputs.cells import prepare
 from commissioning.inputs.model import InputError, Problem
 from commissioning.inputs.read import RawTable, read_csv
-from commissioning.inputs.validate import _prepare
 
 CONSULTATION = "consultation"
 CONSULTATION_FILE = "consultation.csv"
@@ -59,7 +59,7 @@ def load_consultation(folder: Path) -> tuple[Consultation, ...]:
 def check_consultation(raw: RawTable) -> tuple[tuple[Consultation, ...], tuple[Problem, ...]]:
     """Validate a raw consultation table: the entries (sorted by date) and every problem."""
     errors: list[Problem] = []
-    table = _prepare(
+    table = prepare(
         raw,
         errors,
         tuple(c for c, required, _ in COLUMNS if required),

@@ -13,9 +13,10 @@ from commissioning.allocator.formulation import evidence_multiplier
 from commissioning.allocator.registry import DEMAND, ENVELOPE, FAMILIES
 from commissioning.allocator.result import ConstraintResult, Result
 from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.vocabulary import BAND, DECISION_CLAUSE, FUNDED, decision_words
 from commissioning.allocator.whatif import optimum_of_variant
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
-from commissioning.explain.summary import FUNDED, Journey, journey_of
+from commissioning.explain.summary import Journey, journey_of
 from commissioning.inputs.model import COUNTY, EVIDENCE_LEVELS, Initiative, Inputs
 
 MARGIN = 1.02
@@ -158,7 +159,7 @@ def article(word: str) -> str:
 
 def _target_met(decision: str, current: float, final: float) -> bool:
     if decision == "reduce":
-        return final >= 0.95 * current
+        return final >= (1 - BAND) * current
     return final >= FUNDED
 
 
@@ -434,22 +435,12 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-DECISION_WORDS = {
-    "commission": "is commissioned",
-    "not_commissioned": "is not commissioned",
-    "decommission": "is decommissioned",
-    "grow": "grows",
-    "reduce": "is reduced",
-    "maintain": "is maintained",
-}
-
-
 def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     i = e.initiative
     years = sorted(e.proposed)
     final = e.proposed[years[-1]]
     out = [
-        f"{i.name} ({i.initiative_id}), run by {i.provider}, {DECISION_WORDS[e.decision]}: "
+        f"{i.name} ({i.initiative_id}), run by {i.provider}, {DECISION_CLAUSE[e.decision]}: "
         f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}."
     ]
     if e.funding_stops_year is not None:
@@ -493,7 +484,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     if e.duplicates:
         names = "; ".join(
             f"{p.name} ({p.initiative_id}, {unit.rate(p.value_per_pound)} per {unit.per_label}, "
-            f"{p.decision.replace('_', ' ')})"
+            f"{decision_words(p.decision)})"
             for p in e.duplicates
         )
         out.append(

@@ -12,15 +12,10 @@ from dataclasses import dataclass
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import DECISIONS, ConstraintResult, Result
+from commissioning.allocator.vocabulary import BAND, FUNDED
 from commissioning.allocator.wording import money
 from commissioning.inputs.model import COUNTY, Initiative, Inputs
-
-LEVEL_LABELS: Mapping[int, str] = {
-    1: "Level 1: universal",
-    2: "Level 2: early help",
-    3: "Level 3: targeted and complex",
-    4: "Level 4: specialist and statutory",
-}
+from commissioning.inputs.vocabulary import LEVEL_LABELS as LEVEL_LABELS
 
 
 @dataclass(frozen=True)
@@ -39,14 +34,6 @@ class SpendRow:
     @property
     def change(self) -> float:
         return self.final - self.today
-
-
-FUNDED = 1.0
-"""£ a year below which a service counts as not funded (the decision rule's threshold)."""
-
-
-BAND = 0.05
-"""A change within 5% of a budget is no change: the decision rule's band (model.md 4)."""
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from commissioning.allocator.result import DECISIONS, VALUE_UNITS
+from commissioning.allocator.vocabulary import DECISION_DONE
 from commissioning.allocator.wording import ValueUnit, money
 from commissioning.export.cells import formula_safe
 from commissioning.export.files import write_atomic
 from commissioning.inputs.model import Inputs
 from commissioning.robustness.summary import (
-    DONE,
     FRAGILE_BELOW,
     Robustness,
     percent,
@@ -72,7 +72,7 @@ def robustness_text(inputs: Inputs, r: Robustness, top: int = 15) -> str:
         b = s.budget
         budget = "" if b is None else f"; final-year budget {money(b.p50)} in the middle future"
         lines.append(
-            f"    {names[s.initiative_id]} ({s.initiative_id}): {DONE[s.decision]} in "
+            f"    {names[s.initiative_id]} ({s.initiative_id}): {DECISION_DONE[s.decision]} in "
             f"{percent(s.stability)}{budget}"
         )
     if len(changes) > top:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
+from commissioning.allocator.vocabulary import decision_words
 from commissioning.allocator.wording import ValueUnit, money, pence, subject
 from commissioning.explain.costs import CostLibrary, InvestToSave, invest_to_save
-from commissioning.explain.summary import summarise_plan
+from commissioning.explain.summary import PlanSummary, summarise_plan
 from commissioning.inputs.model import Inputs
 
 
-def plan_text(inputs: Inputs, result: Result, top: int = 5) -> str:
-    """The objective, money moved towards levels 1-2, decisions, and the hardest rules."""
-    s = summarise_plan(inputs, result)
+def plan_text(
+    inputs: Inputs, result: Result, top: int = 5, summary: PlanSummary | None = None
+) -> str:
+    """The objective, money moved towards levels 1-2, decisions, and the hardest rules
+    (`summary`: the plan's summary when the caller has it already)."""
+    s = summary if summary is not None else summarise_plan(inputs, result)
     unit = result.unit
     final = s.years[-1]
     gain = s.objective - s.objective_today
@@ -26,7 +30,7 @@ def plan_text(inputs: Inputs, result: Result, top: int = 5) -> str:
         f"{money(s.prevention_final)} in {final} ({'+' if s.prevention_moved >= 0 else ''}"
         f"{money(s.prevention_moved)})",
         "  Decisions: "
-        + ", ".join(f"{n} {d.replace('_', ' ')}" for d, n in s.decisions.items() if n),
+        + ", ".join(f"{n} {decision_words(d)}" for d, n in s.decisions.items() if n),
     ]
     if s.journeys:
         lines.append(

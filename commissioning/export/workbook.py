@@ -17,9 +17,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
+from commissioning.allocator.vocabulary import decision_words
 from commissioning.allocator.wording import ValueUnit
 from commissioning.explain.costs import cost_library, invest_to_save
-from commissioning.explain.summary import SpendRow, summarise_plan
+from commissioning.explain.summary import PlanSummary, SpendRow, summarise_plan
 from commissioning.export.cells import FORMULA_LEADS
 from commissioning.export.files import write_atomic
 from commissioning.inputs.model import Inputs
@@ -77,11 +78,12 @@ def _spend_sheet(wb: Workbook, title: str, rows: Sequence[SpendRow], years: Sequ
     )
 
 
-def build_workbook(inputs: Inputs, result: Result) -> Workbook:
-    """The plan as a workbook: by initiative, summaries, binding rules, provenance."""
+def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None = None) -> Workbook:
+    """The plan as a workbook: by initiative, summaries, binding rules, provenance
+    (`summary`: the plan's summary when the caller has it already)."""
     data = inputs.data
     years = list(result.years)
-    summary = summarise_plan(inputs, result)
+    summary = summary if summary is not None else summarise_plan(inputs, result)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -128,7 +130,7 @@ def build_workbook(inputs: Inputs, result: Result) -> Workbook:
                 i.current_budget,
                 *[r.proposed[y] for y in years],
                 r.final - i.current_budget,
-                r.decision.replace("_", " "),
+                decision_words(r.decision),
                 r.value_per_pound * unit.per,
                 *([r.benefit_cost_ratio] if data.has_costs else []),
             ]

@@ -13,14 +13,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from commissioning.inputs.model import Initiative, Inputs
+from commissioning.inputs.model import Inputs
+from commissioning.inputs.schema import SCHEMA, Column, Table
 
 FORMAT = 2
 """Bumped whenever the canonical form changes, so old and new hashes never collide."""
 
 
 def canonical(inputs: Inputs) -> dict[str, object]:
-    """The inputs as plain, sorted JSON-ready data: the thing that is hashed."""
+    """The inputs as plain, sorted JSON-ready data: the thing that is hashed.
+
+    Each table the schema fingerprints is listed by its key, with the columns the schema
+    marks; the columns it marks as ranges are listed apart (format 2 added them so, and
+    data without ranges kept its fingerprint).
+    """
     data, sc = inputs.data, inputs.scenario
     years = set(sc.years)
     scenario = sc.to_dict()
@@ -30,102 +36,53 @@ def canonical(inputs: Inputs) -> dict[str, object]:
     scenario["outcome_value"] = {str(k): v for k, v in sorted(sc.outcome_value.items())}
     scenario["outcome_value_named"] = sorted(sc.outcome_value_named)
     scenario["budget_change"] = {s: list(c) for s, c in sorted(sc.budget_change.items())}
-    return {
-        "format": FORMAT,
-        "districts": [
-            {
-                "district_id": d.district_id,
-                "name": d.name,
-                "locality": d.locality,
-                "children": d.children,
-                "need_index": float(d.need_index),
-                "demand": [float(x) for x in d.demand],
-            }
-            for d in sorted(data.districts, key=lambda d: d.district_id)
-        ],
-        "funding_streams": [
-            {
-                "stream_id": s.stream_id,
-                "name": s.name,
-                "partner": s.partner,
-                "ring_fenced": s.ring_fenced,
-            }
-            for s in sorted(data.streams, key=lambda s: s.stream_id)
-        ],
-        "budgets": [
-            {"stream_id": b.stream_id, "year": b.year, "amount": float(b.amount)}
-            for b in sorted(data.budgets, key=lambda b: (b.stream_id, b.year))
-            if b.year in years
-        ],
-        "priorities": [
-            {
-                "priority_id": p.priority_id,
-                "name": p.name,
-                "weight": float(p.weight),
-                "min_share": float(p.min_share),
-            }
-            for p in sorted(data.priorities, key=lambda p: p.priority_id)
-        ],
-        "outcomes": [
-            {"outcome_id": o.outcome_id, "name": o.name}
-            for o in sorted(data.outcomes, key=lambda o: o.outcome_id)
-        ],
-        "initiatives": [
-            {
-                "initiative_id": i.initiative_id,
-                "name": i.name,
-                "provider": i.provider,
-                "sector": i.sector,
-                "district_id": i.district_id,
-                "level": i.level,
-                "priority_id": i.priority_id,
-                "outcomes": sorted(i.outcomes),
-                "status": i.status,
-                "current_budget": float(i.current_budget),
-                "unit_cost": float(i.unit_cost),
-                "effect": float(i.effect),
-                "evidence_level": i.evidence_level,
-                "mixed_findings": i.mixed_findings,
-                "min_budget": float(i.min_budget),
-                "max_budget": float(i.max_budget),
-                "min_viable": float(i.min_viable),
-                "contract_end": i.contract_end,
-                "funding": sorted(i.funding),
-            }
-            for i in sorted(data.initiatives, key=lambda i: i.initiative_id)
-        ],
-        "costs": [
-            {
-                "cost_id": c.cost_id,
-                "name": c.name,
-                "level": c.level,
-                "probability": float(c.probability),
-                "annual_cost": float(c.annual_cost),
-                "years": c.years,
-                "lag": c.lag,
-                "stream_id": c.stream_id,
-                "cashable": float(c.cashable),
-                "price_year": c.price_year,
-                "source": c.source,
-            }
-            for c in sorted(data.costs, key=lambda c: c.cost_id)
-        ],
-        "prices": [[y, float(x)] for y, x in sorted(data.prices.items())],
-        "ranges": [
-            [i.initiative_id, *(_num(r) for r in _ranges(i))]
-            for i in sorted(data.initiatives, key=lambda i: i.initiative_id)
-            if any(r is not None for r in _ranges(i))
-        ],
-        "scenario": _floats(scenario),
-    }
+    out: dict[str, object] = {"format": FORMAT}
+    ranges: list[list[object]] = []
+    for table in SCHEMA.values():
+        if not table.fingerprinted:
+            continue
+        held = getattr(data, table.dataset)
+        if table.mapping:
+            out[table.name] = [[k, float(v)] for k, v in sorted(held.items())]
+            continue
+        rows = sorted(held, key=lambda o, t=table: _key(t, o))  # type: ignore[misc]
+        if table.name == "budgets":  # rows of years outside the plan change nothing
+            rows = [b for b in rows if b.year in years]
+        out[table.name] = [_record(table, o, "yes") for o in rows]
+        apart = table.group("ranges")
+        for o in rows if apart else ():
+            values = [_canonical(c, getattr(o, c.field)) for c in apart]
+            if any(v is not None for v in values):
+                ranges.append([*_key(table, o), *values])
+    out["ranges"] = ranges
+    out["scenario"] = _floats(scenario)
+    return out
 
 
-def _ranges(i: Initiative) -> tuple[float | None, ...]:
-    return (i.effect_low, i.effect_high, i.unit_cost_low, i.unit_cost_high)
+def _key(table: Table, obj: object) -> tuple[object, ...]:
+    return tuple(getattr(obj, table.column(name).field) for name in table.key)
 
 
-def _num(x: float | None) -> float | None:
-    return None if x is None else float(x)
+def _record(table: Table, obj: object, which: str) -> dict[str, object]:
+    """The fingerprinted fields of one object (a tuple field once, as a list)."""
+    out: dict[str, object] = {}
+    for column in table.columns:
+        if column.fingerprint == which and column.field not in out:
+            out[column.field] = _canonical(column, getattr(obj, column.field))
+    return out
+
+
+def _canonical(column: Column, value: object) -> object:
+    """A value in the form that is hashed: numbers as floats, lists of ids sorted."""
+    if value is None:
+        return None
+    if column.kind == "ids":
+        return sorted(str(v) for v in value)  # type: ignore[attr-defined]
+    if column.part is not None:
+        return [float(v) for v in value]  # type: ignore[attr-defined]
+    if column.kind == "number":
+        return float(value)  # type: ignore[arg-type]
+    return value
 
 
 def _floats(value: object) -> object:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from commissioning.inputs.model import DataSet, InputError, Inputs, Problem, Scenario
-from commissioning.inputs.read import SCENARIO_FILE, read_scenario, read_tables
+from commissioning.inputs.read import SCENARIO_FILE, RawScenario, read_scenario, read_tables
 from commissioning.inputs.validate import (
     CheckedScenario,
     References,
@@ -39,13 +39,37 @@ def load(data_dir: Path, scenario_path: Path | None = None) -> Inputs:
             f"no scenario: give a scenario file, or put {SCENARIO_FILE} in {data_dir}",
         )
         return combine(checked, None, (missing,))
-    raw = read_scenario(path)
+    return combine(checked, check_read_scenario(read_scenario(path), checked.references))
+
+
+def check_read_scenario(raw: RawScenario, references: References) -> CheckedScenario:
+    """A scenario file as read, checked against the data's references: no scenario when it
+    could not be read or has any problem (the problems of reading it come first). One
+    routine for a data folder (`load`) and for files uploaded to the app."""
     if raw.values is None:
-        return combine(checked, CheckedScenario(None, raw.problems, ()))
-    result = check_scenario(raw.values, checked.references, raw.file, raw.lines)
+        return CheckedScenario(None, raw.problems, ())
+    result = check_scenario(raw.values, references, raw.file, raw.lines)
     if raw.problems:
         result = CheckedScenario(None, (*raw.problems, *result.errors), result.warnings)
-    return combine(checked, result)
+    return result
+
+
+def default_scenario(data: DataSet) -> dict[str, object] | None:
+    """A plain scenario over the budget years every stream covers, for data that comes
+    without one (in the scenario file's vocabulary), or None when no year is covered."""
+    streams = [s.stream_id for s in data.streams]
+    years = {b.year for b in data.budgets}
+    covered = sorted(y for y in years if all((s, y) in data.budget_by_key for s in streams))
+    if not covered:
+        return None
+    start, horizon = covered[0], 1
+    while start + horizon in covered:
+        horizon += 1
+    raw = {"name": "Default scenario", "start_year": start, "horizon": horizon}
+    try:
+        return parse_scenario(raw, data).to_dict()
+    except InputError:
+        return None
 
 
 def load_data(data_dir: Path) -> tuple[DataSet, tuple[Problem, ...]]:

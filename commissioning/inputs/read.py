@@ -22,18 +22,12 @@ from xml.etree import ElementTree
 import yaml
 
 from commissioning.inputs.model import Problem
+from commissioning.inputs.schema import DATA_TABLES
 
-TABLES: tuple[str, ...] = (
-    "districts",
-    "funding_streams",
-    "budgets",
-    "priorities",
-    "outcomes",
-    "initiatives",
-)
+TABLES: tuple[str, ...] = tuple(t.name for t in DATA_TABLES if not t.optional)
 """The tables every data folder has, in the order problems are reported."""
-OPTIONAL_TABLES: tuple[str, ...] = ("costs", "prices")
-"""Tables a data folder may have (the cost library and its price index, model.md v3)."""
+OPTIONAL_TABLES: tuple[str, ...] = tuple(t.name for t in DATA_TABLES if t.optional)
+"""Tables a data folder may have (the cost library, its price index, indicator values)."""
 ALL_TABLES: tuple[str, ...] = (*TABLES, *OPTIONAL_TABLES)
 
 SCENARIO_FILE = "scenario.yaml"

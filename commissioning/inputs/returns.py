@@ -16,21 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from commissioning.inputs import read
+from commissioning.inputs.cells import PreparedTable, prepare, read_row
 from commissioning.inputs.model import DataSet, InputError, Problem
 from commissioning.inputs.read import RawTable, read_csv, read_workbook
-from commissioning.inputs.validate import YEARS, _prepare, _Table, _unknown
+from commissioning.inputs.schema import RETURNS as SCHEMA
 
 RETURNS = "returns"
 RETURNS_FILE = "returns.csv"
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "initiative_id",
-    "year",
-    "quarter",
-    "spend",
-    "participants",
-    "outcomes_achieved",
-)
-OPTIONAL_COLUMNS: tuple[str, ...] = ("notes",)
+REQUIRED_COLUMNS: tuple[str, ...] = SCHEMA.required
+OPTIONAL_COLUMNS: tuple[str, ...] = SCHEMA.optional_columns
 
 MAX_NOTE = 2_000
 """Characters in one note: room for a paragraph, not a pasted report. The file's size and
@@ -138,7 +132,7 @@ def check_returns(
     """
     errors: list[Problem] = []
     warnings: list[Problem] = []
-    table = _prepare(raw, errors, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    table = prepare(raw, errors, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
     if not raw.rows:
         errors.append(raw.problem("has no data rows; at least one return is required"))
     known = tuple(i.initiative_id for i in data.initiatives)
@@ -147,23 +141,20 @@ def check_returns(
     first: dict[tuple[str, int, int], int] = {}
     for row in raw.rows:
         c = table.cells(row, errors)
-        iid = c.text("initiative_id")
-        if iid and iid not in data.initiatives_by_id:
-            c.problem("initiative_id", _unknown("service", iid, known), iid)
-        year = c.integer("year", minimum=YEARS[0], maximum=YEARS[1], what="year")
-        if year is not None and c.fine("year") and plan_years and year not in plan_years:
+        v = read_row(c, SCHEMA, {"initiatives": known})
+        iid, year, quarter = str(v["initiative_id"]), v["year"], v["quarter"]
+        spend, participants, outcomes = (
+            float(str(v["spend"])),
+            v["participants"],
+            v["outcomes_achieved"],
+        )
+        if isinstance(year, int) and c.fine("year") and plan_years and year not in plan_years:
             c.problem(
                 "year",
                 f"{year} is outside the plan, which covers {plan_years[0]}-{plan_years[-1]}",
                 str(year),
             )
-        quarter = c.integer(
-            "quarter", minimum=1, maximum=4, what="quarter", hint=" (a quarter is 1, 2, 3 or 4)"
-        )
-        spend = c.number("spend", minimum=0)
-        participants = c.integer("participants", minimum=0, what="whole number of people")
-        outcomes = c.integer("outcomes_achieved", minimum=0, what="whole number of people")
-        notes = c.raw("notes") if "notes" not in table.missing else ""
+        notes = str(v["notes"])
         if len(notes) > MAX_NOTE:
             c.problem(
                 "notes",
@@ -172,7 +163,7 @@ def check_returns(
             )
         if not c.fine("initiative_id", "year", "quarter"):
             continue
-        assert year is not None and quarter is not None
+        assert isinstance(year, int) and isinstance(quarter, int)
         key = (iid, year, quarter)
         if key in first:
             c.problem(
@@ -195,7 +186,7 @@ def check_returns(
                 )
             )
         if c.fine("spend", "participants", "outcomes_achieved") and "notes" not in c.bad:
-            assert participants is not None and outcomes is not None
+            assert isinstance(participants, int) and isinstance(outcomes, int)
             good.append(
                 Return(iid, year, quarter, spend, participants, outcomes, notes, row.number)
             )
@@ -205,7 +196,7 @@ def check_returns(
     return Returns(tuple(good), raw.file, raw.sheet, tuple(warnings)), (), tuple(warnings)
 
 
-def _outcomes_within_participants(table: _Table, good: Sequence[Return]) -> list[Problem]:
+def _outcomes_within_participants(table: PreparedTable, good: Sequence[Return]) -> list[Problem]:
     """Outcomes achieved in a year so far cannot exceed the people who started so far."""
     found: list[Problem] = []
     by_year: dict[tuple[str, int], list[Return]] = defaultdict(list)

@@ -10,30 +10,25 @@ only ever made from inputs that were already valid.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from commissioning.inputs.model import (
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_UNCERTAINTY,
-    Budget,
-    Cost,
     DataSet,
-    District,
-    FundingStream,
-    Initiative,
     Inputs,
-    Outcome,
-    Priority,
     Problem,
     Scenario,
-    Status,
     frozen_map,
 )
+from commissioning.inputs.schema import SCHEMA, Column, Table
 
 FORMAT = 2
 """Bumped whenever the layout changes; `from_snapshot` refuses formats it does not know."""
 READABLE = (1, 2)
-"""Format 1 (model version 2) has no cost library, ranges or version-3 scenario keys."""
+"""Format 1 (model version 2) has no cost library, ranges or version-3 scenario keys.
+A table or column the schema marks optional may be absent from any format (indicators,
+say, came later): it takes its default, so no format bump is needed for one."""
 
 
 class SnapshotError(ValueError):
@@ -43,90 +38,14 @@ class SnapshotError(ValueError):
 def to_snapshot(inputs: Inputs) -> dict[str, Any]:
     """The inputs as JSON-ready data (dicts, lists, str, int, float, bool, None)."""
     data, sc = inputs.data, inputs.scenario
-    return {
-        "format": FORMAT,
-        "source": data.source,
-        "districts": [
-            {
-                "district_id": d.district_id,
-                "name": d.name,
-                "locality": d.locality,
-                "children": d.children,
-                "need_index": d.need_index,
-                "demand": list(d.demand),
-            }
-            for d in data.districts
-        ],
-        "funding_streams": [
-            {
-                "stream_id": s.stream_id,
-                "name": s.name,
-                "partner": s.partner,
-                "ring_fenced": s.ring_fenced,
-            }
-            for s in data.streams
-        ],
-        "budgets": [
-            {"stream_id": b.stream_id, "year": b.year, "amount": b.amount, "row": b.row}
-            for b in data.budgets
-        ],
-        "priorities": [
-            {
-                "priority_id": p.priority_id,
-                "name": p.name,
-                "weight": p.weight,
-                "min_share": p.min_share,
-            }
-            for p in data.priorities
-        ],
-        "outcomes": [{"outcome_id": o.outcome_id, "name": o.name} for o in data.outcomes],
-        "initiatives": [
-            {
-                "initiative_id": i.initiative_id,
-                "name": i.name,
-                "provider": i.provider,
-                "sector": i.sector,
-                "district_id": i.district_id,
-                "level": i.level,
-                "priority_id": i.priority_id,
-                "outcomes": list(i.outcomes),
-                "status": i.status,
-                "current_budget": i.current_budget,
-                "unit_cost": i.unit_cost,
-                "effect": i.effect,
-                "evidence_level": i.evidence_level,
-                "mixed_findings": i.mixed_findings,
-                "min_budget": i.min_budget,
-                "max_budget": i.max_budget,
-                "min_viable": i.min_viable,
-                "contract_end": i.contract_end,
-                "funding": list(i.funding),
-                "extra": dict(i.extra),
-                "effect_low": i.effect_low,
-                "effect_high": i.effect_high,
-                "unit_cost_low": i.unit_cost_low,
-                "unit_cost_high": i.unit_cost_high,
-                "row": i.row,
-            }
-            for i in data.initiatives
-        ],
-        "costs": [
-            {
-                "cost_id": c.cost_id,
-                "name": c.name,
-                "level": c.level,
-                "probability": c.probability,
-                "annual_cost": c.annual_cost,
-                "years": c.years,
-                "lag": c.lag,
-                "stream_id": c.stream_id,
-                "cashable": c.cashable,
-                "price_year": c.price_year,
-                "source": c.source,
-            }
-            for c in data.costs
-        ],
-        "prices": [[y, x] for y, x in data.prices.items()],
+    doc: dict[str, Any] = {"format": FORMAT, "source": data.source}
+    for table in SCHEMA.values():
+        held = getattr(data, table.dataset)
+        if table.mapping:
+            doc[table.name] = [[k, v] for k, v in held.items()]
+        else:
+            doc[table.name] = [_record(table, o) for o in held]
+    return doc | {
         "scenario": {
             "name": sc.name,
             "description": sc.description,
@@ -178,51 +97,17 @@ def from_snapshot(doc: Mapping[str, Any]) -> Inputs:
 
 
 def _inputs(doc: Mapping[str, Any]) -> Inputs:
-    data = DataSet(
-        districts=tuple(
-            District(
-                district_id=d["district_id"],
-                name=d["name"],
-                locality=d["locality"],
-                children=int(d["children"]),
-                need_index=float(d["need_index"]),
-                demand=cast(tuple[float, float, float, float], _floats(d["demand"], 4)),
+    tables: dict[str, Any] = {}
+    for table in SCHEMA.values():
+        records = doc.get(table.name, ()) if table.optional else doc[table.name]
+        if table.mapping:
+            key, value = table.columns
+            tables[table.dataset] = frozen_map(
+                {_value(key, k): _value(value, v) for k, v in records}
             )
-            for d in doc["districts"]
-        ),
-        streams=tuple(
-            FundingStream(s["stream_id"], s["name"], s["partner"], bool(s["ring_fenced"]))
-            for s in doc["funding_streams"]
-        ),
-        budgets=tuple(
-            Budget(b["stream_id"], int(b["year"]), float(b["amount"]), _int_or_none(b["row"]))
-            for b in doc["budgets"]
-        ),
-        priorities=tuple(
-            Priority(p["priority_id"], p["name"], float(p["weight"]), float(p["min_share"]))
-            for p in doc["priorities"]
-        ),
-        outcomes=tuple(Outcome(o["outcome_id"], o["name"]) for o in doc["outcomes"]),
-        initiatives=tuple(_initiative(i) for i in doc["initiatives"]),
-        source=str(doc["source"]),
-        costs=tuple(
-            Cost(
-                cost_id=c["cost_id"],
-                name=c["name"],
-                level=int(c["level"]),
-                probability=float(c["probability"]),
-                annual_cost=float(c["annual_cost"]),
-                years=int(c["years"]),
-                lag=int(c["lag"]),
-                stream_id=c["stream_id"],
-                cashable=float(c["cashable"]),
-                price_year=int(c["price_year"]),
-                source=c["source"],
-            )
-            for c in doc.get("costs", ())
-        ),
-        prices=frozen_map({int(y): float(x) for y, x in doc.get("prices", ())}),
-    )
+        else:
+            tables[table.dataset] = tuple(_object(table, r) for r in records)
+    data = DataSet(**tables, source=str(doc["source"]))
     return Inputs(
         data=data,
         scenario=_scenario(doc["scenario"]),
@@ -241,34 +126,56 @@ def _inputs(doc: Mapping[str, Any]) -> Inputs:
     )
 
 
-def _initiative(i: Mapping[str, Any]) -> Initiative:
-    return Initiative(
-        initiative_id=i["initiative_id"],
-        name=i["name"],
-        provider=i["provider"],
-        sector=i["sector"],
-        district_id=i["district_id"],
-        level=int(i["level"]),
-        priority_id=i["priority_id"],
-        outcomes=tuple(i["outcomes"]),
-        status=cast(Status, i["status"]),
-        current_budget=float(i["current_budget"]),
-        unit_cost=float(i["unit_cost"]),
-        effect=float(i["effect"]),
-        evidence_level=i["evidence_level"],
-        mixed_findings=bool(i["mixed_findings"]),
-        min_budget=float(i["min_budget"]),
-        max_budget=float(i["max_budget"]),
-        min_viable=float(i["min_viable"]),
-        contract_end=_int_or_none(i["contract_end"]),
-        funding=tuple(i["funding"]),
-        extra=frozen_map({str(k): str(v) for k, v in i["extra"].items()}),
-        effect_low=_float_or_none(i.get("effect_low")),
-        effect_high=_float_or_none(i.get("effect_high")),
-        unit_cost_low=_float_or_none(i.get("unit_cost_low")),
-        unit_cost_high=_float_or_none(i.get("unit_cost_high")),
-        row=_int_or_none(i.get("row")),
-    )
+def _record(table: Table, obj: Any) -> dict[str, Any]:
+    """One object as JSON-ready data: every column's field (a tuple field once, as a
+    list), and its row and extra columns when the table keeps them."""
+    out: dict[str, Any] = {}
+    for column in table.columns:
+        value = getattr(obj, column.field)
+        out[column.field] = list(value) if isinstance(value, tuple) else value
+    if table.keeps_extra:
+        out["extra"] = dict(obj.extra)
+    if table.keeps_row:
+        out["row"] = obj.row
+    return out
+
+
+def _object(table: Table, record: Mapping[str, Any]) -> Any:
+    """The typed object of one snapshot record. A field an older format did not have
+    (ranges, say) takes its column's default; a required one missing is damage."""
+    fields: dict[str, Any] = {}
+    for column in table.columns:
+        if column.field in fields:
+            continue
+        if column.part is not None:
+            n = sum(1 for c in table.columns if c.field == column.field)
+            fields[column.field] = _floats(record[column.field], n)
+        elif column.field in record:
+            fields[column.field] = _value(column, record[column.field])
+        elif column.required:
+            raise KeyError(column.field)
+        else:
+            fields[column.field] = column.default
+    if table.keeps_extra:
+        fields["extra"] = frozen_map({str(k): str(v) for k, v in record["extra"].items()})
+    if table.keeps_row:
+        fields["row"] = _int_or_none(record.get("row"))
+    return table.model(**fields)
+
+
+def _value(column: Column, value: Any) -> Any:
+    """A JSON value as the column's kind holds it."""
+    if value is None:
+        return None
+    if column.kind == "integer":
+        return int(value)
+    if column.kind == "number":
+        return float(value)
+    if column.kind == "boolean":
+        return bool(value)
+    if column.kind == "ids":
+        return tuple(value)
+    return value
 
 
 def _scenario(s: Mapping[str, Any]) -> Scenario:

@@ -12,15 +12,9 @@ from collections.abc import Iterable, Sequence
 
 from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY, LEVELS, Initiative, Inputs, Problem
+from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 LABEL_WIDTH = 48
-
-LEVEL_NAMES = {
-    1: "universal",
-    2: "early help",
-    3: "targeted/complex",
-    4: "specialist/statutory",
-}
 
 
 def committed(i: Initiative, year: int) -> float:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Literal
 
+from commissioning.allocator.vocabulary import FUNDED
 from commissioning.inputs.model import COUNTY, DataSet, Initiative
 from commissioning.inputs.returns import Plan, Return, Returns
 
@@ -40,8 +41,6 @@ CONFIDENCE = 0.90
 """The confidence of the interval around a realised effect."""
 _TOLERANCE = 1e-9
 """Relative: a ratio computed as exactly 0.95 in decimal arithmetic counts as 0.95."""
-FUNDED = 0.5
-"""A service planned less than this (£) in the year is not funded that year."""
 
 
 def delivery_rag(actual: float, planned: float) -> Rag:

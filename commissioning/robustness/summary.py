@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from commissioning.allocator.result import DECISIONS, Decision, Result, decide
-from commissioning.explain.summary import FUNDED
+from commissioning.allocator.vocabulary import DECISION_DONE, FUNDED
 from commissioning.inputs.model import DataSet, Inputs
 from commissioning.robustness.draws import Floats, Triangles
 from commissioning.robustness.solve import DrawResult
@@ -265,17 +265,6 @@ def _turning_figures(
     return out
 
 
-DONE: Mapping[Decision, str] = {
-    "commission": "commissioned",
-    "not_commissioned": "not commissioned",
-    "decommission": "decommissioned",
-    "grow": "grown",
-    "reduce": "reduced",
-    "maintain": "maintained",
-}
-"""Each decision as people say it of a service: "decommissioned in 97% of ..."."""
-
-
 def percent(share: float) -> str:
     """A share as a whole percentage that never rounds a "sometimes" to never or always."""
     whole = round(share * 100)
@@ -295,7 +284,7 @@ def figure_words(t: TurningFigure, data: DataSet) -> str:
 
 def sentence(s: ServiceRobustness, draws: int, data: DataSet) -> str:
     """One service's robustness in a sentence for commissioners, boards and auditors."""
-    held = f"{DONE[s.decision]} in {percent(s.stability)} of {draws:,} plausible futures"
+    held = f"{DECISION_DONE[s.decision]} in {percent(s.stability)} of {draws:,} plausible futures"
     if not s.fragile:
         return f"{held[0].upper()}{held[1:]}."
     text = f"A fragile decision: {held}"

@@ -9,171 +9,84 @@ writers lose nothing and a failed write leaves nothing behind.
 
 from __future__ import annotations
 
-import getpass
 import json
-import math
-import os
 import secrets
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, select, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from commissioning import __version__
 from commissioning.allocator.result import Result
 from commissioning.inputs.fingerprint import fingerprint
-from commissioning.inputs.model import DataSet, Inputs, Scenario
+from commissioning.inputs.model import Inputs, Scenario
 from commissioning.inputs.snapshot import from_snapshot, to_snapshot
 from commissioning.store import audit, migrations, schema
 from commissioning.store.audit import AuditEntry, Verification, canonical, sha256
+from commissioning.store.engine import (
+    BUSY_TIMEOUT,
+    SQLITE_HEADER,
+    STORE_FILE,
+    _check_exists,
+    _check_sqlite_file,
+    _create_sqlite_whole,
+    _engine,
+    _ensure_wal,
+    _store_error,
+    default_path,
+    display_url,
+    resolve_url,
+)
 from commissioning.store.errors import NotAStore, NotFound, StoreError
+from commissioning.store.records import (
+    TABLE_KEYS,
+    DecisionRecord,
+    Reproduction,
+    RunRecord,
+    RunSummary,
+    ScenarioRecord,
+    compare_data,
+    compare_results,
+    current_user,
+    plain,
+)
 
-STORE_FILE = "store.sqlite"
-BUSY_TIMEOUT = 60.0
-"""Seconds a writer waits for another to finish before giving up (SQLite)."""
-SQLITE_HEADER = b"SQLite format 3\x00"
+__all__ = [
+    "ACTIONS",
+    "BUSY_TIMEOUT",
+    "SQLITE_HEADER",
+    "STORE_FILE",
+    "TABLE_KEYS",
+    "Action",
+    "DecisionRecord",
+    "Reproduction",
+    "RunRecord",
+    "RunSummary",
+    "ScenarioRecord",
+    "Store",
+    "_engine",
+    "_ensure_wal",
+    "close_stores",
+    "compare_data",
+    "compare_results",
+    "current_user",
+    "default_path",
+    "display_url",
+    "open_store",
+    "plain",
+    "resolve_url",
+]
+
 _MIGRATION_LOCK = 7_436_102_411
 """PostgreSQL advisory lock key held while a store's schema is checked and migrated."""
 
 Action = Literal["accept", "override"]
 ACTIONS: tuple[Action, ...] = ("accept", "override")
-
-
-# --------------------------------------------------------------------------- where
-
-
-def default_path() -> Path:
-    """The default SQLite file: $COMMISSIONING_HOME/store.sqlite, else the user's data folder.
-
-    That is $XDG_DATA_HOME/commissioning/store.sqlite, by default
-    ~/.local/share/commissioning/store.sqlite.
-    """
-    home = os.environ.get("COMMISSIONING_HOME")
-    if home:
-        return Path(home).expanduser() / STORE_FILE
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data).expanduser() / "commissioning" / STORE_FILE
-
-
-def resolve_url(database: str | None = None) -> str:
-    """The store to use: `database` if given, else $DATABASE_URL, else the default file.
-
-    A bare path is taken as an SQLite file; postgres:// and postgresql:// URLs use psycopg 3.
-    """
-    raw = database or os.environ.get("DATABASE_URL") or ""
-    if not raw:
-        return f"sqlite:///{default_path()}"
-    if "://" not in raw:
-        return f"sqlite:///{Path(raw).expanduser().resolve()}"
-    for prefix in ("postgres://", "postgresql://"):
-        if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix) :]
-    return raw
-
-
-def display_url(url: str | URL) -> str:
-    """The URL with any password hidden, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return str(url)
-
-
-# --------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    run_id: str
-    created_at: str
-    created_by: str
-    origin: str
-    status: str
-    objective: float | None
-    inputs_sha256: str
-    scenario_name: str
-    solver: str
-    seconds: float
-
-
-@dataclass(frozen=True)
-class RunRecord(RunSummary):
-    snapshot_id: str
-    scenario_sha256: str
-    solver_version: str
-    toolkit_version: str
-    build_seconds: float
-    solve_seconds: float
-    extract_seconds: float
-    document: Mapping[str, Any]
-    """The full result file (model.md section 4) as stored."""
-    result_sha256: str
-    audit_seq: int
-
-    @property
-    def result(self) -> Result:
-        return Result.from_json(self.document)
-
-    @property
-    def provenance(self) -> Mapping[str, Any]:
-        prov = self.document.get("provenance", {})
-        return prov if isinstance(prov, Mapping) else {}
-
-
-@dataclass(frozen=True)
-class ScenarioRecord:
-    name: str
-    version: int
-    sha256: str
-    document: Mapping[str, Any]
-    """The scenario in the YAML file's vocabulary: give it to `inputs.with_scenario`."""
-    created_at: str
-    created_by: str
-    versions: int
-    """How many versions of this name there are."""
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    id: int
-    run_id: str
-    initiative_id: str
-    proposed: str
-    action: str
-    decided_by: str
-    reason: str
-    decided_at: str
-
-
-@dataclass(frozen=True)
-class Reproduction:
-    """A stored run solved again from its snapshot: whether it came out the same."""
-
-    run_id: str
-    solver: str
-    stored_status: str
-    status: str
-    stored_objective: float | None
-    objective: float | None
-    initiatives: int
-    differences: tuple[str, ...]
-
-    @property
-    def same(self) -> bool:
-        return not self.differences
-
-
-# --------------------------------------------------------------------------- the store
 
 
 class Store:
@@ -240,7 +153,7 @@ class Store:
         """
         actor = actor or current_user()
         fp = fingerprint(inputs)
-        if result.provenance.inputs_sha256 != fp:
+        if not result.made_from(inputs):
             raise StoreError(
                 "the result was not made from these inputs (fingerprints "
                 f"{result.provenance.inputs_sha256[:12]} and {fp[:12]} differ)"
@@ -706,310 +619,9 @@ class Store:
             raise _store_error(self.label, exc) from None
 
 
-# --------------------------------------------------------------------------- comparing
-
-
-def compare_results(stored: Result, again: Result, rel: float = 1e-6) -> list[str]:
-    """Every way a re-solved plan differs from a stored one, in words (empty: the same)."""
-    out: list[str] = []
-    if stored.status != again.status:
-        out.append(f"status: stored {stored.status}, now {again.status}")
-    a, b = stored.objective, again.objective
-    if (a is None) != (b is None):
-        out.append(f"objective: stored {a}, now {b}")
-    elif a is not None and b is not None and not math.isclose(a, b, rel_tol=rel, abs_tol=1e-9):
-        gap = abs(a - b) / max(abs(a), abs(b), 1e-300)
-        out.append(
-            f"objective: stored {a!r}, now {b!r} (relative difference {gap:.2e}, more than {rel:g})"
-        )
-    old = {r.initiative_id: r.decision for r in stored.initiatives}
-    new = {r.initiative_id: r.decision for r in again.initiatives}
-    for iid in sorted(set(old) | set(new)):
-        if iid not in new:
-            out.append(f"initiative {iid}: in the stored plan ({old[iid]}), not in the new one")
-        elif iid not in old:
-            out.append(f"initiative {iid}: in the new plan ({new[iid]}), not in the stored one")
-        elif old[iid] != new[iid]:
-            out.append(f"initiative {iid}: stored decision {old[iid]}, now {new[iid]}")
-    if stored.status == again.status == "infeasible":
-        was = sorted(d.name for d in stored.diagnosis)
-        now_ = sorted(d.name for d in again.diagnosis)
-        if was != now_:
-            out.append(
-                f"diagnosis: stored {', '.join(was) or 'none'}; now {', '.join(now_) or 'none'}"
-            )
-    return out
-
-
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "districts": ("district_id",),
-    "funding_streams": ("stream_id",),
-    "budgets": ("stream_id", "year"),
-    "priorities": ("priority_id",),
-    "outcomes": ("outcome_id",),
-    "initiatives": ("initiative_id",),
-}
-"""Each input table, and the columns that name one of its rows."""
-
-
-def compare_data(stored: Inputs, data: DataSet) -> list[str]:
-    """Each table of `data` that differs from the data a run was made from, in words, with
-    the rows added, removed or changed (empty: the same data, as the fingerprint sees it:
-    row order, extra columns and budgets of years outside the plan do not count)."""
-    from commissioning.inputs.fingerprint import canonical as canonical_inputs
-
-    was = canonical_inputs(stored)
-    now_ = canonical_inputs(dataclass_replace(stored, data=data))
-    out: list[str] = []
-    for table, key in TABLE_KEYS.items():
-        old = {tuple(r[k] for k in key): r for r in was[table]}  # type: ignore[attr-defined]
-        new = {tuple(r[k] for k in key): r for r in now_[table]}  # type: ignore[attr-defined]
-        if old == new:
-            continue
-        parts = []
-        for word, ids in (
-            ("added", [k for k in new if k not in old]),
-            ("removed", [k for k in old if k not in new]),
-            ("changed", [k for k in new if k in old and new[k] != old[k]]),
-        ):
-            if ids:
-                names = ", ".join("/".join(str(p) for p in k) for k in ids[:5])
-                more = f" and {len(ids) - 5} more" if len(ids) > 5 else ""
-                parts.append(
-                    f"{len(ids)} {'row' if len(ids) == 1 else 'rows'} {word} ({names}{more})"
-                )
-        out.append(f"{table}: " + "; ".join(parts))
-    return out
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def current_user() -> str:
-    """Who is acting: $COMMISSIONING_USER, else the login name."""
-    name = os.environ.get("COMMISSIONING_USER")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def plain(value: Any) -> Any:
-    """A YAML-ish value as plain JSON data (text keys); anything else is refused."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise StoreError(f"{value} cannot be stored: numbers must be finite")
-        return value
-    raise StoreError(f"{value!r} ({type(value).__name__}) cannot be stored in a scenario")
-
-
 def _new_run_id() -> str:
     """Sortable by time, readable, and unique across processes (48 random bits)."""
     return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-
-
-def _engine(url: str) -> Engine:
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise StoreError(
-            f"{url!r} is not a database URL (e.g. sqlite:///path/store.sqlite or "
-            "postgresql+psycopg://user@host/db)"
-        ) from None
-    backend = parsed.get_backend_name()
-    try:
-        if backend == "sqlite":
-            return _sqlite_engine(parsed)
-        if backend == "postgresql":
-            return create_engine(parsed, pool_pre_ping=True)
-    except (NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"cannot use {display_url(parsed)}: {exc}") from None
-    raise StoreError(f"{display_url(parsed)}: the store runs on SQLite or PostgreSQL only")
-
-
-def _sqlite_engine(url: URL) -> Engine:
-    memory = url.database in (None, "", ":memory:")
-    if not memory:
-        assert url.database is not None
-        try:
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the folder for {url.database}: {exc}") from None
-    engine = create_engine(
-        url,
-        connect_args={"timeout": BUSY_TIMEOUT, "check_same_thread": False},
-        **({"poolclass": StaticPool} if memory else {}),
-    )
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let the begin hook below, not the sqlite3 module, start transactions.
-        dbapi_connection.isolation_level = None
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # Writers take the write lock at the start, so two never interleave read-then-write.
-        reading = conn.get_execution_options().get("commissioning_read", False)
-        conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _ensure_wal(raw: Any, label: str) -> None:
-    """Turn on write-ahead logging, waiting while other processes hold the file.
-
-    Switching the journal mode needs the file to itself, and SQLite answers "database is
-    locked" at once rather than waiting out the busy timeout, so several processes opening
-    a new store together retry here until one has switched it (which serves them all).
-    """
-    import sqlite3
-
-    deadline = time.monotonic() + BUSY_TIMEOUT
-    while True:
-        try:
-            mode = raw.execute("PRAGMA journal_mode").fetchone()
-            if mode is not None and str(mode[0]).lower() == "wal":
-                return
-            raw.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.OperationalError as exc:
-            reason = str(exc).lower()
-            if ("locked" not in reason and "busy" not in reason) or time.monotonic() > deadline:
-                raise StoreError(
-                    f"{label} is busy: cannot turn on write-ahead logging ({exc})"
-                ) from None
-            time.sleep(0.05)
-
-
-def _sqlite_file(url: str) -> URL | None:
-    """The URL parsed when it names an SQLite file (not PostgreSQL, not in memory), else
-    None (a URL that cannot be parsed too: _engine says what is wrong with it)."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return None
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    return parsed
-
-
-def _create_sqlite_whole(url: str, actor: str, key: bytes | None) -> None:
-    """Create a new SQLite store whole, or not at all: made in a hidden file beside it and
-    linked into place once its creation has committed.
-
-    Created in place, a store whose first writer is killed outright (SIGKILL, power loss)
-    would be left as an empty file, which the read-only commands rightly refuse as an
-    emptied store; made aside, the store's path holds a whole store or nothing. A process
-    that loses the race to create it uses the winner's. Nothing to do for PostgreSQL, an
-    in-memory store or a file that exists (an empty one is created in place, as before).
-    """
-    parsed = _sqlite_file(url)
-    if parsed is None:
-        return
-    path = Path(str(parsed.database)).expanduser()
-    if path.exists():
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the folder for {path}: {exc}") from None
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
-    engine = _engine(parsed.set(database=str(temp)).render_as_string(hide_password=False))
-    try:
-        # In SQLite's default rollback-journal mode: committed, the whole store is in the
-        # one file (write-ahead logging is turned on once it is in place).
-        with engine.begin() as conn:
-            migrations.migrate(conn, actor, key=key)
-    except DBAPIError as exc:
-        raise _store_error(display_url(url), exc, opening=True) from None
-    finally:
-        engine.dispose()
-    try:
-        try:
-            os.link(temp, path)  # never replaces a store another process made meanwhile
-        except FileExistsError:
-            pass
-        except OSError:  # a file system without hard links
-            if not path.exists():
-                os.replace(temp, path)
-    except OSError as exc:
-        raise StoreError(f"cannot create {path}: {exc}") from None
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + "-journal")):
-            leftover.unlink(missing_ok=True)
-
-
-def _check_exists(url: str) -> None:
-    """Refuse, before anything is opened or created, an SQLite store that is not there or
-    is empty (0 bytes): a read must never create a store, nor take an emptied one for new."""
-    parsed = _sqlite_file(url)
-    if parsed is None:
-        return
-    path = Path(str(parsed.database)).expanduser()
-    if not path.exists():
-        raise StoreError(
-            f"there is no commissioning store at {path} yet (one is created when the first "
-            "plan is stored; if one was expected, check the store's path: --database, "
-            "DATABASE_URL or COMMISSIONING_HOME)"
-        )
-    if path.is_file() and path.stat().st_size == 0:
-        # (A writer may meet a 0-byte file that another process is creating; a reader never
-        # should, and must not take an emptied store for a new, intact one.)
-        raise NotAStore(
-            f"{path} is empty (0 bytes): it is not a commissioning store, or it was "
-            "emptied. It has not been changed; restore it from a backup."
-        )
-
-
-def _check_sqlite_file(url: URL) -> None:
-    """Refuse a file that is not an SQLite database, before SQLite touches it."""
-    if url.database in (None, "", ":memory:"):
-        return
-    assert url.database is not None
-    path = Path(url.database).expanduser()
-    if not path.exists():
-        return
-    if path.is_dir():
-        raise NotAStore(f"{path} is a folder, not a commissioning store")
-    try:
-        with path.open("rb") as f:
-            header = f.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from None
-    if header and header != SQLITE_HEADER:
-        raise NotAStore(
-            f"{path} is not a commissioning store: it is not an SQLite database "
-            "(wrong file, or damaged). It has not been changed."
-        )
-
-
-def _store_error(label: str, exc: DBAPIError, opening: bool = False) -> StoreError:
-    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    lowered = reason.lower()
-    if "not a database" in lowered or "malformed" in lowered or "disk image" in lowered:
-        return NotAStore(
-            f"{label} is damaged or not a commissioning store ({reason}). It has "
-            "not been changed; restore it from a backup, or use another store."
-        )
-    if "locked" in lowered or "busy" in lowered:
-        return StoreError(
-            f"{label} is busy: another process held it for more than "
-            f"{BUSY_TIMEOUT:.0f} s ({reason})"
-        )
-    what = "cannot open" if opening else "a write or read failed in"
-    return StoreError(f"{what} the store {label}: {reason}")
-
-
-# --------------------------------------------------------------------------- for the app
 
 
 _OPEN: dict[str, Store] = {}

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from commissioning.documents.command import RENDERERS
 from commissioning.documents.contexts import index_context
 from commissioning.documents.render import render_html
+from commissioning.documents.writing import RENDERERS
 from tests.documents.htmlcheck import check_complete
 
 HEAD = "5e3c" + "0123456789abcdef" * 3 + "a1b2c3d4e5f6"

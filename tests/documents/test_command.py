@@ -9,7 +9,7 @@ import sys
 from argparse import Namespace
 
 from commissioning.cli import main
-from commissioning.documents.command import (
+from commissioning.documents.writing import (
     Document,
     _unique_stems,
     safe_name,
@@ -161,7 +161,7 @@ def test_an_unknown_district_and_a_missing_result_are_refused(sample_result_file
 
 
 def test_run_accepts_a_namespace_like_the_cli(sample_result_file, tmp_path):
-    from commissioning.documents.command import run
+    from commissioning.cli.documents import run
 
     args = Namespace(
         data=SAMPLE,

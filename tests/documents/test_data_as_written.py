@@ -9,10 +9,10 @@ import pytest
 
 from commissioning.allocator import allocate
 from commissioning.documents import contexts
-from commissioning.documents.command import RENDERERS
 from commissioning.documents.content import load_content
 from commissioning.documents.contexts import DocumentError, Fact, prepare
 from commissioning.documents.render import render_html
+from commissioning.documents.writing import RENDERERS
 from commissioning.inputs.model import Priority
 from tests.allocator.builders import district, initiative, make_inputs
 from tests.documents.conftest import ISSUED

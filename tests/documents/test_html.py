@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from commissioning.documents.command import RENDERERS
 from commissioning.documents.contexts import (
     DocumentError,
     Table,
@@ -14,6 +13,7 @@ from commissioning.documents.contexts import (
     summary_context,
 )
 from commissioning.documents.render import render_html
+from commissioning.documents.writing import RENDERERS
 from tests.documents.htmlcheck import check_complete
 
 SLA_SECTIONS = {

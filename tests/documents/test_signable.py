@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from commissioning.documents.command import RENDERERS, write_documents
 from commissioning.documents.contexts import prepare, sla_context
 from commissioning.documents.contexts.rationale import rationale_ids
 from commissioning.documents.render import render_html
+from commissioning.documents.writing import RENDERERS, write_documents
 from commissioning.inputs.model import COUNTY, IndicatorValue
 
 RULE_NAME = re.compile(r"\b[a-z_]+\[[^\]\s]*,\s?\d{4}\]")

@@ -90,7 +90,10 @@ def test_sla_scorecard_has_numeric_baselines_and_targets(measured_plan):
 
 
 def test_without_indicator_values_the_baseline_is_not_recorded(sample_plan):
-    rows = {r[0]: r for r in sla_context(sample_plan, "PEN").scorecard.rows}
+    inputs = sample_plan.inputs
+    inputs = dataclasses.replace(inputs, data=dataclasses.replace(inputs.data, indicators=()))
+    plan = prepare(inputs, sample_plan.result, sample_plan.content, sample_plan.issued)
+    rows = {r[0]: r for r in sla_context(plan, "PEN").scorecard.rows}
     row = rows["Children becoming subject to a child protection plan"]
     assert row[4] == "not recorded" and row[5] == "set when a baseline is recorded"
 

@@ -12,7 +12,6 @@ import pytest
 from pypdf import PdfReader
 
 from commissioning.cli import main
-from commissioning.documents.command import RENDERERS, write_documents, write_index
 from commissioning.documents.content import REQUIRED_CLAUSES, SPECS_DIR, ContentError, load_content
 from commissioning.documents.contexts import (
     spec_context,
@@ -20,6 +19,7 @@ from commissioning.documents.contexts import (
     terms_context,
 )
 from commissioning.documents.render import html_to_pdf, render_html
+from commissioning.documents.writing import RENDERERS, write_documents, write_index
 from tests.documents.conftest import SAMPLE
 from tests.documents.htmlcheck import check_complete
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from commissioning.formatting import format_money
+from commissioning.formatting import format_money, signed_money
 from commissioning.inputs import load
 from commissioning.inputs.summary import committed, summarise
 from tests.inputs.helpers import VALID, copy_valid, edit_cell
@@ -26,6 +26,13 @@ from tests.inputs.helpers import VALID, copy_valid, edit_cell
 )
 def test_format_money(x: float, text: str) -> None:
     assert format_money(x) == text
+
+
+@pytest.mark.parametrize(
+    ("x", "text"), [(1234.4, "+£1,234"), (-1234.6, "-£1,235"), (0.4, "£0"), (-0.4, "£0")]
+)
+def test_signed_money(x: float, text: str) -> None:
+    assert signed_money(x) == text
 
 
 def test_format_money_refuses_nan() -> None:

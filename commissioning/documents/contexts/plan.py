@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Concatenate, ParamSpec, TypeVar
 
 from commissioning.allocator.result import ConstraintResult, InitiativeResult, Result
+from commissioning.allocator.vocabulary import DECISION_LABELS
 from commissioning.documents.content import LOGO_TYPES, Content, DocumentText
 from commissioning.documents.contexts.blocks import Branding, Meta, Section
 from commissioning.documents.contexts.format import (
@@ -325,10 +326,5 @@ def glance_decision(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
     y = plan.final_year
     if r.decision == "commission":
         return f"Commission (new): {final} in {y}"
-    verb = {
-        "grow": "Grow",
-        "maintain": "Maintain",
-        "reduce": "Reduce",
-        "decommission": "Decommission",
-    }.get(r.decision, r.decision.replace("_", " ").capitalize())
+    verb = DECISION_LABELS[r.decision]
     return f"{verb}: {money(i.current_budget)} today, {final} in {y}"

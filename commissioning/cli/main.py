@@ -1,7 +1,8 @@
-"""The command line: `commissioning validate|allocate|robustness ...`.
+"""The command line's parser and its plan commands: `validate`, `allocate`, `costs`,
+`robustness`; the others live beside it (explain, documents, monitor, the store's).
 
-Exit status: 0 success, 2 invalid input, 3 infeasible scenario, 1 anything else.
-Commands that do not render documents never import WeasyPrint or Streamlit.
+Exit status (`exits.py`): 0 success, 2 invalid input, 3 infeasible scenario, 1 anything
+else. Commands that do not render documents never import WeasyPrint or Streamlit.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from commissioning.store import command as store_command
+from commissioning.cli import store as store_command
+from commissioning.cli.exits import EXIT_ERROR, EXIT_INFEASIBLE, EXIT_INVALID, EXIT_OK
 
-EXIT_OK, EXIT_ERROR, EXIT_INVALID, EXIT_INFEASIBLE = 0, 1, 2, 3
+if TYPE_CHECKING:
+    from commissioning.inputs.model import Inputs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,15 +84,17 @@ def _parser() -> argparse.ArgumentParser:
         "--no-store", action="store_true", help="do not keep the check in the store with its run"
     )
 
-    from commissioning.monitor.command import add_parser as add_monitor
+    from commissioning.cli.monitor import add_parser as add_monitor
 
     add_monitor(sub)
     store_command.add_parsers(sub)
     return p
 
 
-def _load(args: argparse.Namespace) -> object:
-    from commissioning.inputs import InputError, load
+def _load(args: argparse.Namespace) -> Inputs:
+    """The data and scenario named on the command line, or exit 2 after naming every problem."""
+    from commissioning.inputs import InputError
+    from commissioning.usecases import load
 
     try:
         return load(args.data, args.scenario)
@@ -125,26 +131,24 @@ def refuse_overwriting_inputs(
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from commissioning.inputs import Inputs
     from commissioning.inputs.summary import summarise
 
     inputs = _load(args)
-    assert isinstance(inputs, Inputs)
     print(summarise(inputs))
     return EXIT_OK
 
 
 def _allocate(args: argparse.Namespace) -> int:
-    from commissioning.allocator import InfeasiblePlan, SolverError, allocate
+    from commissioning.allocator import InfeasiblePlan, SolverError
+    from commissioning.explain.summary import summarise_plan
     from commissioning.export.files import json_writer, write_set
     from commissioning.export.text import diagnosis_text, plan_text
-    from commissioning.inputs import Inputs
+    from commissioning.usecases import plan
 
     refuse_overwriting_inputs(args, [args.out, args.xlsx])
     inputs = _load(args)
-    assert isinstance(inputs, Inputs)
     try:
-        result = allocate(inputs, args.solver)
+        result = plan(inputs, args.solver)
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
         issued = store_command.store_run(inputs, exc.result)
@@ -156,50 +160,49 @@ def _allocate(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     # Stored first, so the files carry the audit trail's head (the run's provenance).
     result = store_command.store_run(inputs, result)
+    summary = summarise_plan(inputs, result)  # once, for the workbook and the text
     outputs: dict[Path, Callable[[Path], object]] = {}
     if args.out:
         outputs[args.out] = json_writer(result.to_json())
     if args.xlsx:
         from commissioning.export.workbook import build_workbook
 
-        outputs[args.xlsx] = build_workbook(inputs, result).save
+        outputs[args.xlsx] = build_workbook(inputs, result, summary).save
     write_set(outputs)  # the result file and the workbook: both new, or both as they were
-    print(plan_text(inputs, result))
+    print(plan_text(inputs, result, summary=summary))
     return EXIT_OK
 
 
 def _costs(args: argparse.Namespace) -> int:
     from commissioning.explain.costs import cost_library
     from commissioning.export.text import costs_text
-    from commissioning.inputs import Inputs
 
     inputs = _load(args)
-    assert isinstance(inputs, Inputs)
     print(costs_text(cost_library(inputs)))
     return EXIT_OK
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from commissioning.explain.command import explain_text
+    from commissioning.cli.explain import explain_text
 
     inputs = _load(args)
     return explain_text(inputs, args.result, args.initiative, args.solver)
 
 
 def _documents(args: argparse.Namespace) -> int:
-    from commissioning.documents.command import run
+    from commissioning.cli.documents import run
 
     refuse_overwriting_inputs(args, [], folder=args.out)
     return run(args)
 
 
 def _robustness(args: argparse.Namespace) -> int:
-    from commissioning.allocator import InfeasiblePlan, allocate
+    from commissioning.allocator import InfeasiblePlan
     from commissioning.export.files import json_writer, write_set
     from commissioning.export.robustness import robustness_csv_writer, robustness_text
     from commissioning.export.text import diagnosis_text
-    from commissioning.inputs import Inputs
     from commissioning.robustness import check_run, robustness
+    from commissioning.usecases import plan
 
     problems = check_run(args.draws, args.seed, args.workers)
     if problems:
@@ -207,9 +210,8 @@ def _robustness(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     refuse_overwriting_inputs(args, [args.out, args.csv])
     inputs = _load(args)
-    assert isinstance(inputs, Inputs)
     try:
-        plan = allocate(inputs)
+        made = plan(inputs)
     except InfeasiblePlan as exc:
         print(diagnosis_text(exc.result), file=sys.stderr)
         print("There is no plan on the figures as given, so nothing to test.", file=sys.stderr)
@@ -224,7 +226,7 @@ def _robustness(args: argparse.Namespace) -> int:
             mode="cluster" if args.scheduler else "local",
             scheduler=args.scheduler,
             workers=args.workers,
-            plan=plan,
+            plan=made,
             progress=bar,
         )
     except (OSError, TimeoutError) as exc:
@@ -240,9 +242,9 @@ def _robustness(args: argparse.Namespace) -> int:
     write_set(outputs)  # both new, or both as they were
     print(robustness_text(inputs, result))
     if not args.no_store:
-        from commissioning.store.command import store_check
+        from commissioning.cli.store import store_check
 
-        store_check(inputs, plan, result)
+        store_check(inputs, made, result)
     return EXIT_OK
 
 
@@ -270,14 +272,12 @@ class _ProgressBar:
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    from commissioning.inputs import Inputs
-    from commissioning.monitor.command import run
+    from commissioning.cli.monitor import run
 
     refuse_overwriting_inputs(args, [args.csv], args.out)
     if args.update is not None:
         refuse_overwriting_inputs(args, [], args.update)
     inputs = _load(args)
-    assert isinstance(inputs, Inputs)
     return run(inputs, args)
 
 

@@ -1,8 +1,9 @@
-"""The store's commands: `runs`, `audit`, `scenarios` and `decisions`, wired into cli.py.
+"""The store's commands: `runs`, `audit`, `scenarios`, `decisions`, `returns` and
+`robustness-checks`, and what `allocate`, `monitor` and `robustness` say as they keep a run.
 
-Kept apart from cli.py so the store can grow without touching the shared parser: cli.py
-calls `add_parsers(sub)` and merges `COMMANDS`. Nothing heavy is imported until a command
-runs, so `commissioning validate` does not pay for SQLAlchemy.
+Kept apart from main.py so the store's commands can grow without touching the shared
+parser: main.py calls `add_parsers(sub)` and merges `COMMANDS`. Nothing heavy is imported
+until a command runs, so `commissioning validate` does not pay for SQLAlchemy.
 
 Exit status: 0 success; 1 a store problem, an unknown run or scenario, a run that does
 not reproduce, or a broken audit trail; 2 an invalid scenario file.
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from commissioning.cli.exits import EXIT_ERROR, EXIT_INVALID, EXIT_OK
 from commissioning.formatting import format_money, one_line
 from commissioning.store.errors import StoreError
 
@@ -27,9 +29,7 @@ if TYPE_CHECKING:
     from commissioning.robustness.summary import Robustness
     from commissioning.store.store import Store
 
-EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
-
-"""The order in which a saved scenario is shown, as in the scenario file."""
+R = TypeVar("R")
 
 
 # --------------------------------------------------------------------------- parsers
@@ -137,26 +137,11 @@ def _database(p: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- allocate
 
 
-T = TypeVar("T")
-
-
-def _in_default_store(what: str, write: Callable[[Store], T]) -> T | None:
-    """Do one write in the default store; on any failure warn ("warning: {what} in STORE:
-    why") and carry on: the command's output is already written and its exit status stands."""
-    from commissioning.store.store import display_url, resolve_url
-
-    try:
-        from commissioning.store.store import Store
-
-        store = Store.open()
-        try:
-            return write(store)
-        finally:
-            store.close()
-    except Exception as exc:
-        where = display_url(resolve_url())
-        print(f"warning: {what} in {where}: {exc}", file=sys.stderr)
-        return None
+def _warn(warning: str | None) -> None:
+    """A store write that failed: say so ("warning: ...") and carry on; the command's
+    output is already written and its exit status stands."""
+    if warning is not None:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def store_run(inputs: Inputs, result: Result) -> Result:
@@ -164,32 +149,26 @@ def store_run(inputs: Inputs, result: Result) -> Result:
     carries the audit trail's head when the run was stored. Warn, never fail: a store
     problem must not lose the plan or change the exit status (the result is then written
     without a head)."""
-    stored = _in_default_store(
-        "the plan was not stored as a run",
-        lambda store: store.issue(inputs, result, origin="cli"),
-    )
-    if stored is None:
+    from commissioning.usecases import record_run
+
+    kept = record_run(inputs, result, origin="cli")
+    _warn(kept.warning)
+    if kept.value is None:
         return result
-    run_id, issued = stored
+    run_id, issued = kept.value
     print(f"Stored as run {run_id} (commissioning runs show {run_id})")
     return issued
 
 
 def store_returns(inputs: Inputs, result: Result, returns: Returns, source: str) -> int | None:
-    """Keep the returns `monitor` read, linked to the run of the plan they report on (that
-    run is stored first if the store does not have it yet); warn, never fail, if it cannot."""
-    from commissioning.store.returns import ReturnsRecord, record_returns, run_of_result
+    """Keep the returns `monitor` read with the run of their plan, and say so."""
+    from commissioning.usecases import record_returns
 
-    def keep(store: Store) -> tuple[ReturnsRecord, bool]:
-        run_id = run_of_result(store, result)
-        if run_id is None:
-            run_id = store.record_allocation(inputs, result, origin="monitor")
-        return record_returns(store, run_id, returns, source=source)
-
-    kept = _in_default_store("the returns were not stored", keep)
-    if kept is None:
+    kept = record_returns(inputs, result, returns, source)
+    _warn(kept.warning)
+    if kept.value is None:
         return None
-    record, saved = kept
+    record, saved = kept.value
     if saved:
         print(f"Stored the returns as number {record.id}, for run {record.run_id}.")
     else:
@@ -198,20 +177,14 @@ def store_returns(inputs: Inputs, result: Result, returns: Returns, source: str)
 
 
 def store_check(inputs: Inputs, plan: Result, check: Robustness) -> int | None:
-    """Keep the check `robustness` made, linked to the run of the plan it checks (that run
-    is stored first if the store does not have it yet); warn, never fail, if it cannot."""
-    from commissioning.store.robustness import CheckRecord, record_check, run_of_plan
+    """Keep the check `robustness` made with the run of the plan it checks, and say so."""
+    from commissioning.usecases import record_check
 
-    def keep(store: Store) -> tuple[CheckRecord, bool]:
-        run_id = run_of_plan(store, plan)
-        if run_id is None:
-            run_id = store.record_allocation(inputs, plan, origin="robustness")
-        return record_check(store, run_id, check, origin="cli")
-
-    kept = _in_default_store("the robustness check was not stored", keep)
-    if kept is None:
+    kept = record_check(inputs, plan, check, origin="cli")
+    _warn(kept.warning)
+    if kept.value is None:
         return None
-    record, saved = kept
+    record, saved = kept.value
     where = f"number {record.id}, for run {record.run_id}"
     if saved:
         print(f"Stored the robustness check as {where}.")
@@ -439,27 +412,21 @@ def _returns(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.returns import get_returns, list_returns
 
     if args.returns_command == "list":
-        found = list_returns(store, args.run_id)
-        if not found:
-            print(f"No returns stored in {store.label}.")
-            return EXIT_OK
-        _table(
+        return _listing(
+            list_returns(store, args.run_id),
+            f"No returns stored in {store.label}.",
             ["number", "stored (UTC)", "by", "run", "quarters", "rows", "from", "fingerprint"],
-            [
-                [
-                    str(r.id),
-                    _when(r.created_at),
-                    r.created_by,
-                    r.run_id,
-                    f"{r.first_quarter}-{r.last_quarter}",
-                    str(r.rows),
-                    r.source,
-                    r.sha256[:12],
-                ]
-                for r in found
+            lambda r: [
+                str(r.id),
+                _when(r.created_at),
+                r.created_by,
+                r.run_id,
+                f"{r.first_quarter}-{r.last_quarter}",
+                str(r.rows),
+                r.source,
+                r.sha256[:12],
             ],
         )
-        return EXIT_OK
     r = get_returns(store, args.returns_id)
     print(
         f"Returns {r.id}: {r.rows} rows, {r.first_quarter} to {r.last_quarter}, for run "
@@ -504,27 +471,21 @@ def _checks(args: argparse.Namespace, store: Store) -> int:
     from commissioning.store.robustness import get_check, list_checks
 
     if getattr(args, "robustness-checks_command") == "list":
-        found = list_checks(store, args.run_id)
-        if not found:
-            print(f"No robustness checks stored in {store.label}.")
-            return EXIT_OK
-        _table(
+        return _listing(
+            list_checks(store, args.run_id),
+            f"No robustness checks stored in {store.label}.",
             ["number", "stored (UTC)", "by", "run", "futures", "seed", "fragile", "no plan"],
-            [
-                [
-                    str(c.id),
-                    _when(c.created_at),
-                    c.created_by,
-                    c.run_id,
-                    f"{c.draws:,}",
-                    str(c.seed),
-                    f"{c.fragile:,} of {len(c.document['initiatives']):,}",
-                    f"{c.infeasible:,}",
-                ]
-                for c in found
+            lambda c: [
+                str(c.id),
+                _when(c.created_at),
+                c.created_by,
+                c.run_id,
+                f"{c.draws:,}",
+                str(c.seed),
+                f"{c.fragile:,} of {len(c.document['initiatives']):,}",
+                f"{c.infeasible:,}",
             ],
         )
-        return EXIT_OK
     c = get_check(store, args.check_id)
     print(
         f"Robustness check {c.id} of run {c.run_id}, stored {_when(c.created_at)} UTC by "
@@ -594,6 +555,17 @@ def _read_scenario(path: Path, data_dir: Path | None) -> Any:
     except InputError as exc:
         print(exc, file=sys.stderr)
         return None
+
+
+def _listing(
+    found: Sequence[R], nothing: str, header: Sequence[str], row: Callable[[R], list[str]]
+) -> int:
+    """A `list` subcommand's answer: a table of what was found, one row each, or `nothing`."""
+    if not found:
+        print(nothing)
+    else:
+        _table(header, [row(x) for x in found])
+    return EXIT_OK
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -1,4 +1,6 @@
-"""`commissioning documents`: write service specifications, district SLAs and the plan summary.
+"""Writing a plan's documents: service specifications, district SLAs, the plan summary, the
+standard terms and the rationale pack, with an index page (for `commissioning documents`
+and the app's Documents page alike).
 
 Each kind of document is one entry of `RENDERERS` (kind -> function listing the documents
 of that kind); a new kind, such as the decommissioning rationale, is added there and
@@ -8,31 +10,22 @@ written atomically, and `index.html` links everything the run produced.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import hashlib
-import json
 import multiprocessing
 import os
 import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from types import MappingProxyType
-from typing import TextIO
 
-from commissioning.allocator.result import Result
-from commissioning.documents.consultation import load_consultation
-from commissioning.documents.content import ContentError, load_content
 from commissioning.documents.contexts import (
     DECISION_TITLES,
-    DocumentError,
     IndexContext,
     IndexGroup,
     IndexLink,
@@ -43,18 +36,15 @@ from commissioning.documents.contexts import (
     TermsContext,
     index_context,
     level_label,
-    prepare,
     sla_context,
     spec_context,
     spec_initiatives,
     summary_context,
     terms_context,
 )
-from commissioning.documents.contexts.governance import Approval, Governance
 from commissioning.export.files import Stopped, write_atomic
-from commissioning.inputs.model import COUNTY, InputError
+from commissioning.inputs.model import COUNTY
 
-EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
 FORMATS: dict[str, tuple[str, ...]] = {"pdf": ("pdf",), "html": ("html",), "both": ("html", "pdf")}
 
 
@@ -296,26 +286,8 @@ def _workers(jobs: int) -> int:
     return max(1, min(cores(), jobs))
 
 
-class Progress:
-    """A plain-text progress bar on standard error."""
-
-    def __init__(self, total: int, stream: TextIO | None = None):
-        self.total = total
-        self.done = 0
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-
-    def report(self, done: int, total: int, doc: Document) -> None:
-        """The `write_documents` progress callback: one step per finished document."""
-        self.step(doc.stem)
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        width = 30
-        filled = round(width * self.done / self.total) if self.total else width
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {label}"
-        end = "" if self.tty and self.done < self.total else "\n"
-        print(("\r\033[K" if self.tty else "") + line, end=end, file=self.stream, flush=True)
+def _no_progress(done: int, total: int, doc: Document) -> None:
+    """No progress bar: a caller that wants one passes `progress`."""
 
 
 def with_companions(kinds: Sequence[str]) -> list[str]:
@@ -340,7 +312,7 @@ def write_documents(
     """Write every document of `kinds`; return (documents with files written, failures).
 
     `progress(done, total, document)` is called in this process as each document is
-    finished (the app draws its progress bar with it); by default a bar goes to stderr.
+    finished (the command line and the app draw their progress bars with it).
     """
     with _WRITING:  # the jobs live in module globals for the forked workers
         return _write_documents(plan, kinds, out, formats, district, progress)
@@ -359,7 +331,7 @@ def _write_documents(
     _unique_stems(jobs)
     _JOBS, _OUT, _FORMATS = jobs, Path(out), tuple(formats)
     out.mkdir(parents=True, exist_ok=True)
-    report = progress or Progress(len(jobs)).report
+    report = progress or _no_progress
     finished = 0
 
     def step(n: int) -> None:
@@ -459,126 +431,3 @@ def write_index(plan: Plan, out: Path, produced: Sequence[tuple[Document, list[s
     path = out / "index.html"
     write_atomic(path, partial(_write_text, html))
     return path
-
-
-def governance_for(data: Path, result: Result) -> Governance:
-    """What the store records of this plan (decisions on its proposals, earlier issues of
-    its scenario) and the data folder's consultation record, for the documents to show.
-    Raises InputError for a consultation record with problems."""
-    from commissioning.store.approvals import plan_record
-
-    consultation = load_consultation(data) if data.is_dir() else ()
-    record = plan_record(result)
-    if record is None:
-        return Governance(consultation=consultation)
-    previous = record.earlier[0] if record.earlier else None
-    return Governance(
-        version=len(record.earlier) + 1,
-        supersedes=(
-            f"the plan {previous.inputs_sha256[:12]} of {previous.created_at[:10]} "
-            f"(run {previous.run_id[:8]})"
-            if previous is not None
-            else ""
-        ),
-        approvals=MappingProxyType(
-            {
-                d.initiative_id: Approval(
-                    d.initiative_id,
-                    d.action,
-                    d.decided_by,
-                    d.decided_at,
-                    f"decision {d.id}, run {d.run_id[:8]}",
-                    d.reason,
-                )
-                for d in record.decisions
-            }
-        ),
-        consultation=consultation,
-    )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def run(args: argparse.Namespace) -> int:
-    """The `documents` command: exit 0 on success, 2 for invalid input, 1 otherwise."""
-    started = time.perf_counter()
-    kind: str = args.kind
-    if kind != "all" and kind not in RENDERERS:
-        print(NOT_YET.get(kind, f"documents of kind {kind!r} are not available"), file=sys.stderr)
-        return EXIT_ERROR
-    kinds = list(RENDERERS) if kind == "all" else with_companions([kind])
-
-    from commissioning.inputs import fingerprint, load
-
-    try:
-        inputs = load(args.data, args.scenario)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        doc = json.loads(Path(args.result).read_text(encoding="utf-8"))
-        result = Result.from_json(doc)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        print(f"Cannot read the result file {args.result}: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    expected = fingerprint(inputs)
-    if result.provenance.inputs_sha256 != expected:
-        print(
-            f"{args.result} was made from other data: its inputs fingerprint is "
-            f"{result.provenance.inputs_sha256[:12]}..., but {args.data} with this scenario gives "
-            f"{expected[:12]}... Run `commissioning allocate` on these inputs again.",
-            file=sys.stderr,
-        )
-        return EXIT_INVALID
-    try:
-        content = load_content()
-    except ContentError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    district: str | None = args.district
-    if district is not None:
-        known = [d.district_id for d in inputs.data.districts]
-        if district not in known and district != COUNTY:
-            print(
-                f"Unknown district {district!r}: expected one of {', '.join(known)} or COUNTY",
-                file=sys.stderr,
-            )
-            return EXIT_INVALID
-    robustness = None
-    if getattr(args, "robustness", None) is not None:
-        from commissioning.robustness.summary import Robustness
-
-        try:
-            robustness = Robustness.from_json(
-                json.loads(Path(args.robustness).read_text(encoding="utf-8"))
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            print(f"Cannot read the robustness file {args.robustness}: {exc}", file=sys.stderr)
-            return EXIT_INVALID
-    try:
-        governance = governance_for(Path(args.data), result)
-    except InputError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        plan = prepare(inputs, result, content, robustness=robustness, governance=governance)
-    except DocumentError as exc:
-        print(f"Cannot write documents: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-
-    out = Path(args.out)
-    produced, failures = write_documents(plan, kinds, out, FORMATS[args.format], district)
-    index = write_index(plan, out, produced)
-    files = sum(len(f) for _, f in produced)
-    print(
-        f"Wrote {_count(len(produced), 'document')} ({_count(files, 'file')}) to {out} in "
-        f"{time.perf_counter() - started:.1f} s; index: {index}",
-        file=sys.stderr,
-    )
-    if not produced and not failures:
-        print("No documents matched: nothing to write for this kind and district.", file=sys.stderr)
-    for f in failures:
-        print(f"  failed: {f}", file=sys.stderr)
-    return EXIT_ERROR if failures else EXIT_OK

@@ -1,0 +1,84 @@
+"""The decisions a plan makes about each service, and the thresholds that decide them
+(docs/model.md section 4), defined once beside the result that carries them: the allocator
+decides with them, and explanations, robustness checks, the terminal, the workbook, the
+documents and the app name them with them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
+DECISIONS: tuple[Decision, ...] = (
+    "commission",
+    "not_commissioned",
+    "decommission",
+    "grow",
+    "reduce",
+    "maintain",
+)
+
+FUNDED = 1.0
+"""£ a year below which a service counts as not funded (the decision rule's threshold)."""
+
+BAND = 0.05
+"""A change within 5% of a budget is no change: the decision rule's band (model.md 4)."""
+
+DECISION_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "Commission",
+        "grow": "Grow",
+        "maintain": "Maintain",
+        "reduce": "Reduce",
+        "decommission": "Decommission",
+        "not_commissioned": "Not commissioned",
+    }
+)
+"""Each decision as a label (a table cell, a filter, a heading), in the order people read
+them: new money first, then existing services from growing to ending."""
+
+DECISION_DONE: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "commissioned",
+        "not_commissioned": "not commissioned",
+        "decommission": "decommissioned",
+        "grow": "grown",
+        "reduce": "reduced",
+        "maintain": "maintained",
+    }
+)
+"""Each decision as people say it of a service: "decommissioned in 97% of ..."."""
+
+DECISION_CLAUSE: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "is commissioned",
+        "not_commissioned": "is not commissioned",
+        "decommission": "is decommissioned",
+        "grow": "grows",
+        "reduce": "is reduced",
+        "maintain": "is maintained",
+    }
+)
+"""Each decision as the verb of a sentence about a service: "Family Hub grows"."""
+
+
+def decision_words(decision: str) -> str:
+    """A decision in running text, lower case: 'not commissioned', 'grow'."""
+    return DECISION_LABELS[decision].lower()
+
+
+def decide(is_candidate: bool, current: float, final: float) -> Decision:
+    """The decision of model.md section 4, read on the final-year amount."""
+    if is_candidate:
+        return "commission" if final >= FUNDED else "not_commissioned"
+    if final < FUNDED:
+        return "decommission"
+    if final > (1 + BAND) * current:
+        return "grow"
+    if final < (1 - BAND) * current:
+        return "reduce"
+    return "maintain"
+
+
+assert set(DECISION_LABELS) == set(DECISION_DONE) == set(DECISION_CLAUSE) == set(DECISIONS)
