@@ -22,15 +22,16 @@ def _indicator(unit: str, direction: str) -> Indicator:
 
 
 def test_population_targets_by_hand():
-    # 20,000 children; 40 more achieve the outcome = 20 per 10,000: a rate that should
-    # fall goes from 100.0 to 80.0.
+    # 20,000 children; 400 more achieve the outcome = 2% of them: a rate that should fall
+    # goes from 100.0 to 98.0.
     base = Baseline(100.0, 2025, "PEN", SOURCE, False)
     t = population_targets(
-        _indicator("rate per 10,000", "decrease"), base, {2027: 40.0}, 20_000, ""
+        _indicator("rate per 10,000", "decrease"), base, {2027: 400.0}, 20_000, ""
     )
-    assert t is not None and t.by_year == {2027: pytest.approx(80.0)}
-    assert t.text == "80.0 in 2027"
-    # 200 fewer of 20,000 = 1 percentage point: a share that should rise falls, and says why.
+    assert t is not None and t.by_year == {2027: pytest.approx(98.0)}
+    assert t.text == "98.0 in 2027"
+    # 200 fewer of 20,000 = 1% of them: a share that should rise falls from 40.0% to 39.6%,
+    # and says why.
     base = Baseline(40.0, 2025, "PEN", SOURCE, False)
     t = population_targets(
         _indicator("% of children", "increase"),
@@ -41,10 +42,10 @@ def test_population_targets_by_hand():
     )
     assert t is not None
     assert t.text == (
-        "40.0% in 2027; 39.0% in 2028 (worse than the baseline in 2028 because the plan "
+        "40.0% in 2027; 39.6% in 2028 (worse than the baseline in 2028 because the plan "
         "reduces or ends Hub (H-1))"
     )
-    assert population_targets(_indicator("score", "increase"), base, {2027: 1.0}, 100, "") is None
+    assert population_targets(_indicator("score", "increase"), base, {2027: 1.0}, 0, "") is None
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,15 @@
 target worse than its baseline saying why in the same row.
 
 Population measures (a district's children) move with the outcomes the plan's services are
-expected to achieve: the target is the baseline plus the change in children and families
-achieving the outcome (participants x effect, against today's budgets), expressed in the
-indicator's unit over the district's children aged 0-19. Service measures (a service's own
+expected to achieve: the target is the baseline moved, the way that is better, by the
+change in children and families achieving the outcome (participants x effect, against
+today's budgets) as a share of the district's children aged 0-19. Service measures (a service's own
 participants) are held at least at the baseline: the evidence's effect is already counted
 in the outcome targets.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -45,18 +44,9 @@ def baseline(data: DataSet, indicator_id: str, area: str) -> Baseline | None:
     return None
 
 
-def scale(unit: str) -> float | None:
-    """How many of the population the unit counts per: 100 for a percentage, 10,000 for a
-    rate per 10,000; None for a unit the method cannot convert."""
-    if "%" in unit or "per cent" in unit:
-        return 100.0
-    m = re.search(r"per ([\d,]+)", unit)
-    return float(m.group(1).replace(",", "")) if m else None
-
-
 def figure(value: float, unit: str) -> str:
     """A value in its unit: '56.5%' or '105.8'."""
-    return f"{value:,.1f}%" if scale(unit) == 100.0 and "%" in unit else f"{value:,.1f}"
+    return f"{value:,.1f}%" if "%" in unit else f"{value:,.1f}"
 
 
 def baseline_text(b: Baseline | None, ind: Indicator, names: Mapping[str, str]) -> str:
@@ -84,15 +74,15 @@ def population_targets(
     children: float,
     worse_because: str,
 ) -> Targets | None:
-    """Baseline plus the change in children and families achieving the outcome, in the
-    indicator's unit over `children`; None when the unit cannot be converted."""
-    per = scale(ind.unit)
-    if per is None or children <= 0:
+    """The baseline moved by the share of the district's children who achieve the outcome
+    through the plan's services, against today: baseline x (1 +/- change / children), the
+    way that is better for the indicator; None without a population to share among."""
+    if children <= 0:
         return None
     sign = 1.0 if ind.direction == "increase" else -1.0
     by_year = {}
     for year, delta in change.items():
-        value = max(base.value + sign * delta / children * per, 0.0)
+        value = max(base.value * (1.0 + sign * delta / children), 0.0)
         by_year[year] = min(value, 100.0) if "%" in ind.unit else value
     return Targets(by_year, _with_why(by_year, base.value, ind, worse_because))
 
@@ -131,8 +121,9 @@ def reductions(
 
 METHOD = (
     "Baselines are the latest figures in the data's indicator values (the district's own, or "
-    "the county's where the district has none). Population targets are the baseline plus "
+    "the county's where the district has none). Population targets move the baseline by "
     "the change in children and families achieving the outcome through the district's "
-    "services (participants \u00d7 effect, against today's budgets), in the indicator's unit "
-    "over the district's children aged 0-19. A target worse than its baseline says why."
+    "services (participants \u00d7 effect, against today's budgets) as a share of the "
+    "district's children aged 0-19: baseline \u00d7 (1 \u00b1 change \u00f7 children), "
+    "the way that is better. A target worse than its baseline says why."
 )
