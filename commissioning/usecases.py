@@ -196,7 +196,7 @@ def document_governance(data: Path | None, result: Result) -> Governance:
         version=len(record.earlier) + 1,
         supersedes=(
             f"the plan {previous.inputs_sha256[:12]} of {previous.created_at[:10]} "
-            f"(run {previous.run_id[:8]})"
+            f"(run {previous.run_id})"
             if previous is not None
             else ""
         ),
@@ -207,7 +207,7 @@ def document_governance(data: Path | None, result: Result) -> Governance:
                     d.action,
                     d.decided_by,
                     d.decided_at,
-                    f"decision {d.id}, run {d.run_id[:8]}",
+                    f"decision {d.id}, run {d.run_id}",
                     d.reason,
                 )
                 for d in record.decisions
