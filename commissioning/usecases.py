@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from commissioning.allocator.solvers import SolverName
     from commissioning.documents.content import Content
     from commissioning.documents.contexts import Plan
+    from commissioning.documents.contexts.governance import Governance
     from commissioning.inputs.returns import Returns
     from commissioning.robustness.summary import Robustness
     from commissioning.store.returns import ReturnsRecord
@@ -160,15 +161,60 @@ def prepare_documents(
     result: Result,
     robustness: Robustness | None = None,
     content: Content | None = None,
+    data: Path | None = None,
 ) -> Plan:
     """What every document of a plan is built from: the plan, the data and the wording in
-    specs/ (`content`, read now unless the caller keeps it), checked once. Raises
-    ContentError (the wording) or DocumentError (the plan)."""
+    specs/ (`content`, read now unless the caller keeps it), checked once, with what the
+    store and the data folder (`data`) say of its governance. Raises ContentError (the
+    wording), DocumentError (the plan) or InputError (the consultation record)."""
     from commissioning.documents.content import load_content
     from commissioning.documents.contexts import prepare
 
     wording = content if content is not None else load_content()
-    return prepare(inputs, result, wording, robustness=robustness)
+    governance = document_governance(data, result)
+    return prepare(inputs, result, wording, robustness=robustness, governance=governance)
+
+
+def document_governance(data: Path | None, result: Result) -> Governance:
+    """What the store records of this plan (the latest decision on each proposal, earlier
+    plans of its scenario) and the data folder's consultation record (consultation.csv),
+    for the documents' approval blocks, document control and consultation record. With no
+    store, or a store that does not hold the plan, signature lines stand in. Raises
+    InputError for a consultation record with problems."""
+    from types import MappingProxyType
+
+    from commissioning.documents.consultation import load_consultation
+    from commissioning.documents.contexts.governance import Approval, Governance
+    from commissioning.store.approvals import plan_record
+
+    consultation = load_consultation(data) if data is not None and data.is_dir() else ()
+    record = plan_record(result)
+    if record is None:
+        return Governance(consultation=consultation)
+    previous = record.earlier[0] if record.earlier else None
+    return Governance(
+        version=len(record.earlier) + 1,
+        supersedes=(
+            f"the plan {previous.inputs_sha256[:12]} of {previous.created_at[:10]} "
+            f"(run {previous.run_id})"
+            if previous is not None
+            else ""
+        ),
+        approvals=MappingProxyType(
+            {
+                d.initiative_id: Approval(
+                    d.initiative_id,
+                    d.action,
+                    d.decided_by,
+                    d.decided_at,
+                    f"decision {d.id}, run {d.run_id}",
+                    d.reason,
+                )
+                for d in record.decisions
+            }
+        ),
+        consultation=consultation,
+    )
 
 
 # --------------------------------------------------------------------------- the store

@@ -111,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"Cannot read the robustness file {args.robustness}: {exc}", file=sys.stderr)
             return EXIT_INVALID
     try:
-        plan = prepare_documents(inputs, result, robustness)
+        plan = prepare_documents(inputs, result, robustness, data=Path(args.data))
+    except InputError as exc:  # the consultation record
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return EXIT_INVALID

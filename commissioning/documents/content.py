@@ -14,11 +14,10 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from commissioning.inputs.read import MAX_YAML_BYTES, load_yaml
+from commissioning.documents.yaml_checks import Checker, missing_or
+from commissioning.documents.yaml_checks import ContentError as ContentError
+from commissioning.documents.yaml_checks import ContentProblem as ContentProblem
 
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 """The repository's `specs/` folder; `COMMISSIONING_SPECS` overrides it."""
@@ -65,6 +64,7 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "standards",
             "monitoring",
             "review",
+            "sign-off",
         ),
         SERVICE_FIELDS,
     ),
@@ -80,6 +80,8 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "scorecard",
             "reporting",
             "local-targets",
+            "equality",
+            "consultation",
             "sign-off",
         ),
         COMMON_FIELDS,
@@ -95,11 +97,16 @@ DOCUMENT_KINDS: Mapping[str, DocumentKind] = {
             "outcomes",
             "decisions",
             "rules",
+            "equality",
+            "consultation",
+            "decision",
         ),
         SUMMARY_FIELDS,
     ),
     "rationale": DocumentKind(
-        "rationale.yaml", ("method", "rules", "services", "provenance"), SUMMARY_FIELDS
+        "rationale.yaml",
+        ("method", "rules", "services", "provenance", "glossary"),
+        SUMMARY_FIELDS,
     ),
     "quarterly": DocumentKind(
         "quarterly_report.yaml",
@@ -128,8 +135,21 @@ REQUIRED_CLAUSES: tuple[str, ...] = (
     "data_protection",
     "complaints",
     "review_and_exit",
+    "challenge_and_review",
 )
 DIRECTIONS: Mapping[str, str] = {"increase": "higher is better", "decrease": "lower is better"}
+MEASURES: tuple[str, ...] = ("population", "service")
+INDICATOR_KEYS: tuple[str, ...] = (
+    "id",
+    "name",
+    "definition",
+    "unit",
+    "direction",
+    "source",
+    "levels",
+    "measure",
+    "baseline",
+)
 EVIDENCE_KEYS: tuple[str, ...] = ("4", "3", "2", "NL2", "NE")
 LOGO_TYPES: Mapping[str, str] = {
     ".png": "image/png",
@@ -138,32 +158,6 @@ LOGO_TYPES: Mapping[str, str] = {
     ".svg": "image/svg+xml",
 }
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    """One thing wrong in a content file: where (file and key) and what."""
-
-    file: str
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.file}: {self.key}: {self.message}"
-            if self.key
-            else f"{self.file}: {self.message}"
-        )
-
-
-class ContentError(Exception):
-    """The content files cannot be used: every problem found, together."""
-
-    def __init__(self, problems: list[ContentProblem]):
-        self.problems = tuple(problems)
-        n = len(problems)
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the document content:\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -222,6 +216,8 @@ class DocumentText:
 
 @dataclass(frozen=True)
 class Indicator:
+    indicator_id: str
+    """OUTCOME-SLUG: the indicator_id of the data folder's indicators.csv."""
     name: str
     definition: str
     unit: str
@@ -229,7 +225,15 @@ class Indicator:
     """`increase` or `decrease`: which way is better."""
     source: str
     baseline: str
-    """As recorded in the library, or "" when not recorded."""
+    """As recorded in the library, or "" when not recorded (the data's figure comes first)."""
+    levels: tuple[int, ...] = (1, 2, 3, 4)
+    """The levels of need of the services it fits."""
+    measure: str = "population"
+    """`population` (the district's children: the SLA's scorecard) or `service` (a
+    service's own participants: the specifications)."""
+
+    def fits(self, level: int) -> bool:
+        return level in self.levels
 
     @property
     def direction_text(self) -> str:
@@ -300,132 +304,6 @@ def paragraphs(text: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in parts if p.strip())
 
 
-class _Checker:
-    """Reads one YAML file, collecting problems with the key path where each occurred."""
-
-    def __init__(self, directory: Path, name: str, problems: list[ContentProblem]):
-        self.name = name
-        self.path = directory / name
-        self.problems = problems
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(ContentProblem(self.name, key, message))
-
-    def load(self) -> Mapping[str, Any] | None:
-        try:
-            if self.path.stat().st_size > MAX_YAML_BYTES:
-                size = self.path.stat().st_size / 1e6
-                limit = MAX_YAML_BYTES / 1e6
-                self.problem(
-                    "", f"is {size:,.1f} MB; a wording file may be at most {limit:,.0f} MB"
-                )
-                return None
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.problem("", f"file not found (looked for {self.path})")
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem("", f"cannot be read: {exc}")
-            return None
-        try:
-            doc = load_yaml(raw)
-        except ValueError as exc:  # nested too deeply to parse
-            self.problem("", str(exc))
-            return None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            what = getattr(exc, "problem", None) or str(exc)
-            self.problem(where, f"is not valid YAML: {what}")
-            return None
-        if not isinstance(doc, dict):
-            self.problem("", "must be a mapping of keys to values at the top level")
-            return None
-        return doc
-
-    def mapping(self, doc: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-        value = doc.get(key)
-        if not isinstance(value, dict):
-            self.problem(_join(where, key), _missing_or("must be a mapping", value, key, doc))
-            return {}
-        return value
-
-    def text(
-        self,
-        doc: Mapping[str, Any],
-        key: str,
-        where: str,
-        *,
-        fields: frozenset[str] | None = None,
-        required: bool = True,
-    ) -> str:
-        """A non-empty string (numbers are accepted as text); placeholders checked."""
-        here = _join(where, key)
-        value = doc.get(key)
-        if value is None and not required and key not in doc:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(here, _missing_or("must be text", value, key, doc))
-            return ""
-        text = str(value).strip()
-        if not text:
-            self.problem(here, "is empty")
-            return ""
-        self.check_fields(text, here, fields or frozenset())
-        return text
-
-    def texts(
-        self, doc: Mapping[str, Any], key: str, where: str, fields: frozenset[str] | None = None
-    ) -> tuple[str, ...]:
-        """A non-empty list of non-empty texts."""
-        here = _join(where, key)
-        value = doc.get(key)
-        if not isinstance(value, list) or not value:
-            self.problem(here, _missing_or("must be a non-empty list", value, key, doc))
-            return ()
-        out = []
-        for n, item in enumerate(value, 1):
-            if (
-                isinstance(item, bool)
-                or not isinstance(item, str | int | float)
-                or not str(item).strip()
-            ):
-                self.problem(f"{here}[{n}]", "must be non-empty text")
-                continue
-            self.check_fields(str(item), f"{here}[{n}]", fields or frozenset())
-            out.append(" ".join(str(item).split()))
-        return tuple(out)
-
-    def check_fields(self, text: str, where: str, fields: frozenset[str]) -> None:
-        try:
-            names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-        except ValueError as exc:
-            self.problem(where, f"has a broken placeholder ({exc}); write a literal brace as {{{{")
-            return
-        for name in names:
-            if name not in fields:
-                allowed = ", ".join("{" + f + "}" for f in sorted(fields)) or "none"
-                self.problem(where, f"unknown placeholder {{{name}}} (allowed here: {allowed})")
-
-    def known_keys(self, doc: Mapping[str, Any], allowed: set[str], where: str) -> None:
-        for key in doc:
-            if str(key) not in allowed:
-                self.problem(
-                    _join(where, str(key)),
-                    f"unknown key (expected one of: {', '.join(sorted(allowed))})",
-                )
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _missing_or(what: str, value: object, key: str, doc: Mapping[str, Any]) -> str:
-    if key not in doc:
-        return f"missing ({what.removeprefix('must be ').removeprefix('must ')})"
-    return f"{what}, not {type(value).__name__} {value!r}"
-
-
 def specs_dir() -> Path:
     """Where the content lives: `$COMMISSIONING_SPECS` or the repository's `specs/`."""
     env = os.environ.get("COMMISSIONING_SPECS")
@@ -436,16 +314,16 @@ def load_content(directory: Path | None = None) -> Content:
     """Load and check every content file; raise ContentError listing every problem."""
     directory = Path(directory) if directory is not None else specs_dir()
     problems: list[ContentProblem] = []
-    partnership = _partnership(_Checker(directory, "partnership.yaml", problems), directory)
-    clauses = _clauses(_Checker(directory, "clauses.yaml", problems))
+    partnership = _partnership(Checker(directory, "partnership.yaml", problems), directory)
+    clauses = _clauses(Checker(directory, "clauses.yaml", problems))
     documents = {
-        kind: _document(_Checker(directory, spec.file, problems), kind, spec, clauses)
+        kind: _document(Checker(directory, spec.file, problems), kind, spec, clauses)
         for kind, spec in DOCUMENT_KINDS.items()
     }
     _check_specs_cover_the_standard_clauses(documents, problems)
-    indicators = _indicators(_Checker(directory, "indicators.yaml", problems))
-    reporting = _reporting(_Checker(directory, "reporting.yaml", problems))
-    framework = _framework(_Checker(directory, "framework.yaml", problems))
+    indicators = _indicators(Checker(directory, "indicators.yaml", problems))
+    reporting = _reporting(Checker(directory, "reporting.yaml", problems))
+    framework = _framework(Checker(directory, "framework.yaml", problems))
     if problems or partnership is None or clauses is None or reporting is None:
         raise ContentError(problems)
     if indicators is None or framework is None or any(d is None for d in documents.values()):
@@ -482,7 +360,7 @@ def _check_specs_cover_the_standard_clauses(
             )
 
 
-def _partnership(c: _Checker, directory: Path) -> Partnership | None:
+def _partnership(c: Checker, directory: Path) -> Partnership | None:
     doc = c.load()
     if doc is None:
         return None
@@ -545,7 +423,7 @@ def _partnership(c: _Checker, directory: Path) -> Partnership | None:
     )
 
 
-def _clauses(c: _Checker) -> Mapping[str, Clause] | None:
+def _clauses(c: Checker) -> Mapping[str, Clause] | None:
     doc = c.load()
     if doc is None:
         return None
@@ -569,7 +447,7 @@ def _clauses(c: _Checker) -> Mapping[str, Clause] | None:
 
 
 def _document(
-    c: _Checker, kind: str, spec: DocumentKind, clauses: Mapping[str, Clause] | None
+    c: Checker, kind: str, spec: DocumentKind, clauses: Mapping[str, Clause] | None
 ) -> DocumentText | None:
     doc = c.load()
     if doc is None:
@@ -609,7 +487,7 @@ def _document(
     )
 
 
-def _check_clause_fields(c: _Checker, clause: Clause, fields: frozenset[str], where: str) -> None:
+def _check_clause_fields(c: Checker, clause: Clause, fields: frozenset[str], where: str) -> None:
     for text in (*clause.paragraphs, *clause.points):
         for _, name, _, _ in string.Formatter().parse(text):
             if name is not None and name not in fields:
@@ -621,13 +499,14 @@ def _check_clause_fields(c: _Checker, clause: Clause, fields: frozenset[str], wh
                 return
 
 
-def _indicators(c: _Checker) -> IndicatorLibrary | None:
+def _indicators(c: Checker) -> IndicatorLibrary | None:
     doc = c.load()
     if doc is None:
         return None
     c.known_keys(doc, {"fallback", "outcomes"}, "")
     raw = c.mapping(doc, "outcomes", "")
     by_outcome: dict[str, tuple[Indicator, ...]] = {}
+    seen: set[str] = set()
     for oid, items in raw.items():
         where = f"outcomes.{oid}"
         if not isinstance(items, list):
@@ -639,20 +518,40 @@ def _indicators(c: _Checker) -> IndicatorLibrary | None:
             if not isinstance(item, dict):
                 c.problem(here, "must be a mapping with name, definition, unit, direction, source")
                 continue
-            c.known_keys(
-                item, {"name", "definition", "unit", "direction", "source", "baseline"}, here
-            )
+            c.known_keys(item, set(INDICATOR_KEYS), here)
             direction = c.text(item, "direction", here)
             if direction and direction not in DIRECTIONS:
                 c.problem(f"{here}.direction", f"must be increase or decrease, not {direction!r}")
+            iid = c.text(item, "id", here)
+            if iid and not re.fullmatch(rf"{re.escape(str(oid))}-[A-Z0-9]+(-[A-Z0-9]+)*", iid):
+                c.problem(
+                    f"{here}.id", f"must be {oid}-SLUG in capitals (e.g. {oid}-SDQ), not {iid!r}"
+                )
+            if iid in seen:
+                c.problem(f"{here}.id", f"{iid!r} is already used by another indicator")
+            seen.add(iid)
+            measure = c.text(item, "measure", here)
+            if measure and measure not in MEASURES:
+                c.problem(f"{here}.measure", f"must be population or service, not {measure!r}")
+            levels = item.get("levels")
+            if not (
+                isinstance(levels, list)
+                and levels
+                and all(type(x) is int and 1 <= x <= 4 for x in levels)
+            ):
+                c.problem(f"{here}.levels", "must be a list of levels of need, e.g. [1, 2]")
+                levels = [1, 2, 3, 4]
             found.append(
                 Indicator(
+                    indicator_id=iid,
                     name=_plain(c.text(item, "name", here)),
                     definition=_plain(c.text(item, "definition", here)),
                     unit=_plain(c.text(item, "unit", here)),
                     direction=direction if direction in DIRECTIONS else "increase",
                     source=_plain(c.text(item, "source", here)),
                     baseline=_plain(c.text(item, "baseline", here, required=False)),
+                    levels=tuple(sorted(set(levels))),
+                    measure=measure if measure in MEASURES else "population",
                 )
             )
         by_outcome[str(oid)] = tuple(found)
@@ -664,7 +563,7 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _reporting(c: _Checker) -> Reporting | None:
+def _reporting(c: Checker) -> Reporting | None:
     doc = c.load()
     if doc is None:
         return None
@@ -675,7 +574,7 @@ def _reporting(c: _Checker) -> Reporting | None:
     returns = []
     items = doc.get("returns")
     if not isinstance(items, list) or not items:
-        c.problem("returns", _missing_or("must be a non-empty list", items, "returns", doc))
+        c.problem("returns", missing_or("must be a non-empty list", items, "returns", doc))
         items = []
     for n, item in enumerate(items, 1):
         here = f"returns[{n}]"
@@ -695,7 +594,7 @@ def _reporting(c: _Checker) -> Reporting | None:
     return Reporting(quarters, tuple(returns), escalation)
 
 
-def _framework(c: _Checker) -> Framework | None:
+def _framework(c: Checker) -> Framework | None:
     doc = c.load()
     if doc is None:
         return None

@@ -22,17 +22,18 @@ from commissioning.documents.contexts import (
     Plan,
     Section,
     Table,
-    _branding,
-    _fields,
-    _plan_line,
-    _sections,
-    _short_sha,
     audit_line,
     bar_chart,
+    branding,
+    document_fields,
+    document_sections,
     long_date,
     money,
+    money_exact,
     number,
     percent,
+    plan_line,
+    short_sha,
 )
 from commissioning.inputs.model import COUNTY
 from commissioning.monitor.scorecard import (
@@ -127,7 +128,7 @@ def _meta(
 ) -> Meta:
     text = plan.content.documents[kind]
     return Meta(
-        branding=_branding(plan.content),
+        branding=branding(plan.content),
         kind=kind,
         doc_title=text.title,
         subject=subject,
@@ -135,9 +136,9 @@ def _meta(
         status=text.status,
         issued=long_date(plan.issued),
         period=_period(card, plan.content.reporting.quarters),
-        plan=_plan_line(plan),
+        plan=plan_line(plan),
         audit=audit_line(plan),
-        footer=f"{plan.content.partnership.name} \u00b7 plan {_short_sha(plan)} \u00b7 "
+        footer=f"{plan.content.partnership.name} \u00b7 plan {short_sha(plan)} \u00b7 "
         f"returns to {card.year} Q{card.quarter}",
         sections=tuple(sections.values()),
     )
@@ -250,7 +251,7 @@ def _off_track(s: ServiceCard, quarters: Sequence[str]) -> OffTrack:
         Fact("Effect so far", _effect_text(s)),
         Fact(
             "Cost per participant so far",
-            f"{money(cost)} against {money(s.initiative.unit_cost)} planned"
+            f"{money_exact(cost)} against {money_exact(s.initiative.unit_cost)} planned"
             if cost is not None
             else "no participants yet",
         ),
@@ -306,8 +307,8 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
     else:
         name = data.district(district_id).name
         sub_group = partnership.sub_group.format(district=name)
-    fields = _fields(plan, "agreement", name, sub_group)
-    sections = _sections(plan.content.documents["quarterly"], plan, fields)
+    fields = document_fields(plan.content, plan.years, "agreement", name, sub_group)
+    sections = document_sections(plan.content.documents["quarterly"], plan.content, fields)
     quarters = plan.content.reporting.quarters
     f = group.figures
     services = group.services
@@ -480,8 +481,8 @@ def partnership_context(
     plan: Plan, card: Scorecard, value: ValueCard | None = None
 ) -> PartnershipContext:
     """The partnership report: the scorecard by district and by outcome, for the board."""
-    fields = _fields(plan, "report", "", "")
-    sections = _sections(plan.content.documents["partnership"], plan, fields)
+    fields = document_fields(plan.content, plan.years, "report", "", "")
+    sections = document_sections(plan.content.documents["partnership"], plan.content, fields)
     t = card.total
     services = card.services
     red = sum(1 for s in services if s.rag == "red")

@@ -27,9 +27,14 @@ from pathlib import Path
 from commissioning.documents.cache import DocumentCache, cache_for
 from commissioning.documents.contexts import (
     DECISION_TITLES,
+    IndexContext,
     IndexGroup,
     IndexLink,
     Plan,
+    SlaContext,
+    SpecContext,
+    SummaryContext,
+    TermsContext,
     index_context,
     level_label,
     sla_context,
@@ -79,7 +84,7 @@ def spec_documents(plan: Plan, district: str | None) -> list[Document]:
                 f"{where}, {level_label(i.level).lower()}, "
                 f"{DECISION_TITLES[r.decision].split(' (')[0].lower()}",
                 f"spec-{safe_name(i.initiative_id)}",
-                "service_specification.html",
+                SpecContext.template,
                 partial(spec_context, plan, i.initiative_id),
             )
         )
@@ -96,7 +101,7 @@ def sla_documents(plan: Plan, district: str | None) -> list[Document]:
             f"{data.district(did).name} ({did})",
             f"{data.district(did).locality} locality",
             f"sla-{safe_name(did)}",
-            "district_sla.html",
+            SlaContext.template,
             partial(sla_context, plan, did),
         )
         for did in ids
@@ -111,7 +116,7 @@ def summary_documents(plan: Plan, district: str | None) -> list[Document]:
             "Plan summary for the partnership board",
             f"scenario {plan.inputs.scenario.name}",
             "plan-summary",
-            "plan_summary.html",
+            SummaryContext.template,
             partial(summary_context, plan),
         )
     ]
@@ -129,14 +134,14 @@ def terms_documents(plan: Plan, district: str | None) -> list[Document]:
             text.title,
             f"version {text.version}: the clauses every service specification cites by number",
             "standard-terms",
-            "standard_terms.html",
+            TermsContext.template,
             partial(terms_context, plan),
         )
     ]
 
 
 def rationale_documents(plan: Plan, district: str | None) -> list[Document]:
-    from commissioning.documents.rationale import rationale_context
+    from commissioning.documents.contexts.rationale import RationaleContext, rationale_context
 
     where = "" if district is None else f"-{district}"
     return [
@@ -153,7 +158,7 @@ def rationale_documents(plan: Plan, district: str | None) -> list[Document]:
                 else f" in {plan.inputs.data.district(district).name}"
             ),
             safe_name(f"rationale-pack{where}"),
-            "rationale.html",
+            RationaleContext.template,
             partial(rationale_context, plan, district),
         )
     ]
@@ -433,7 +438,7 @@ def write_index(plan: Plan, out: Path, produced: Sequence[tuple[Document, list[s
         )
         if items:
             groups.append(IndexGroup(KIND_TITLES.get(kind, kind), items))
-    html = render_html("index.html", index_context(plan, groups))
+    html = render_html(IndexContext.template, index_context(plan, groups))
     path = out / "index.html"
     write_atomic(path, partial(_write_text, html))
     return path

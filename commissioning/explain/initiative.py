@@ -215,7 +215,10 @@ def _break_even(
                 False,
                 0.0,
                 f"No {figure} within reach would let it {goal}: re-solving with "
-                f"{tries[-1][1] if tries else 'the best possible figure'} still leaves it short.",
+                f"{tries[-1][1]} still leaves it short."
+                if tries
+                else f"No {figure} within reach would let it {goal}; no figure in range could "
+                "be tried, so the plan was not solved again for it.",
             )
         )
 
@@ -409,7 +412,7 @@ def _holding_sentence(c: ConstraintResult, inputs: Inputs) -> str:
     return f"{text[0].upper()}{text[1:]} ({fam.rule.rstrip('.').lower()})."
 
 
-def _holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
+def holding_prose(e: Explanation, inputs: Inputs) -> list[str]:
     """The rules holding the service, one sentence per rule with its years, in plain English
     (the rules' names stay in the result file and the auditors' pack)."""
     years: dict[tuple[str, tuple[str, ...]], list[str]] = {}
@@ -494,7 +497,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     if e.journey is not None:
         out.append(e.journey.sentence)
     out += [lean.sentence for lean in e.lean_years]
-    out += _holding_prose(e, inputs)
+    out += holding_prose(e, inputs)
     for b in e.break_even:
         out.append(b.sentence)
     if e.duplicates:

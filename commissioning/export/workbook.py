@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.result import Result
 from commissioning.allocator.vocabulary import decision_words
+from commissioning.allocator.wording import ValueUnit
 from commissioning.explain.costs import cost_library, invest_to_save
 from commissioning.explain.summary import PlanSummary, SpendRow, summarise_plan
 from commissioning.export.cells import FORMULA_LEADS
@@ -63,6 +64,7 @@ def _table(
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w + 2
     ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(ws.max_row, 2)}"
 
 
 def _spend_sheet(wb: Workbook, title: str, rows: Sequence[SpendRow], years: Sequence[int]) -> None:
@@ -87,6 +89,14 @@ def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None =
     assert ws is not None
     ws.title = "Plan"
     by_id = result.initiatives_by_id
+    # One unit for value per £ across workbook, app and documents: £ avoided per £1 with a
+    # cost library, weighted outcomes per £1,000 without.
+    unit = ValueUnit(data.has_costs)
+    unit_header = (
+        "£ of late-intervention cost avoided per £1 (weighted)"
+        if unit.pounds
+        else "Weighted outcomes per £1,000"
+    )
     header = [
         "Initiative",
         "Name",
@@ -100,8 +110,8 @@ def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None =
         *[str(y) for y in years],
         "Change by final year",
         "Decision",
-        "Value per £ (weighted)",
-        "Late cost avoided per £1",
+        unit_header,
+        *(["Late cost avoided per £1 (not weighted)"] if data.has_costs else []),
     ]
     rows = []
     for i in data.initiatives:
@@ -121,15 +131,15 @@ def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None =
                 *[r.proposed[y] for y in years],
                 r.final - i.current_budget,
                 decision_words(r.decision),
-                r.value_per_pound,
-                r.benefit_cost_ratio if r.benefit_cost_ratio is not None else "no cost library",
+                r.value_per_pound * unit.per,
+                *([r.benefit_cost_ratio] if data.has_costs else []),
             ]
         )
     _table(
         ws,
         header,
         rows,
-        [None] * 8 + [MONEY] * (len(years) + 2) + [None, PRICE, PENCE],
+        [None] * 8 + [MONEY] * (len(years) + 2) + [None, PENCE if unit.pounds else PRICE, PENCE],
     )
     _spend_sheet(wb, "By district", summary.by_district, years)
     _spend_sheet(wb, "By level", summary.by_level, years)
@@ -147,7 +157,7 @@ def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None =
                 FAMILIES[c.family].rule,
                 c.bound,
                 c.slack,
-                c.shadow_price if c.shadow_price is not None else "not priced",
+                c.shadow_price,
                 "participant" if FAMILIES[c.family].unit == "participants" else "£1",
             ]
             for c in result.constraints
@@ -181,7 +191,59 @@ def build_workbook(inputs: Inputs, result: Result, summary: PlanSummary | None =
     )
     if data.has_costs:
         _costs_sheets(wb, inputs, result)
+    _dictionary(wb, unit_header)
     return wb
+
+
+COLUMNS: dict[str, str] = {
+    "Initiative": "The service's id in initiatives.csv.",
+    "Name": "The service's (or row's) name.",
+    "Provider": "Who runs the service.",
+    "District": "The district's id, or COUNTY for a county-wide service.",
+    "Level": "The level of need, 1 (universal) to 4 (specialist).",
+    "Priority": "The priority's id in priorities.csv.",
+    "Status": "existing (running today) or candidate (a new programme).",
+    "Evidence": "The EIF evidence rating, noting mixed findings.",
+    "Today": "Today's budget a year, in pounds, exact.",
+    "Change by final year": "Final year's budget less today's, in pounds, exact.",
+    "Decision": "grow, maintain, reduce, decommission, commission or not commissioned.",
+    "Late cost avoided per £1 (not weighted)": "Late-intervention cost a £1 spent on the "
+    "service avoids, from the cost library, in pounds.",
+    "Code": "The id of the district, level, priority or funding stream.",
+    "Rule": "The rule's name in the result file: family[who, year].",
+    "Family": "The kind of rule, as the documents name it.",
+    "What it means": "The rule in plain English.",
+    "Bound": "The limit the rule holds the plan to.",
+    "Slack": "How far the plan is from the limit (0 when the rule binds).",
+    "Shadow price": "What relaxing the rule by one unit would add to the plan's value "
+    "(empty when not priced).",
+    "Per": "The unit the rule is relaxed by: £1 or one participant.",
+    "Stream": "The funding stream's id.",
+    "Year": "The plan year.",
+    "Amount": "Money from the stream to the service in the year, in pounds, exact.",
+    "Item": "What the row describes.",
+    "Value": "Its value.",
+}
+"""What each column of the workbook holds: the `Columns` sheet."""
+
+
+def _dictionary(wb: Workbook, unit_header: str) -> None:
+    """A sheet describing every column of every other sheet."""
+    described = {
+        **COLUMNS,
+        unit_header: "The plan's value a service buys per £ spent on it (weighted by evidence, "
+        "level, priority and local need), in the same unit as the app and the documents.",
+    }
+    rows = []
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            header = str(cell.value)
+            if header.isdigit():
+                what = f"The budget in plan year {header}, in pounds, exact."
+            else:
+                what = described.get(header, f"See the sheet {ws.title!r}.")
+            rows.append([ws.title, header, what])
+    _table(wb.create_sheet("Columns"), ["Sheet", "Column", "What it holds"], rows)
 
 
 def _costs_sheets(wb: Workbook, inputs: Inputs, result: Result) -> None:
@@ -250,19 +312,12 @@ def _costs_sheets(wb: Workbook, inputs: Inputs, result: Result) -> None:
         ["Avoided per £1 the plan spends", case.return_per_pound],
         ["Avoided per £1 of today's budgets", case.return_per_pound_today],
         ["Extra money at levels 1-2 over the plan", case.prevention_moved],
+        # numbers only, so the column sorts and filters: empty where there is none
+        ["Avoided per extra £1 at levels 1-2 (empty: none moved)", case.prevention_return],
+        ["Payback year, all late costs (empty: not within 30 years)", case.payback_year],
         [
-            "Avoided per extra £1 at levels 1-2",
-            case.prevention_return if case.prevention_return is not None else "none moved",
-        ],
-        [
-            "Payback year (all late costs)",
-            str(case.payback_year) if case.payback_year is not None else "not within 30 years",
-        ],
-        [
-            "Payback year (cashable savings only)",
-            str(case.cash_payback_year)
-            if case.cash_payback_year is not None
-            else "not within 30 years",
+            "Payback year, cashable savings only (empty: not within 30 years)",
+            case.cash_payback_year,
         ],
     ]
     rows += [

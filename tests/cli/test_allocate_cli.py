@@ -89,8 +89,22 @@ def test_workbook_has_the_plan_and_summaries(solved):
         "Cost library",
         "Value of an outcome",
         "Invest to save",
+        "Columns",
     ]
     plan = wb["Plan"]
+    assert plan.auto_filter.ref == f"A1:{plan.cell(1, plan.max_column).column_letter}{plan.max_row}"
+    described = {(r[0].value, r[1].value): r[2].value for r in wb["Columns"].iter_rows(min_row=2)}
+    for ws in wb.worksheets[:-1]:
+        for cell in ws[1]:
+            assert described[(ws.title, cell.value)], (ws.title, cell.value)
+    assert described[("Plan", "£ of late-intervention cost avoided per £1 (weighted)")].startswith(
+        "The plan's value"
+    )
+    # one type per column: the value per £ column holds numbers only
+    column = [c.value for c in plan[1]].index(
+        "£ of late-intervention cost avoided per £1 (weighted)"
+    )
+    assert all(isinstance(r[column].value, int | float) for r in plan.iter_rows(min_row=2))
     header = [c.value for c in plan[1]]
     assert header[:3] == ["Initiative", "Name", "Provider"]
     assert "Decision" in header and "2029" in header

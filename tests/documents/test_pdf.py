@@ -35,7 +35,7 @@ def test_sla_pdf_has_sections_figures_and_page_numbers(sla_pdf, sample_plan):
         "7. Scorecard",
         "8. Reporting and escalation",
         "9. Local targets",
-        "10. Sign-off",
+        "12. Sign-off",
     ):
         assert heading in text, heading
     row = next(x for x in sample_plan.summary.by_district if x.key == "PEN")

@@ -11,7 +11,7 @@ import pytest
 from commissioning.allocator import allocate
 from commissioning.documents.content import load_content
 from commissioning.documents.contexts import prepare
-from commissioning.documents.rationale import explain_all, rationale_context, rationale_ids
+from commissioning.documents.contexts.rationale import explain_all, rationale_context, rationale_ids
 from commissioning.documents.render import render_html
 from commissioning.formatting import format_money
 from commissioning.inputs import load
@@ -101,7 +101,9 @@ def test_value_table_shows_what_the_money_buys_elsewhere_in_every_year(plan):
     row = next(r for r in plan.result.initiatives if r.initiative_id == "PAR-FYL-01")
     dip = f"In 2028 it receives {format_money(row.proposed[2028])}"
     assert any(n.startswith(dip) for n in part.value_notes)
-    assert any(r.startswith("growth[PAR-FYL-01,2029]") for r in part.rules)
+    # the rule that held it, in the registry's words (its name stays in the result file)
+    assert any("growth limit" in r and "2029" in r for r in part.rules), part.rules
+    assert not any(re.search(r"\b[a-z_]+\[[^\]]*\]", r) for r in part.rules)
     html = render_html("rationale.html", ctx)
     assert dip in html
 
@@ -114,3 +116,29 @@ def test_a_service_whose_budget_turns_says_so(plan):
             iid = part.anchor.removeprefix("service-")
             said = [f.value for f in part.facts if f.label == "Budget over the plan"]
             assert said == ([turning[iid].sentence] if iid in turning else []), iid
+
+
+def test_break_evens_say_what_was_confirmed_and_notice_follows_the_contract(plan, pendle):
+    ctx, _ = pendle
+    y = plan.final_year
+    confirmed = [n for s in ctx.services for n in s.change_notes if n.startswith("Confirmed")]
+    assert confirmed
+    for note in confirmed:
+        assert re.fullmatch(
+            rf"Confirmed by solving the plan again: at an? [a-z ]+ of .+ \(now .+\) the plan "
+            rf"keeps it at £[\d,]+00 in {y}(, \d+% of today's)?\.",
+            note,
+        ), note
+    for s in ctx.services:
+        for note in s.change_notes:
+            assert "would be funded" not in note and "best possible figure" not in note
+    data = plan.inputs.data
+    for s in ctx.services:
+        i = data.initiative(s.anchor.removeprefix("service-"))
+        notice = {f.label: f.value for f in s.facts}["Notice"]
+        if i.contract_end is not None and i.contract_end >= plan.years[0]:
+            # the plan year ends on 31 March: notice three months before the next 1 April
+            assert notice.startswith(f"the contract ends on 31 March {i.contract_end + 1}")
+            assert f"give notice by 1 January {i.contract_end + 1}" in notice
+        else:
+            assert "give notice by" in notice or notice.startswith("none needed")

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from commissioning.documents.contexts import DocumentError, prepare
-from commissioning.documents.rationale import rationale_context, rationale_ids
+from commissioning.documents.contexts.rationale import rationale_context, rationale_ids
 from commissioning.documents.render import render_html
 from commissioning.robustness import robustness
 from commissioning.robustness.summary import sentence

@@ -16,7 +16,6 @@ from commissioning.documents.content import REQUIRED_CLAUSES, SPECS_DIR, Content
 from commissioning.documents.contexts import (
     spec_context,
     spec_initiatives,
-    standard_terms,
     terms_context,
 )
 from commissioning.documents.render import html_to_pdf, render_html
@@ -39,6 +38,7 @@ CLAUSE_TITLES = {
     "data_protection": "Data protection",
     "complaints": "Compliments and complaints",
     "review_and_exit": "Review and exit",
+    "challenge_and_review": "Challenge and review of a decision",
 }
 
 
@@ -56,7 +56,7 @@ def test_the_terms_print_every_standard_clause_in_full_and_numbered(sample_plan)
         for paragraph in c.paragraphs:
             assert paragraph in text  # in full, not summarised
     assert [c.number for c in ctx.sections["standards"].clauses] == [f"2.{k}" for k in range(1, 8)]
-    assert [c.number for c in ctx.sections["review"].clauses] == ["4.1"]
+    assert [c.number for c in ctx.sections["review"].clauses] == ["4.1", "4.2"]
     # The reporting cadence and the escalation route, numbered before any monitoring clause.
     assert "3.1 Reporting cadence" in text and "3.2 If targets are missed" in text
     cadence = next(t for t in r.tables if t.table_id == "reporting")
@@ -70,7 +70,7 @@ def test_the_terms_print_every_standard_clause_in_full_and_numbered(sample_plan)
     # No district of their own: the sub-group is named generically; no placeholder is left.
     assert "the district Prevention and Early Intervention Sub-Group" in text
     assert "{" not in text
-    terms = standard_terms(sample_plan)
+    terms = sample_plan.terms
     assert "1.0, issued 22 November 2026" in text and terms.reference in text
     assert re.fullmatch(r"[0-9a-f]{8}", terms.reference)
 
@@ -78,7 +78,7 @@ def test_the_terms_print_every_standard_clause_in_full_and_numbered(sample_plan)
 def test_a_specification_cites_the_terms_by_number_instead_of_repeating_them(sample_plan):
     ctx = spec_context(sample_plan, "FS-PEN-01")
     r = check_complete(render_html("service_specification.html", ctx))
-    terms = standard_terms(sample_plan)
+    terms = sample_plan.terms
     text = r.all_text
     # Every clause of the terms is cited, with its number, by the section it belongs to.
     for sid in ("standards", "monitoring", "review"):
@@ -103,7 +103,7 @@ def test_a_specification_cites_the_terms_by_number_instead_of_repeating_them(sam
 
 
 def test_every_specification_of_the_sample_cites_the_same_terms(sample_plan):
-    citation = standard_terms(sample_plan).citation
+    citation = sample_plan.terms.citation
     for i in spec_initiatives(sample_plan):
         assert citation in spec_context(sample_plan, i.initiative_id).terms["standards"].text
 

@@ -13,35 +13,39 @@ import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import ClassVar
 
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.solvers import SolverName
 from commissioning.allocator.wording import ValueUnit, pence
-from commissioning.documents.contexts import (
-    DECISION_TITLES,
+from commissioning.documents.contexts.blocks import Fact, Meta, Section, Table
+from commissioning.documents.contexts.format import (
     NOT_RECORDED,
-    Fact,
-    Meta,
-    Plan,
-    Section,
-    Table,
-    _fields,
-    _meta,
-    _plan_line,
-    _sections,
-    audit_line,
-    builds_from_data,
-    level_label,
     long_date,
     money,
     money_change,
+    money_exact,
     number,
+    value_figure,
 )
-from commissioning.explain.initiative import Explanation, explain_initiative
+from commissioning.documents.contexts.plan import (
+    DECISION_TITLES,
+    Plan,
+    audit_line,
+    binding_rules,
+    builds_from_data,
+    level_label,
+    make_meta,
+    plan_line,
+    year_end,
+    year_start,
+)
+from commissioning.documents.contexts.wording import document_fields, document_sections
+from commissioning.explain.initiative import Explanation, explain_initiative, holding_prose
 from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
-from commissioning.formatting import format_money
 from commissioning.inputs.model import COUNTY
 from commissioning.robustness.summary import FRAGILE_BELOW, percent, sentence
 
@@ -75,6 +79,7 @@ class ServiceRationale:
 class RationaleContext:
     """The whole pack: method, the price of each rule, one part per service, provenance."""
 
+    template: ClassVar[str] = "rationale.html"
     meta: Meta
     sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
@@ -83,6 +88,9 @@ class RationaleContext:
     prices: Table
     services: tuple[ServiceRationale, ...]
     provenance: tuple[Fact, ...]
+    glossary_intro: tuple[str, ...]
+    glossary: tuple[Fact, ...]
+    """The method's terms, for the auditor: the only page of any document that uses them."""
 
 
 def rationale_ids(plan: Plan, district: str | None) -> list[str]:
@@ -149,6 +157,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Priority", data.priority(i.priority_id).name),
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
+        Fact("Notice", _notice(plan, e)),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
         *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
         Fact("How sure", _how_sure(plan, i.initiative_id)),
@@ -162,7 +171,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     evidence = (
         Fact("Evidence", e.evidence),
         Fact("Effect", f"{i.effect:.0%} of participants achieve the targeted outcome"),
-        Fact("Unit cost", f"{format_money(i.unit_cost)} per participant a year"),
+        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
     if e.opportunity_costs:
@@ -198,16 +207,30 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     confirmed = [b for b in e.break_even if b.confirmed]
     change = Table(
         f"change-{i.initiative_id}",
-        "What would have changed the decision (confirmed by solving the plan again)",
-        ("Figure", "Now", "Would need", f"Re-solved: budget in {years[-1]}"),
+        "What would have changed the decision: each figure below was tried by solving the "
+        "plan again with it",
+        ("Figure", "Now", "Tried", f"The plan then gives it in {years[-1]}"),
         tuple(
-            (b.figure.capitalize(), b.current, b.needed or NOT_RECORDED, money(b.amount))
+            (
+                b.figure.capitalize(),
+                b.current,
+                b.needed or NOT_RECORDED,
+                money(b.amount) + _of_today(b.amount, e.current_budget),
+            )
             for b in confirmed
         ),
         empty="No single figure changes this decision: a rule of the partnership holds it "
         "(see below).",
     )
-    notes = tuple(b.sentence for b in e.break_even if not b.confirmed)
+    notes = (
+        *(
+            f"Confirmed by solving the plan again: at {_article(b.figure)} {b.figure} of "
+            f"{b.needed} (now {b.current}) the plan keeps it at {money(b.amount)} in "
+            f"{years[-1]}{_of_today(b.amount, e.current_budget)}."
+            for b in confirmed
+        ),
+        *(b.sentence for b in e.break_even if not b.confirmed),
+    )
     duplicates = Table(
         f"duplicates-{i.initiative_id}",
         "Other services for the same district, level and priority with shared outcomes",
@@ -243,8 +266,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         f"for the same district and level that grow or start reach about "
         f"{number(e.participants_gained_elsewhere)} more.",
     )
-    # The auditor's pack names each rule as the result file does, before its plain wording.
-    rules = tuple(f"{h.name}: {h.sentence}" for h in e.holding_rules) or (
+    rules = tuple(holding_prose(e, plan.inputs)) or (
         "No rule holds it: the decision follows from its value for money.",
     )
     return ServiceRationale(
@@ -264,6 +286,48 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         cohort=cohort,
         destinations=destinations,
         warnings=e.warnings,
+    )
+
+
+NOTICE_MONTHS = 3
+"""The least notice the standard terms' review and exit clause allows a provider."""
+
+
+def _article(figure: str) -> str:
+    return "an" if figure[:1] in "aeiou" else "a"
+
+
+def _of_today(amount: float, today: float) -> str:
+    return f", {amount / today:.0%} of today's" if today > 0 else ""
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def _notice(plan: Plan, e: Explanation) -> str:
+    """When notice must be given for the decision to take effect as the plan has it, given
+    the contract end date and the standard terms' least notice."""
+    i = e.initiative
+    when = e.funding_stops_year if e.funding_stops_year is not None else e.first_change_year
+    if when is None:
+        return "none needed: the budget does not change within the plan"
+    change = year_start(plan, when)
+    if i.contract_end is not None and i.contract_end >= plan.years[0]:
+        ends = year_end(plan, i.contract_end)
+        by = _months_before(ends + timedelta(days=1), NOTICE_MONTHS)
+        return (
+            f"the contract ends on {long_date(ends)}: give notice by {long_date(by)} at the "
+            f"latest (at least {NOTICE_MONTHS} months, or more if the contract requires it), "
+            f"for the change from {long_date(change)}"
+        )
+    by = _months_before(change, NOTICE_MONTHS)
+    return (
+        f"no current contract end is recorded: give notice by {long_date(by)} at the latest "
+        f"(at least {NOTICE_MONTHS} months) for the change from {long_date(change)}"
     )
 
 
@@ -299,8 +363,29 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
 
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
     moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
-    cost = unit.figure(p.cost)
+    cost = value_figure(unit, p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
+
+
+_PROBLEM_KINDS: Mapping[str, str] = {
+    "LP": "a linear programme: every budget can take any amount (see the glossary)",
+    "MIP": "a linear programme in which some services are either funded at a viable size or "
+    "not at all (see the glossary)",
+}
+
+
+def _prices_note(note: str) -> str:
+    """How the prices of rules were read, in the glossary's words."""
+    if not note:
+        return NOT_RECORDED
+    if note.startswith("not available"):
+        return "not available: the plan could not be priced with its funded-or-not choices held"
+    if "binaries" in note:
+        return (
+            "read from the plan with each service's funded-or-not choice held as found; a rule "
+            "about a service the plan does not fund has no price (see the glossary)"
+        )
+    return "read from the plan as solved (see the glossary)"
 
 
 @builds_from_data
@@ -315,12 +400,16 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     else:
         where = data.district(district).name
     text = plan.content.documents["rationale"]
-    fields = _fields(plan, "rationale", where, plan.content.partnership.county_sub_group)
-    sections = _sections(text, plan, fields)
+    fields = document_fields(
+        plan.content, plan.years, "rationale", where, plan.content.partnership.county_sub_group
+    )
+    sections = document_sections(text, plan.content, fields)
     subject = "Services decommissioned or reduced" + (
         "" if district is None else f": {where}" if district == COUNTY else f" in {where}"
     )
-    meta = _meta(plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections)
+    meta = make_meta(
+        plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections
+    )
     explanations = explain_all(plan, rationale_ids(plan, district))
     services = tuple(_service(plan, e) for e in explanations)
     counted = {d: sum(1 for s in explanations if s.decision == d) for d in RATIONALE_DECISIONS}
@@ -367,19 +456,26 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         f"{len(sc.exclude)} excluded.",
         *_robustness_method(plan),
     )
+    holding = {c.name for c in binding_rules(plan)}
     by_family: dict[str, list[int]] = {}
     for c in plan.result.constraints:
         counts = by_family.setdefault(c.family, [0, 0])
         counts[0] += 1
-        counts[1] += int(c.binding)
+        counts[1] += int(c.name in holding)
     rules_in_force = Table(
         "rules-in-force",
-        "The rules in force",
-        ("Rule", "What it means", "Instances", "Binding"),
+        "The rules in force, and how many of them hold the plan back",
+        ("Rule", "What it means", "Instances", "Holding back"),
         tuple(
             (FAMILIES[f].title, FAMILIES[f].rule, str(n), str(b)) for f, (n, b) in by_family.items()
         ),
         numeric=(False, False, True, True),
+        total=(
+            "Total",
+            "every rule of the plan",
+            str(sum(n for n, _ in by_family.values())),
+            str(len(holding)),
+        ),
     )
     prices = Table(
         "rule-prices",
@@ -401,12 +497,12 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Input fingerprint (SHA-256)", prov.inputs_sha256),
         Fact("Scenario", prov.scenario),
         Fact("Solver", prov.solver_version or prov.solver),
-        Fact("Problem type", prov.problem_type),
-        Fact("Shadow prices", prov.prices),
+        Fact("Kind of problem", _PROBLEM_KINDS.get(prov.problem_type, prov.problem_type)),
+        Fact("Prices of rules", _prices_note(prov.prices)),
         Fact("Toolkit version", prov.version),
         Fact("Plan solved", prov.created or NOT_RECORDED),
         Fact("Pack issued", long_date(plan.issued)),
-        Fact("Plan", _plan_line(plan)),
+        Fact("Plan", plan_line(plan)),
         Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
     )
     return RationaleContext(
@@ -418,4 +514,14 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         prices=prices,
         services=services,
         provenance=provenance,
+        glossary_intro=tuple(p for p in sections["glossary"].intro if not _term(p)),
+        glossary=tuple(Fact(*t) for p in sections["glossary"].intro if (t := _term(p))),
     )
+
+
+def _term(paragraph: str) -> tuple[str, str] | None:
+    """'Slack: how far ...' as (term, definition); None for a paragraph that defines none."""
+    term, sep, definition = paragraph.partition(": ")
+    if not sep or len(term) > 60 or not definition.strip():
+        return None
+    return term, definition[:1].upper() + definition[1:]

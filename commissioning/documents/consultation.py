@@ -1,0 +1,92 @@
+"""The consultation record: an optional `consultation.csv` in the data folder, read and
+validated like every table (every problem at once, by file, row and column).
+
+Its columns are declared once, in `COLUMNS`; the consultation record of the district SLAs
+and the plan summary is printed from it, with lines to fill in where it records nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from commissioning.documents.contexts.governance import Consultation
+from commissioning.inputs import read
+from commissioning.inputs.cells import prepare
+from commissioning.inputs.model import InputError, Problem
+from commissioning.inputs.read import RawTable, read_csv
+
+CONSULTATION = "consultation"
+CONSULTATION_FILE = "consultation.csv"
+COLUMNS: tuple[tuple[str, bool, str], ...] = (
+    ("date", True, "when, as YYYY-MM-DD"),
+    ("consulted", True, "who was consulted: a group, a forum, the public"),
+    ("topic", True, "what they were consulted on"),
+    ("outcome", True, "what came of it"),
+    ("reference", False, "the minute or report that records it"),
+)
+"""(column, required, what it holds): the table's one declaration."""
+MAX_TEXT = 1_000
+"""Characters in one cell of the record: a sentence or two, not a pasted report."""
+
+
+def load_consultation(folder: Path) -> tuple[Consultation, ...]:
+    """The folder's consultation record, oldest first; () when the folder has none.
+    Raises InputError naming every problem in the file."""
+    path = folder / CONSULTATION_FILE
+    if not path.is_file():
+        return ()
+    try:
+        size = path.stat().st_size
+        if size > read.MAX_FILE_BYTES:
+            raise InputError(
+                (Problem(CONSULTATION_FILE, read._too_large(size, read.MAX_FILE_BYTES)),)
+            )
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            (Problem(CONSULTATION_FILE, f"cannot be opened: {exc.strerror or exc}"),)
+        ) from exc
+    raw, problems = read_csv(content, CONSULTATION, CONSULTATION_FILE)
+    if raw is None:
+        raise InputError(tuple(problems))
+    entries, errors = check_consultation(raw)
+    if problems or errors:
+        raise InputError((*problems, *errors))
+    return entries
+
+
+def check_consultation(raw: RawTable) -> tuple[tuple[Consultation, ...], tuple[Problem, ...]]:
+    """Validate a raw consultation table: the entries (sorted by date) and every problem."""
+    errors: list[Problem] = []
+    table = prepare(
+        raw,
+        errors,
+        tuple(c for c, required, _ in COLUMNS if required),
+        tuple(c for c, required, _ in COLUMNS if not required),
+    )
+    out: list[Consultation] = []
+    for row in raw.rows:
+        c = table.cells(row, errors)
+        text = c.text("date")
+        day = None
+        if text:
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                c.problem("date", f"'{text}' is not a date; write it as YYYY-MM-DD", text)
+        cells = {
+            name: (c.text(name) if required else c.raw(name))
+            for name, required, _ in COLUMNS
+            if name != "date"
+        }
+        for name, value in cells.items():
+            if len(value) > MAX_TEXT:
+                c.problem(
+                    name,
+                    f"is {len(value):,} characters long; keep it under {MAX_TEXT:,}",
+                    value[:40] + "...",
+                )
+        if day is not None and c.fine(*(n for n, required, _ in COLUMNS if required)):
+            out.append(Consultation(day, **cells))
+    return tuple(sorted(out, key=lambda e: e.day)), tuple(errors)

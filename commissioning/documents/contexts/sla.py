@@ -1,0 +1,603 @@
+"""The service level agreement of one district, built section by section from the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from commissioning.allocator.result import InitiativeResult
+from commissioning.documents.content import fill
+from commissioning.documents.contexts.blocks import (
+    Fact,
+    Meta,
+    PriorityObjectives,
+    RowGroup,
+    Section,
+    Table,
+    journeys_table,
+    spend_table,
+)
+from commissioning.documents.contexts.format import (
+    NOT_RECORDED,
+    decimal,
+    money,
+    money_change,
+    number,
+    percent,
+    share,
+)
+from commissioning.documents.contexts.governance import (
+    approval_table,
+    consultation_table,
+    equality_table,
+    participants_by_place,
+    screening_table,
+    signature_table,
+)
+from commissioning.documents.contexts.plan import (
+    DECISION_TITLES,
+    Plan,
+    builds_from_data,
+    district_summary,
+    level_label,
+    make_meta,
+    outcome_name,
+    participants,
+    period_text,
+    plan_line,
+    service_label,
+)
+from commissioning.documents.contexts.targets import (
+    METHOD,
+    baseline,
+    baseline_text,
+    held_targets,
+    population_targets,
+    reductions,
+)
+from commissioning.documents.contexts.wording import (
+    document_fields,
+    document_sections,
+    quarters_line,
+    reporting_table,
+)
+from commissioning.explain.summary import PlanSummary, SpendRow
+from commissioning.inputs.model import COUNTY, District, Initiative
+
+
+@dataclass(frozen=True)
+class SlaContext:
+    """A district service level agreement."""
+
+    template: ClassVar[str] = "district_sla.html"
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    parties: tuple[Fact, ...]
+    needs_facts: tuple[Fact, ...]
+    needs: Table
+    priorities: Table
+    priority_objectives: tuple[PriorityObjectives, ...]
+    resources_streams: Table
+    resources_levels: Table
+    services: Table
+    """Every service of the district, grouped by decision."""
+    journeys: Table
+    """The district's services the plan stops and later funds again."""
+    targets: Table
+    scorecard: Table
+    """Grouped by outcome: the plan's target, then the library's population measures."""
+    scorecard_method: str
+    reporting: Table
+    quarters: str
+    escalation: tuple[str, ...]
+    local_targets: Table
+    equality: Table
+    """Participants a year by level, today and in the final year."""
+    screening: Table
+    consultation: Table
+    approval: Table
+    """The decisions recorded on the district's proposals, or lines to record them."""
+    sign_off: Table
+
+
+@dataclass(frozen=True)
+class _District:
+    """What every section of one agreement draws on, worked out once."""
+
+    plan: Plan
+    d: District
+    sub_group: str
+    summary: PlanSummary
+    """The plan summary of the district's own services."""
+    services: tuple[Initiative, ...]
+    results: Mapping[str, InitiativeResult]
+    spend: SpendRow
+    """The district's line of the county's spend by district."""
+    part_year: Mapping[tuple[int, int], float]
+    """Participants by (level, year)."""
+
+
+@builds_from_data
+def sla_context(plan: Plan, district_id: str) -> SlaContext:
+    """The service level agreement of one district."""
+    data = plan.inputs.data
+    d = data.district(district_id)
+    years = plan.years
+    sub_group = plan.content.partnership.sub_group.format(district=d.name)
+    fields = document_fields(plan.content, years, "agreement", d.name, sub_group)
+    text = plan.content.documents["sla"]
+    sections = document_sections(text, plan.content, fields)
+    services = tuple(i for i in data.initiatives if i.district_id == district_id)
+    results = {i.initiative_id: plan.outcome_of(i.initiative_id) for i in services}
+    part_year: dict[tuple[int, int], float] = defaultdict(float)
+    for i in services:
+        for y in years:
+            part_year[(i.level, y)] += participants(
+                results[i.initiative_id].proposed.get(y, 0.0), i.unit_cost
+            )
+    s = _District(
+        plan=plan,
+        d=d,
+        sub_group=sub_group,
+        summary=district_summary(plan, district_id),
+        services=services,
+        results=results,
+        spend=next(
+            (r for r in plan.summary.by_district if r.key == district_id),
+            # A district with no services of its own still gets its agreement, at £0.
+            SpendRow(district_id, d.name, 0.0, dict.fromkeys(years, 0.0)),
+        ),
+        part_year=part_year,
+    )
+    service_table = _services(s)
+    return SlaContext(
+        meta=make_meta(
+            plan,
+            "sla",
+            text,
+            d.name,
+            f"District SLA: {d.name}",
+            sections,
+            covers=tuple(i.initiative_id for i in services),
+        ),
+        sections=sections,
+        glance=_glance(s, service_table),
+        parties=_parties(s),
+        needs_facts=_needs_facts(s),
+        needs=_needs(s),
+        priorities=spend_table(
+            "priorities",
+            "District spend by priority",
+            "Priority",
+            s.summary.by_priority,
+            years,
+            with_key=True,
+        ),
+        priority_objectives=tuple(
+            PriorityObjectives(
+                f"{p.priority_id} {p.name}",
+                plan.content.framework.objectives.get(p.priority_id)
+                or (plan.content.framework.objectives_fallback,),
+            )
+            for p in data.priorities
+        ),
+        resources_streams=_resources_streams(s),
+        resources_levels=spend_table(
+            "resources-levels",
+            "District spend by level of need",
+            "Level of need",
+            s.summary.by_level,
+            years,
+        ),
+        services=service_table,
+        journeys=journeys_table(
+            [
+                j
+                for j in plan.summary.journeys
+                if data.initiative(j.initiative_id).district_id == district_id
+            ],
+            f" in {d.name}",
+        ),
+        targets=_targets(s),
+        scorecard=_district_scorecard(s),
+        scorecard_method=METHOD,
+        reporting=reporting_table(plan.content, fields, "reporting"),
+        quarters=quarters_line(plan.content),
+        escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
+        local_targets=Table(
+            "local-targets",
+            "Local targets agreed by the sub-group",
+            (
+                "No.",
+                "Local target",
+                "Measure and data source",
+                "Baseline",
+                "Target",
+                "Lead partner",
+            ),
+            tuple((f"L{n}", *(("to be agreed",) * 5)) for n in range(1, 5)),
+            numeric=(False,) * 6,
+            style="write-in",
+        ),
+        equality=_equality(s),
+        screening=screening_table(plan.content.clauses["equality_screening"].points),
+        consultation=consultation_table(plan.governance),
+        approval=approval_table(
+            "approval",
+            plan.governance,
+            tuple(i.initiative_id for i in services),
+            {i.initiative_id: service_label(i) for i in services},
+        ),
+        sign_off=_sign_off(s),
+    )
+
+
+# --- at a glance, parties ---------------------------------------------------------------------
+
+
+def _glance(s: _District, services: Table) -> tuple[Fact, ...]:
+    plan, d, spend = s.plan, s.d, s.spend
+    y1 = plan.final_year
+    prevention_today = sum(r.today for r in s.summary.by_level if r.key in ("1", "2"))
+    prevention_final = sum(r.final for r in s.summary.by_level if r.key in ("1", "2"))
+    counts = {g.group_id.removeprefix("services-"): g.size for g in services.groups}
+    return (
+        Fact("District", f"{d.name} ({d.district_id}), {d.locality} locality"),
+        Fact("Parties", f"{s.sub_group} and the {plan.content.partnership.strategic_lead}"),
+        Fact("Period", period_text(plan, plan.years[0], y1)),
+        Fact(
+            "District spend",
+            f"{money(spend.today)} today, {money(spend.final)} in {y1} "
+            f"({money_change(spend.change)})",
+        ),
+        Fact(
+            "Prevention and early help (levels 1-2)",
+            f"{share(prevention_today, spend.today)} of district spend today, "
+            f"{share(prevention_final, spend.final)} in {y1}",
+        ),
+        Fact(
+            "Services",
+            ", ".join(
+                f"{counts[k]} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in ("commission", "grow", "maintain", "reduce", "decommission")
+            ),
+        ),
+        Fact(
+            f"Participants in {y1}",
+            number(sum(s.part_year[(lv, y1)] for lv in (1, 2, 3, 4))),
+        ),
+    )
+
+
+def _parties(s: _District) -> tuple[Fact, ...]:
+    plan, d = s.plan, s.d
+    sc = plan.inputs.scenario
+    partnership = plan.content.partnership
+    return (
+        Fact("Between", f"the {s.sub_group}"),
+        Fact("And", f"the {partnership.strategic_lead}, on behalf of {partnership.name}"),
+        Fact("District", f"{d.name} ({d.district_id})"),
+        Fact("Period", period_text(plan, plan.years[0], plan.final_year)),
+        Fact("Scenario", sc.name + (f": {sc.description}" if sc.description else "")),
+        Fact("Made from", f"the {plan_line(plan)}"),
+    )
+
+
+# --- needs and resources ----------------------------------------------------------------------
+
+
+def _needs_facts(s: _District) -> tuple[Fact, ...]:
+    plan, d, spend = s.plan, s.d, s.spend
+    data, sc, y1 = plan.inputs.data, plan.inputs.scenario, plan.final_year
+    # Need-weighted fair share among districts with services of their own.
+    active = [
+        x for x in data.districts if any(i.district_id == x.district_id for i in data.initiatives)
+    ]
+    weight_all = sum(x.need_index * x.children for x in active)
+    fair = d.need_index * d.children / weight_all if weight_all > 0 and d in active else 0.0
+    total_final = sum(r.final for r in plan.summary.by_district if r.key != COUNTY)
+    total_today = sum(r.today for r in plan.summary.by_district if r.key != COUNTY)
+    return (
+        Fact("Children and young people aged 0-19", number(d.children)),
+        Fact("Need index (1.00 = county average)", decimal(d.need_index)),
+        Fact("Locality", d.locality),
+        Fact(
+            "Share of spend on district services",
+            f"{share(spend.today, total_today)} today, "
+            f"{share(spend.final, total_final)} in {y1}; "
+            f"need-weighted fair share {percent(fair)}",
+        ),
+        Fact(
+            "District floor",
+            f"at least {percent(sc.district_floor, 0)} of the fair share, "
+            f"{percent(sc.district_floor * fair)} of spend on district services",
+        ),
+    )
+
+
+def _needs(s: _District) -> Table:
+    """Need and participants by level: budget / unit cost of the district's services."""
+    d, years, y1 = s.d, s.plan.years, s.plan.final_year
+    part_today: dict[int, float] = defaultdict(float)
+    for i in s.services:
+        part_today[i.level] += participants(i.current_budget, i.unit_cost)
+    return Table(
+        "needs",
+        "Need and participants by level (children and families a year)",
+        (
+            "Level of need",
+            "Needing support",
+            "Participants today",
+            *(f"Participants {y}" for y in years),
+            f"Need met in {y1}",
+        ),
+        tuple(
+            (
+                level_label(level),
+                number(d.demand_at(level)),
+                number(part_today[level]),
+                *(number(s.part_year[(level, y)]) for y in years),
+                percent(s.part_year[(level, y1)] / d.demand_at(level))
+                if d.demand_at(level) > 0
+                else NOT_RECORDED,
+            )
+            for level in (1, 2, 3, 4)
+        ),
+    )
+
+
+def _resources_streams(s: _District) -> Table:
+    data, years = s.plan.inputs.data, s.plan.years
+    streams = [r for r in s.summary.by_stream if any(v > 0 for v in r.proposed.values())]
+    return Table(
+        "resources-streams",
+        "Resources aligned by funding stream and year",
+        ("Funding stream", "Partner", *(str(y) for y in years), "Total over the plan"),
+        tuple(
+            (
+                r.label,
+                data.streams_by_id[r.key].partner,
+                *(money(r.proposed.get(y, 0.0)) for y in years),
+                money(sum(r.proposed.values())),
+            )
+            for r in streams
+        ),
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        total=(
+            "Total",
+            "all partners",
+            *(money(s.spend.proposed.get(y, 0.0)) for y in years),
+            money(sum(s.spend.proposed.values())),
+        ),
+        empty="No money is aligned to the district's services in this plan.",
+    )
+
+
+# --- services, targets, scorecard, sign-off ---------------------------------------------------
+
+
+def _services(s: _District) -> Table:
+    service_rows: list[tuple[str, ...]] = []
+    groups = []
+    for decision in (
+        "commission",
+        "grow",
+        "maintain",
+        "reduce",
+        "decommission",
+        "not_commissioned",
+    ):
+        chosen = [i for i in s.services if s.results[i.initiative_id].decision == decision]
+        service_rows.extend(
+            (
+                service_label(i),
+                i.provider,
+                str(i.level),
+                i.priority_id,
+                money(i.current_budget),
+                money(s.results[i.initiative_id].final),
+                money_change(s.results[i.initiative_id].final - i.current_budget),
+            )
+            for i in chosen
+        )
+        groups.append(
+            RowGroup(
+                f"services-{decision}",
+                DECISION_TITLES[decision],
+                len(chosen),
+                "No service in this plan.",
+            )
+        )
+    return Table(
+        "services",
+        "The district's services by decision",
+        ("Service", "Provider", "Level", "Priority", "Today", str(s.plan.final_year), "Change"),
+        tuple(service_rows),
+        numeric=(False, False, True, False, True, True, True),
+        style="compact",
+        fixed_widths=(30.0, 24.0, 6.0, 8.0, 11.0, 10.5, 10.5),
+        groups=tuple(groups),
+    )
+
+
+def _achieved(
+    s: _District,
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str, int], float]]:
+    """Children and families achieving each outcome (participants x effect), by (priority,
+    outcome) today and by (priority, outcome, year) in the plan."""
+    today: dict[tuple[str, str], float] = defaultdict(float)
+    planned: dict[tuple[str, str, int], float] = defaultdict(float)
+    for i in s.services:
+        res = s.results[i.initiative_id]
+        for o in i.outcomes:
+            today[(i.priority_id, o)] += participants(i.current_budget, i.unit_cost) * i.effect
+            for y in s.plan.years:
+                v = participants(res.proposed.get(y, 0.0), i.unit_cost) * i.effect
+                planned[(i.priority_id, o, y)] += v
+    return today, planned
+
+
+def _targets(s: _District) -> Table:
+    """Targets: participants x effect, by priority and outcome, per year."""
+    plan, years = s.plan, s.plan.years
+    data = plan.inputs.data
+    today, planned = _achieved(s)
+    target_rows = []
+    for p in data.priorities:
+        for outcome in data.outcomes:
+            key = (p.priority_id, outcome.outcome_id)
+            if key not in today:
+                continue
+            target_rows.append(
+                (
+                    f"{p.priority_id} {p.name}",
+                    outcome_name(plan, outcome.outcome_id),
+                    number(today[key]),
+                    *(number(planned[(*key, y)]) for y in years),
+                )
+            )
+    return Table(
+        "targets",
+        "Children and families achieving each outcome a year, by priority (participants \u00d7 "
+        "effect)",
+        ("Priority", "Outcome", "Baseline (today)", *(f"Target {y}" for y in years)),
+        tuple(target_rows),
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        empty="The district has no services in this plan.",
+    )
+
+
+def _district_scorecard(s: _District) -> Table:
+    """The scorecard, grouped by outcome of the framework: the plan's own target (children
+    and families achieving the outcome), then the library's population measures, each
+    with its baseline from the data and yearly targets derived from the plan."""
+    plan, years, d = s.plan, s.plan.years, s.d
+    data = plan.inputs.data
+    today, planned = _achieved(s)
+    by_today: dict[str, float] = defaultdict(float)
+    by_year: dict[tuple[str, int], float] = defaultdict(float)
+    for (_, outcome_id), v in today.items():
+        by_today[outcome_id] += v
+    for (_, outcome_id, y), v in planned.items():
+        by_year[(outcome_id, y)] += v
+    names = {x.district_id: x.name for x in data.districts}
+    lib = plan.content.indicators
+    rows: list[tuple[str, ...]] = []
+    groups = []
+    for oid in (x.outcome_id for x in data.outcomes):
+        why = reductions(
+            [
+                (
+                    service_label(i),
+                    s.results[i.initiative_id].decision,
+                    i.current_budget,
+                    s.results[i.initiative_id].final,
+                )
+                for i in s.services
+                if oid in i.outcomes
+            ]
+        )
+        final = by_year[(oid, years[-1])]
+        plan_text = "; ".join(f"{number(by_year[(oid, y)])} in {y}" for y in years)
+        if round(final) < round(by_today[oid]):
+            plan_text += f" (below today's {number(by_today[oid])} because {why})"
+        rows.append(
+            (
+                "Children and families achieving the outcome",
+                "Through the district's commissioned services: participants (budget \u00f7 "
+                "unit cost) \u00d7 effect",
+                "children and families a year",
+                "higher is better",
+                number(by_today[oid]),
+                plan_text,
+                "Provider quarterly returns",
+            )
+        )
+        found = [ind for ind in lib.for_outcome(oid) if ind.measure == "population"]
+        for ind in found:
+            base = baseline(data, ind.indicator_id, d.district_id)
+            change = {y: by_year[(oid, y)] - by_today[oid] for y in years}
+            targets = (
+                population_targets(ind, base, change, d.children, why)
+                or held_targets(ind, base, years)
+                if base is not None
+                else None
+            )
+            rows.append(
+                (
+                    ind.name,
+                    ind.definition,
+                    ind.unit,
+                    ind.direction_text,
+                    baseline_text(base, ind, names),
+                    targets.text if targets else "set when a baseline is recorded",
+                    base.source if base is not None else ind.source,
+                )
+            )
+        groups.append(
+            RowGroup(
+                f"scorecard-{oid}",
+                outcome_name(plan, oid),
+                1 + len(found),
+                note="" if lib.for_outcome(oid) else lib.fallback,
+            )
+        )
+    return Table(
+        "scorecard",
+        "Scorecard by outcome",
+        (
+            "Measure",
+            "Definition",
+            "Unit",
+            "Good is",
+            "Baseline",
+            f"Targets {plan.years[0]}-{plan.final_year}",
+            "Data source",
+        ),
+        tuple(rows),
+        numeric=(False,) * 7,
+        style="compact",
+        fixed_widths=(14.0, 22.0, 9.0, 8.0, 11.0, 22.0, 14.0),
+        groups=tuple(groups),
+    )
+
+
+def _equality(s: _District) -> Table:
+    today, final = participants_by_place(
+        [
+            (
+                s.d.district_id,
+                i.level,
+                participants(i.current_budget, i.unit_cost),
+                participants(s.results[i.initiative_id].final, i.unit_cost),
+            )
+            for i in s.services
+        ]
+    )
+    return equality_table("equality", today, final, {s.d.district_id: s.d.name}, s.plan.final_year)
+
+
+def _sign_off(s: _District) -> Table:
+    """The sub-group's chair, the strategic lead, and every partner whose money the
+    agreement aligns to the district."""
+    partnership = s.plan.content.partnership
+    data = s.plan.inputs.data
+    partners = sorted(
+        {
+            data.streams_by_id[stream_id].partner
+            for i in s.services
+            for stream_id, _, amount in s.plan.by_initiative.get(i.initiative_id, ())
+            if amount >= 1.0
+        }
+    )
+    return signature_table(
+        "sign-off",
+        (
+            (s.sub_group, "Chair of the sub-group"),
+            (partnership.name, partnership.strategic_lead),
+            *((p, "Funding partner") for p in partners),
+        ),
+    )

@@ -1,0 +1,617 @@
+"""The outcomes-based service specification of one commissioned, grown or maintained service,
+built section by section from the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import ClassVar
+
+from commissioning.allocator.result import InitiativeResult
+from commissioning.allocator.wording import outcomes as format_outcomes
+from commissioning.allocator.wording import pence
+from commissioning.documents.contexts.blocks import (
+    Fact,
+    IndicatorGroup,
+    Meta,
+    PriorityObjectives,
+    Section,
+    Table,
+    TermsCitation,
+)
+from commissioning.documents.contexts.format import (
+    NOT_RECORDED,
+    DocumentError,
+    decimal,
+    full_stop,
+    long_date,
+    money,
+    money_exact,
+    number,
+    percent,
+    percent_change,
+)
+from commissioning.documents.contexts.governance import approval_table, signature_table
+from commissioning.documents.contexts.plan import (
+    Plan,
+    builds_from_data,
+    glance_decision,
+    level_label,
+    make_meta,
+    outcome_name,
+    participants,
+    period_text,
+    quarter_end,
+    service_label,
+    year_end,
+    year_start,
+)
+from commissioning.documents.contexts.targets import baseline, baseline_text, held_targets
+from commissioning.documents.contexts.terms import cite
+from commissioning.documents.contexts.wording import (
+    TERMS_ITEMS,
+    document_fields,
+    document_sections,
+)
+from commissioning.inputs.model import Initiative
+
+
+@dataclass(frozen=True)
+class SpecContext:
+    """An outcomes-based service specification for one service."""
+
+    template: ClassVar[str] = "service_specification.html"
+    meta: Meta
+    sections: Mapping[str, Section]
+    details: tuple[Fact, ...]
+    objectives: tuple[str, ...]
+    """The service's measurable objectives, from the plan."""
+    priority_objectives: PriorityObjectives
+    budget: Table
+    purpose: tuple[str, ...]
+    strategic_fit: tuple[str, ...]
+    population: tuple[str, ...]
+    participants: Table
+    targets: Table
+    provider_measures: Table
+    """What the provider reports every quarter: participants, outcomes, cost per participant."""
+    indicators: tuple[IndicatorGroup, ...]
+    """The library's service measures that fit the service's level, with baselines and
+    targets."""
+    evidence: tuple[Fact, ...]
+    evidence_text: tuple[str, ...]
+    terms: Mapping[str, TermsCitation]
+    """By section id: the clauses of the standard terms the section applies."""
+    monitoring: tuple[Fact, ...]
+    """This service's own reporting: its quarters, what it reports against, to whom."""
+    review: tuple[Fact, ...]
+    """This service's contract, review dates and exit arrangements."""
+    approval: Table
+    """The decision recorded on the proposal, or lines to record it."""
+    signatures: Table
+    """The provider's and the commissioners' signatures."""
+
+
+@dataclass(frozen=True)
+class _Service:
+    """What every section of one specification draws on, worked out once."""
+
+    plan: Plan
+    i: Initiative
+    r: InitiativeResult
+    sections: Mapping[str, Section]
+    sub_group: str
+    where: str
+    """'in Pendle' or 'across the county'."""
+    funded: tuple[int, ...]
+    """The plan years in which the service has a budget."""
+    part: Mapping[int, float]
+    """Expected participants by year (budget / unit cost)."""
+    today_part: float
+    demand: float
+    """Children and families needing support at the service's level where it works."""
+    names: Mapping[str, str]
+    """The name of each outcome it targets."""
+
+    @property
+    def last(self) -> int:
+        return self.funded[-1]
+
+
+@builds_from_data
+def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
+    """The service specification of one commissioned, grown or maintained service."""
+    data = plan.inputs.data
+    i = data.initiative(initiative_id)
+    r = plan.outcome_of(initiative_id)
+    text = plan.content.documents["spec"]
+    county = i.is_county_wide
+    district_name = "the county" if county else data.district(i.district_id).name
+    partnership = plan.content.partnership
+    sub_group = (
+        partnership.county_sub_group
+        if county
+        else partnership.sub_group.format(district=district_name)
+    )
+    fields = document_fields(
+        plan.content,
+        plan.years,
+        "specification",
+        district_name,
+        sub_group,
+        service=i.name,
+        service_id=i.initiative_id,
+        provider=i.provider,
+    )
+    funded = tuple(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
+    if not funded:
+        raise DocumentError(
+            f"{initiative_id} is not funded in any plan year: it has no specification"
+        )
+    s = _Service(
+        plan=plan,
+        i=i,
+        r=r,
+        sections=document_sections(text, plan.content, fields),
+        sub_group=sub_group,
+        where="across the county" if county else f"in {district_name}",
+        funded=funded,
+        part={y: participants(r.proposed.get(y, 0.0), i.unit_cost) for y in plan.years},
+        today_part=participants(i.current_budget, i.unit_cost),
+        demand=(
+            sum(d.demand_at(i.level) for d in data.districts)
+            if county
+            else data.district(i.district_id).demand_at(i.level)
+        ),
+        names={o: outcome_name(plan, o) for o in i.outcomes},
+    )
+    indicators = tuple(_indicator_group(s, o) for o in i.outcomes)
+    priority = data.priority(i.priority_id)
+    return SpecContext(
+        meta=make_meta(
+            plan,
+            "spec",
+            text,
+            service_label(i),
+            f"Service specification: {i.name}",
+            s.sections,
+            covers=(i.initiative_id,),
+        ),
+        sections=s.sections,
+        details=_details(s),
+        objectives=_objectives(s),
+        priority_objectives=PriorityObjectives(
+            f"{priority.priority_id} {priority.name}",
+            plan.content.framework.objectives.get(priority.priority_id)
+            or (plan.content.framework.objectives_fallback,),
+        ),
+        budget=_budget(s),
+        purpose=(_decision_sentence(plan, i, r),),
+        strategic_fit=_strategic_fit(s),
+        population=_population(s),
+        participants=_participants_table(s),
+        targets=_targets(s),
+        provider_measures=_provider_measures(s),
+        indicators=indicators,
+        evidence=_evidence(s),
+        evidence_text=(
+            plan.content.framework.evidence[i.evidence_level],
+            *((plan.content.framework.mixed_findings,) if i.mixed_findings else ()),
+        ),
+        terms=_citations(s),
+        monitoring=_monitoring(s, sum(len(g.items) for g in indicators)),
+        review=_review(s),
+        approval=approval_table(
+            "approval", plan.governance, (i.initiative_id,), {i.initiative_id: service_label(i)}
+        ),
+        signatures=signature_table(
+            "signatures",
+            (
+                (i.provider, "Provider"),
+                (partnership.name, partnership.strategic_lead),
+            ),
+        ),
+    )
+
+
+# --- 1. service details and objectives --------------------------------------------------------
+
+
+def _details(s: _Service) -> tuple[Fact, ...]:
+    plan, i = s.plan, s.i
+    data = plan.inputs.data
+    priority = data.priority(i.priority_id)
+    if i.is_county_wide:
+        district = "County-wide service"
+    else:
+        d = data.district(i.district_id)
+        district = f"{d.name} ({i.district_id}), {d.locality} locality"
+    return (
+        Fact("Service", service_label(i)),
+        Fact("Provider", f"{i.provider}, {i.sector} sector"),
+        Fact("District", district),
+        Fact("Level of need", f"{level_label(i.level)}"),
+        Fact("Priority", f"{priority.priority_id} {priority.name}"),
+        Fact("Outcomes targeted", "; ".join(s.names[o] for o in i.outcomes)),
+        Fact("Decision in the plan", glance_decision(plan, i, s.r)),
+        *(
+            Fact("Budget over the plan", j.sentence)
+            for j in plan.summary.journeys
+            if j.initiative_id == i.initiative_id
+        ),
+        Fact("Contract period", period_text(plan, s.funded[0], s.last)),
+    )
+
+
+def _objectives(s: _Service) -> tuple[str, ...]:
+    i, last = s.i, s.last
+    level = s.plan.content.framework.levels[i.level]
+    return (
+        f"Reach {number(s.part[last])} children and families a year at level {i.level} "
+        f"({level.name}) {s.where} by {last}, within a budget of "
+        f"{money(s.r.proposed[last])}.",
+        *(
+            f"{number(s.part[last] * i.effect)} children and families a year achieve the "
+            "outcome "
+            f"\u201c{s.names[o]}\u201d by {last}."
+            for o in i.outcomes
+        ),
+        "Report every quarter against the indicators of section "
+        f"{s.sections['outcomes'].number} and the standards of section "
+        f"{s.sections['standards'].number}.",
+    )
+
+
+def _budget(s: _Service) -> Table:
+    """Budget by stream and year (the allocations, as the solver returned them)."""
+    plan, i, r, years = s.plan, s.i, s.r, s.plan.years
+    data = plan.inputs.data
+    by_stream: dict[str, dict[int, float]] = defaultdict(lambda: dict.fromkeys(years, 0.0))
+    for stream_id, year, amount in plan.by_initiative.get(i.initiative_id, ()):
+        by_stream[stream_id][year] += amount
+    stream_rows = tuple(
+        (
+            data.streams_by_id[sid].name,
+            data.streams_by_id[sid].partner,
+            *(money(by_stream[sid][y]) for y in years),
+            money(sum(by_stream[sid].values())),
+        )
+        for sid in i.funding
+        if sid in by_stream
+    )
+    return Table(
+        "budget",
+        "Budget by funding stream and year",
+        ("Funding stream", "Partner", *(str(y) for y in years), "Total"),
+        stream_rows,
+        numeric=(False, False, *(True,) * (len(years) + 1)),
+        total=(
+            "Total",
+            "all partners",
+            *(money(r.proposed.get(y, 0.0)) for y in years),
+            money(sum(r.proposed.get(y, 0.0) for y in years)),
+        ),
+        empty="No funding is allocated.",
+    )
+
+
+# --- 2. purpose and strategic fit, 3. population ----------------------------------------------
+
+
+def _strategic_fit(s: _Service) -> tuple[str, ...]:
+    plan, i, r = s.plan, s.i, s.r
+    sc = plan.inputs.scenario
+    priority = plan.inputs.data.priority(i.priority_id)
+    weight = sc.priority_weights.get(i.priority_id, priority.weight)
+    level = plan.content.framework.levels[i.level]
+    share = sc.prevention_share_in(plan.final_year)
+    fit = [
+        f"The service serves priority {priority.priority_id}, \u201c{priority.name}\u201d, which "
+        "the "
+        f"partnership weights {decimal(weight)} in the plan.",
+    ]
+    if i.level <= 2:
+        fit.append(
+            f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
+            "prevention: "
+            f"the scenario asks for at least {percent(share, 0)} of all spend at levels 1-2 by "
+            f"{plan.final_year}."
+        )
+    else:
+        fit.append(
+            f"As a level {i.level} ({level.name}) service it meets needs that prevention and "
+            "early help "
+            "have not prevented; the plan funds it for the outcomes it buys against the "
+            "alternatives."
+        )
+    if r.benefit_cost_ratio is not None:
+        fit.append(
+            f"Each £1 spent on it is expected to avoid {pence(r.benefit_cost_ratio)} of later "
+            "late-intervention costs (care, custody, exclusion and the other costs of the "
+            "partnership's cost library), taking its evidence and effect into account."
+        )
+    else:
+        fit.append(
+            f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
+            "outcomes in the plan's measure of value (evidence, effect, level, priority and "
+            "local need taken into account)."
+        )
+    return tuple(fit)
+
+
+def _population(s: _Service) -> tuple[str, ...]:
+    i, last = s.i, s.last
+    level = s.plan.content.framework.levels[i.level]
+    return (
+        f"Children, young people and families {s.where} at level {i.level} of the continuum of "
+        f"need ({level.name}). {level.who}",
+        f"The plan pays for {number(s.part[last])} participants in {last} at a unit "
+        "cost of "
+        f"{money_exact(i.unit_cost)}, against {number(s.demand)} children and families a year "
+        "needing support "
+        f"at this level {s.where}."
+        + (f" Today's budget pays for {number(s.today_part)}." if i.current_budget > 0 else ""),
+    )
+
+
+def _participants_table(s: _Service) -> Table:
+    i, r, years = s.i, s.r, s.plan.years
+    return Table(
+        "participants",
+        "Expected participants: budget \u00f7 unit cost of "
+        f"{money_exact(i.unit_cost)}, against a need of {number(s.demand)} a year at level "
+        f"{i.level} {s.where}",
+        ("Year", "Budget", "Expected participants", "Share of need"),
+        tuple(
+            (
+                str(y),
+                money(r.proposed.get(y, 0.0)),
+                number(s.part[y]) if s.part[y] > 0 else "not funded this year",
+                percent(s.part[y] / s.demand) if s.demand > 0 else NOT_RECORDED,
+            )
+            for y in years
+        ),
+        numeric=(False, True, True, True),
+    )
+
+
+# --- 4. outcomes, targets and indicators; 5. evidence -----------------------------------------
+
+
+def _targets(s: _Service) -> Table:
+    i, r, years = s.i, s.r, s.plan.years
+    baseline = s.today_part * i.effect
+    lowest = min(s.part[y] * i.effect for y in years)
+    if i.current_budget <= 0:
+        against = "a new service: every child or family reached is a gain"
+    elif round(lowest) < round(baseline):
+        low_year = min(years, key=lambda y: s.part[y])
+        against = (
+            f"below today's in {low_year} because the plan reduces the budget from "
+            f"{money(i.current_budget)} to {money(r.proposed.get(low_year, 0.0))}"
+        )
+    else:
+        against = "at or above today's every year"
+    return Table(
+        "targets",
+        "Targets: children and families achieving each outcome a year (participants \u00d7 effect)",
+        ("Outcome", "Baseline (today)", *(str(y) for y in years), "Against today"),
+        tuple(
+            (
+                s.names[o],
+                number(baseline)
+                if i.current_budget > 0
+                else ("new service" if i.is_candidate else "not funded today"),
+                *(number(s.part[y] * i.effect) for y in years),
+                against,
+            )
+            for o in i.outcomes
+        ),
+        numeric=(False, True, *(True,) * len(years), False),
+    )
+
+
+def _provider_measures(s: _Service) -> Table:
+    """The provider's own measures, each with a number for every funded year."""
+    i, years = s.i, s.plan.years
+    return Table(
+        "provider-measures",
+        "Provider measures reported every quarter (targets for the year)",
+        ("Measure", *(str(y) for y in years)),
+        (
+            ("Participants starting", *(number(s.part[y]) for y in years)),
+            (
+                "Participants achieving the targeted outcome",
+                *(number(s.part[y] * i.effect) for y in years),
+            ),
+            (
+                "Cost per participant, at most",
+                *(money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
+            ),
+        ),
+    )
+
+
+def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
+    """The library's service measures for an outcome that fit the service's level, as
+    compact lines with the baseline from the data and a target every year."""
+    plan, i = s.plan, s.i
+    data = plan.inputs.data
+    lib = plan.content.indicators
+    names = {d.district_id: d.name for d in data.districts}
+    items = []
+    for ind in lib.for_outcome(outcome_id):
+        if ind.measure != "service" or not ind.fits(i.level):
+            continue
+        base = baseline(data, ind.indicator_id, i.district_id)
+        target = (
+            held_targets(ind, base, s.funded).text
+            if base is not None
+            else "set when a baseline is recorded"
+        )
+        items.append(
+            Fact(
+                ind.name,
+                f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
+                f"Baseline: {baseline_text(base, ind, names)}. Target: {target}. "
+                f"Source: {full_stop(base.source if base is not None else ind.source)}",
+            )
+        )
+    note = (
+        ""
+        if items
+        else (
+            f"No indicator of the library measures this outcome for a level {i.level} "
+            "service: the provider reports the measures above."
+            if lib.for_outcome(outcome_id)
+            else lib.fallback
+        )
+    )
+    return IndicatorGroup(outcome_name(plan, outcome_id), tuple(items), note)
+
+
+def _evidence(s: _Service) -> tuple[Fact, ...]:
+    i, r = s.i, s.r
+    sc = s.plan.inputs.scenario
+    multiplier = sc.evidence_multiplier.get(i.evidence_level, 0.0) * (
+        sc.mixed_findings_factor if i.mixed_findings else 1.0
+    )
+    return (
+        Fact("Evidence rating", f"{i.evidence_level}{'*' if i.mixed_findings else ''} (EIF scale)"),
+        Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
+        Fact(
+            "Effect",
+            f"{percent(i.effect, 0)} of participants achieve the targeted outcome because of the "
+            "service",
+        ),
+        Fact("Evidence weight in the plan", decimal(multiplier)),
+        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
+        Fact("Late costs avoided per £1", pence(r.benefit_cost_ratio))
+        if r.benefit_cost_ratio is not None
+        else Fact(
+            "Value per £1,000", f"{format_outcomes(r.value_per_pound * 1000)} weighted outcomes"
+        ),
+    )
+
+
+# --- 6. standards, 7. monitoring, 8. review: what the standard terms leave to the service -----
+
+
+def _citations(s: _Service) -> Mapping[str, TermsCitation]:
+    terms = s.plan.terms
+    citing = [sid for sid in s.sections if terms.numbered.get(sid)]
+    return MappingProxyType({sid: cite(terms, sid, full=n == 0) for n, sid in enumerate(citing)})
+
+
+def _monitoring(s: _Service, n_indicators: int) -> tuple[Fact, ...]:
+    plan, i, funded = s.plan, s.i, s.funded
+    reporting_clause = plan.terms.number_of("monitoring", TERMS_ITEMS["monitoring"][0])
+    escalation_clause = plan.terms.number_of("monitoring", TERMS_ITEMS["monitoring"][1])
+    return (
+        Fact(
+            "Quarterly returns",
+            f"{4 * len(funded)} returns, for the quarters ending "
+            f"{long_date(quarter_end(plan, funded[0], 0))} to "
+            f"{long_date(quarter_end(plan, funded[-1], 3))}, each due as clause "
+            f"{reporting_clause} of the standard terms sets out.",
+        ),
+        Fact(
+            "Reported against",
+            f"The targets of section {s.sections['outcomes'].number} for each year from "
+            f"{funded[0]} to {funded[-1]} ("
+            + "; ".join(s.names[o] for o in i.outcomes)
+            + ")"
+            + (
+                f" and the {n_indicators} indicator{'s' if n_indicators != 1 else ''} listed "
+                "there, with the participants reached by level of need."
+                if n_indicators
+                else ", with the participants reached by level of need."
+            ),
+        ),
+        Fact(
+            "If a target is missed",
+            f"The escalation route of clause {escalation_clause} of the standard terms applies, "
+            f"through the {s.sub_group}.",
+        ),
+    )
+
+
+def _review(s: _Service) -> tuple[Fact, ...]:
+    plan, i, funded = s.plan, s.i, s.funded
+    review_dates = [long_date(year_end(plan, y)) for y in funded]
+    exit_clauses = plan.terms.numbers("review") if plan.terms.numbered.get("review") else ""
+    return (
+        Fact("Current contract", _contract_note(plan, i, funded)),
+        Fact(
+            "Annual reviews",
+            "By "
+            + (
+                ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
+                if len(review_dates) > 1
+                else review_dates[0]
+            )
+            + f", against the targets of section {s.sections['outcomes'].number}; the budget "
+            f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+        ),
+        Fact(
+            "Exit arrangements",
+            f"If the service is reduced or ends, {i.provider} agrees an exit plan"
+            + (f" as clause {exit_clauses} of the standard terms requires" if exit_clauses else "")
+            + f" for the {number(s.part[s.last])} children and families a year the plan pays "
+            f"for in {s.last}: open cases move safely to "
+            + ("other services at the same level of need" if i.level > 1 else "universal services")
+            + f" {s.where}, and families are told in good time where their support will come "
+            "from.",
+        ),
+    )
+
+
+def _decision_sentence(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
+    y0, y1 = plan.years[0], plan.final_year
+    first, final = r.proposed.get(y0, 0.0), r.final
+    if r.decision == "commission":
+        start = next(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
+        return (
+            f"The plan commissions {i.name} as a new service from {start}, with "
+            f"{money(r.proposed[start])} "
+            f"in {start} rising to {money(final)} in {y1}."
+        )
+    if r.decision == "grow":
+        return (
+            f"The plan grows {i.name} from {money(i.current_budget)} a year today to "
+            f"{money(final)} in {y1} "
+            f"({percent_change(i.current_budget, final)}), because it buys more outcomes per "
+            "pound than the "
+            "alternatives its funding could pay for."
+        )
+    return (
+        f"The plan maintains {i.name} at about its current budget of {money(i.current_budget)} a "
+        "year "
+        f"({money(first)} in {y0}, {money(final)} in {y1})."
+    )
+
+
+def _contract_note(plan: Plan, i: Initiative, funded: Sequence[int]) -> str:
+    start = long_date(year_start(plan, funded[0]))
+    if i.is_candidate:
+        return f"New service commissioned in this plan: a new contract is needed from {start}."
+    if i.contract_end is None:
+        return "No fixed contract end is recorded (in-house or rolling provision)."
+    ends = long_date(year_end(plan, i.contract_end))
+    if i.contract_end < plan.years[0]:
+        return (
+            f"The current contract ended with {i.contract_end} ({ends}): a new contract or "
+            f"extension is needed from {start}."
+        )
+    if i.contract_end < funded[-1]:
+        nxt = long_date(year_start(plan, i.contract_end + 1))
+        return (
+            f"The current contract runs to the end of {i.contract_end} ({ends}); a new contract or "
+            f"extension is needed from {nxt} to continue to {funded[-1]}."
+        )
+    return (
+        f"The current contract runs to the end of {i.contract_end} ({ends}), to the end of "
+        "the plan or beyond."
+    )

@@ -1,0 +1,509 @@
+"""The plan summary for the partnership board, built section by section from the plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from commissioning.allocator.formulation import outcome_values
+from commissioning.allocator.registry import FAMILIES, LOCK
+from commissioning.allocator.result import ConstraintResult
+from commissioning.allocator.wording import ValueUnit, pence, subject
+from commissioning.documents.contexts.blocks import (
+    BarChart,
+    Fact,
+    Meta,
+    Section,
+    Table,
+    bar_chart,
+    journeys_table,
+    spend_table,
+)
+from commissioning.documents.contexts.format import (
+    decimal,
+    money,
+    money_change,
+    number,
+    share,
+    value_amount,
+    value_figure,
+)
+from commissioning.documents.contexts.governance import (
+    consultation_table,
+    equality_table,
+    participants_by_place,
+    screening_table,
+)
+from commissioning.documents.contexts.plan import (
+    DECISION_MEANINGS,
+    DECISION_TITLES,
+    Plan,
+    binding_rules,
+    builds_from_data,
+    make_meta,
+    outcome_name,
+    participants,
+    period_text,
+)
+from commissioning.documents.contexts.wording import document_fields, document_sections
+from commissioning.explain.costs import invest_to_save
+from commissioning.explain.summary import SpendRow
+from commissioning.inputs.model import COUNTY
+
+
+@dataclass(frozen=True)
+class SummaryContext:
+    """The plan summary for the partnership board."""
+
+    template: ClassVar[str] = "plan_summary.html"
+    meta: Meta
+    sections: Mapping[str, Section]
+    glance: tuple[Fact, ...]
+    headlines: tuple[Fact, ...]
+    levels: Table
+    levels_chart: BarChart
+    priorities: Table
+    priorities_chart: BarChart
+    districts: Table
+    districts_chart: BarChart
+    streams: Table
+    streams_chart: BarChart
+    outcome_facts: tuple[Fact, ...]
+    invest_facts: tuple[Fact, ...]
+    """The invest-to-save case (empty without a cost library)."""
+    savings: Table
+    """Cash saved by partner and year, and savings returned to the envelopes."""
+    outcomes: Table
+    decisions: Table
+    journeys: Table
+    """Services whose budget turns within the plan: for the board to judge."""
+    rule_families: Table
+    rules: Table
+    equality: Table
+    """Participants a year by district and level, today and in the final year."""
+    screening: Table
+    consultation: Table
+    decisions_recorded: tuple[Fact, ...]
+    """The decisions already recorded on the services' proposals, counted."""
+    decision: Table
+    """The board's decision box."""
+
+
+@builds_from_data
+def summary_context(plan: Plan) -> SummaryContext:
+    """The plan summary for the partnership board."""
+    s = plan.summary
+    data = plan.inputs.data
+    years = plan.years
+    text = plan.content.documents["summary"]
+    fields = document_fields(
+        plan.content, years, "summary", "the county", plan.content.partnership.county_sub_group
+    )
+    sections = document_sections(text, plan.content, fields)
+
+    def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
+        return bar_chart(
+            chart_id, title, [(label_of(r, label), r.today, r.final) for r in rows], years[-1]
+        )
+
+    def label_of(r: SpendRow, how: str) -> str:
+        if how == "priority":
+            return r.key
+        if how == "stream":
+            return f"{r.key} ({data.streams_by_id[r.key].partner})"
+        return r.label
+
+    invest_facts, savings = _invest_to_save(plan)
+    return SummaryContext(
+        meta=make_meta(
+            plan,
+            "summary",
+            text,
+            plan.inputs.scenario.name,
+            "Plan summary",
+            sections,
+            covers=tuple(i.initiative_id for i in data.initiatives),
+        ),
+        sections=sections,
+        glance=_glance(plan),
+        headlines=_headlines(plan, sections),
+        levels=spend_table("levels", "Spend by level of need", "Level of need", s.by_level, years),
+        levels_chart=chart("chart-levels", "Spend by level of need", s.by_level),
+        priorities=spend_table(
+            "priorities", "Spend by priority", "Priority", s.by_priority, years, with_key=True
+        ),
+        priorities_chart=chart("chart-priorities", "Spend by priority", s.by_priority, "priority"),
+        districts=spend_table("districts", "Spend by district", "District", s.by_district, years),
+        districts_chart=chart("chart-districts", "Spend by district", s.by_district),
+        streams=spend_table(
+            "streams", "Spend by funding stream", "Funding stream", s.by_stream, years
+        ),
+        streams_chart=chart("chart-streams", "Spend by funding stream", s.by_stream, "stream"),
+        outcome_facts=_outcome_facts(plan),
+        invest_facts=invest_facts,
+        savings=savings,
+        outcomes=_outcomes(plan),
+        decisions=_decisions(plan),
+        journeys=journeys_table(s.journeys),
+        rule_families=_rule_families(plan),
+        rules=_rules(plan),
+        equality=_equality(plan),
+        screening=screening_table(plan.content.clauses["equality_screening"].points),
+        consultation=consultation_table(plan.governance),
+        decisions_recorded=_recorded(plan),
+        decision=_decision_box(plan),
+    )
+
+
+# --- equality, and the board's decision --------------------------------------------------------
+
+
+def _equality(plan: Plan) -> Table:
+    data = plan.inputs.data
+    today, final = participants_by_place(
+        [
+            (
+                i.district_id,
+                i.level,
+                participants(i.current_budget, i.unit_cost),
+                participants(plan.outcome_of(i.initiative_id).final, i.unit_cost),
+            )
+            for i in data.initiatives
+        ]
+    )
+    names = {d.district_id: d.name for d in data.districts}
+    names[COUNTY] = "County-wide services"
+    return equality_table("equality", today, final, names, plan.final_year)
+
+
+def _recorded(plan: Plan) -> tuple[Fact, ...]:
+    approvals = plan.governance.approvals
+    ids = [i.initiative_id for i in plan.inputs.data.initiatives]
+    found = [approvals[i] for i in ids if i in approvals]
+    accepted = sum(1 for a in found if a.accepted)
+    return (
+        Fact("Proposals", f"{len(ids)} services and candidates"),
+        Fact(
+            "Decisions recorded",
+            f"{len(found)}: {accepted} accepted as proposed, {len(found) - accepted} overridden"
+            if found
+            else "none yet",
+        ),
+        Fact("Awaiting a decision", str(len(ids) - len(found))),
+    )
+
+
+def _decision_box(plan: Plan) -> Table:
+    board = plan.content.partnership.board
+    return Table(
+        "decision",
+        f"Decision of the {board}",
+        ("The board", "Decision", "Name", "Signature", "Date"),
+        (
+            ("Approves the plan as proposed", "yes / no", "name", "signature", "date"),
+            ("Approves it with the changes minuted", "yes / no", "name", "signature", "date"),
+            ("Does not approve it", "yes / no", "name", "signature", "date"),
+            ("Minute reference", "reference", "name", "signature", "date"),
+        ),
+        numeric=(False,) * 5,
+        style="write-in sign",
+        fixed_widths=(34.0, 14.0, 18.0, 20.0, 14.0),
+    )
+
+
+def _gained(plan: Plan) -> float:
+    return plan.summary.objective - plan.summary.objective_today
+
+
+def _signed(gained: float) -> str:
+    return "+" if gained >= 0 else "-"
+
+
+# --- at a glance and headlines ----------------------------------------------------------------
+
+
+def _glance(plan: Plan) -> tuple[Fact, ...]:
+    s, y1 = plan.summary, plan.final_year
+    total_final = s.total_proposed[y1]
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    return (
+        Fact("Scenario", plan.inputs.scenario.name),
+        Fact("Period", period_text(plan, plan.years[0], y1)),
+        Fact("Spend", f"{money(s.total_today)} today, {money(total_final)} in {y1}"),
+        Fact(
+            "Levels 1-2",
+            f"{share(s.prevention_today, s.total_today)} today, "
+            f"{share(s.prevention_final, total_final)} in {y1}",
+        ),
+        Fact(
+            "Gained by the plan",
+            f"{_signed(gained)}{value_amount(unit, abs(gained))} over the plan"
+            + (" (weighted)" if unit.pounds else ""),
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in ("commission", "grow", "maintain", "reduce", "decommission")
+            ),
+        ),
+    )
+
+
+def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
+    s, years, y1 = plan.summary, plan.years, plan.final_year
+    total_final = s.total_proposed[y1]
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    return (
+        Fact(
+            "Spend",
+            f"{money(s.total_today)} a year today; "
+            f"{', '.join(f'{money(s.total_proposed[y])} in {y}' for y in years)}",
+        ),
+        Fact(
+            "Prevention and early help (levels 1-2)",
+            f"{money(s.prevention_today)} ({share(s.prevention_today, s.total_today)}) today, "
+            f"{money(s.prevention_final)} ({share(s.prevention_final, total_final)}) in {y1}: "
+            f"{money_change(s.prevention_moved)} moved towards prevention",
+        ),
+        Fact(
+            unit.title + " over the plan",
+            f"{value_figure(unit, s.objective)}, against "
+            f"{value_figure(unit, s.objective_today)} if today's budgets "
+            f"were kept for {len(years)} years "
+            f"({_signed(gained)}{value_figure(unit, abs(gained))})",
+        ),
+        Fact(
+            "Decisions",
+            ", ".join(
+                f"{s.decisions.get(k, 0)} {DECISION_TITLES[k].split(' (')[0].lower()}"
+                for k in DECISION_TITLES
+            ),
+        ),
+        Fact(
+            "Rules that hold the plan back",
+            f"{len(binding_rules(plan))} (see section {sections['rules'].number})",
+        ),
+    )
+
+
+# --- outcomes and the invest-to-save case -----------------------------------------------------
+
+
+def _outcomes(plan: Plan) -> Table:
+    """Outcomes achieved by outcome of the framework (participants x effect), county-wide."""
+    data, years, y1 = plan.inputs.data, plan.years, plan.final_year
+    today_by: dict[str, float] = defaultdict(float)
+    year_by: dict[tuple[str, int], float] = defaultdict(float)
+    for i in data.initiatives:
+        r = plan.outcome_of(i.initiative_id)
+        for o in i.outcomes:
+            today_by[o] += i.current_budget / i.unit_cost * i.effect
+            for y in years:
+                year_by[(o, y)] += r.proposed.get(y, 0.0) / i.unit_cost * i.effect
+    return Table(
+        "outcomes",
+        "Children and families achieving each outcome a year (participants \u00d7 effect, all "
+        "services)",
+        ("Outcome", "Today", *(str(y) for y in years), f"Change to {y1}"),
+        tuple(
+            (
+                outcome_name(plan, o.outcome_id),
+                number(today_by[o.outcome_id]),
+                *(number(year_by[(o.outcome_id, y)]) for y in years),
+                f"{year_by[(o.outcome_id, y1)] - today_by[o.outcome_id]:+,.0f}",
+            )
+            for o in data.outcomes
+        ),
+    )
+
+
+def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
+    s = plan.summary
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    gained = _gained(plan)
+    values = outcome_values(plan.inputs)
+    ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
+    return (
+        Fact(unit.title + " over the plan", value_figure(unit, s.objective)),
+        Fact(
+            f"Today's budgets kept for {len(plan.years)} years",
+            value_figure(unit, s.objective_today),
+        ),
+        Fact(
+            "Gained by the plan",
+            f"{_signed(gained)}{value_figure(unit, abs(gained))} "
+            f"({_gain_share(gained, s.objective_today)})",
+        ),
+        Fact(
+            "How outcomes are weighted",
+            "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
+            "priority weight \u00d7 local need, "
+            "per £ of unit cost; an outcome at level 4 counts "
+            f"{decimal(ratio, 1)} times one at level 1"
+            + (
+                " (an outcome's value is the late-intervention cost it avoids, from the cost "
+                "library)"
+                if unit.pounds
+                else ""
+            ),
+        ),
+    )
+
+
+def _gain_share(gained: float, base: float) -> str:
+    return (
+        f"{gained / base * 100:+.1f}% on today's budgets" if base > 0 else "no baseline to compare"
+    )
+
+
+def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
+    """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
+    case = invest_to_save(plan.inputs, plan.result)
+    if case is None:
+        return (), Table("savings", "Savings", ("Who",), (), empty="No cost library.")
+    facts = [
+        Fact(
+            "Late-intervention cost avoided",
+            f"{money(case.avoided)} over the plan (not weighted), against "
+            f"{money(case.avoided_today)} with today's budgets",
+        ),
+        Fact(
+            "Return on each £1",
+            f"{pence(case.return_per_pound)} of later costs avoided per £1 the plan spends "
+            f"(today {pence(case.return_per_pound_today)})",
+        ),
+    ]
+    if case.prevention_return is not None:
+        paid = (
+            f"pays back by {case.payback_year}"
+            if case.payback_year is not None
+            else "does not pay back within 30 years"
+        )
+        cash = (
+            f"; in cash (what partners can take out of budgets) by {case.cash_payback_year}"
+            if case.cash_payback_year is not None
+            else "; it does not pay back in cash within 30 years"
+        )
+        facts.append(
+            Fact(
+                "Money moved to prevention",
+                f"{money(case.prevention_moved)} more at levels 1-2 over the plan; each extra "
+                f"£1 avoids {pence(case.prevention_return)} of later costs and {paid}{cash}",
+            )
+        )
+    years = sorted({y for by in case.cashable_by_partner.values() for y in by})
+    rows = [
+        (f"Cash saved for {partner}", *(money(by.get(y, 0.0)) for y in years))
+        for partner, by in case.cashable_by_partner.items()
+    ]
+    if any(round(v) for v in case.reinvested.values()):
+        rows.append(
+            (
+                "Returned to the funding envelopes",
+                *(money(case.reinvested.get(y, 0.0)) for y in years),
+            )
+        )
+    table = Table(
+        "savings",
+        "Cash saved by each partner, and savings returned to the envelopes, by year",
+        ("Who", *(str(y) for y in years)),
+        tuple(rows),
+        numeric=(False, *(True for _ in years)),
+        empty="No partner saves cash under this plan.",
+        style="compact",
+    )
+    return tuple(facts), table
+
+
+# --- decisions and the rules that bind --------------------------------------------------------
+
+
+def _decisions(plan: Plan) -> Table:
+    s = plan.summary
+    return Table(
+        "decisions",
+        "Decisions by service",
+        ("Decision", "Services", "Meaning"),
+        tuple(
+            (DECISION_TITLES[k], str(s.decisions.get(k, 0)), DECISION_MEANINGS[k])
+            for k in DECISION_TITLES
+        ),
+        numeric=(False, True, False),
+        total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
+    )
+
+
+def _about(family: str, index: tuple[str, ...], plan: Plan) -> str:
+    """Who or what a rule is about, in words (the registry's wording, made whole)."""
+    text = subject(family, index, plan.inputs.data)
+    return f"all spend in {text}" if text.isdigit() else text
+
+
+def _price(plan: Plan, c: ConstraintResult) -> str:
+    """What one more unit of room in a rule would add, in the plan's one unit of value."""
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    price = c.shadow_price or 0.0
+    if FAMILIES[c.family].unit == "participants":
+        return f"{value_figure(unit, price)} per participant"
+    return unit.rate(price)
+
+
+_BOARD_WORDS: Mapping[str, tuple[str, str]] = {
+    LOCK: (
+        "Held at today's budget by the partnership",
+        "A service the partnership chose to keep is held at its current budget in every year.",
+    )
+}
+"""The board's words for a family whose registry title uses the scenario's own term."""
+
+
+def _title(family: str) -> str:
+    title = _BOARD_WORDS[family][0] if family in _BOARD_WORDS else FAMILIES[family].title
+    return title + (" (policy)" if FAMILIES[family].policy else "")
+
+
+def _rule_families(plan: Plan) -> Table:
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    by_family: dict[str, list[ConstraintResult]] = defaultdict(list)
+    for c in binding_rules(plan):  # highest price first
+        by_family[c.family].append(c)
+    return Table(
+        "rule-families",
+        f"Rules that hold the plan back, by kind (what relaxing each by {unit.per_label} would "
+        f"add, in {unit.name})",
+        ("Rule", "What the rule says", "Holding back", "Highest price", "Where it holds hardest"),
+        tuple(
+            (
+                _title(f),
+                _BOARD_WORDS[f][1] if f in _BOARD_WORDS else FAMILIES[f].rule,
+                str(len(by_family[f])),
+                _price(plan, by_family[f][0]),
+                _about(f, by_family[f][0].index, plan),
+            )
+            for f in FAMILIES
+            if f in by_family
+        ),
+        numeric=(False, False, True, True, False),
+        empty="No rule holds the plan back.",
+        style="compact",
+    )
+
+
+def _rules(plan: Plan) -> Table:
+    unit = ValueUnit(plan.inputs.data.has_costs)
+    # ranked by price in one unit (£ of room), so a price per participant is not compared
+    top = [c for c in binding_rules(plan) if FAMILIES[c.family].unit == "pounds"][:12]
+    return Table(
+        "rules",
+        f"The {len(top)} rules that hold the plan back most",
+        ("Rule", "Who or what it is about", f"What {unit.per_label} more room would add"),
+        tuple((_title(c.family), _about(c.family, c.index, plan), _price(plan, c)) for c in top),
+        numeric=(False, False, True),
+        empty="No rule holds the plan back.",
+        style="compact",
+    )

@@ -1,0 +1,137 @@
+"""Every document of the sample, read back from its PDF (pypdf) as its readers get it: no
+rule names or model terms outside the rationale pack's glossary, numeric targets, no
+"not recorded" baseline where the data has the indicator, page numbers in the pack's list,
+and binding-rule counts that agree between the plan summary and the pack."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from commissioning.documents.contexts import prepare, sla_context
+from commissioning.documents.contexts.rationale import rationale_ids
+from commissioning.documents.render import render_html
+from commissioning.documents.writing import RENDERERS, write_documents
+from commissioning.inputs.model import COUNTY, IndicatorValue
+
+RULE_NAME = re.compile(r"\b[a-z_]+\[[^\]\s]*,\s?\d{4}\]")
+"""A rule's name as the result file writes it: capacity[IY-BUR-01,2029]."""
+MODEL_TERMS = re.compile(
+    r"min_budget|\bslack\b|\bduals?\b|\bbinar(y|ies)\b|\bMIP\b|shadow price", re.IGNORECASE
+)
+"""Terms of the method: only the rationale pack's glossary may use them."""
+LOCK = re.compile(r"\block(ed|s)?\b", re.IGNORECASE)
+"""The scenario's word for holding a budget: defined in the glossary for the auditor, never
+used in what a provider, sub-group or board reads."""
+
+
+GLOSSARY = "Glossary The terms of the method"
+
+
+def _text(path: Path) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
+
+
+@pytest.fixture(scope="module")
+def written(sample_plan, tmp_path_factory):
+    """The sample's documents as PDFs, with indicator values for every district (so every
+    baseline is recorded), as `commissioning documents` writes them."""
+    lib = sample_plan.content.indicators
+    ids = [ind.indicator_id for o in lib.by_outcome for ind in lib.for_outcome(o)]
+    data = sample_plan.inputs.data
+    values = tuple(
+        IndicatorValue(iid, area, 2025, 40.0 + k, "Illustrative: for the test")
+        for k, iid in enumerate(ids)
+        for area in (COUNTY, *(d.district_id for d in data.districts))
+    )
+    inputs = dataclasses.replace(
+        sample_plan.inputs, data=dataclasses.replace(data, indicators=values)
+    )
+    plan = prepare(inputs, sample_plan.result, sample_plan.content, sample_plan.issued)
+    out = tmp_path_factory.mktemp("signable")
+    produced, failures = write_documents(
+        plan, ["spec", "sla", "summary"], out, ("pdf",), progress=lambda *a: None
+    )
+    # The pack for one district (the county's is 160 pages of the same parts).
+    pack, more = write_documents(plan, ["rationale"], out, ("pdf",), "PEN", lambda *a: None)
+    assert not failures and not more
+    docs = {names[0]: _text(out / names[0]) for _, names in (*produced, *pack)}
+    docs["rationale-pack.pdf"] = docs.pop(next(n for n in docs if n.startswith("rationale")))
+    return plan, docs, out
+
+
+def test_no_rule_names_or_model_terms_outside_the_glossary(written):
+    _, docs, _ = written
+    assert any(n.startswith("spec-") for n in docs) and "plan-summary.pdf" in docs
+    for name, pages in docs.items():
+        for n, page in enumerate(pages, 1):
+            # the glossary (last, on pages of its own) is where the method's terms live
+            page = page.split(GLOSSARY)[0]
+            assert not RULE_NAME.search(page), (name, n, RULE_NAME.search(page))
+            assert not MODEL_TERMS.search(page), (name, n, MODEL_TERMS.search(page))
+            if not name.startswith("rationale"):
+                assert not LOCK.search(page), (name, n, LOCK.search(page))
+
+
+def test_every_target_is_a_number_and_every_baseline_recorded(written):
+    plan, docs, _ = written
+    for name, pages in docs.items():
+        text = " ".join(pages)
+        assert "Baseline: not recorded" not in text, name
+        assert "set when a baseline is recorded" not in text, name
+        assert "above baseline" not in text and "below baseline" not in text, name
+    for d in plan.inputs.data.districts:
+        rows = sla_context(plan, d.district_id).scorecard.rows
+        for row in rows:
+            assert row[4] != "not recorded", (d.district_id, row)
+            assert all(re.search(rf"\d[\d,.]*%? in {y}", row[5]) for y in plan.years), row
+
+
+def test_the_rationale_list_gives_page_numbers_and_counts_agree(written):
+    plan, docs, _ = written
+    pack = docs["rationale-pack.pdf"]
+    listed = re.findall(r"\(([A-Z0-9-]+)\), page (\d+): (?:decommissioned|reduced)", " ".join(pack))
+    assert len(listed) == len(rationale_ids(plan, "PEN"))
+    for iid, page in listed:
+        assert f"({iid})" in pack[int(page) - 1], (iid, page)
+    summary = " ".join(docs["plan-summary.pdf"])
+    counted = re.search(r"Rules that hold the plan back (\d[\d,]*) \(see section", summary)
+    total = re.search(r"Total every rule of the plan \d[\d,]* (\d[\d,]*)", " ".join(pack))
+    assert counted and total and counted.group(1) == total.group(1)
+
+
+def test_pdfs_bookmark_every_section_and_service(written):
+    plan, _, out = written
+    outline = PdfReader(next(out.glob("rationale-pack*.pdf"))).outline
+
+    def titles(items):
+        for x in items:
+            yield from titles(x) if isinstance(x, list) else (x.title,)
+
+    found = list(titles(outline))
+    for section in plan.content.documents["rationale"].sections.values():
+        assert any(t.endswith(section.title) for t in found), section.title
+    for iid in rationale_ids(plan, "PEN"):
+        assert any(t.endswith(f"({iid})") for t in found), iid
+
+
+def test_generated_plans_speak_plainly_too():
+    """Another shape of data: the documents of a generated plan hold no rule names or model
+    terms either (read from their HTML, which the PDFs are made from)."""
+    from commissioning.allocator import allocate
+    from commissioning.documents.content import load_content
+    from commissioning.synthetic import synthetic_inputs
+
+    inputs = synthetic_inputs(4, 40, years=3, seed=5, mip=True)
+    plan = prepare(inputs, allocate(inputs), load_content())
+    for kind in ("spec", "sla", "summary", "terms"):
+        for d in RENDERERS[kind](plan, None):
+            html = render_html(d.template, d.build())
+            text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+            assert not RULE_NAME.search(text), (d.stem, RULE_NAME.search(text))
+            assert not MODEL_TERMS.search(text), (d.stem, MODEL_TERMS.search(text))
+            assert not LOCK.search(text), (d.stem, LOCK.search(text))
