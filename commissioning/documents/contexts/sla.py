@@ -534,7 +534,9 @@ def _district_scorecard(s: _District) -> Table:
                     ind.direction_text,
                     baseline_text(base, ind, names),
                     targets.text if targets else "set when a baseline is recorded",
-                    base.source if base is not None else ind.source,
+                    # The series, as the library names it: the baseline's own source is
+                    # in the indicator values file, and a long one would fill the page.
+                    ind.source,
                 )
             )
         groups.append(

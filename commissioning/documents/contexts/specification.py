@@ -456,7 +456,7 @@ def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
                 ind.name,
                 f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
                 f"Baseline: {baseline_text(base, ind, names)}. Target: {target}. "
-                f"Source: {full_stop(base.source if base is not None else ind.source)}",
+                f"Source: {full_stop(ind.source)}",
             )
         )
     note = (

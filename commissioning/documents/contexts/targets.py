@@ -50,11 +50,14 @@ def figure(value: float, unit: str) -> str:
 
 
 def baseline_text(b: Baseline | None, ind: Indicator, names: Mapping[str, str]) -> str:
-    """'105.8 (Pendle, 2025)', the library's text, or "not recorded"."""
+    """'105.8 (Pendle, 2025)', '105.8 (Pendle, 2025, illustrative)', the library's text,
+    or "not recorded"."""
     if b is None:
         return ind.baseline or NO_BASELINE
     where = "county figure" if b.county_figure else names.get(b.area, b.area)
-    return f"{figure(b.value, ind.unit)} ({where}, {b.year})"
+    # An invented or derived figure says so where it is read, not only in the data file.
+    made_up = ", illustrative" if b.source.lower().startswith("illustrative") else ""
+    return f"{figure(b.value, ind.unit)} ({where}, {b.year}{made_up})"
 
 
 @dataclass(frozen=True)
