@@ -21,8 +21,8 @@ NO_SHARE = "Without a prevention share"
 def _choices(loaded: state.Loaded) -> dict[str, Mapping[str, object]]:
     own = dict(loaded.scenario or {})
     current = state.scenario(loaded) or own
-    without = dict(own)
-    without["prevention_share"] = 0.0
+    # Named after what it changes, so its stored run says so ("...: prevention 0%").
+    without = naming.named(own, {**own, "prevention_share": 0.0})
     choices: dict[str, Mapping[str, object]] = {CURRENT: current, OWN: own, NO_SHARE: without}
     for name, kept in state.saved_scenarios().items():
         choices[f"Kept: {name}"] = kept
