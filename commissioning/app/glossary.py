@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from commissioning.explain.initiative import ELSEWHERE_METHOD
+from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 GLOSSARY: Mapping[str, str] = {
-    "Levels of need": "1 universal, 2 early help, 3 targeted, 4 specialist. Levels 1-2 are "
-    "prevention.",
+    "Levels of need": ", ".join(f"{lv} {name}" for lv, name in LEVEL_NAMES.items())
+    + ". Levels 1-2 are prevention.",
     "Prevention share": "The least share of all spend that goes to services at levels 1-2 in "
     "a year.",
     "Late-intervention cost avoided": "What the plan is worth in pounds: the cost of care, "
