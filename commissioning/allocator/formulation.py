@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -426,6 +426,23 @@ def formulate(inputs: Inputs) -> Formulation:
                         build(b, add, i, k, y)
     f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
     return f
+
+
+def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
+    """`f` with the objective of `inputs`, which differ from the inputs `f` was written
+    for only in the priorities' weights.
+
+    A weight enters the model only through v(i), the objective of the columns x[i,s,y]
+    (`values_per_pound`); every other column has none, and no rule reads a weight. So the
+    rows are shared and only the objective is made again: a warm re-plan after a weight
+    move need not formulate (tests/allocator/test_planner.py checks this equals
+    `formulate(inputs)` on every fixture and on generated data).
+    """
+    v = values_per_pound(inputs)
+    objective = list(f.objective)
+    for (iid, _, _), c in f.x.items():
+        objective[c] = v[iid]
+    return replace(f, objective=objective, value_per_pound=v, memo=dict(f.memo))
 
 
 def objective_scale(f: Formulation) -> float:

@@ -22,7 +22,12 @@ import numpy as np
 import numpy.typing as npt
 
 from commissioning.allocator.exact import viable_binaries
-from commissioning.allocator.formulation import Formulation, formulate, objective_scale
+from commissioning.allocator.formulation import (
+    Formulation,
+    formulate,
+    objective_scale,
+    reweighted,
+)
 from commissioning.allocator.result import Result, Timings
 from commissioning.allocator.solve import (
     LP_PRICES,
@@ -83,6 +88,8 @@ class Planner:
         self.solver: SolverName = solver
         self.warm = False
         self._loaded: _Loaded | None = None
+        self._inputs: Inputs | None = None
+        """The inputs of the loaded model."""
 
     def plan(self, inputs: Inputs) -> Result:
         with _quiet_collector():
@@ -93,13 +100,17 @@ class Planner:
         if self.solver != "highs":
             return allocate(inputs, self.solver)
         t0 = time.perf_counter()
-        g = formulate(inputs)
+        loaded, before = self._loaded, self._inputs
+        self._inputs = inputs
+        if loaded is not None and before is not None and _weights_only(before, inputs):
+            g = reweighted(loaded.f, inputs)  # the same rules: only the objective moves
+        else:
+            g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
         # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an
         # optimum proves that none of them fails, so they run, inside allocate(), only
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
-        loaded = self._loaded
         if loaded is not None:
             arrays = rule_arrays(g)
             if _same_shape(loaded, g, arrays):
@@ -265,6 +276,12 @@ def _columns(
     order = np.empty_like(model.column)
     order[model.column] = np.arange(len(model.column))
     return costs[order], lower[order], upper[order]
+
+
+def _weights_only(before: Inputs, after: Inputs) -> bool:
+    """The inputs differ at most in the priorities' weights (a weight slider moved)."""
+    same = replace(before.scenario, priority_weights=after.scenario.priority_weights)
+    return same == after.scenario and (before.data is after.data or before.data == after.data)
 
 
 def _same_shape(loaded: _Loaded, g: Formulation, arrays: RowArrays) -> bool:
