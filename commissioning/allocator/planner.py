@@ -60,6 +60,8 @@ WARM_FLOOR = 0.5
 class _Loaded:
     """The plan last solved, as loaded in HiGHS (columns in HiGHS's order)."""
 
+    inputs: Inputs
+    """The inputs `f` was written for."""
     f: Formulation
     model: HighsModel
     cold_seconds: float
@@ -88,8 +90,6 @@ class Planner:
         self.solver: SolverName = solver
         self.warm = False
         self._loaded: _Loaded | None = None
-        self._inputs: Inputs | None = None
-        """The inputs of the loaded model."""
 
     def plan(self, inputs: Inputs) -> Result:
         with _quiet_collector():
@@ -100,9 +100,8 @@ class Planner:
         if self.solver != "highs":
             return allocate(inputs, self.solver)
         t0 = time.perf_counter()
-        loaded, before = self._loaded, self._inputs
-        self._inputs = inputs
-        if loaded is not None and before is not None and _weights_only(before, inputs):
+        loaded = self._loaded
+        if loaded is not None and _weights_only(loaded.inputs, inputs):
             g = reweighted(loaded.f, inputs)  # the same rules: only the objective moves
         else:
             g = formulate(inputs)
@@ -132,7 +131,7 @@ class Planner:
         sol, model = solve_highs(g, scale, relax=True)
         if sol.status != "optimal":
             return allocate(inputs, self.solver)  # raises InfeasiblePlan with the diagnosis
-        self._keep(g, model, scale, sol.seconds)
+        self._keep(inputs, g, model, scale, sol.seconds)
         fixed_z: dict[int, float] = {}
         priced, note = sol, LP_PRICES
         if g.is_mip:
@@ -151,7 +150,9 @@ class Planner:
         solve = sol.seconds + priced.seconds * (priced is not sol)
         return replace(result, timings=Timings(build=build, solve=solve, extract=extract))
 
-    def _keep(self, g: Formulation, model: HighsModel, scale: float, seconds: float) -> None:
+    def _keep(
+        self, inputs: Inputs, g: Formulation, model: HighsModel, scale: float, seconds: float
+    ) -> None:
         """Remember the solved model; from now on it is re-solved with the simplex, which
         starts from a basis (the interior point method cannot), letting HiGHS choose the
         primal simplex (after a change of costs: the basis stays feasible) or the dual
@@ -164,7 +165,7 @@ class Planner:
         row_lower, row_upper = model.arrays.bounds(inf)
         model.h.setOptionValue("solver", "simplex")
         model.h.setOptionValue("simplex_strategy", 0)
-        self._loaded = _Loaded(g, model, seconds, costs, lower, upper, row_lower, row_upper)
+        self._loaded = _Loaded(inputs, g, model, seconds, costs, lower, upper, row_lower, row_upper)
 
     def _warm_solve(
         self,
@@ -226,7 +227,7 @@ class Planner:
             return "allocate" if status == "infeasible" else None
         sol = highs_solution(model, len(g.rows), scale, not g.is_mip, t2 - t1, 0.0)
         self._loaded = _Loaded(
-            g, model, loaded.cold_seconds, costs, lower, upper, row_lower, row_upper
+            inputs, g, model, loaded.cold_seconds, costs, lower, upper, row_lower, row_upper
         )
         fixed_z: dict[int, float] = {}
         note = LP_PRICES
