@@ -5,6 +5,8 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
+When only the priorities' weights moved, the model is not even formulated again: its
+rules are kept and only its objective is made anew (`formulation.reweighted`).
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
