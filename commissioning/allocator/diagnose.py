@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -341,7 +341,7 @@ def elastic(inputs: Inputs, f: Formulation, solver: SolverName) -> list[Relaxati
             cols.append(c)
             coefs.append(sign)
             slacks.append((r, c, sign))
-        rows.append(replace(r, cols=tuple(cols), coefs=tuple(coefs)))
+        rows.append(r._replace(cols=tuple(cols), coefs=tuple(coefs)))
     sol = solve(g, solver, scale=1e-3, rows=rows)
     if sol.status != "optimal":
         raise SolverError("the elastic re-solve found no plan even with every rule relaxed")

@@ -11,21 +11,25 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from commissioning.allocator import families as fb
 from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense
 from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
 
 
-@dataclass(frozen=True)
-class Row:
-    """One named constraint: sum(coefs[k] * column cols[k]) <sense> rhs."""
+class Row(NamedTuple):
+    """One named constraint: sum(coefs[k] * column cols[k]) <sense> rhs.
+
+    A named tuple rather than a frozen dataclass: a national model writes about 100,000
+    rows, and a tuple is made in a third of the time (change one with `_replace`). Its
+    `index` field hides the tuple's own `index()` method, which nothing here calls."""
 
     name: str
     family: str
-    index: tuple[str, ...]
+    index: tuple[str, ...]  # type: ignore[assignment]  # the field, not tuple.index()
     cols: tuple[int, ...]
     coefs: tuple[float, ...]
     sense: Sense
@@ -57,7 +61,8 @@ class Formulation:
     by (initiative, stream); only where some saving is reinvested (reinvest > 0)."""
     reinvest: float = 0.0
     memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
-    """Arrays derived from the finished rows, made once (`solvers.rule_arrays`)."""
+    """Arrays derived from the finished rows, made once (`solvers.rule_arrays`), and the
+    rules' lengths, columns and coefficients as `formulate` wrote them ("rule_terms")."""
 
     def add_column(
         self, name: str, obj: float = 0.0, upper: float | None = None, integer: bool = False
@@ -359,7 +364,16 @@ def formulate(inputs: Inputs) -> Formulation:
         f.reinvest = sc.reinvest
     b = Build(inputs, f, X)
 
+    rows = f.rows
+    # The rules' arrays (`solvers.rule_arrays`), gathered as the rows are written so that
+    # the hand-over and the extraction need not walk 100,000 rows again.
+    lengths: list[int] = []
+    all_cols: list[int] = []
+    all_coefs: list[float] = []
+
     def adder(family: Family) -> fb.Add:
+        prefix, name, sense = f"{family.name}[", family.name, family.sense
+
         def add(
             index: tuple[object, ...],
             terms: list[tuple[int, float]],
@@ -369,19 +383,22 @@ def formulate(inputs: Inputs) -> Formulation:
         ) -> None:
             cols, coefs = zip(*terms, strict=True) if terms else ((), ())
             parts = tuple(map(str, index))
-            f.rows.append(
+            rows.append(
                 Row(
-                    f"{family.name}[{','.join(parts)}]",  # constraint_name, parts made once
-                    family.name,
+                    prefix + ",".join(parts) + "]",  # constraint_name, parts made once
+                    name,
                     parts,
                     cols,
                     coefs,
-                    family.sense,
+                    sense,
                     rhs,
                     year,
                     initiative_id,
                 )
             )
+            lengths.append(len(cols))
+            all_cols.extend(cols)
+            all_coefs.extend(coefs)
 
         return add
 
@@ -407,7 +424,25 @@ def formulate(inputs: Inputs) -> Formulation:
                 for k, y in enumerate(years):
                     for build, add in steps:
                         build(b, add, i, k, y)
+    f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
     return f
+
+
+def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
+    """`f` with the objective of `inputs`, which differ from the inputs `f` was written
+    for only in the priorities' weights.
+
+    A weight enters the model only through v(i), the objective of the columns x[i,s,y]
+    (`values_per_pound`); every other column has none, and no rule reads a weight. So the
+    rows are shared and only the objective is made again: a warm re-plan after a weight
+    move need not formulate (tests/allocator/test_planner.py checks this equals
+    `formulate(inputs)` on every fixture and on generated data).
+    """
+    v = values_per_pound(inputs)
+    objective = list(f.objective)
+    for (iid, _, _), c in f.x.items():
+        objective[c] = v[iid]
+    return replace(f, objective=objective, value_per_pound=v, memo=dict(f.memo))
 
 
 def objective_scale(f: Formulation) -> float:

@@ -5,6 +5,8 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
+When only the priorities' weights moved, the model is not even formulated again: its
+rules are kept and only its objective is made anew (`formulation.reweighted`).
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
@@ -22,7 +24,12 @@ import numpy as np
 import numpy.typing as npt
 
 from commissioning.allocator.exact import viable_binaries
-from commissioning.allocator.formulation import Formulation, formulate, objective_scale
+from commissioning.allocator.formulation import (
+    Formulation,
+    formulate,
+    objective_scale,
+    reweighted,
+)
 from commissioning.allocator.result import Result, Timings
 from commissioning.allocator.solve import (
     LP_PRICES,
@@ -55,6 +62,8 @@ WARM_FLOOR = 0.5
 class _Loaded:
     """The plan last solved, as loaded in HiGHS (columns in HiGHS's order)."""
 
+    inputs: Inputs
+    """The inputs `f` was written for."""
     f: Formulation
     model: HighsModel
     cold_seconds: float
@@ -93,13 +102,16 @@ class Planner:
         if self.solver != "highs":
             return allocate(inputs, self.solver)
         t0 = time.perf_counter()
-        g = formulate(inputs)
+        loaded = self._loaded
+        if loaded is not None and _weights_only(loaded.inputs, inputs):
+            g = reweighted(loaded.f, inputs)  # the same rules: only the objective moves
+        else:
+            g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
         # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an
         # optimum proves that none of them fails, so they run, inside allocate(), only
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
-        loaded = self._loaded
         if loaded is not None:
             arrays = rule_arrays(g)
             if _same_shape(loaded, g, arrays):
@@ -121,7 +133,7 @@ class Planner:
         sol, model = solve_highs(g, scale, relax=True)
         if sol.status != "optimal":
             return allocate(inputs, self.solver)  # raises InfeasiblePlan with the diagnosis
-        self._keep(g, model, scale, sol.seconds)
+        self._keep(inputs, g, model, scale, sol.seconds)
         fixed_z: dict[int, float] = {}
         priced, note = sol, LP_PRICES
         if g.is_mip:
@@ -140,7 +152,9 @@ class Planner:
         solve = sol.seconds + priced.seconds * (priced is not sol)
         return replace(result, timings=Timings(build=build, solve=solve, extract=extract))
 
-    def _keep(self, g: Formulation, model: HighsModel, scale: float, seconds: float) -> None:
+    def _keep(
+        self, inputs: Inputs, g: Formulation, model: HighsModel, scale: float, seconds: float
+    ) -> None:
         """Remember the solved model; from now on it is re-solved with the simplex, which
         starts from a basis (the interior point method cannot), letting HiGHS choose the
         primal simplex (after a change of costs: the basis stays feasible) or the dual
@@ -153,7 +167,7 @@ class Planner:
         row_lower, row_upper = model.arrays.bounds(inf)
         model.h.setOptionValue("solver", "simplex")
         model.h.setOptionValue("simplex_strategy", 0)
-        self._loaded = _Loaded(g, model, seconds, costs, lower, upper, row_lower, row_upper)
+        self._loaded = _Loaded(inputs, g, model, seconds, costs, lower, upper, row_lower, row_upper)
 
     def _warm_solve(
         self,
@@ -215,7 +229,7 @@ class Planner:
             return "allocate" if status == "infeasible" else None
         sol = highs_solution(model, len(g.rows), scale, not g.is_mip, t2 - t1, 0.0)
         self._loaded = _Loaded(
-            g, model, loaded.cold_seconds, costs, lower, upper, row_lower, row_upper
+            inputs, g, model, loaded.cold_seconds, costs, lower, upper, row_lower, row_upper
         )
         fixed_z: dict[int, float] = {}
         note = LP_PRICES
@@ -265,6 +279,12 @@ def _columns(
     order = np.empty_like(model.column)
     order[model.column] = np.arange(len(model.column))
     return costs[order], lower[order], upper[order]
+
+
+def _weights_only(before: Inputs, after: Inputs) -> bool:
+    """The inputs differ at most in the priorities' weights (a weight slider moved)."""
+    same = replace(before.scenario, priority_weights=after.scenario.priority_weights)
+    return same == after.scenario and (before.data is after.data or before.data == after.data)
 
 
 def _same_shape(loaded: _Loaded, g: Formulation, arrays: RowArrays) -> bool:

@@ -210,17 +210,9 @@ def _optimal_result(
                 if r.initiative_id is not None and (r.initiative_id, r.year) in idle:
                     prices[k] = None
     constraints = tuple(
+        # name, family, index, sense, bound, slack, binding, shadow price, year, service
         ConstraintResult(
-            name=r.name,
-            family=r.family,
-            index=r.index,
-            sense=r.sense,
-            bound=r.rhs,
-            slack=s,
-            binding=b,
-            shadow_price=p,
-            year=r.year,
-            initiative_id=r.initiative_id,
+            r.name, r.family, r.index, r.sense, r.rhs, s, b, p, r.year, r.initiative_id
         )
         for r, s, b, p in zip(f.rows, slack.tolist(), binding.tolist(), prices, strict=True)
     )

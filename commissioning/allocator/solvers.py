@@ -327,6 +327,34 @@ def row_arrays(rows: Sequence[Row]) -> RowArrays:
     return RowArrays(starts, cols, coefs, rhs, le, ge, row_of)
 
 
+def _joined(
+    rules: Sequence[Row],
+    lengths: list[int],
+    cols: list[int],
+    coefs: list[float],
+    definitions: RowArrays,
+) -> RowArrays:
+    """`row_arrays([*rules, *definitions])`, from the rules' lengths, columns and
+    coefficients gathered while `formulate` wrote them."""
+    n = len(rules)
+    length = np.concatenate([np.asarray(lengths, dtype=np.int64), np.diff(definitions.starts)])
+    starts = np.zeros(len(length) + 1, dtype=np.int64)
+    np.cumsum(length, out=starts[1:])
+    rhs = np.fromiter((r.rhs for r in rules), dtype=np.float64, count=n)
+    le = np.fromiter((r.sense != ">=" for r in rules), dtype=np.bool_, count=n)
+    ge = np.fromiter((r.sense != "<=" for r in rules), dtype=np.bool_, count=n)
+    present = length > 0
+    return RowArrays(
+        starts,
+        np.concatenate([np.asarray(cols, dtype=np.int32), definitions.cols]),
+        np.concatenate([np.asarray(coefs, dtype=np.float64), definitions.coefs]),
+        np.concatenate([rhs, definitions.rhs]),
+        np.concatenate([le, definitions.le]),
+        np.concatenate([ge, definitions.ge]),
+        np.where(present, np.cumsum(present) - 1, -1),
+    )
+
+
 def rule_arrays(f: Formulation) -> RowArrays:
     """`f`'s rules, then its definitions, as arrays: made once per formulation (its rows
     are final once `formulate` returns) and shared by the hand-over and the extraction."""
@@ -334,7 +362,12 @@ def rule_arrays(f: Formulation) -> RowArrays:
     found = f.memo.get("rule_arrays")
     if isinstance(found, tuple) and found[0] == key:
         return cast(RowArrays, found[1])
-    arrays = row_arrays([*f.rows, *f.definitions])
+    terms = f.memo.get("rule_terms")
+    if isinstance(terms, tuple) and terms[0] is f.rows and len(terms[1]) == len(f.rows):
+        # The rules `formulate` wrote, unchanged (a row is a tuple: it cannot be edited).
+        arrays = _joined(f.rows, terms[1], terms[2], terms[3], row_arrays(f.definitions))
+    else:
+        arrays = row_arrays([*f.rows, *f.definitions])
     f.memo["rule_arrays"] = (key, arrays)
     return arrays
 

@@ -64,7 +64,7 @@ def test_prices_match_finite_differences(fx: Fixture, solver: str) -> None:
 
     def optimum_with(k: int, rhs: float) -> float | None:
         rows = list(f.rows)
-        rows[k] = replace(f.rows[k], rhs=rhs)
+        rows[k] = f.rows[k]._replace(rhs=rhs)
         sol = solve(f, solver, scale, fixed=fixed, rows=rows)  # type: ignore[arg-type]
         if sol.status != "optimal":
             return None
@@ -169,7 +169,7 @@ def test_direct_hand_over_reports_an_impossible_model_as_infeasible() -> None:
     rows = list(f.rows)
     # Demand more money than exists: a row no plan can meet.
     x = next(iter(f.x.values()))
-    impossible = replace(rows[0], cols=(x,), coefs=(1.0,), sense=">=", rhs=1e15)
+    impossible = rows[0]._replace(cols=(x,), coefs=(1.0,), sense=">=", rhs=1e15)
     sol = solve_values(f, "highs", objective_scale(f), rows=[*rows, impossible])
     assert sol.status == "infeasible"
     assert sol.values == ()

@@ -292,3 +292,56 @@ def test_the_sample_a_mixed_integer_county_plan_is_re_planned_warm_and_right() -
         assert decisions == [(r["initiative_id"], r["decision"]) for r in expected["initiatives"]]
         assert check_plan(moved, found) == [], what
     assert warm >= 4
+
+
+REWEIGHT_CASES: list[tuple[str, Callable[[], Inputs]]] = [
+    (fx.name, fx.build) for fx in FIXTURES
+] + [
+    (f"generated {label}", lambda kw=kw: synthetic_inputs(5, 90, **kw))
+    for label, kw in {
+        "lp": dict(seed=0),
+        "pounds, reinvesting": dict(seed=1, cost_library=True, reinvest=0.5),
+        "mip": dict(seed=2, mip=True),
+        "mip, pounds, reinvesting": dict(seed=2, mip=True, cost_library=True, reinvest=0.5),
+    }.items()
+]
+
+
+@pytest.mark.parametrize(("name", "build"), REWEIGHT_CASES, ids=[n for n, _ in REWEIGHT_CASES])
+def test_a_reweighted_model_is_the_formulated_one(name: str, build: Callable[[], Inputs]) -> None:
+    """After a weight move the Planner changes the objective of the model it holds
+    instead of formulating again: that must be exactly the moved inputs' model."""
+    from commissioning.allocator.formulation import formulate, reweighted
+
+    base = build()
+    for moved in (_weights(base), _weights(_weights(base))):
+        assert reweighted(formulate(base), moved) == formulate(moved), name
+    # Not vacuous: the objective did move.
+    assert formulate(_weights(base)).objective != formulate(base).objective
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
+def test_a_weight_move_is_re_planned_without_formulating(fx: Fixture, monkeypatch) -> None:
+    """Only a weight moved: the Planner re-solves warm from the model it holds, and the
+    plan is the cold plan; any other change formulates again."""
+    import commissioning.allocator.planner as planner_module
+
+    base = fx.build()
+    planner = Planner()
+    planner.plan(base)
+    calls: list[Inputs] = []
+    formulate = planner_module.formulate
+    monkeypatch.setattr(
+        planner_module, "formulate", lambda inputs: calls.append(inputs) or formulate(inputs)
+    )
+    moved = _weights(base)
+    found = _outcome(planner.plan, moved)
+    if planner.warm:
+        _same(found, _outcome(allocate, moved), fx.name, prices=False)
+        _priced(found, {}, fx.name)
+    else:  # a mixed-integer relaxation that is not viable: allocate()'s own plan
+        assert _is_mip(base), fx.name
+        _same(found, _outcome(allocate, moved), fx.name)
+    assert calls == []
+    _outcome(planner.plan, _reinvest(moved))  # a change of scenario other than a weight
+    assert calls == [_reinvest(moved)]
