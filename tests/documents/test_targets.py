@@ -11,7 +11,7 @@ import pytest
 
 from commissioning.documents.content import Indicator
 from commissioning.documents.contexts import prepare, sla_context, spec_context
-from commissioning.documents.contexts.targets import Baseline, population_targets
+from commissioning.documents.contexts.targets import Baseline, baseline_text, population_targets
 from commissioning.inputs.model import IndicatorValue
 
 SOURCE = "Illustrative: invented for the test"
@@ -86,7 +86,12 @@ def test_sla_scorecard_has_numeric_baselines_and_targets(measured_plan):
         assert "not recorded" not in row[4], row
         for year in measured_plan.years:
             assert re.search(rf"\d[\d,.]*%? in {year}", row[5]), row
-    assert rows["Breastfeeding at 6-8 weeks"][4] == "42.9% (county figure, 2025)"
+    # the test's values are illustrative, and the baseline says so where it is read
+    assert rows["Breastfeeding at 6-8 weeks"][4] == "42.9% (county figure, 2025, illustrative)"
+    assert (
+        rows["Breastfeeding at 6-8 weeks"][6]
+        == "Health visiting service data (Public Health Outcomes Framework)"
+    )
     assert "Baselines are the latest figures" in ctx.scorecard_method
 
 
@@ -107,7 +112,7 @@ def test_specifications_list_only_the_service_measures_that_fit(measured_plan):
     item = next(
         f for g in family_support.indicators for f in g.items if f.label.startswith("Early")
     )
-    assert "Baseline: " in item.value and "(Pendle, 2025)" in item.value
+    assert "Baseline: " in item.value and "(Pendle, 2025, illustrative)" in item.value
     assert "Target: at least" in item.value and "each year" in item.value
     measures = {r[0]: r for r in family_support.provider_measures.rows}
     assert set(measures) == {
@@ -115,3 +120,12 @@ def test_specifications_list_only_the_service_measures_that_fit(measured_plan):
         "Participants achieving the targeted outcome",
         "Cost per participant, at most",
     }
+
+
+def test_only_an_illustrative_baseline_is_marked_so():
+    ind = Indicator("X-Y", "Rate", "A rate.", "rate per 10,000", "decrease", "OHID", "")
+    published = Baseline(114.8, 2021, "COUNTY", "OHID Fingertips 2021/22", False)
+    invented = dataclasses.replace(published, source="Illustrative: invented for the sample")
+    names = {"COUNTY": "Lancashire"}
+    assert baseline_text(published, ind, names) == "114.8 (Lancashire, 2021)"
+    assert baseline_text(invented, ind, names) == "114.8 (Lancashire, 2021, illustrative)"
