@@ -1,8 +1,9 @@
 """The consultation record: an optional `consultation.csv` in the data folder, read and
 validated like every table (every problem at once, by file, row and column).
 
-Its columns are declared once, in `COLUMNS`; the consultation record of the district SLAs
-and the plan summary is printed from it, with lines to fill in where it records nothing.
+Its columns are declared once, in the schema (`commissioning/inputs/schema.py`); the
+consultation record of the district SLAs and the plan summary is printed from it, with lines
+to fill in where it records nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +16,14 @@ from commissioning.inputs import read
 from commissioning.inputs.cells import prepare
 from commissioning.inputs.model import InputError, Problem
 from commissioning.inputs.read import RawTable, read_csv
+from commissioning.inputs.schema import CONSULTATION as SCHEMA
 
-CONSULTATION = "consultation"
-CONSULTATION_FILE = "consultation.csv"
-COLUMNS: tuple[tuple[str, bool, str], ...] = (
-    ("date", True, "when, as YYYY-MM-DD"),
-    ("consulted", True, "who was consulted: a group, a forum, the public"),
-    ("topic", True, "what they were consulted on"),
-    ("outcome", True, "what came of it"),
-    ("reference", False, "the minute or report that records it"),
+CONSULTATION = SCHEMA.name
+CONSULTATION_FILE = SCHEMA.file
+COLUMNS: tuple[tuple[str, bool, str], ...] = tuple(
+    (c.name, c.required, c.description) for c in SCHEMA.columns
 )
-"""(column, required, what it holds): the table's one declaration."""
+"""(column, required, what it holds), from the table's one declaration in the schema."""
 MAX_TEXT = 1_000
 """Characters in one cell of the record: a sentence or two, not a pasted report."""
 

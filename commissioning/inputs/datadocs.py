@@ -14,7 +14,7 @@ from commissioning.inputs.read import (
     MAX_FILE_BYTES,
     MAX_ROWS,
 )
-from commissioning.inputs.schema import RETURNS, SCHEMA, Column, Table
+from commissioning.inputs.schema import CONSULTATION, RETURNS, SCHEMA, Column, Table
 
 _KINDS = {
     "id": "code",
@@ -55,7 +55,7 @@ def data_reference(extra: Iterable[str] = ()) -> str:
         "not the plan.",
         "",
     ]
-    for table in (*SCHEMA.values(), RETURNS):
+    for table in (*SCHEMA.values(), RETURNS, CONSULTATION):
         lines += _table(table)
     lines += list(extra)
     return "\n".join(lines).rstrip() + "\n"

@@ -621,6 +621,31 @@ RETURNS = Table(
     fingerprinted=False,
 )
 
+CONSULTATION = Table(
+    "consultation",
+    "Who was consulted on the plan, when, and what came of it: the consultation record of "
+    "the district SLAs and the plan summary (read by the documents, never by the plan).",
+    (
+        _text("date", "When, as YYYY-MM-DD."),
+        _text("consulted", "Who was consulted: a group, a forum, the public."),
+        _text("topic", "What they were consulted on."),
+        _text("outcome", "What came of it."),
+        Column(
+            "reference",
+            "text",
+            "The minute or report that records it.",
+            required=False,
+            blank="default",
+            default="",
+        ),
+    ),
+    dict,
+    "",
+    ("date", "consulted", "topic"),
+    optional=True,
+    fingerprinted=False,
+)
+
 DATA_TABLES: tuple[Table, ...] = (
     DISTRICTS,
     FUNDING_STREAMS,
