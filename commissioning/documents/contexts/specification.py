@@ -10,7 +10,6 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from commissioning.allocator.result import InitiativeResult
-from commissioning.allocator.wording import outcomes as format_outcomes
 from commissioning.allocator.wording import pence
 from commissioning.documents.contexts.blocks import (
     Fact,
@@ -30,7 +29,6 @@ from commissioning.documents.contexts.format import (
     money,
     money_exact,
     number,
-    percent,
     percent_change,
 )
 from commissioning.documents.contexts.governance import approval_table, signature_table
@@ -55,6 +53,7 @@ from commissioning.documents.contexts.wording import (
     document_fields,
     document_sections,
 )
+from commissioning.formatting import format_outcomes, format_percent
 from commissioning.inputs.model import Initiative
 
 
@@ -237,7 +236,7 @@ def _details(s: _Service) -> tuple[Fact, ...]:
         Fact("Outcomes targeted", "; ".join(s.names[o] for o in i.outcomes)),
         Fact("Decision in the plan", glance_decision(plan, i, s.r)),
         *(
-            Fact("Budget over the plan", j.sentence)
+            Fact("Budget over the plan", j.words(money))
             for j in plan.summary.journeys
             if j.initiative_id == i.initiative_id
         ),
@@ -316,7 +315,7 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
         fit.append(
             f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
             "prevention: "
-            f"the scenario asks for at least {percent(share, 0)} of all spend at levels 1-2 by "
+            f"the scenario asks for at least {format_percent(share)} of all spend at levels 1-2 by "
             f"{plan.final_year}."
         )
     else:
@@ -369,7 +368,7 @@ def _participants_table(s: _Service) -> Table:
                 str(y),
                 money(r.proposed.get(y, 0.0)),
                 number(s.part[y]) if s.part[y] > 0 else "not funded this year",
-                percent(s.part[y] / s.demand) if s.demand > 0 else NOT_RECORDED,
+                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else NOT_RECORDED,
             )
             for y in years
         ),
@@ -483,8 +482,8 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
         Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
         Fact(
             "Effect",
-            f"{percent(i.effect, 0)} of participants achieve the targeted outcome because of the "
-            "service",
+            f"{format_percent(i.effect)} of participants achieve the targeted outcome because "
+            "of the service",
         ),
         Fact("Evidence weight in the plan", decimal(multiplier)),
         Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
