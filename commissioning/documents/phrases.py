@@ -41,5 +41,17 @@ SLA: tuple[str, ...] = (
     "local_targets_table",
 )
 
-WORDING_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType({"summary": SUMMARY, "sla": SLA})
+SPEC: tuple[str, ...] = (
+    "budget_table",
+    "budget_empty",
+    "targets_table",
+    "targets_new",
+    "targets_held",
+    "measures_table",
+    "no_contract_end",
+)
+
+WORDING_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"summary": SUMMARY, "sla": SLA, "spec": SPEC}
+)
 """By document kind: the keys its `wording:` block must give (no more, no fewer)."""
