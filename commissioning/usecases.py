@@ -162,32 +162,43 @@ def prepare_documents(
     robustness: Robustness | None = None,
     content: Content | None = None,
     data: Path | None = None,
+    consultation: bytes | None = None,
 ) -> Plan:
     """What every document of a plan is built from: the plan, the data and the wording in
     specs/ (`content`, read now unless the caller keeps it), checked once, with what the
-    store and the data folder (`data`) say of its governance. Raises ContentError (the
-    wording), DocumentError (the plan) or InputError (the consultation record)."""
+    store and the data folder (`data`) say of its governance; `consultation` is the content
+    of a consultation record that came without a folder (the app's data is files' contents).
+    Raises ContentError (the wording), DocumentError (the plan) or InputError (the
+    consultation record)."""
     from commissioning.documents.content import load_content
     from commissioning.documents.contexts import prepare
 
     wording = content if content is not None else load_content()
-    governance = document_governance(data, result)
+    governance = document_governance(data, result, consultation)
     return prepare(inputs, result, wording, robustness=robustness, governance=governance)
 
 
-def document_governance(data: Path | None, result: Result) -> Governance:
+def document_governance(
+    data: Path | None, result: Result, consultation_file: bytes | None = None
+) -> Governance:
     """What the store records of this plan (the latest decision on each proposal, earlier
     plans of its scenario) and the data folder's consultation record (consultation.csv),
     for the documents' approval blocks, document control and consultation record. With no
     store, or a store that does not hold the plan, signature lines stand in. Raises
-    InputError for a consultation record with problems."""
+    InputError for a consultation record with problems. `consultation_file`, the record's
+    content, stands in for the folder's where the data came as files (an upload)."""
     from types import MappingProxyType
 
-    from commissioning.documents.consultation import load_consultation
+    from commissioning.documents.consultation import consultation_from_bytes, load_consultation
     from commissioning.documents.contexts.governance import Approval, Governance
     from commissioning.store.approvals import plan_record
 
-    consultation = load_consultation(data) if data is not None and data.is_dir() else ()
+    if data is not None and data.is_dir():
+        consultation = load_consultation(data)
+    elif consultation_file is not None:
+        consultation = consultation_from_bytes(consultation_file)
+    else:
+        consultation = ()
     record = plan_record(result)
     if record is None:
         return Governance(consultation=consultation)

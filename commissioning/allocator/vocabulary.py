@@ -25,41 +25,25 @@ FUNDED = 1.0
 BAND = 0.05
 """A change within 5% of a budget is no change: the decision rule's band (model.md 4)."""
 
-DECISION_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "commission": "Commission",
-        "grow": "Grow",
-        "maintain": "Maintain",
-        "reduce": "Reduce",
-        "decommission": "Decommission",
-        "not_commissioned": "Not commissioned",
-    }
+_WORDS: tuple[tuple[Decision, str, str, str], ...] = (
+    # decision, label, as said of a service, as the verb of a sentence
+    ("commission", "Commission", "commissioned", "is commissioned"),
+    ("grow", "Grow", "grown", "grows"),
+    ("maintain", "Maintain", "maintained", "is maintained"),
+    ("reduce", "Reduce", "reduced", "is reduced"),
+    ("decommission", "Decommission", "decommissioned", "is decommissioned"),
+    ("not_commissioned", "Not commissioned", "not commissioned", "is not commissioned"),
 )
-"""Each decision as a label (a table cell, a filter, a heading), in the order people read
-them: new money first, then existing services from growing to ending."""
+"""Every decision's words in one table, in the order people read them: new money first,
+then existing services from growing to ending."""
 
-DECISION_DONE: Mapping[str, str] = MappingProxyType(
-    {
-        "commission": "commissioned",
-        "not_commissioned": "not commissioned",
-        "decommission": "decommissioned",
-        "grow": "grown",
-        "reduce": "reduced",
-        "maintain": "maintained",
-    }
-)
+DECISION_LABELS: Mapping[str, str] = MappingProxyType({w[0]: w[1] for w in _WORDS})
+"""Each decision as a label (a table cell, a filter, a heading)."""
+
+DECISION_DONE: Mapping[str, str] = MappingProxyType({w[0]: w[2] for w in _WORDS})
 """Each decision as people say it of a service: "decommissioned in 97% of ..."."""
 
-DECISION_CLAUSE: Mapping[str, str] = MappingProxyType(
-    {
-        "commission": "is commissioned",
-        "not_commissioned": "is not commissioned",
-        "decommission": "is decommissioned",
-        "grow": "grows",
-        "reduce": "is reduced",
-        "maintain": "is maintained",
-    }
-)
+DECISION_CLAUSE: Mapping[str, str] = MappingProxyType({w[0]: w[3] for w in _WORDS})
 """Each decision as the verb of a sentence about a service: "Family Hub grows"."""
 
 

@@ -14,16 +14,11 @@ __all__ = [
     "LEVEL_NAMES",
     "ValueUnit",
     "money",
-    "outcomes",
     "pence",
     "quantity",
     "sentence",
     "shortfall",
 ]
-
-
-outcomes = format_outcomes
-"""1,235 / 12.35 / 0.512: the toolkit's one format for weighted outcomes."""
 
 
 class ValueUnit:
@@ -50,11 +45,11 @@ class ValueUnit:
         outcomes'."""
         if self.pounds:
             return f"{money(value)} of late-intervention cost avoided"
-        return f"{outcomes(value)} weighted outcomes"
+        return f"{format_outcomes(value)} weighted outcomes"
 
     def figure(self, value: float) -> str:
         """A total without its unit: '£1,234,567' or '1,234'."""
-        return money(value) if self.pounds else outcomes(value)
+        return money(value) if self.pounds else format_outcomes(value)
 
     @property
     def per(self) -> float:
@@ -69,7 +64,7 @@ class ValueUnit:
         """A value per £, quoted per `per`: '£3.42' or '0.512 weighted outcomes'."""
         if self.pounds:
             return pence(per_pound)
-        return f"{outcomes(per_pound * 1000)} weighted outcomes"
+        return f"{format_outcomes(per_pound * 1000)} weighted outcomes"
 
     def buys(self, per_pound: float, what: str = "") -> str:
         """'Each £1 avoids £3.42 of later costs' or 'Each £1,000 buys 0.512 weighted
@@ -77,7 +72,7 @@ class ValueUnit:
         where = f" {what}" if what else ""
         if self.pounds:
             return f"Each £1{where} avoids {pence(per_pound)} of later costs"
-        return f"Each £1,000{where} buys {outcomes(per_pound * 1000)} weighted outcomes"
+        return f"Each £1,000{where} buys {format_outcomes(per_pound * 1000)} weighted outcomes"
 
 
 def pence(x: float) -> str:

@@ -65,12 +65,22 @@ def _content() -> Any:
     return load_content()
 
 
+def consultation_file(source: state.Source) -> bytes | None:
+    """The consultation record that came with the data (a folder's or an upload's
+    consultation.csv), for the documents' consultation record; None when there is none."""
+    from commissioning.documents.consultation import CONSULTATION_FILE
+
+    return source.files.get(CONSULTATION_FILE)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _prepared(key: tuple[str, ...], _plan: state.Plan, _result: Any) -> Any:
+def _prepared(
+    key: tuple[str, ...], _plan: state.Plan, _result: Any, _consultation: bytes | None
+) -> Any:
     from commissioning.usecases import prepare_documents
 
     assert _plan.inputs is not None and _result is not None
-    return prepare_documents(_plan.inputs, _result, content=_content())
+    return prepare_documents(_plan.inputs, _result, content=_content(), consultation=_consultation)
 
 
 def _generate(
@@ -157,7 +167,8 @@ def render() -> None:
         command = _package()
         result = state.issued(plan)
         head = result.provenance.audit_head if result is not None else None
-        doc_plan = _prepared((*plan.key, str(head)), plan, result)
+        consultation = consultation_file(loaded.source)
+        doc_plan = _prepared((*plan.key, str(head)), plan, result, consultation)
     except ImportError:
         st.info("Document generation is not installed in this copy of the toolkit.")
         return
@@ -169,6 +180,12 @@ def render() -> None:
         f"For the current plan ({escape_markdown(plan.scenario.get('name', ''))}). Change the "
         "plan on the Plan page first; documents always follow the plan in use."
     )
+    if consultation is None:
+        st.caption(
+            "No consultation record came with this data, so the documents leave lines to fill "
+            "in where it would go. To print one, add a consultation.csv file (date, who was "
+            "consulted, topic, outcome) to the data folder or the upload."
+        )
     # The standard terms come with the specifications that cite them, never on their own.
     available = [k for k in KIND_ORDER if k in command.RENDERERS]
     titles: dict[str, str] = command.KIND_TITLES

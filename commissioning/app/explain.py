@@ -25,10 +25,10 @@ def _peers(peers: tuple[Peer, ...], pounds: bool = False) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "ID": p.initiative_id,
-                "Name": p.name,
+                "ID": p.service.initiative_id,
+                "Name": p.service.name,
                 "Decision": tables.DECISION_LABELS.get(p.decision, p.decision),
-                "Today": p.current_budget,
+                "Today": p.service.current_budget,
                 "Final year": p.final,
                 "Change": p.change,
                 PEER_COLUMN[pounds]: p.value_per_pound * (1.0 if pounds else tables.PER),

@@ -21,7 +21,6 @@ from commissioning.formatting import format_outcomes as outcome_words
 from commissioning.formatting import format_percent
 from commissioning.inputs import DataSet
 from commissioning.robustness import FRAGILE_BELOW, Robustness
-from commissioning.robustness.summary import percent
 
 DECISION_ORDER = ["commission", "grow", "maintain", "reduce", "decommission", "not_commissioned"]
 
@@ -286,7 +285,7 @@ def _decisions(
     if sure is not None:
         st.caption(
             f"Decisions coloured by how sure they are over {sure.draws:,} plausible futures: "
-            f"robust (holding in at least {percent(FRAGILE_BELOW)}) or fragile."
+            f"robust (holding in at least {format_percent(FRAGILE_BELOW)}) or fragile."
         )
     colours = (
         {"Decision": [tables.BAND_COLOURS[b] for b in frame["Stability"]]}
@@ -318,7 +317,10 @@ def _decisions(
             ),
             "Stability": st.column_config.TextColumn(
                 width=75,
-                help=f"Robust: holds in at least {percent(FRAGILE_BELOW)} of plausible futures",
+                help=(
+                    f"Robust: holds in at least {format_percent(FRAGILE_BELOW)} "
+                    "of plausible futures"
+                ),
             ),
             **{c: st.column_config.Column(width=80) for c in ("Today", *years, "Change")},
             value: st.column_config.Column(
@@ -467,7 +469,7 @@ def _how_sure(plan: state.Plan) -> None:
         "Effects and costs per participant are estimates. This solves the plan again for many "
         "plausible futures, drawing each figure from its plausible range (from the register, "
         "or by its strength of evidence), and counts how often each decision holds. A decision "
-        f"holding in fewer than {percent(FRAGILE_BELOW)} of them is fragile."
+        f"holding in fewer than {format_percent(FRAGILE_BELOW)} of them is fragile."
     )
     left, middle, right = st.columns([1, 1, 2], vertical_alignment="bottom")
     draws = left.number_input("Plausible futures", 20, 2000, 200, step=20, key="robust_draws")

@@ -45,6 +45,16 @@ def load_consultation(folder: Path) -> tuple[Consultation, ...]:
         raise InputError(
             (Problem(CONSULTATION_FILE, f"cannot be opened: {exc.strerror or exc}"),)
         ) from exc
+    return consultation_from_bytes(content)
+
+
+def consultation_from_bytes(content: bytes) -> tuple[Consultation, ...]:
+    """A consultation record as read from a file or an upload, oldest first: the app holds
+    its data as files' contents, not a folder. Raises InputError naming every problem."""
+    if len(content) > read.MAX_FILE_BYTES:
+        raise InputError(
+            (Problem(CONSULTATION_FILE, read._too_large(len(content), read.MAX_FILE_BYTES)),)
+        )
     raw, problems = read_csv(content, CONSULTATION, CONSULTATION_FILE)
     if raw is None:
         raise InputError(tuple(problems))

@@ -14,7 +14,10 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
+from commissioning.documents.phrases import WORDING_KEYS
 from commissioning.documents.yaml_checks import Checker, missing_or
 from commissioning.documents.yaml_checks import ContentError as ContentError
 from commissioning.documents.yaml_checks import ContentProblem as ContentProblem
@@ -212,6 +215,8 @@ class DocumentText:
     sections: Mapping[str, SectionText]
     version: str = ""
     """The version a versioned document (the standard terms) is cited by."""
+    wording: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """The document's standard wording by key (`phrases.WORDING_KEYS`), placeholders unfilled."""
 
 
 @dataclass(frozen=True)
@@ -452,8 +457,13 @@ def _document(
     doc = c.load()
     if doc is None:
         return None
+    keys = WORDING_KEYS.get(kind, ())
     c.known_keys(
-        doc, {"title", "status", "sections"} | ({"version"} if spec.versioned else set()), ""
+        doc,
+        {"title", "status", "sections"}
+        | ({"version"} if spec.versioned else set())
+        | ({"wording"} if keys else set()),
+        "",
     )
     raw = c.mapping(doc, "sections", "")
     sections: dict[str, SectionText] = {}
@@ -484,7 +494,24 @@ def _document(
         status=c.text(doc, "status", ""),
         sections=sections,
         version=c.text(doc, "version", "") if spec.versioned else "",
+        wording=_wording(c, doc, keys, spec.fields),
     )
+
+
+def _wording(
+    c: Checker, doc: Mapping[str, Any], keys: tuple[str, ...], fields: frozenset[str]
+) -> Mapping[str, str]:
+    """The `wording:` block: every key the document's code asks for, and no other."""
+    if not keys:
+        return MappingProxyType({})
+    raw = c.mapping(doc, "wording", "")
+    if not raw:
+        return MappingProxyType({})
+    c.known_keys(raw, set(keys), "wording")
+    for k in keys:
+        if k not in raw:
+            c.problem(f"wording.{k}", "missing: the document needs this wording")
+    return MappingProxyType({k: c.text(raw, k, "wording", fields=fields) for k in keys if k in raw})
 
 
 def _check_clause_fields(c: Checker, clause: Clause, fields: frozenset[str], where: str) -> None:

@@ -31,10 +31,10 @@ from commissioning.documents.contexts import (
     money,
     money_exact,
     number,
-    percent,
     plan_line,
     short_sha,
 )
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
 from commissioning.monitor.scorecard import (
     Figures,
@@ -104,7 +104,7 @@ def _of(actual: float, planned: float) -> str:
     """'87.5% of plan', or a plain word when nothing was planned."""
     if planned <= 0:
         return "none planned"
-    return f"{percent(actual / planned, 0)} of plan"
+    return f"{format_percent(actual / planned)} of plan"
 
 
 def _period(card: Scorecard, quarters: Sequence[str]) -> str:
@@ -227,8 +227,9 @@ def _effect_text(s: ServiceCard) -> str:
         return "no participants yet"
     low, high = interval
     return (
-        f"{percent(s.realised_effect)} (90% interval {percent(low)} to {percent(high)}), "
-        f"against {percent(s.initiative.effect)} planned"
+        f"{format_percent(s.realised_effect, 1)} (90% interval {format_percent(low, 1)} to "
+        f"{format_percent(high, 1)}), "
+        f"against {format_percent(s.initiative.effect, 1)} planned"
     )
 
 

@@ -7,6 +7,7 @@ re-solving the model with the changed figure, not only by ranging on reduced cos
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from commissioning.allocator.formulation import evidence_multiplier
@@ -60,20 +61,23 @@ class HoldingRule:
 
 @dataclass(frozen=True)
 class Peer:
-    """Another service for the same district and level."""
+    """Another service for the same district and level: the service as the data declares
+    it, with what the plan gives it (not a copy of its fields)."""
 
-    initiative_id: str
-    name: str
-    provider: str
+    service: Initiative
     value_per_pound: float
     decision: str
-    current_budget: float
     final: float
     shared_outcomes: tuple[str, ...]
 
     @property
+    def label(self) -> str:
+        """'Family Hub (IY-BUR-01)'."""
+        return f"{self.service.name} ({self.service.initiative_id})"
+
+    @property
     def change(self) -> float:
-        return self.final - self.current_budget
+        return self.final - self.service.current_budget
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,14 @@ class LeanYear:
 
     @property
     def sentence(self) -> str:
+        return self.words(money)
+
+    def words(self, money_text: Callable[[float], str]) -> str:
+        """The sentence with pounds written by `money_text` (documents round to £100)."""
         # One "elsewhere" figure per explanation (the final year's): an earlier year is
         # said in words, so a reader never weighs two figures for the same thing.
         return (
-            f"In {self.year} it receives {money(self.amount)}: that year the same money does "
+            f"In {self.year} it receives {money_text(self.amount)}: that year the same money does "
             f"more for children and families in other services of the plan."
         )
 
@@ -322,12 +330,9 @@ def explain_initiative(
     def peer(j: Initiative) -> Peer:
         rj = result.initiatives_by_id[j.initiative_id]
         return Peer(
-            j.initiative_id,
-            j.name,
-            j.provider,
+            j,
             rj.value_per_pound,
             rj.decision,
-            j.current_budget,
             rj.final,
             tuple(o for o in j.outcomes if o in i.outcomes),
         )
@@ -348,10 +353,7 @@ def explain_initiative(
         p for p in (peer(j) for j in same_place) if p.decision in ("grow", "commission")
     )
     lost = max(0.0, (i.current_budget - r.final) / i.unit_cost)
-    gained = sum(
-        (p.final - p.current_budget) / data.initiative(p.initiative_id).unit_cost
-        for p in destinations
-    )
+    gained = sum(p.change / p.service.unit_cost for p in destinations)
 
     break_even: tuple[BreakEven, ...] = ()
     held_by_policy = any(FAMILIES[h.family].choice_about_service for h in holding)
@@ -467,14 +469,21 @@ def elsewhere_sentence(e: Explanation, unit: ValueUnit) -> str:
     )
 
 
+def summary_line(e: Explanation, money_text: Callable[[float], str]) -> str:
+    """The explanation's opening sentence (who runs the service, the decision, today's and
+    the final year's budget), with pounds written by `money_text`: documents round to £100."""
+    i = e.initiative
+    final_year = max(e.proposed)
+    return (
+        f"{i.name} ({i.initiative_id}), run by {i.provider}, {DECISION_CLAUSE[e.decision]}: "
+        f"{money_text(e.current_budget)} a year today, {money_text(e.proposed[final_year])} "
+        f"in {final_year}."
+    )
+
+
 def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
     i = e.initiative
-    years = sorted(e.proposed)
-    final = e.proposed[years[-1]]
-    out = [
-        f"{i.name} ({i.initiative_id}), run by {i.provider}, {DECISION_CLAUSE[e.decision]}: "
-        f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}."
-    ]
+    out = [summary_line(e, money)]
     if e.funding_stops_year is not None:
         contract = (
             f"its contract ends in {i.contract_end}" if i.contract_end else "it has no contract"
@@ -502,7 +511,8 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         out.append(b.sentence)
     if e.duplicates:
         names = "; ".join(
-            f"{p.name} ({p.initiative_id}, {unit.rate(p.value_per_pound)} per {unit.per_label}, "
+            f"{p.service.name} ({p.service.initiative_id}, {unit.rate(p.value_per_pound)} per "
+            f"{unit.per_label}, "
             f"{decision_words(p.decision)})"
             for p in e.duplicates
         )
@@ -511,7 +521,7 @@ def _sentences(e: Explanation, inputs: Inputs) -> tuple[str, ...]:
         )
     if e.participants_lost >= 0.5:
         if e.destinations:
-            where = "; ".join(f"{p.name} ({p.initiative_id})" for p in e.destinations)
+            where = "; ".join(p.label for p in e.destinations)
             out.append(
                 f"About {e.participants_lost:,.0f} participants a year lose this service; services "
                 f"for the same district and level that grow or start ({where}) reach about "

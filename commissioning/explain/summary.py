@@ -58,23 +58,28 @@ class Journey:
 
     @property
     def sentence(self) -> str:
-        """'It grows to £1,250,000 in 2028, then stops in 2029.'"""
+        """'From £1,000,000 today, it grows to £1,250,000 in 2028, then stops in 2029.'"""
+        return self.words(money)
+
+    def words(self, money_text: Callable[[float], str]) -> str:
+        """The sentence with pounds written by `money_text`: the documents round to £100 where
+        the app and the terminal show the plan's exact figures."""
         first = (
-            f"grows to {money(self.turn)} in {self.turn_year}"
+            f"grows to {money_text(self.turn)} in {self.turn_year}"
             if self.rises_first
             else (
                 f"stops in {self.turn_year}"
                 if self.turn < FUNDED
-                else f"falls to {money(self.turn)} in {self.turn_year}"
+                else f"falls to {money_text(self.turn)} in {self.turn_year}"
             )
         )
         if self.final < FUNDED:
             then = f"stops in {self.final_year}"
         elif self.rises_first:
-            then = f"falls back to {money(self.final)} in {self.final_year}"
+            then = f"falls back to {money_text(self.final)} in {self.final_year}"
         else:
-            then = f"recovers to {money(self.final)} in {self.final_year}"
-        return f"From {money(self.today)} today, it {first}, then {then}."
+            then = f"recovers to {money_text(self.final)} in {self.final_year}"
+        return f"From {money_text(self.today)} today, it {first}, then {then}."
 
     @property
     def brief(self) -> str:

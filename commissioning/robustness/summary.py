@@ -266,11 +266,6 @@ def _turning_figures(
     return out
 
 
-percent = format_percent
-"""A share as a whole percentage that never rounds a "sometimes" to never or always (the
-name the app and the documents still import)."""
-
-
 def figure_words(t: TurningFigure, data: DataSet) -> str:
     """The figure a decision turns on, in words: "the effect of Family Nurse Partnership"."""
     what = "effect" if t.figure == "effect" else "cost per participant"

@@ -77,6 +77,8 @@ def test_documents_are_generated_for_download():
     at = open_page("documents")
     no_exception(at)
     assert "1** document to generate" in texts(at)
+    # The bundled sample has no consultation record: the page says the documents leave lines.
+    assert "No consultation record came with this data" in texts(at)
     at.button(key="doc_generate").click().run()
     no_exception(at)
     assert "1 document (1 file)" in " ".join(s.value for s in at.success)

@@ -111,3 +111,34 @@ def test_a_missing_standard_clause_and_unknown_keys_are_errors(specs):
 def test_an_empty_value_is_named(specs):
     edit(specs / "partnership.yaml", "strategic_lead: PEI Strategic Lead", 'strategic_lead: ""')
     assert "partnership.yaml: strategic_lead: is empty" in problems(specs)
+
+
+def test_the_documents_standard_wording_is_checked_key_by_key(specs):
+    """Issue 17: headings and notes live in specs/; a missing or misspelt key is named."""
+    edit(specs / "plan_summary.yaml", "  savings_empty:", "  savings_emtpy:")
+    edit(specs / "district_sla.yaml", "  services_empty: No service in this plan.\n", "")
+    edit(specs / "district_sla.yaml", "  needs_table: Need", "  needs_table: Need in {county},")
+    found = problems(specs)
+    summary = "plan_summary.yaml: wording."
+    assert f"{summary}savings_empty: missing: the document needs this wording" in found, found
+    assert any(p.startswith(f"{summary}savings_emtpy: unknown key") for p in found), found
+    sla = "district_sla.yaml: wording."
+    assert f"{sla}services_empty: missing: the document needs this wording" in found, found
+    assert any(p.startswith(f"{sla}needs_table: unknown placeholder {{county}}") for p in found)
+
+
+def test_edited_wording_reaches_the_documents(specs, small_plan):
+    import dataclasses
+
+    from commissioning.documents.contexts import sla_context, summary_context
+
+    edit(
+        specs / "plan_summary.yaml",
+        "decisions_table: Decisions by",
+        "decisions_table: For the {board}, decisions by",
+    )
+    edit(specs / "district_sla.yaml", "needs_table: Need", "needs_table: The {district} need")
+    plan = dataclasses.replace(small_plan, content=load_content(specs))
+    board = plan.content.partnership.board
+    assert summary_context(plan).decisions.caption == f"For the {board}, decisions by service"
+    assert sla_context(plan, "A").needs.caption.startswith("The Alpha need and participants")

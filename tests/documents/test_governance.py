@@ -129,3 +129,29 @@ def test_consultation_record_is_read_and_validated(tmp_path, small_plan):
     found = {(p.row, p.column) for p in err.value.problems}
     assert found == {(2, "date"), (2, "consulted")}
     assert "YYYY-MM-DD" in str(err.value)
+
+
+def test_an_uploaded_consultation_record_reaches_the_documents(small_plan, store_home):
+    """The app holds its data as files' contents, not a folder: the record's bytes are read
+    and validated as the folder's file is, and a bad one names its row and column."""
+    from commissioning.app.documents import consultation_file
+    from commissioning.app.sources import source_from_uploads
+    from commissioning.usecases import prepare_documents
+
+    header = ",".join(c for c, _, _ in COLUMNS)
+    record = (header + "\n2026-10-01,Parent carer forum,Family hubs,Agreed,Minute 12\n").encode()
+    source, _ = source_from_uploads([("consultation.csv", record), ("budgets.csv", b"x")])
+    assert consultation_file(source) == record
+    assert consultation_file(source_from_uploads([("budgets.csv", b"x")])[0]) is None
+    plan = prepare_documents(small_plan.inputs, small_plan.result, consultation=record)
+    assert [e.consulted for e in plan.governance.consultation] == ["Parent carer forum"]
+    assert sla_context(plan, "A").consultation.rows[0][1] == "Parent carer forum"
+    none = prepare_documents(small_plan.inputs, small_plan.result)
+    assert none.governance.consultation == ()
+    with pytest.raises(InputError) as err:
+        prepare_documents(
+            small_plan.inputs,
+            small_plan.result,
+            consultation=(header + "\n2026-10-01,,Family hubs,Agreed,\n").encode(),
+        )
+    assert {(p.row, p.column) for p in err.value.problems} == {(2, "consulted")}

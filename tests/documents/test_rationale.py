@@ -11,9 +11,9 @@ import pytest
 from commissioning.allocator import allocate
 from commissioning.documents.content import load_content
 from commissioning.documents.contexts import prepare
+from commissioning.documents.contexts.format import money
 from commissioning.documents.contexts.rationale import explain_all, rationale_context, rationale_ids
 from commissioning.documents.render import render_html
-from commissioning.formatting import format_money
 from commissioning.inputs import load
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -99,7 +99,8 @@ def test_value_table_shows_what_the_money_buys_elsewhere_in_every_year(plan):
         assert f"The same money elsewhere in the plan in {y}" in labels
     assert f"Value it lacks in {plan.years[-1]}" in labels
     row = next(r for r in plan.result.initiatives if r.initiative_id == "PAR-FYL-01")
-    dip = f"In 2028 it receives {format_money(row.proposed[2028])}"
+    # rounded to £100 as every document rounds money (issue 13), not the plan's exact pounds
+    dip = f"In 2028 it receives {money(row.proposed[2028])}"
     assert any(n.startswith(dip) for n in part.value_notes)
     # the rule that held it, in the registry's words (its name stays in the result file)
     assert any("growth limit" in r and "2029" in r for r in part.rules), part.rules
@@ -115,7 +116,25 @@ def test_a_service_whose_budget_turns_says_so(plan):
         for part in ctx.services:
             iid = part.anchor.removeprefix("service-")
             said = [f.value for f in part.facts if f.label == "Budget over the plan"]
-            assert said == ([turning[iid].sentence] if iid in turning else []), iid
+            assert said == ([turning[iid].words(money)] if iid in turning else []), iid
+
+
+POUNDS = re.compile(r"£([\d,]+)(?![\d,.])")
+
+
+def test_sentences_from_the_explanation_show_money_to_the_nearest_100(plan):
+    """Issue 13: the plan does not know a budget to the pound, so the service's summary line,
+    its journey and its lean years print pounds rounded to £100 (the workbook, the app and
+    the terminal keep the exact figures)."""
+    seen = 0
+    for district in ("BUR", "FYL", "PEN"):
+        for part in rationale_context(plan, district).services:
+            said = [f.value for f in part.facts if f.label == "Budget over the plan"]
+            for text in (part.summary, *said, *part.value_notes):
+                for figure in POUNDS.findall(text):
+                    assert int(figure.replace(",", "")) % 100 == 0, text
+                    seen += 1
+    assert seen
 
 
 def test_break_evens_say_what_was_confirmed_and_notice_follows_the_contract(plan, pendle):

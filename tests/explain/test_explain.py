@@ -44,7 +44,7 @@ def test_decommissioned_service_names_its_alternatives_and_opportunity_cost():
     # £1 more for D displaces A's last pound: 5e-4; D buys 0.8 * 0.1 / 1000 = 8e-5.
     assert e.opportunity_cost == pytest.approx(5e-4, rel=1e-6)
     assert e.value_lacking == pytest.approx(5e-4 - 8e-5, rel=1e-6)
-    assert {p.initiative_id for p in e.duplicates} == {"A", "B", "C"}
+    assert {p.service.initiative_id for p in e.duplicates} == {"A", "B", "C"}
     text = " ".join(e.sentences)
     assert "falls short by 0.42 weighted outcomes per £1,000" in text
     assert "Service A (A" in text

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commissioning.allocator import allocate
+from commissioning.documents.contexts.format import money
 from commissioning.explain.initiative import explain_initiative
 from commissioning.explain.summary import find_journeys, journey_of
 from commissioning.inputs import load
@@ -92,3 +93,16 @@ def test_no_running_service_is_stopped_and_funded_again(seed, mip, costs, reinve
         for a, b in itertools.pairwise(amounts):
             # at most max_growth a year, so a service at £0 stays at £0
             assert b <= (1 + inputs.scenario.max_growth) * a + 1e-6 * max(1.0, a)
+
+
+def test_a_journey_takes_the_documents_rounding_and_keeps_exact_pounds_elsewhere():
+    """Documents round money to £100; the app and the terminal keep the plan's figures."""
+    i = initiative("X", current_budget=49_286.0)
+    j = journey_of(i, {2027: 30_000.0, 2028: 6_805.0, 2029: 40_049.0}, YEARS)
+    assert j is not None
+    assert j.sentence == "From £49,286 today, it falls to £6,805 in 2028, then recovers to " + (
+        "£40,049 in 2029."
+    )
+    assert j.words(money) == "From £49,300 today, it falls to £6,800 in 2028, then recovers " + (
+        "to £40,000 in 2029."
+    )

@@ -43,7 +43,6 @@ from commissioning.documents.contexts.format import (
     money_change,
     money_exact,
     number,
-    percent,
     percent_change,
 )
 from commissioning.documents.contexts.index import (
@@ -132,7 +131,6 @@ __all__ = [
     "money_change",
     "money_exact",
     "number",
-    "percent",
     "percent_change",
     "period_text",
     "plan_line",

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from commissioning.allocator.wording import ValueUnit
 from commissioning.formatting import format_money as _money
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import Inputs
 
 NOT_RECORDED = "not recorded"
@@ -73,13 +74,6 @@ def decimal(value: float, places: int = 2) -> str:
     return f"{value:,.{places}f}"
 
 
-def percent(share: float, places: int = 1) -> str:
-    """A share as 41.8%."""
-    if not math.isfinite(share):
-        raise DocumentError(f"cannot show {share!r} as a percentage")
-    return f"{share * 100:.{places}f}%"
-
-
 def percent_change(before: float, after: float) -> str:
     if before <= 0:
         return "new" if after > 0 else "no change"
@@ -88,7 +82,7 @@ def percent_change(before: float, after: float) -> str:
 
 def share(part: float, whole: float) -> str:
     """A part of a whole as a percentage, or "not recorded" when there is no whole."""
-    return percent(part / whole) if whole > 0 else NOT_RECORDED
+    return format_percent(part / whole, 1) if whole > 0 else NOT_RECORDED
 
 
 def long_date(day: date) -> str:

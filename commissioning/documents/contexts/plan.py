@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Concatenate, ParamSpec, TypeVar
 
 from commissioning.allocator.result import ConstraintResult, InitiativeResult, Result
-from commissioning.allocator.vocabulary import DECISION_LABELS
+from commissioning.allocator.vocabulary import BAND, DECISION_DONE, DECISION_LABELS
 from commissioning.documents.content import LOGO_TYPES, Content, DocumentText
 from commissioning.documents.contexts.blocks import Branding, Meta, Section
 from commissioning.documents.contexts.format import (
@@ -23,10 +23,12 @@ from commissioning.documents.contexts.format import (
     long_date,
     money,
     parse_day,
+    upper_first,
 )
 from commissioning.documents.contexts.governance import Governance, control_facts, status_of
 from commissioning.documents.contexts.wording import StandardTerms, standard_terms
 from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, summarise_plan
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import Initiative, Inputs
 from commissioning.robustness.summary import Robustness
 
@@ -34,24 +36,27 @@ SPEC_DECISIONS: tuple[str, ...] = ("commission", "grow", "maintain")
 """Services that get a specification: those the plan commissions, grows or maintains."""
 DECISION_TITLES: Mapping[str, str] = MappingProxyType(
     {
-        "commission": "Commissioned (new services)",
-        "grow": "Grown",
-        "maintain": "Maintained",
-        "reduce": "Reduced",
-        "decommission": "Decommissioned",
-        "not_commissioned": "Considered and not commissioned",
+        d: {
+            "commission": "Commissioned (new services)",
+            "not_commissioned": "Considered and not commissioned",
+        }.get(d, upper_first(done))
+        for d, done in DECISION_DONE.items()
     }
 )
+"""Each decision as the heading of a group of services: the vocabulary's words ("Grown"),
+saying which services a commissioning or a non-commissioning is about."""
+_BAND = format_percent(BAND)
 DECISION_MEANINGS: Mapping[str, str] = MappingProxyType(
     {
         "commission": "new programmes funded by the plan",
-        "grow": "existing services growing by more than 5%",
-        "maintain": "existing services kept within 5% of today's budget",
-        "reduce": "existing services reduced by more than 5%",
+        "grow": f"existing services growing by more than {_BAND}",
+        "maintain": f"existing services kept within {_BAND} of today's budget",
+        "reduce": f"existing services reduced by more than {_BAND}",
         "decommission": "existing services whose funding ends within the plan",
         "not_commissioned": "candidate programmes the plan does not fund",
     }
 )
+"""What each decision means, for the board summary's key, with the vocabulary's band."""
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,17 @@ from commissioning.documents.contexts.plan import (
     year_start,
 )
 from commissioning.documents.contexts.wording import document_fields, document_sections
-from commissioning.explain.initiative import Explanation, explain_initiative, holding_prose
+from commissioning.explain.initiative import (
+    Explanation,
+    explain_initiative,
+    holding_prose,
+    summary_line,
+)
 from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
-from commissioning.robustness.summary import FRAGILE_BELOW, percent, sentence
+from commissioning.robustness.summary import FRAGILE_BELOW, sentence
 
 RATIONALE_DECISIONS: tuple[str, ...] = ("decommission", "reduce")
 
@@ -159,7 +165,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
         Fact("Notice", _notice(plan, e)),
         Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
-        *((Fact("Budget over the plan", e.journey.sentence),) if e.journey is not None else ()),
+        *((Fact("Budget over the plan", e.journey.words(money)),) if e.journey is not None else ()),
         Fact("How sure", _how_sure(plan, i.initiative_id)),
     )
     budget = Table(
@@ -170,7 +176,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     )
     evidence = (
         Fact("Evidence", e.evidence),
-        Fact("Effect", f"{i.effect:.0%} of participants achieve the targeted outcome"),
+        Fact("Effect", f"{format_percent(i.effect)} of participants achieve the targeted outcome"),
         Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
@@ -237,7 +243,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         ("Service", f"Per {unit.per_label}", "Decision", f"Budget in {years[-1]}"),
         tuple(
             (
-                f"{p.name} ({p.initiative_id})",
+                p.label,
                 per_k(p.value_per_pound),
                 DECISION_TITLES[p.decision].split(" (")[0],
                 money(p.final),
@@ -252,8 +258,8 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         ("Service", "Today", f"{years[-1]}", "Change"),
         tuple(
             (
-                f"{p.name} ({p.initiative_id})",
-                money(p.current_budget),
+                p.label,
+                money(p.service.current_budget),
                 money(p.final),
                 money_change(p.change),
             )
@@ -273,12 +279,12 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         anchor=f"service-{i.initiative_id}",
         title=f"{i.name} ({i.initiative_id})",
         decision=DECISION_TITLES[e.decision],
-        summary=e.sentences[0],
+        summary=summary_line(e, money),
         facts=facts,
         budget=budget,
         evidence=evidence,
         value=value,
-        value_notes=tuple(lean.sentence for lean in e.lean_years),
+        value_notes=tuple(lean.words(money) for lean in e.lean_years),
         change=change,
         change_notes=notes,
         rules=rules,
@@ -298,7 +304,7 @@ def _article(figure: str) -> str:
 
 
 def _of_today(amount: float, today: float) -> str:
-    return f", {amount / today:.0%} of today's" if today > 0 else ""
+    return f", {format_percent(amount / today)} of today's" if today > 0 else ""
 
 
 def _months_before(day: date, months: int) -> date:
@@ -339,7 +345,8 @@ def _robustness_method(plan: Plan) -> tuple[str, ...]:
         f"How sure: the plan was solved again for {r.draws:,} plausible futures, each drawing "
         "every service's effect and cost per participant from its plausible range (from the "
         "register, or by its strength of evidence), with the same rules and budgets. A "
-        f"decision that holds in fewer than {percent(FRAGILE_BELOW)} of them is called fragile, "
+        f"decision that holds in fewer than {format_percent(FRAGILE_BELOW)} of them is called "
+        "fragile, "
         "with the figure whose range moves it most. Random seed "
         f"{r.seed}: the same seed gives the same figures.",
     )
@@ -425,7 +432,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         ),
     )
     shares = ", ".join(
-        f"{s:.0%} in {y}" for y, s in zip(plan.years, sc.prevention_share, strict=True)
+        f"{format_percent(s)} in {y}" for y, s in zip(plan.years, sc.prevention_share, strict=True)
     )
     unit = ValueUnit(data.has_costs)
     values = outcome_values(plan.inputs)
@@ -439,7 +446,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
             "The value of an outcome at a level is the late-intervention cost it avoids: for "
             "each cost of the partnership's cost library at that level, the chance of it x its "
             "yearly cost in the plan's prices x its years, discounted at "
-            f"{sc.discount_rate:.1%} a year. "
+            f"{format_percent(sc.discount_rate, 1)} a year. "
             if unit.pounds
             else ""
         )
@@ -450,9 +457,10 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         + ". Evidence multipliers: "
         + ", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items())
         + f"; mixed findings multiply them by {sc.mixed_findings_factor:g}.",
-        f"Scenario settings: prevention share {shares}; district floor {sc.district_floor:.0%}; "
-        f"growth of at most {sc.max_growth:.0%} of last year's budget plus "
-        f"{sc.ramp:.0%} of capacity a year; {len(sc.lock)} services locked and "
+        f"Scenario settings: prevention share {shares}; district floor "
+        f"{format_percent(sc.district_floor)}; "
+        f"growth of at most {format_percent(sc.max_growth)} of last year's budget plus "
+        f"{format_percent(sc.ramp)} of capacity a year; {len(sc.lock)} services locked and "
         f"{len(sc.exclude)} excluded.",
         *_robustness_method(plan),
     )

@@ -25,7 +25,6 @@ from commissioning.documents.contexts.format import (
     money,
     money_change,
     number,
-    percent,
     share,
 )
 from commissioning.documents.contexts.governance import (
@@ -60,10 +59,12 @@ from commissioning.documents.contexts.targets import (
 from commissioning.documents.contexts.wording import (
     document_fields,
     document_sections,
+    document_words,
     quarters_line,
     reporting_table,
 )
 from commissioning.explain.summary import PlanSummary, SpendRow
+from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY, District, Initiative
 
 
@@ -118,6 +119,8 @@ class _District:
     """The district's line of the county's spend by district."""
     part_year: Mapping[tuple[int, int], float]
     """Participants by (level, year)."""
+    words: Mapping[str, str]
+    """The agreement's standard wording from specs/, filled for the district."""
 
 
 @builds_from_data
@@ -151,6 +154,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             SpendRow(district_id, d.name, 0.0, dict.fromkeys(years, 0.0)),
         ),
         part_year=part_year,
+        words=document_words(text, fields),
     )
     service_table = _services(s)
     return SlaContext(
@@ -170,7 +174,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         needs=_needs(s),
         priorities=spend_table(
             "priorities",
-            "District spend by priority",
+            s.words["spend_priorities"],
             "Priority",
             s.summary.by_priority,
             years,
@@ -187,7 +191,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         resources_streams=_resources_streams(s),
         resources_levels=spend_table(
             "resources-levels",
-            "District spend by level of need",
+            s.words["spend_levels"],
             "Level of need",
             s.summary.by_level,
             years,
@@ -209,7 +213,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
         local_targets=Table(
             "local-targets",
-            "Local targets agreed by the sub-group",
+            s.words["local_targets_table"],
             (
                 "No.",
                 "Local target",
@@ -308,12 +312,12 @@ def _needs_facts(s: _District) -> tuple[Fact, ...]:
             "Share of spend on district services",
             f"{share(spend.today, total_today)} today, "
             f"{share(spend.final, total_final)} in {y1}; "
-            f"need-weighted fair share {percent(fair)}",
+            f"need-weighted fair share {format_percent(fair, 1)}",
         ),
         Fact(
             "District floor",
-            f"at least {percent(sc.district_floor, 0)} of the fair share, "
-            f"{percent(sc.district_floor * fair)} of spend on district services",
+            f"at least {format_percent(sc.district_floor)} of the fair share, "
+            f"{format_percent(sc.district_floor * fair, 1)} of spend on district services",
         ),
     )
 
@@ -326,7 +330,7 @@ def _needs(s: _District) -> Table:
         part_today[i.level] += participants(i.current_budget, i.unit_cost)
     return Table(
         "needs",
-        "Need and participants by level (children and families a year)",
+        s.words["needs_table"],
         (
             "Level of need",
             "Needing support",
@@ -340,7 +344,7 @@ def _needs(s: _District) -> Table:
                 number(d.demand_at(level)),
                 number(part_today[level]),
                 *(number(s.part_year[(level, y)]) for y in years),
-                percent(s.part_year[(level, y1)] / d.demand_at(level))
+                format_percent(s.part_year[(level, y1)] / d.demand_at(level), 1)
                 if d.demand_at(level) > 0
                 else NOT_RECORDED,
             )
@@ -354,7 +358,7 @@ def _resources_streams(s: _District) -> Table:
     streams = [r for r in s.summary.by_stream if any(v > 0 for v in r.proposed.values())]
     return Table(
         "resources-streams",
-        "Resources aligned by funding stream and year",
+        s.words["resources_table"],
         ("Funding stream", "Partner", *(str(y) for y in years), "Total over the plan"),
         tuple(
             (
@@ -372,7 +376,7 @@ def _resources_streams(s: _District) -> Table:
             *(money(s.spend.proposed.get(y, 0.0)) for y in years),
             money(sum(s.spend.proposed.values())),
         ),
-        empty="No money is aligned to the district's services in this plan.",
+        empty=s.words["resources_empty"],
     )
 
 
@@ -408,12 +412,12 @@ def _services(s: _District) -> Table:
                 f"services-{decision}",
                 DECISION_TITLES[decision],
                 len(chosen),
-                "No service in this plan.",
+                s.words["services_empty"],
             )
         )
     return Table(
         "services",
-        "The district's services by decision",
+        s.words["services_table"],
         ("Service", "Provider", "Level", "Priority", "Today", str(s.plan.final_year), "Change"),
         tuple(service_rows),
         numeric=(False, False, True, False, True, True, True),
@@ -461,12 +465,11 @@ def _targets(s: _District) -> Table:
             )
     return Table(
         "targets",
-        "Children and families achieving each outcome a year, by priority (participants \u00d7 "
-        "effect)",
+        s.words["targets_table"],
         ("Priority", "Outcome", "Baseline (today)", *(f"Target {y}" for y in years)),
         tuple(target_rows),
         numeric=(False, False, *(True,) * (len(years) + 1)),
-        empty="The district has no services in this plan.",
+        empty=s.words["targets_empty"],
     )
 
 

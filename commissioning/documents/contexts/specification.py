@@ -4,13 +4,12 @@ built section by section from the plan."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
 
 from commissioning.allocator.result import InitiativeResult
-from commissioning.allocator.wording import outcomes as format_outcomes
 from commissioning.allocator.wording import pence
 from commissioning.documents.contexts.blocks import (
     Fact,
@@ -30,7 +29,6 @@ from commissioning.documents.contexts.format import (
     money,
     money_exact,
     number,
-    percent,
     percent_change,
 )
 from commissioning.documents.contexts.governance import approval_table, signature_table
@@ -54,7 +52,9 @@ from commissioning.documents.contexts.wording import (
     TERMS_ITEMS,
     document_fields,
     document_sections,
+    document_words,
 )
+from commissioning.formatting import format_outcomes, format_percent
 from commissioning.inputs.model import Initiative
 
 
@@ -114,6 +114,8 @@ class _Service:
     """Children and families needing support at the service's level where it works."""
     names: Mapping[str, str]
     """The name of each outcome it targets."""
+    words: Mapping[str, str]
+    """The specification's standard wording from specs/, filled for the service."""
 
     @property
     def last(self) -> int:
@@ -166,6 +168,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
             else data.district(i.district_id).demand_at(i.level)
         ),
         names={o: outcome_name(plan, o) for o in i.outcomes},
+        words=document_words(text, fields),
     )
     indicators = tuple(_indicator_group(s, o) for o in i.outcomes)
     priority = data.priority(i.priority_id)
@@ -237,7 +240,7 @@ def _details(s: _Service) -> tuple[Fact, ...]:
         Fact("Outcomes targeted", "; ".join(s.names[o] for o in i.outcomes)),
         Fact("Decision in the plan", glance_decision(plan, i, s.r)),
         *(
-            Fact("Budget over the plan", j.sentence)
+            Fact("Budget over the plan", j.words(money))
             for j in plan.summary.journeys
             if j.initiative_id == i.initiative_id
         ),
@@ -283,7 +286,7 @@ def _budget(s: _Service) -> Table:
     )
     return Table(
         "budget",
-        "Budget by funding stream and year",
+        s.words["budget_table"],
         ("Funding stream", "Partner", *(str(y) for y in years), "Total"),
         stream_rows,
         numeric=(False, False, *(True,) * (len(years) + 1)),
@@ -293,7 +296,7 @@ def _budget(s: _Service) -> Table:
             *(money(r.proposed.get(y, 0.0)) for y in years),
             money(sum(r.proposed.get(y, 0.0) for y in years)),
         ),
-        empty="No funding is allocated.",
+        empty=s.words["budget_empty"],
     )
 
 
@@ -316,7 +319,7 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
         fit.append(
             f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
             "prevention: "
-            f"the scenario asks for at least {percent(share, 0)} of all spend at levels 1-2 by "
+            f"the scenario asks for at least {format_percent(share)} of all spend at levels 1-2 by "
             f"{plan.final_year}."
         )
     else:
@@ -369,7 +372,7 @@ def _participants_table(s: _Service) -> Table:
                 str(y),
                 money(r.proposed.get(y, 0.0)),
                 number(s.part[y]) if s.part[y] > 0 else "not funded this year",
-                percent(s.part[y] / s.demand) if s.demand > 0 else NOT_RECORDED,
+                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else NOT_RECORDED,
             )
             for y in years
         ),
@@ -385,7 +388,7 @@ def _targets(s: _Service) -> Table:
     baseline = s.today_part * i.effect
     lowest = min(s.part[y] * i.effect for y in years)
     if i.current_budget <= 0:
-        against = "a new service: every child or family reached is a gain"
+        against = s.words["targets_new"]
     elif round(lowest) < round(baseline):
         low_year = min(years, key=lambda y: s.part[y])
         against = (
@@ -393,10 +396,10 @@ def _targets(s: _Service) -> Table:
             f"{money(i.current_budget)} to {money(r.proposed.get(low_year, 0.0))}"
         )
     else:
-        against = "at or above today's every year"
+        against = s.words["targets_held"]
     return Table(
         "targets",
-        "Targets: children and families achieving each outcome a year (participants \u00d7 effect)",
+        s.words["targets_table"],
         ("Outcome", "Baseline (today)", *(str(y) for y in years), "Against today"),
         tuple(
             (
@@ -418,7 +421,7 @@ def _provider_measures(s: _Service) -> Table:
     i, years = s.i, s.plan.years
     return Table(
         "provider-measures",
-        "Provider measures reported every quarter (targets for the year)",
+        s.words["measures_table"],
         ("Measure", *(str(y) for y in years)),
         (
             ("Participants starting", *(number(s.part[y]) for y in years)),
@@ -483,8 +486,8 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
         Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
         Fact(
             "Effect",
-            f"{percent(i.effect, 0)} of participants achieve the targeted outcome because of the "
-            "service",
+            f"{format_percent(i.effect)} of participants achieve the targeted outcome because "
+            "of the service",
         ),
         Fact("Evidence weight in the plan", decimal(multiplier)),
         Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
@@ -543,7 +546,7 @@ def _review(s: _Service) -> tuple[Fact, ...]:
     review_dates = [long_date(year_end(plan, y)) for y in funded]
     exit_clauses = plan.terms.numbers("review") if plan.terms.numbered.get("review") else ""
     return (
-        Fact("Current contract", _contract_note(plan, i, funded)),
+        Fact("Current contract", _contract_note(s)),
         Fact(
             "Annual reviews",
             "By "
@@ -593,12 +596,13 @@ def _decision_sentence(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
     )
 
 
-def _contract_note(plan: Plan, i: Initiative, funded: Sequence[int]) -> str:
+def _contract_note(s: _Service) -> str:
+    plan, i, funded = s.plan, s.i, s.funded
     start = long_date(year_start(plan, funded[0]))
     if i.is_candidate:
         return f"New service commissioned in this plan: a new contract is needed from {start}."
     if i.contract_end is None:
-        return "No fixed contract end is recorded (in-house or rolling provision)."
+        return s.words["no_contract_end"]
     ends = long_date(year_end(plan, i.contract_end))
     if i.contract_end < plan.years[0]:
         return (

@@ -47,7 +47,11 @@ from commissioning.documents.contexts.plan import (
     participants,
     period_text,
 )
-from commissioning.documents.contexts.wording import document_fields, document_sections
+from commissioning.documents.contexts.wording import (
+    document_fields,
+    document_sections,
+    document_words,
+)
 from commissioning.explain.costs import invest_to_save
 from commissioning.explain.summary import SpendRow
 from commissioning.inputs.model import COUNTY
@@ -102,6 +106,7 @@ def summary_context(plan: Plan) -> SummaryContext:
         plan.content, years, "summary", "the county", plan.content.partnership.county_sub_group
     )
     sections = document_sections(text, plan.content, fields)
+    words = document_words(text, fields)
 
     def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
         return bar_chart(
@@ -115,7 +120,7 @@ def summary_context(plan: Plan) -> SummaryContext:
             return f"{r.key} ({data.streams_by_id[r.key].partner})"
         return r.label
 
-    invest_facts, savings = _invest_to_save(plan)
+    invest_facts, savings = _invest_to_save(plan, words)
     return SummaryContext(
         meta=make_meta(
             plan,
@@ -129,31 +134,35 @@ def summary_context(plan: Plan) -> SummaryContext:
         sections=sections,
         glance=_glance(plan),
         headlines=_headlines(plan, sections),
-        levels=spend_table("levels", "Spend by level of need", "Level of need", s.by_level, years),
-        levels_chart=chart("chart-levels", "Spend by level of need", s.by_level),
+        levels=spend_table("levels", words["spend_levels"], "Level of need", s.by_level, years),
+        levels_chart=chart("chart-levels", words["spend_levels"], s.by_level),
         priorities=spend_table(
-            "priorities", "Spend by priority", "Priority", s.by_priority, years, with_key=True
+            "priorities", words["spend_priorities"], "Priority", s.by_priority, years, with_key=True
         ),
-        priorities_chart=chart("chart-priorities", "Spend by priority", s.by_priority, "priority"),
-        districts=spend_table("districts", "Spend by district", "District", s.by_district, years),
-        districts_chart=chart("chart-districts", "Spend by district", s.by_district),
+        priorities_chart=chart(
+            "chart-priorities", words["spend_priorities"], s.by_priority, "priority"
+        ),
+        districts=spend_table(
+            "districts", words["spend_districts"], "District", s.by_district, years
+        ),
+        districts_chart=chart("chart-districts", words["spend_districts"], s.by_district),
         streams=spend_table(
-            "streams", "Spend by funding stream", "Funding stream", s.by_stream, years
+            "streams", words["spend_streams"], "Funding stream", s.by_stream, years
         ),
-        streams_chart=chart("chart-streams", "Spend by funding stream", s.by_stream, "stream"),
+        streams_chart=chart("chart-streams", words["spend_streams"], s.by_stream, "stream"),
         outcome_facts=_outcome_facts(plan),
         invest_facts=invest_facts,
         savings=savings,
-        outcomes=_outcomes(plan),
-        decisions=_decisions(plan),
+        outcomes=_outcomes(plan, words),
+        decisions=_decisions(plan, words),
         journeys=journeys_table(s.journeys),
-        rule_families=_rule_families(plan),
-        rules=_rules(plan),
+        rule_families=_rule_families(plan, words),
+        rules=_rules(plan, words),
         equality=_equality(plan),
         screening=screening_table(plan.content.clauses["equality_screening"].points),
         consultation=consultation_table(plan.governance),
         decisions_recorded=_recorded(plan),
-        decision=_decision_box(plan),
+        decision=_decision_box(plan, words),
     )
 
 
@@ -195,16 +204,21 @@ def _recorded(plan: Plan) -> tuple[Fact, ...]:
     )
 
 
-def _decision_box(plan: Plan) -> Table:
+def _decision_box(plan: Plan, words: Mapping[str, str]) -> Table:
     board = plan.content.partnership.board
     return Table(
         "decision",
         f"Decision of the {board}",
         ("The board", "Decision", "Name", "Signature", "Date"),
         (
-            ("Approves the plan as proposed", "yes / no", "name", "signature", "date"),
-            ("Approves it with the changes minuted", "yes / no", "name", "signature", "date"),
-            ("Does not approve it", "yes / no", "name", "signature", "date"),
+            *(
+                (words[choice], "yes / no", "name", "signature", "date")
+                for choice in (
+                    "decision_approve",
+                    "decision_approve_changes",
+                    "decision_not_approve",
+                )
+            ),
             ("Minute reference", "reference", "name", "signature", "date"),
         ),
         numeric=(False,) * 5,
@@ -294,7 +308,7 @@ def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
 # --- outcomes and the invest-to-save case -----------------------------------------------------
 
 
-def _outcomes(plan: Plan) -> Table:
+def _outcomes(plan: Plan, words: Mapping[str, str]) -> Table:
     """Outcomes achieved by outcome of the framework (participants x effect), county-wide."""
     data, years, y1 = plan.inputs.data, plan.years, plan.final_year
     today_by: dict[str, float] = defaultdict(float)
@@ -307,8 +321,7 @@ def _outcomes(plan: Plan) -> Table:
                 year_by[(o, y)] += r.proposed.get(y, 0.0) / i.unit_cost * i.effect
     return Table(
         "outcomes",
-        "Children and families achieving each outcome a year (participants \u00d7 effect, all "
-        "services)",
+        words["outcomes_table"],
         ("Outcome", "Today", *(str(y) for y in years), f"Change to {y1}"),
         tuple(
             (
@@ -361,7 +374,7 @@ def _gain_share(gained: float, base: float) -> str:
     )
 
 
-def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
+def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, ...], Table]:
     """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
     case = invest_to_save(plan.inputs, plan.result)
     if case is None:
@@ -410,11 +423,11 @@ def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
         )
     table = Table(
         "savings",
-        "Cash saved by each partner, and savings returned to the envelopes, by year",
+        words["savings_table"],
         ("Who", *(str(y) for y in years)),
         tuple(rows),
         numeric=(False, *(True for _ in years)),
-        empty="No partner saves cash under this plan.",
+        empty=words["savings_empty"],
         style="compact",
     )
     return tuple(facts), table
@@ -423,18 +436,18 @@ def _invest_to_save(plan: Plan) -> tuple[tuple[Fact, ...], Table]:
 # --- decisions and the rules that bind --------------------------------------------------------
 
 
-def _decisions(plan: Plan) -> Table:
+def _decisions(plan: Plan, words: Mapping[str, str]) -> Table:
     s = plan.summary
     return Table(
         "decisions",
-        "Decisions by service",
+        words["decisions_table"],
         ("Decision", "Services", "Meaning"),
         tuple(
             (DECISION_TITLES[k], str(s.decisions.get(k, 0)), DECISION_MEANINGS[k])
             for k in DECISION_TITLES
         ),
         numeric=(False, True, False),
-        total=("Total", str(sum(s.decisions.values())), "every mapped service and candidate"),
+        total=("Total", str(sum(s.decisions.values())), words["decisions_total"]),
     )
 
 
@@ -453,21 +466,17 @@ def _price(plan: Plan, c: ConstraintResult) -> str:
     return unit.rate(price)
 
 
-_BOARD_WORDS: Mapping[str, tuple[str, str]] = {
-    LOCK: (
-        "Held at today's budget by the partnership",
-        "A service the partnership chose to keep is held at its current budget in every year.",
-    )
-}
-"""The board's words for a family whose registry title uses the scenario's own term."""
+_BOARD_WORDS: Mapping[str, tuple[str, str]] = {LOCK: ("held_title", "held_rule")}
+"""The wording keys of the board's words for a family whose registry title uses the
+scenario's own term."""
 
 
-def _title(family: str) -> str:
-    title = _BOARD_WORDS[family][0] if family in _BOARD_WORDS else FAMILIES[family].title
+def _title(family: str, words: Mapping[str, str]) -> str:
+    title = words[_BOARD_WORDS[family][0]] if family in _BOARD_WORDS else FAMILIES[family].title
     return title + (" (policy)" if FAMILIES[family].policy else "")
 
 
-def _rule_families(plan: Plan) -> Table:
+def _rule_families(plan: Plan, words: Mapping[str, str]) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
     by_family: dict[str, list[ConstraintResult]] = defaultdict(list)
     for c in binding_rules(plan):  # highest price first
@@ -479,8 +488,8 @@ def _rule_families(plan: Plan) -> Table:
         ("Rule", "What the rule says", "Holding back", "Highest price", "Where it holds hardest"),
         tuple(
             (
-                _title(f),
-                _BOARD_WORDS[f][1] if f in _BOARD_WORDS else FAMILIES[f].rule,
+                _title(f, words),
+                words[_BOARD_WORDS[f][1]] if f in _BOARD_WORDS else FAMILIES[f].rule,
                 str(len(by_family[f])),
                 _price(plan, by_family[f][0]),
                 _about(f, by_family[f][0].index, plan),
@@ -489,12 +498,12 @@ def _rule_families(plan: Plan) -> Table:
             if f in by_family
         ),
         numeric=(False, False, True, True, False),
-        empty="No rule holds the plan back.",
+        empty=words["rules_empty"],
         style="compact",
     )
 
 
-def _rules(plan: Plan) -> Table:
+def _rules(plan: Plan, words: Mapping[str, str]) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
     # ranked by price in one unit (£ of room), so a price per participant is not compared
     top = [c for c in binding_rules(plan) if FAMILIES[c.family].unit == "pounds"][:12]
@@ -502,8 +511,10 @@ def _rules(plan: Plan) -> Table:
         "rules",
         f"The {len(top)} rules that hold the plan back most",
         ("Rule", "Who or what it is about", f"What {unit.per_label} more room would add"),
-        tuple((_title(c.family), _about(c.family, c.index, plan), _price(plan, c)) for c in top),
+        tuple(
+            (_title(c.family, words), _about(c.family, c.index, plan), _price(plan, c)) for c in top
+        ),
         numeric=(False, False, True),
-        empty="No rule holds the plan back.",
+        empty=words["rules_empty"],
         style="compact",
     )

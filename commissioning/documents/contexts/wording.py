@@ -42,6 +42,12 @@ def document_fields(
     }
 
 
+def document_words(text: DocumentText, fields: Mapping[str, str]) -> Mapping[str, str]:
+    """A document's standard wording from `specs/` (headings, notes, empty-table words), its
+    placeholders filled."""
+    return MappingProxyType({k: fill(v, fields) for k, v in text.wording.items()})
+
+
 def document_sections(
     text: DocumentText, content: Content, fields: Mapping[str, str]
 ) -> Mapping[str, Section]:
