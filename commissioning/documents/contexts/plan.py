@@ -266,8 +266,9 @@ def audit_line(plan: Plan) -> str:
         return "Audit trail: not recorded (the plan was not kept in a store when it was made)."
     sealed = " (sealed with the partnership\u2019s audit key)" if head.get("sealed") else ""
     return (
-        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. To check the "
-        "record has not been rewritten since: commissioning audit verify --expect HASH."
+        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. With this hash "
+        "the partnership’s auditor can show the record has not been rewritten since the "
+        "document was issued (the rationale pack’s provenance says how)."
     )
 
 

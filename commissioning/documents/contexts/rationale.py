@@ -512,6 +512,11 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Pack issued", long_date(plan.issued)),
         Fact("Plan", plan_line(plan)),
         Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
+        Fact(
+            "Checking the audit trail",
+            "Run commissioning audit verify --expect HASH with the hash above on the "
+            "partnership's store: it fails if any entry up to this one has been changed.",
+        ),
     )
     return RationaleContext(
         meta=meta,
