@@ -8,12 +8,14 @@ when the solver itself failed. No printing, no files.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +56,9 @@ from commissioning.allocator.solvers import (
 from commissioning.allocator.sums import grouped_sums, sequential_sums
 from commissioning.inputs.fingerprint import fingerprint
 from commissioning.inputs.model import Inputs
+
+A = TypeVar("A")
+T = TypeVar("T")
 
 ALLOCATION_THRESHOLD = 0.005
 """x[i,s,y] above this (£) is reported as an allocation."""
@@ -110,15 +115,23 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
     scale = objective_scale(f)
     t_build = time.perf_counter() - t0
 
-    found = prechecks(inputs)
-    if found:
-        raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build))
-
-    sol, fixed_z = solve_exact(f, solver, scale, handover=handover)
+    # The inputs' fingerprint needs no solution: it is taken on a second thread while the
+    # solver runs (HiGHS's run() and CBC's process release the interpreter's lock).
+    inputs_sha256 = beside(fingerprint, inputs)
+    # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an optimum
+    # proves that none of them fails, so they are looked for only when there is none.
+    try:
+        sol, fixed_z = solve_exact(f, solver, scale, handover=handover)
+    except SolverError:
+        found = prechecks(inputs)
+        if found:  # as before the solve: the inputs' conflict, not the solver's failure
+            raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build)) from None
+        raise
     solve_seconds = sol.seconds
     build_seconds = t_build + sol.build_seconds
     if sol.status == "infeasible":
-        raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
+        found = prechecks(inputs)
+        raise InfeasiblePlan(_infeasible(inputs, f, solver, found, build_seconds))
 
     prices_note = LP_PRICES
     if f.is_mip:
@@ -133,16 +146,23 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
             prices_note = "not available: the binaries-fixed linear program did not solve"
 
     t1 = time.perf_counter()
-    result = _optimal_result(inputs, f, sol, fixed_z, solver, prices_note)
+    result = _optimal_result(inputs, f, sol, fixed_z, solver, prices_note, None, inputs_sha256())
     extract = time.perf_counter() - t1
     return replace(
         result, timings=Timings(build=build_seconds, solve=solve_seconds, extract=extract)
     )
 
 
-def _provenance(inputs: Inputs, f: Formulation, solver: SolverName, prices: str) -> Provenance:
+def _provenance(
+    inputs: Inputs,
+    f: Formulation,
+    solver: SolverName,
+    prices: str,
+    inputs_sha256: str | None = None,
+) -> Provenance:
+    """Where a plan came from; `inputs_sha256`: the inputs' fingerprint, if taken already."""
     return Provenance(
-        inputs_sha256=fingerprint(inputs),
+        inputs_sha256=fingerprint(inputs) if inputs_sha256 is None else inputs_sha256,
         scenario=inputs.scenario.name,
         solver=solver,
         solver_version=solver_version(solver),
@@ -154,6 +174,30 @@ def _provenance(inputs: Inputs, f: Formulation, solver: SolverName, prices: str)
     )
 
 
+def beside(work: Callable[[A], T], arg: A) -> Callable[[], T]:
+    """Start `work(arg)` on a second thread; the call returned waits for its value (or
+    raises its error). For work that needs no solution, done while the solver runs."""
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            out.append(work(arg))
+        except BaseException as error:  # re-raised on the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="beside the solver", daemon=True)
+    thread.start()
+
+    def value() -> T:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return out[0]
+
+    return value
+
+
 def _optimal_result(
     inputs: Inputs,
     f: Formulation,
@@ -162,8 +206,10 @@ def _optimal_result(
     solver: SolverName,
     prices_note: str,
     arrays: RowArrays | None = None,
+    inputs_sha256: str | None = None,
 ) -> Result:
-    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, if at hand."""
+    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, and
+    `inputs_sha256`: the inputs' fingerprint, if at hand."""
     values = sol.values
     years = inputs.scenario.years
     allocations = tuple(
@@ -225,7 +271,7 @@ def _optimal_result(
         initiatives=initiatives,
         constraints=constraints,
         diagnosis=(),
-        provenance=_provenance(inputs, f, solver, prices_note),
+        provenance=_provenance(inputs, f, solver, prices_note, inputs_sha256),
         value_unit=VALUE_UNITS[1] if inputs.data.has_costs else VALUE_UNITS[0],
         savings=_savings(inputs, f, totals),
     )
