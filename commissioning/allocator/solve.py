@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from functools import partial
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -57,7 +58,6 @@ from commissioning.allocator.sums import grouped_sums, sequential_sums
 from commissioning.inputs.fingerprint import fingerprint
 from commissioning.inputs.model import Inputs
 
-A = TypeVar("A")
 T = TypeVar("T")
 
 ALLOCATION_THRESHOLD = 0.005
@@ -115,13 +115,14 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
     scale = objective_scale(f)
     t_build = time.perf_counter() - t0
 
-    # The inputs' fingerprint needs no solution: it is taken on a second thread while the
-    # solver runs (HiGHS's run() and CBC's process release the interpreter's lock).
-    inputs_sha256 = beside(fingerprint, inputs)
+    # The inputs' fingerprint needs no solution: it is taken while the solver runs.
+    inputs_sha256 = Beside(partial(fingerprint, inputs))
     # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an optimum
     # proves that none of them fails, so they are looked for only when there is none.
     try:
-        sol, fixed_z = solve_exact(f, solver, scale, handover=handover)
+        sol, fixed_z = solve_exact(
+            f, solver, scale, handover=handover, before_run=inputs_sha256.start
+        )
     except SolverError:
         found = prechecks(inputs)
         if found:  # as before the solve: the inputs' conflict, not the solver's failure
@@ -146,7 +147,9 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
             prices_note = "not available: the binaries-fixed linear program did not solve"
 
     t1 = time.perf_counter()
-    result = _optimal_result(inputs, f, sol, fixed_z, solver, prices_note, None, inputs_sha256())
+    result = _optimal_result(
+        inputs, f, sol, fixed_z, solver, prices_note, None, inputs_sha256.value()
+    )
     extract = time.perf_counter() - t1
     return replace(
         result, timings=Timings(build=build_seconds, solve=solve_seconds, extract=extract)
@@ -174,28 +177,41 @@ def _provenance(
     )
 
 
-def beside(work: Callable[[A], T], arg: A) -> Callable[[], T]:
-    """Start `work(arg)` on a second thread; the call returned waits for its value (or
-    raises its error). For work that needs no solution, done while the solver runs."""
-    out: list[T] = []
-    failed: list[BaseException] = []
+class Beside(Generic[T]):
+    """Work that needs no solution, done on a second thread while the solver runs.
 
-    def run() -> None:
+    HiGHS's run() and CBC's process release the interpreter's lock, so on a machine with
+    a spare core the work costs no time (measured: benchmarks/README.md). Started just
+    before the solver (not earlier, where it would take turns with the model's hand-over
+    for the lock); `value()` waits for it, or does it here if it was never started.
+    """
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._out: list[T] = []
+        self._failed: list[BaseException] = []
+
+    def start(self) -> None:
+        """Start the work on its own thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="beside the solver", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
         try:
-            out.append(work(arg))
+            self._out.append(self._work())
         except BaseException as error:  # re-raised on the caller's thread
-            failed.append(error)
+            self._failed.append(error)
 
-    thread = threading.Thread(target=run, name="beside the solver", daemon=True)
-    thread.start()
-
-    def value() -> T:
-        thread.join()
-        if failed:
-            raise failed[0]
-        return out[0]
-
-    return value
+    def value(self) -> T:
+        """The work's value (or its error, raised here)."""
+        if self._thread is None:
+            return self._work()
+        self._thread.join()
+        if self._failed:
+            raise self._failed[0]
+        return self._out[0]
 
 
 def _optimal_result(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from commissioning.allocator import InfeasiblePlan, SolverError, allocate
+from commissioning.allocator import InfeasiblePlan, SolverError, allocate, solvers
 from commissioning.allocator import solve as solve_module
-from commissioning.allocator.solve import beside
+from commissioning.allocator.solve import Beside
 from commissioning.inputs.fingerprint import fingerprint
 from tests.allocator.builders import initiative, make_inputs
 from tests.allocator.fixtures import envelope_and_capacity
@@ -15,18 +15,48 @@ from tests.allocator.fixtures import envelope_and_capacity
 FREE = dict(max_growth=100.0, ramp=100.0)
 
 
-def test_beside_gives_the_work_s_value():
-    value = beside(lambda n: n * 2, 21)
-    assert value() == 42
+def test_beside_gives_the_work_s_value_once_started():
+    calls = []
+    work = Beside(lambda: calls.append(1) or 42)
+    work.start()
+    work.start()  # once only
+    assert work.value() == 42
+    assert calls == [1]
+
+
+def test_beside_does_the_work_itself_when_never_started():
+    assert Beside(lambda: 42).value() == 42
 
 
 def test_beside_raises_the_work_s_error_on_the_caller_s_thread():
-    def fails(_: int) -> int:
+    def fails() -> int:
         raise ValueError("no such table")
 
-    value = beside(fails, 1)
+    work = Beside(fails)
+    work.start()
     with pytest.raises(ValueError, match="no such table"):
-        value()
+        work.value()
+
+
+def test_the_work_starts_only_once_the_model_is_loaded(monkeypatch):
+    """Started earlier, it would take turns with the hand-over for the interpreter."""
+    events: list[str] = []
+    real_load = solvers.load_highs
+
+    def load(*args: object, **kwargs: object) -> object:
+        events.append("loaded")
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    real_start = Beside.start
+
+    def start(self: Beside[object]) -> None:
+        events.append("started")
+        real_start(self)
+
+    monkeypatch.setattr(solvers, "load_highs", load)
+    monkeypatch.setattr(Beside, "start", start)
+    allocate(envelope_and_capacity())
+    assert events[:2] == ["loaded", "started"]
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
