@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
@@ -37,6 +38,7 @@ def solve_exact(
     rows: list[Row] | None = None,
     values_only: bool = False,
     handover: Handover = "direct",
+    before_run: Callable[[], object] | None = None,
 ) -> tuple[Solution, dict[int, float]]:
     """An optimal solution and, for a mixed-integer model, its binaries.
 
@@ -47,10 +49,18 @@ def solve_exact(
     branch-and-bound runs to the relative gap of `solvers.MIP_REL_GAP`.
 
     `values_only` is for re-solves that read only the plan (`solvers.solve_values`);
-    `handover` picks how HiGHS is given the model (`solvers.solve`).
+    `handover` picks how HiGHS is given the model, and `before_run` is called before the
+    first solve starts (`solvers.solve`).
     """
+    if values_only:
+        if before_run is not None:
+            before_run()
+        sol = solve_values(f, solver, scale, rows=rows, relax=True)
+    else:
+        sol = solve(
+            f, solver, scale, rows=rows, relax=True, handover=handover, before_run=before_run
+        )
     run = solve_values if values_only else partial(solve, handover=handover)
-    sol = run(f, solver, scale, rows=rows, relax=True)
     if sol.status != "optimal" or not f.is_mip:
         return sol, {}
     viable = viable_binaries(f, sol)

@@ -8,12 +8,15 @@ when the solver itself failed. No printing, no files.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
+from typing import Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +57,8 @@ from commissioning.allocator.solvers import (
 from commissioning.allocator.sums import grouped_sums, sequential_sums
 from commissioning.inputs.fingerprint import fingerprint
 from commissioning.inputs.model import Inputs
+
+T = TypeVar("T")
 
 ALLOCATION_THRESHOLD = 0.005
 """x[i,s,y] above this (£) is reported as an allocation."""
@@ -110,15 +115,24 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
     scale = objective_scale(f)
     t_build = time.perf_counter() - t0
 
-    found = prechecks(inputs)
-    if found:
-        raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build))
-
-    sol, fixed_z = solve_exact(f, solver, scale, handover=handover)
+    # The inputs' fingerprint needs no solution: it is taken while the solver runs.
+    inputs_sha256 = Beside(partial(fingerprint, inputs))
+    # The pre-checks are necessary conditions for a plan (diagnose.prechecks): an optimum
+    # proves that none of them fails, so they are looked for only when there is none.
+    try:
+        sol, fixed_z = solve_exact(
+            f, solver, scale, handover=handover, before_run=inputs_sha256.start
+        )
+    except SolverError:
+        found = prechecks(inputs)
+        if found:  # as before the solve: the inputs' conflict, not the solver's failure
+            raise InfeasiblePlan(_infeasible(inputs, f, solver, found, t_build)) from None
+        raise
     solve_seconds = sol.seconds
     build_seconds = t_build + sol.build_seconds
     if sol.status == "infeasible":
-        raise InfeasiblePlan(_infeasible(inputs, f, solver, [], build_seconds))
+        found = prechecks(inputs)
+        raise InfeasiblePlan(_infeasible(inputs, f, solver, found, build_seconds))
 
     prices_note = LP_PRICES
     if f.is_mip:
@@ -133,16 +147,25 @@ def _allocate(inputs: Inputs, solver: SolverName, handover: Handover = "direct")
             prices_note = "not available: the binaries-fixed linear program did not solve"
 
     t1 = time.perf_counter()
-    result = _optimal_result(inputs, f, sol, fixed_z, solver, prices_note)
+    result = _optimal_result(
+        inputs, f, sol, fixed_z, solver, prices_note, None, inputs_sha256.value()
+    )
     extract = time.perf_counter() - t1
     return replace(
         result, timings=Timings(build=build_seconds, solve=solve_seconds, extract=extract)
     )
 
 
-def _provenance(inputs: Inputs, f: Formulation, solver: SolverName, prices: str) -> Provenance:
+def _provenance(
+    inputs: Inputs,
+    f: Formulation,
+    solver: SolverName,
+    prices: str,
+    inputs_sha256: str | None = None,
+) -> Provenance:
+    """Where a plan came from; `inputs_sha256`: the inputs' fingerprint, if taken already."""
     return Provenance(
-        inputs_sha256=fingerprint(inputs),
+        inputs_sha256=fingerprint(inputs) if inputs_sha256 is None else inputs_sha256,
         scenario=inputs.scenario.name,
         solver=solver,
         solver_version=solver_version(solver),
@@ -154,6 +177,43 @@ def _provenance(inputs: Inputs, f: Formulation, solver: SolverName, prices: str)
     )
 
 
+class Beside(Generic[T]):
+    """Work that needs no solution, done on a second thread while the solver runs.
+
+    HiGHS's run() and CBC's process release the interpreter's lock, so on a machine with
+    a spare core the work costs no time (measured: benchmarks/README.md). Started just
+    before the solver (not earlier, where it would take turns with the model's hand-over
+    for the lock); `value()` waits for it, or does it here if it was never started.
+    """
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._thread: threading.Thread | None = None
+        self._out: list[T] = []
+        self._failed: list[BaseException] = []
+
+    def start(self) -> None:
+        """Start the work on its own thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="beside the solver", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._out.append(self._work())
+        except BaseException as error:  # re-raised on the caller's thread
+            self._failed.append(error)
+
+    def value(self) -> T:
+        """The work's value (or its error, raised here)."""
+        if self._thread is None:
+            return self._work()
+        self._thread.join()
+        if self._failed:
+            raise self._failed[0]
+        return self._out[0]
+
+
 def _optimal_result(
     inputs: Inputs,
     f: Formulation,
@@ -162,8 +222,10 @@ def _optimal_result(
     solver: SolverName,
     prices_note: str,
     arrays: RowArrays | None = None,
+    inputs_sha256: str | None = None,
 ) -> Result:
-    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, if at hand."""
+    """The result of an optimal solution; `arrays`: `f`'s rules as arrays, and
+    `inputs_sha256`: the inputs' fingerprint, if at hand."""
     values = sol.values
     years = inputs.scenario.years
     allocations = tuple(
@@ -225,7 +287,7 @@ def _optimal_result(
         initiatives=initiatives,
         constraints=constraints,
         diagnosis=(),
-        provenance=_provenance(inputs, f, solver, prices_note),
+        provenance=_provenance(inputs, f, solver, prices_note, inputs_sha256),
         value_unit=VALUE_UNITS[1] if inputs.data.has_costs else VALUE_UNITS[0],
         savings=_savings(inputs, f, totals),
     )
