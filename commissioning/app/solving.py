@@ -172,6 +172,8 @@ def _wait(
     """The worker's answer, waited for at most `budget` seconds and only while the browser
     connection is open (SolveStopped otherwise); SolverError if the worker dies first."""
     deadline = time.monotonic() + budget
+    if not connection_open():  # gone before the answer could be waited for: stop at once
+        raise SolveStopped(gone)
     while not receive.poll(max(0.0, min(POLL, deadline - time.monotonic()))):
         if time.monotonic() >= deadline:
             raise SolveStopped(slow.format(seconds=f"{budget:g}"))

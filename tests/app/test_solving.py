@@ -18,6 +18,7 @@ from commissioning.app import solving, state
 from commissioning.explain.initiative import explain_initiative
 from commissioning.explain.policy import price_of_rules
 from commissioning.inputs import load, with_scenario
+from commissioning.synthetic import synthetic_inputs
 from tests.app.conftest import ROOT, frame_with, markdown_sources, no_exception, open_page, texts
 
 SMALL = ROOT / "tests" / "data" / "valid_small"
@@ -95,8 +96,12 @@ def test_slider_moves_are_re_solved_warm_in_one_worker_and_equal_allocate(small)
 def test_a_stopped_plan_replaces_the_worker_and_the_next_plan_is_cold(small):
     solving.allocate_limited(small, seconds=120)
     [worker] = _plan_workers()
+    # A county-sized plan the worker has never seen: a cold solve of a tenth of a second or
+    # more, so a millisecond's limit stops it however quickly the machine answers (a warm
+    # move of the small fixture could finish before the limit on an idle machine).
+    longer = synthetic_inputs(12, 300, seed=3)
     with pytest.raises(solving.SolveStopped):
-        solving.allocate_limited(_moved(small, max_growth=0.1), seconds=0.001)
+        solving.allocate_limited(longer, seconds=0.001)
     assert not worker.process.is_alive()  # stopped, not left to run on
     assert not _plan_workers()
     again = solving.allocate_limited(_moved(small, max_growth=0.1), seconds=120)
