@@ -5,23 +5,37 @@ from __future__ import annotations
 import math
 
 
-def format_money(x: float) -> str:
-    """Pounds as commissioners write them: £1,234,567, no pence, negative as -£1,234.
+def format_money(x: float, step: int = 1) -> str:
+    """Pounds as commissioners write them: £1,234,567, no pence, negative as -£1,234;
+    with `step`, to the nearest `step` pounds (half away from zero): £1,234,600.
 
     Raises ValueError for NaN or infinity: a document must never show "nan".
     """
     if not math.isfinite(x):
         raise ValueError(f"cannot format {x!r} as money")
-    pounds = round(x)
+    pounds = (
+        round(x) if step == 1 else int(math.copysign(math.floor(abs(x) / step + 0.5) * step, x))
+    )
     if pounds == 0:
         return "£0"
     sign = "-" if pounds < 0 else ""
     return f"{sign}£{abs(pounds):,}"
 
 
-def signed_money(x: float) -> str:
+def board_step(pounds: float) -> int:
+    """How finely a figure is said to a board: the nearest £1,000 from £100,000, else £100
+    (the plan does not know a sum to the pound)."""
+    return 1000 if abs(pounds) >= 100_000 else 100
+
+
+def board_money(x: float) -> str:
+    """A sum said to a board: £21,820,000, £800 (rounded by `board_step`)."""
+    return format_money(x, board_step(x))
+
+
+def signed_money(x: float, step: int = 1) -> str:
     """A change in pounds: +£1,234, -£1,234, or £0 for no change."""
-    text = format_money(x)
+    text = format_money(x, step)
     return text if text.startswith("-") or text == "£0" else "+" + text
 
 

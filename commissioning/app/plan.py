@@ -17,8 +17,8 @@ from commissioning.app.markup import escape_markdown
 from commissioning.explain import PlanSummary, summarise_plan
 from commissioning.explain.costs import InvestToSave, invest_to_save
 from commissioning.export.workbook import build_workbook
+from commissioning.formatting import board_money, board_step, format_percent, signed_money
 from commissioning.formatting import format_outcomes as outcome_words
-from commissioning.formatting import format_percent
 from commissioning.inputs import DataSet
 from commissioning.robustness import FRAGILE_BELOW, Robustness
 
@@ -131,7 +131,7 @@ def render() -> None:
             c1,
             "Late costs avoided",
             widgets.millions(summary.objective),
-            f"{widgets.signed_money(round(gain, -3))} on today",
+            f"{signed_money(gain, board_step(gain))} on today",
             tone="normal",
             help="The objective: £ of late-intervention cost avoided (care, custody, exclusion "
             "and the rest of the cost library), weighted by priority and need, over every plan "
@@ -159,8 +159,8 @@ def render() -> None:
     widgets.metric(
         c3,
         "Moved to levels 1-2",
-        widgets.signed_money(round(summary.prevention_moved, -3)),
-        f"of {widgets.money(round(total_final, -3))} spent in {final}",
+        signed_money(summary.prevention_moved, board_step(summary.prevention_moved)),
+        f"of {board_money(total_final)} spent in {final}",
     )
     counts = summary.decisions
     widgets.metric(

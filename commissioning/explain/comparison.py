@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commissioning.allocator.result import Result
-from commissioning.allocator.wording import ValueUnit, money
+from commissioning.allocator.wording import ValueUnit
 from commissioning.explain.summary import LEVEL_LABELS
+from commissioning.formatting import board_money
 from commissioning.inputs.model import DataSet
 
 SAME = 1e-6
@@ -80,7 +81,7 @@ def why_scores_differ(
         out = [f"{nb} scores the same as {na} and reaches {people} in {final}."]
     else:
         out = [
-            f"{nb} scores {unit.figure(_rounded(unit, abs(dv)))} "
+            f"{nb} scores {_figure(unit, abs(dv))} "
             f"{'higher' if dv > 0 else 'lower'} than {na} "
             f"({unit.name}, over the plan) and reaches {people} in {final}."
         ]
@@ -95,9 +96,9 @@ def why_scores_differ(
         down = min(moved, key=lambda lv: moved[lv])
         if moved[up] >= 1 and moved[down] <= -1:
             out.append(
-                f"{nb} puts {money(_board(moved[up]))} more over the plan into "
+                f"{nb} puts {board_money(moved[up])} more over the plan into "
                 f"{_level(up)} services, where {_rate(unit, levels_b[up].per_pound)}, and "
-                f"{money(_board(-moved[down]))} less into {_level(down)} services, where "
+                f"{board_money(-moved[down])} less into {_level(down)} services, where "
                 f"{_rate(unit, levels_b[down].per_pound)}."
             )
     if abs(dr) >= 0.5 and abs(dv) > SAME * max(1.0, abs(a.objective)) and (dr > 0) != (dv > 0):
@@ -111,15 +112,10 @@ def why_scores_differ(
     return " ".join(out)
 
 
-def _rounded(unit: ValueUnit, x: float) -> float:
-    """Pounds to the nearest £1,000 in a sentence for a board (the model does not know a
-    plan's worth to the pound); weighted outcomes as they are."""
-    return _board(x) if unit.pounds else x
-
-
-def _board(pounds: float) -> float:
-    """Pounds as a board reads them: to the nearest £1,000 from £100,000, else £100."""
-    return round(pounds, -3) if abs(pounds) >= 100_000 else round(pounds, -2)
+def _figure(unit: ValueUnit, x: float) -> str:
+    """A plan's worth as a board reads it: pounds rounded (`board_step`), weighted outcomes
+    as they are."""
+    return board_money(x) if unit.pounds else unit.figure(x)
 
 
 def _level(level: int) -> str:

@@ -32,8 +32,7 @@ def money(amount: float, step: int = MONEY_STEP) -> str:
     """£1,234,600: an amount rounded to the nearest `step` pounds (half away from zero)."""
     if not math.isfinite(amount):
         raise DocumentError(f"cannot show {amount!r} as money")
-    rounded = math.copysign(math.floor(abs(amount) / step + 0.5) * step, amount)
-    return _money(rounded)
+    return _money(amount, step)
 
 
 def money_exact(amount: float) -> str:
