@@ -83,3 +83,9 @@ except Exception as exc:  # the last line of defence: never a traceback or a ser
         f"happens again, tell the workbench's administrator: {logged(exc, 'a page')}.",
         icon=":material/error:",
     )
+finally:
+    # After every run: Streamlit then collects the garbage, which is quick once the
+    # server's long-lived objects are frozen.
+    from commissioning.app.heap import settle
+
+    settle()
