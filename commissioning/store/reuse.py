@@ -36,8 +36,9 @@ def issue_once(
 ) -> tuple[str, Result, bool]:
     """(run id, the result as kept, whether a new run was made): an existing run of the same
     inputs and settings is reused, else the plan is issued as a new run."""
-    known = same_plan(store, fingerprint(inputs), result.provenance.solver, result.status)
+    fp = fingerprint(inputs)
+    known = same_plan(store, fp, result.provenance.solver, result.status)
     if known is not None:
         return known.run_id, known.result, False
-    run_id, issued = store.issue(inputs, result, origin=origin)
+    run_id, issued = store.issue(inputs, result, origin=origin, inputs_sha256=fp)
     return run_id, issued, True

@@ -141,7 +141,13 @@ class Store:
         return self.issue(inputs, result, origin=origin, actor=actor)[0]
 
     def issue(
-        self, inputs: Inputs, result: Result, *, origin: str = "cli", actor: str | None = None
+        self,
+        inputs: Inputs,
+        result: Result,
+        *,
+        origin: str = "cli",
+        actor: str | None = None,
+        inputs_sha256: str | None = None,
     ) -> tuple[str, Result]:
         """Keep a plan as a run; (its run id, the result as kept and to be issued).
 
@@ -149,11 +155,13 @@ class Store:
         was stored (`audit_head`: entry number and hash), so the result file and the
         documents made from it show a head that a trail rewritten later no longer holds.
         The snapshot is stored once per distinct inputs; the run, its snapshot and their
-        audit entries are written in one transaction, or not at all.
+        audit entries are written in one transaction, or not at all. `inputs_sha256`: the
+        inputs' fingerprint when the caller has just taken it (taken here otherwise; the
+        workbench keeps a run after every slider move).
         """
         actor = actor or current_user()
-        fp = fingerprint(inputs)
-        if not result.made_from(inputs):
+        fp = fingerprint(inputs) if inputs_sha256 is None else inputs_sha256
+        if result.provenance.inputs_sha256 != fp:  # `made_from`, fingerprinted once
             raise StoreError(
                 "the result was not made from these inputs (fingerprints "
                 f"{result.provenance.inputs_sha256[:12]} and {fp[:12]} differ)"

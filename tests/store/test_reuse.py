@@ -44,3 +44,26 @@ def test_other_settings_make_a_new_run(store_url, small):
     third, _, made = issue_once(store, inputs, other)
     assert made and third not in (first, second)
     store.close()
+
+
+def test_a_new_run_fingerprints_its_inputs_once(store_url, small, monkeypatch):
+    """The workbench keeps a run after every slider move: the inputs' fingerprint (the
+    costliest part of keeping it) is taken once, and still checked against the result."""
+    import commissioning.store.reuse as reuse_module
+    import commissioning.store.store as store_module
+    from commissioning.inputs.fingerprint import fingerprint
+
+    taken: list[int] = []
+
+    def counted(inputs):
+        taken.append(1)
+        return fingerprint(inputs)
+
+    monkeypatch.setattr(reuse_module, "fingerprint", counted)
+    monkeypatch.setattr(store_module, "fingerprint", counted)
+    inputs, result = small
+    store = Store.open(store_url)
+    _, kept, made = issue_once(store, inputs, result)
+    assert made and len(taken) == 1
+    assert kept.provenance.inputs_sha256 == fingerprint(inputs)
+    store.close()

@@ -125,6 +125,34 @@ def test_the_latest_check_of_a_plan_is_found_from_any_of_its_runs(
     store.close()
 
 
+def test_a_plan_with_no_check_is_answered_without_reading_its_runs(
+    store_url: str,
+    small: tuple[Inputs, Result],
+    checked: Robustness,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Asked after every slider move in the workbench: runs of the same inputs are only
+    read and compared when some check is kept against one of them."""
+    import commissioning.store.robustness as kept
+
+    inputs, result = small
+    store = Store.open(store_url)
+    run_id = store.record_allocation(inputs, result, origin="app")
+
+    def unread(*_: object, **__: object) -> list[str]:
+        raise AssertionError("the runs were read although no check is kept")
+
+    with monkeypatch.context() as m:
+        m.setattr(kept, "runs_of_plan", unread)
+        assert latest_check_of_plan(store, result) is None
+    record, _ = record_check(store, run_id, checked)
+    found = latest_check_of_plan(store, result)
+    assert found is not None and found.id == record.id
+    changed = dataclasses.replace(result, objective=(result.objective or 0.0) + 1.0)
+    assert latest_check_of_plan(store, changed) is None  # same inputs, another plan
+    store.close()
+
+
 def test_stored_checks_are_append_only_and_tampering_is_found(
     store_url: str, small: tuple[Inputs, Result], checked: Robustness
 ) -> None:
