@@ -41,10 +41,16 @@ def _stored_caption(plan: state.Plan) -> None:
 
 
 def _invest_to_save(case: InvestToSave) -> None:
-    """The invest-to-save case: late costs avoided, cash saved, money returned, payback."""
-    with st.expander(
-        ":material/savings: Invest to save: what the plan saves, and when", expanded=False
-    ):
+    """The invest-to-save case: late costs avoided, cash saved, money returned, payback.
+    Drawn only while it is open (a slider move re-plans; a closed panel costs nothing)."""
+    panel = st.expander(
+        ":material/savings: Invest to save: what the plan saves, and when",
+        key="plan_invest_to_save",
+        on_change="rerun",
+    )
+    if not panel.open:
+        return
+    with panel:
         c1, c2, c3 = st.columns(3)
         widgets.metric(
             c1,
@@ -225,8 +231,12 @@ def render() -> None:
         with tabs[6]:
             _downloads(plan, chosen)
     if plan.warnings:
-        with st.expander(f"Warnings ({len(plan.warnings)})"):
-            widgets.problems_table(plan.warnings)
+        box = st.expander(
+            f"Warnings ({len(plan.warnings)})", key="plan_warnings", on_change="rerun"
+        )
+        if box.open:
+            with box:
+                widgets.problems_table(plan.warnings)
 
 
 def _decisions(

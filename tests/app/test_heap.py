@@ -1,10 +1,9 @@
-"""The server's heap is frozen after a run that imported modules, garbage collected first."""
+"""What survives a run is frozen after the garbage is collected, and every so many runs the
+heap is collected whole, so cycles that died while frozen are reclaimed."""
 
 from __future__ import annotations
 
 import gc
-import sys
-import types
 import weakref
 from collections.abc import Iterator
 
@@ -14,8 +13,9 @@ from commissioning.app import heap
 
 
 @pytest.fixture(autouse=True)
-def unfrozen() -> Iterator[None]:
-    """Leave the test process's collector as it was."""
+def unfrozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Runs counted from a full collection; the test process's collector left as it was."""
+    monkeypatch.setattr(heap, "_RUNS", [0])
     yield
     gc.unfreeze()
 
@@ -27,24 +27,36 @@ class Node:
         self.me = self
 
 
-def test_a_run_that_imported_modules_freezes_the_heap_after_collecting() -> None:
-    sys.modules["_heap_test_module"] = types.ModuleType("_heap_test_module")
-    try:
-        garbage = Node()
-        gone = weakref.ref(garbage)
-        del garbage
-        assert gone() is not None  # a cycle: still there until collected
-        kept = Node()
-        assert any(o is kept for o in gc.get_objects())
-        assert heap.settle() is True
-        assert gone() is None, "garbage was frozen instead of collected"
-        assert not any(o is kept for o in gc.get_objects()), "a live object was not frozen"
-    finally:
-        del sys.modules["_heap_test_module"]
+def tracked(obj: object) -> bool:
+    """Whether the collector still looks at `obj` (not frozen)."""
+    return any(o is obj for o in gc.get_objects())
 
 
-def test_a_run_that_imported_nothing_leaves_the_heap_alone() -> None:
+def test_a_run_s_garbage_is_collected_and_what_lives_is_frozen() -> None:
+    garbage = Node()
+    gone = weakref.ref(garbage)
+    del garbage
+    assert gone() is not None  # a cycle: there until collected
+    kept = Node()
+    assert tracked(kept)
     heap.settle()
+    assert gone() is None, "garbage was frozen instead of collected"
+    assert not tracked(kept), "what lives was not frozen"
     made_since = Node()
-    assert heap.settle() is False
-    assert any(o is made_since for o in gc.get_objects()), "frozen with no new module"
+    heap.settle()
+    assert not tracked(made_since)
+
+
+def test_a_cycle_that_dies_frozen_is_reclaimed_by_the_next_full_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(heap, "FULL_EVERY", 3)
+    heap.settle()  # run 1: a full collection
+    dropped = Node()
+    gone = weakref.ref(dropped)
+    heap.settle()  # run 2: frozen alive
+    del dropped
+    heap.settle()  # run 3: dead but frozen
+    assert gone() is not None
+    heap.settle()  # run 4: every third run from the first collects the heap whole
+    assert gone() is None

@@ -216,6 +216,11 @@ def test_the_plan_is_valued_in_pounds_with_its_invest_to_save_case():
     no_exception(at)
     [headline] = [m for m in at.metric if m.label == "Late costs avoided"]
     assert headline.value.startswith("£")
+    [closed] = [e for e in at.expander if e.label.endswith("what the plan saves, and when")]
+    assert not closed.metric and not closed.dataframe  # drawn only when opened
+    at.session_state["plan_invest_to_save"] = True
+    at.run()
+    no_exception(at)
     [panel] = [
         e for e in at.expander if e.label.endswith("Invest to save: what the plan saves, and when")
     ]
@@ -227,3 +232,17 @@ def test_the_plan_is_valued_in_pounds_with_its_invest_to_save_case():
     } <= labels
     frame = next(d.value for d in panel.dataframe)
     assert "Returned to the funding envelopes" in set(frame["Who"])
+
+
+def test_the_data_s_warnings_are_listed_when_their_panel_is_opened():
+    """The sample has warnings: their panel is drawn only while open (a slider move
+    re-plans, and a closed panel should cost it nothing)."""
+    at = open_page("plan")
+    [closed] = [e for e in at.expander if e.label.startswith("Warnings (")]
+    assert not closed.dataframe
+    at.session_state["plan_warnings"] = True
+    at.run()
+    no_exception(at)
+    [opened] = [e for e in at.expander if e.label.startswith("Warnings (")]
+    frame = next(d.value for d in opened.dataframe)
+    assert len(frame) == int(opened.label.removeprefix("Warnings (").removesuffix(")"))
