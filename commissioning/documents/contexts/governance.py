@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from commissioning.documents.contexts.blocks import Fact, Table
 from commissioning.documents.contexts.format import long_date, number, parse_day
+from commissioning.inputs.consultation import Consultation
 
 
 @dataclass(frozen=True)
@@ -39,17 +40,6 @@ class Approval:
     @property
     def accepted(self) -> bool:
         return self.action == "accept"
-
-
-@dataclass(frozen=True)
-class Consultation:
-    """One entry of the consultation record (the data folder's consultation.csv)."""
-
-    day: date
-    consulted: str
-    topic: str
-    outcome: str
-    reference: str = ""
 
 
 @dataclass(frozen=True)
