@@ -17,6 +17,7 @@ from commissioning.documents.contexts.format import (
     percent_change,
     shorten,
 )
+from commissioning.documents.phrases import Words
 from commissioning.explain.summary import Journey, SpendRow
 
 
@@ -415,13 +416,12 @@ def bar_chart(
     )
 
 
-def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
+def journeys_table(journeys: Sequence[Journey], words: Words, where: str = "") -> Table:
     """Services whose budget turns within the plan: the decision reads the final year only,
     so every document that shows decisions names them."""
     return Table(
         "journeys",
-        "Services whose budget rises and then falls (or falls and then recovers) within the "
-        "plan: the decision reads the final year only",
+        words["journeys_table"],
         ("Service", "Today", "Turning point", "Final year"),
         tuple(
             (
@@ -433,7 +433,6 @@ def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
             for j in journeys
         ),
         numeric=(False, True, True, True),
-        empty=f"No service{where} rises and then falls, or falls and then recovers, within "
-        "the plan.",
+        empty=words.say("journeys_empty", where=where),
         style="compact",
     )

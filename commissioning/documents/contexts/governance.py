@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 from commissioning.documents.contexts.blocks import Fact, Table
 from commissioning.documents.contexts.format import long_date, number, parse_day
+from commissioning.documents.phrases import Words
 from commissioning.inputs.consultation import Consultation
 
 
@@ -55,12 +56,12 @@ class Governance:
     consultation: tuple[Consultation, ...] = ()
 
 
-def status_of(governance: Governance, ids: Sequence[str], draft: str) -> str:
+def status_of(governance: Governance, ids: Sequence[str], draft: str, words: Words) -> str:
     """'Agreed' when every service the document covers has an accepted decision on record;
     else the document's draft status from its wording file."""
     found = [governance.approvals.get(i) for i in ids]
     if ids and all(a is not None and a.accepted for a in found):
-        return "Agreed: every proposal it sets out was accepted (see the approval record)"
+        return words["status_agreed"]
     return draft
 
 
@@ -81,7 +82,11 @@ def control_facts(
 
 
 def approval_table(
-    table_id: str, governance: Governance, ids: Sequence[str], names: Mapping[str, str]
+    table_id: str,
+    governance: Governance,
+    ids: Sequence[str],
+    names: Mapping[str, str],
+    words: Words,
 ) -> Table:
     """The approval block: each recorded decision (who, when, reference), or lines to sign
     where none is recorded."""
@@ -96,9 +101,7 @@ def approval_table(
     recorded = any(iid in governance.approvals for iid in ids)
     return Table(
         table_id,
-        "Approval: decisions recorded in the partnership's store"
-        if recorded
-        else "Approval: no decision is recorded yet; to be completed when it is made",
+        words["approval_recorded" if recorded else "approval_none"],
         ("Proposal", "Decision", "Decision maker", "Date", "Reference"),
         tuple(rows),
         numeric=(False,) * 5,
@@ -121,7 +124,7 @@ def signature_table(table_id: str, parties: Sequence[tuple[str, str]]) -> Table:
     )
 
 
-def consultation_table(governance: Governance, blank_lines: int = 4) -> Table:
+def consultation_table(governance: Governance, words: Words, blank_lines: int = 4) -> Table:
     """The consultation record, or lines to fill in where none is recorded."""
     rows = tuple(
         (long_date(c.day), c.consulted, c.topic, c.outcome, c.reference or "none given")
@@ -131,9 +134,7 @@ def consultation_table(governance: Governance, blank_lines: int = 4) -> Table:
         rows = tuple(("date", "who", "topic", "outcome", "reference") for _ in range(blank_lines))
     return Table(
         "consultation",
-        "Consultation record"
-        if governance.consultation
-        else "Consultation record: none is recorded in the data; to be completed",
+        words["consultation_recorded" if governance.consultation else "consultation_none"],
         ("Date", "Who was consulted", "Topic", "Outcome", "Reference"),
         rows,
         numeric=(False,) * 5,
@@ -148,6 +149,7 @@ def equality_table(
     final: Mapping[tuple[str, int], float],
     names: Mapping[str, str],
     final_year: int,
+    words: Words,
 ) -> Table:
     """Who loses or gains a service: participants by district and level of need, today and
     in the final year. `today` and `final` are keyed by (district name key, level)."""
@@ -169,7 +171,7 @@ def equality_table(
         )
     return Table(
         table_id,
-        f"Who gains or loses a service: participants a year, today and in {final_year}",
+        words["equality_table"],
         ("Where", "Level of need", "Today", str(final_year), "Change"),
         tuple(rows),
         numeric=(False, False, True, True, True),
@@ -191,11 +193,11 @@ def participants_by_place(
     return today, final
 
 
-def screening_table(questions: Sequence[str]) -> Table:
+def screening_table(questions: Sequence[str], words: Words) -> Table:
     """The equality screening questions, with room for the answers."""
     return Table(
         "screening",
-        "Equality screening (to be answered by the lead officer before the decision)",
+        words["screening_table"],
         ("Question", "Answer"),
         tuple((q, "to be completed") for q in questions),
         numeric=(False, False),

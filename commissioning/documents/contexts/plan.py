@@ -26,7 +26,8 @@ from commissioning.documents.contexts.format import (
     upper_first,
 )
 from commissioning.documents.contexts.governance import Governance, control_facts, status_of
-from commissioning.documents.contexts.wording import StandardTerms, standard_terms
+from commissioning.documents.contexts.wording import StandardTerms, plan_fields, standard_terms
+from commissioning.documents.phrases import Words
 from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, summarise_plan
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import Initiative, Inputs
@@ -84,6 +85,11 @@ class Plan:
     @property
     def final_year(self) -> int:
         return self.result.years[-1]
+
+    @property
+    def words(self) -> Words:
+        """The wording every document shares (`specs/common.yaml`), filled for the plan."""
+        return Words(self.content.wording, plan_fields(self.content, self.years))
 
     def outcome_of(self, initiative_id: str) -> InitiativeResult:
         return self.result.initiatives_by_id[initiative_id]
@@ -263,13 +269,9 @@ def audit_line(plan: Plan) -> str:
     (entry and full hash) when it was stored, or that it was not kept in a store."""
     head = plan.result.provenance.audit_head
     if head is None:
-        return "Audit trail: not recorded (the plan was not kept in a store when it was made)."
-    sealed = " (sealed with the partnership\u2019s audit key)" if head.get("sealed") else ""
-    return (
-        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. With this hash "
-        "the partnership’s auditor can show the record has not been rewritten since the "
-        "document was issued (the rationale pack’s provenance says how)."
-    )
+        return plan.words["audit_none"]
+    sealed = " " + plan.words["audit_sealed"] if head.get("sealed") else ""
+    return plan.words.say("audit_recorded", entry=head["entry"], hash=head["hash"], sealed=sealed)
 
 
 def make_meta(
@@ -283,7 +285,7 @@ def make_meta(
 ) -> Meta:
     """What a document shows on its cover and in its running header and footer; `covers`:
     the services whose proposals it sets out (agreed once each has an accepted decision)."""
-    status = status_of(plan.governance, covers, text.status)
+    status = status_of(plan.governance, covers, text.status, plan.words)
     return Meta(
         branding=branding(plan.content),
         kind=kind,

@@ -49,7 +49,6 @@ from commissioning.documents.contexts.plan import (
     service_label,
 )
 from commissioning.documents.contexts.targets import (
-    METHOD,
     baseline,
     baseline_text,
     held_targets,
@@ -203,11 +202,12 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
                 for j in plan.summary.journeys
                 if data.initiative(j.initiative_id).district_id == district_id
             ],
+            plan.words,
             f" in {d.name}",
         ),
         targets=_targets(s),
         scorecard=_district_scorecard(s),
-        scorecard_method=METHOD,
+        scorecard_method=s.words["scorecard_method"],
         reporting=reporting_table(plan.content, fields, "reporting"),
         quarters=quarters_line(plan.content),
         escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
@@ -227,13 +227,14 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             style="write-in",
         ),
         equality=_equality(s),
-        screening=screening_table(plan.content.clauses["equality_screening"].points),
-        consultation=consultation_table(plan.governance),
+        screening=screening_table(plan.content.clauses["equality_screening"].points, plan.words),
+        consultation=consultation_table(plan.governance, plan.words),
         approval=approval_table(
             "approval",
             plan.governance,
             tuple(i.initiative_id for i in services),
             {i.initiative_id: service_label(i) for i in services},
+            plan.words,
         ),
         sign_off=_sign_off(s),
     )
@@ -501,7 +502,8 @@ def _district_scorecard(s: _District) -> Table:
                 )
                 for i in s.services
                 if oid in i.outcomes
-            ]
+            ],
+            s.words["fewer_reached"],
         )
         final = by_year[(oid, years[-1])]
         plan_text = "; ".join(f"{number(by_year[(oid, y)])} in {y}" for y in years)
@@ -510,8 +512,7 @@ def _district_scorecard(s: _District) -> Table:
         rows.append(
             (
                 "Children and families achieving the outcome",
-                "Through the district's commissioned services: participants (budget \u00f7 "
-                "unit cost) \u00d7 effect",
+                s.words["scorecard_plan_measure"],
                 "children and families a year",
                 "higher is better",
                 number(by_today[oid]),
@@ -582,7 +583,8 @@ def _equality(s: _District) -> Table:
             for i in s.services
         ]
     )
-    return equality_table("equality", today, final, {s.d.district_id: s.d.name}, s.plan.final_year)
+    names = {s.d.district_id: s.d.name}
+    return equality_table("equality", today, final, names, s.plan.final_year, s.plan.words)
 
 
 def _sign_off(s: _District) -> Table:

@@ -54,6 +54,7 @@ from commissioning.documents.contexts.wording import (
     document_sections,
     document_words,
 )
+from commissioning.documents.phrases import Words
 from commissioning.formatting import format_outcomes, format_percent
 from commissioning.inputs.model import Initiative
 
@@ -114,7 +115,7 @@ class _Service:
     """Children and families needing support at the service's level where it works."""
     names: Mapping[str, str]
     """The name of each outcome it targets."""
-    words: Mapping[str, str]
+    words: Words
     """The specification's standard wording from specs/, filled for the service."""
 
     @property
@@ -191,7 +192,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
             or (plan.content.framework.objectives_fallback,),
         ),
         budget=_budget(s),
-        purpose=(_decision_sentence(plan, i, r),),
+        purpose=(_decision_sentence(s),),
         strategic_fit=_strategic_fit(s),
         population=_population(s),
         participants=_participants_table(s),
@@ -207,7 +208,11 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         monitoring=_monitoring(s, sum(len(g.items) for g in indicators)),
         review=_review(s),
         approval=approval_table(
-            "approval", plan.governance, (i.initiative_id,), {i.initiative_id: service_label(i)}
+            "approval",
+            plan.governance,
+            (i.initiative_id,),
+            {i.initiative_id: service_label(i)},
+            plan.words,
         ),
         signatures=signature_table(
             "signatures",
@@ -252,18 +257,29 @@ def _objectives(s: _Service) -> tuple[str, ...]:
     i, last = s.i, s.last
     level = s.plan.content.framework.levels[i.level]
     return (
-        f"Reach {number(s.part[last])} children and families a year at level {i.level} "
-        f"({level.name}) {s.where} by {last}, within a budget of "
-        f"{money(s.r.proposed[last])}.",
+        s.words.say(
+            "objective_reach",
+            reach=number(s.part[last]),
+            level=i.level,
+            level_name=level.name,
+            where=s.where,
+            year=last,
+            budget=money(s.r.proposed[last]),
+        ),
         *(
-            f"{number(s.part[last] * i.effect)} children and families a year achieve the "
-            "outcome "
-            f"\u201c{s.names[o]}\u201d by {last}."
+            s.words.say(
+                "objective_outcome",
+                achieving=number(s.part[last] * i.effect),
+                outcome=s.names[o],
+                year=last,
+            )
             for o in i.outcomes
         ),
-        "Report every quarter against the indicators of section "
-        f"{s.sections['outcomes'].number} and the standards of section "
-        f"{s.sections['standards'].number}.",
+        s.words.say(
+            "objective_report",
+            outcomes_section=s.sections["outcomes"].number,
+            standards_section=s.sections["standards"].number,
+        ),
     )
 
 
@@ -310,51 +326,44 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
     weight = sc.priority_weights.get(i.priority_id, priority.weight)
     level = plan.content.framework.levels[i.level]
     share = sc.prevention_share_in(plan.final_year)
-    fit = [
-        f"The service serves priority {priority.priority_id}, \u201c{priority.name}\u201d, which "
-        "the "
-        f"partnership weights {decimal(weight)} in the plan.",
-    ]
-    if i.level <= 2:
-        fit.append(
-            f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
-            "prevention: "
-            f"the scenario asks for at least {format_percent(share)} of all spend at levels 1-2 by "
-            f"{plan.final_year}."
+    words = s.words
+    return (
+        words.say(
+            "fit_priority",
+            priority_id=priority.priority_id,
+            priority=priority.name,
+            weight=decimal(weight),
+        ),
+        words.say(
+            "fit_prevention",
+            level=i.level,
+            level_name=level.name,
+            share=format_percent(share),
+            year=plan.final_year,
         )
-    else:
-        fit.append(
-            f"As a level {i.level} ({level.name}) service it meets needs that prevention and "
-            "early help "
-            "have not prevented; the plan funds it for the outcomes it buys against the "
-            "alternatives."
-        )
-    if r.benefit_cost_ratio is not None:
-        fit.append(
-            f"Each £1 spent on it is expected to avoid {pence(r.benefit_cost_ratio)} of later "
-            "late-intervention costs (care, custody, exclusion and the other costs of the "
-            "partnership's cost library), taking its evidence and effect into account."
-        )
-    else:
-        fit.append(
-            f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
-            "outcomes in the plan's measure of value (evidence, effect, level, priority and "
-            "local need taken into account)."
-        )
-    return tuple(fit)
+        if i.level <= 2
+        else words.say("fit_late", level=i.level, level_name=level.name),
+        words.say("fit_avoids", per_pound=pence(r.benefit_cost_ratio))
+        if r.benefit_cost_ratio is not None
+        else words.say("fit_value", outcomes=format_outcomes(r.value_per_pound * 1000)),
+    )
 
 
 def _population(s: _Service) -> tuple[str, ...]:
     i, last = s.i, s.last
     level = s.plan.content.framework.levels[i.level]
     return (
-        f"Children, young people and families {s.where} at level {i.level} of the continuum of "
-        f"need ({level.name}). {level.who}",
-        f"The plan pays for {number(s.part[last])} participants in {last} at a unit "
-        "cost of "
-        f"{money_exact(i.unit_cost)}, against {number(s.demand)} children and families a year "
-        "needing support "
-        f"at this level {s.where}."
+        s.words.say(
+            "population_who", where=s.where, level=i.level, level_name=level.name, who=level.who
+        ),
+        s.words.say(
+            "population_paid",
+            participants=number(s.part[last]),
+            year=last,
+            unit_cost=money_exact(i.unit_cost),
+            need=number(s.demand),
+            where=s.where,
+        )
         + (f" Today's budget pays for {number(s.today_part)}." if i.current_budget > 0 else ""),
     )
 
@@ -363,9 +372,13 @@ def _participants_table(s: _Service) -> Table:
     i, r, years = s.i, s.r, s.plan.years
     return Table(
         "participants",
-        "Expected participants: budget \u00f7 unit cost of "
-        f"{money_exact(i.unit_cost)}, against a need of {number(s.demand)} a year at level "
-        f"{i.level} {s.where}",
+        s.words.say(
+            "participants_table",
+            unit_cost=money_exact(i.unit_cost),
+            need=number(s.demand),
+            level=i.level,
+            where=s.where,
+        ),
         ("Year", "Budget", "Expected participants", "Share of need"),
         tuple(
             (
@@ -391,9 +404,11 @@ def _targets(s: _Service) -> Table:
         against = s.words["targets_new"]
     elif round(lowest) < round(baseline):
         low_year = min(years, key=lambda y: s.part[y])
-        against = (
-            f"below today's in {low_year} because the plan reduces the budget from "
-            f"{money(i.current_budget)} to {money(r.proposed.get(low_year, 0.0))}"
+        against = s.words.say(
+            "targets_below",
+            year=low_year,
+            today=money(i.current_budget),
+            then=money(r.proposed.get(low_year, 0.0)),
         )
     else:
         against = s.words["targets_held"]
@@ -466,8 +481,7 @@ def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
         ""
         if items
         else (
-            f"No indicator of the library measures this outcome for a level {i.level} "
-            "service: the provider reports the measures above."
+            s.words.say("indicators_none_at_level", level=i.level)
             if lib.for_outcome(outcome_id)
             else lib.fallback
         )
@@ -486,8 +500,7 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
         Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
         Fact(
             "Effect",
-            f"{format_percent(i.effect)} of participants achieve the targeted outcome because "
-            "of the service",
+            s.words.say("effect", effect=format_percent(i.effect)),
         ),
         Fact("Evidence weight in the plan", decimal(multiplier)),
         Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
@@ -515,28 +528,36 @@ def _monitoring(s: _Service, n_indicators: int) -> tuple[Fact, ...]:
     return (
         Fact(
             "Quarterly returns",
-            f"{4 * len(funded)} returns, for the quarters ending "
-            f"{long_date(quarter_end(plan, funded[0], 0))} to "
-            f"{long_date(quarter_end(plan, funded[-1], 3))}, each due as clause "
-            f"{reporting_clause} of the standard terms sets out.",
+            s.words.say(
+                "monitoring_returns",
+                returns=4 * len(funded),
+                first=long_date(quarter_end(plan, funded[0], 0)),
+                last=long_date(quarter_end(plan, funded[-1], 3)),
+                clause=reporting_clause,
+            ),
         ),
         Fact(
             "Reported against",
-            f"The targets of section {s.sections['outcomes'].number} for each year from "
-            f"{funded[0]} to {funded[-1]} ("
-            + "; ".join(s.names[o] for o in i.outcomes)
-            + ")"
+            s.words.say(
+                "monitoring_against",
+                section=s.sections["outcomes"].number,
+                start=funded[0],
+                end=funded[-1],
+                outcomes="; ".join(s.names[o] for o in i.outcomes),
+            )
             + (
-                f" and the {n_indicators} indicator{'s' if n_indicators != 1 else ''} listed "
-                "there, with the participants reached by level of need."
+                " "
+                + s.words.say(
+                    "monitoring_indicators",
+                    indicators=f"{n_indicators} indicator{'s' if n_indicators != 1 else ''}",
+                )
                 if n_indicators
-                else ", with the participants reached by level of need."
+                else ", " + s.words["monitoring_by_level"]
             ),
         ),
         Fact(
             "If a target is missed",
-            f"The escalation route of clause {escalation_clause} of the standard terms applies, "
-            f"through the {s.sub_group}.",
+            s.words.say("monitoring_escalation", clause=escalation_clause),
         ),
     )
 
@@ -549,50 +570,68 @@ def _review(s: _Service) -> tuple[Fact, ...]:
         Fact("Current contract", _contract_note(s)),
         Fact(
             "Annual reviews",
-            "By "
-            + (
-                ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
-                if len(review_dates) > 1
-                else review_dates[0]
-            )
-            + f", against the targets of section {s.sections['outcomes'].number}; the budget "
-            f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+            s.words.say(
+                "review_dates",
+                dates=(
+                    ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
+                    if len(review_dates) > 1
+                    else review_dates[0]
+                ),
+                section=s.sections["outcomes"].number,
+                start=funded[0],
+                end=funded[-1],
+            ),
         ),
         Fact(
             "Exit arrangements",
-            f"If the service is reduced or ends, {i.provider} agrees an exit plan"
-            + (f" as clause {exit_clauses} of the standard terms requires" if exit_clauses else "")
-            + f" for the {number(s.part[s.last])} children and families a year the plan pays "
-            f"for in {s.last}: open cases move safely to "
-            + ("other services at the same level of need" if i.level > 1 else "universal services")
-            + f" {s.where}, and families are told in good time where their support will come "
-            "from.",
+            s.words.say(
+                "review_exit",
+                as_required=(
+                    f" as clause {exit_clauses} of the standard terms requires"
+                    if exit_clauses
+                    else ""
+                ),
+                participants=number(s.part[s.last]),
+                year=s.last,
+                moving_to=(
+                    "other services at the same level of need"
+                    if i.level > 1
+                    else "universal services"
+                ),
+                where=s.where,
+            ),
         ),
     )
 
 
-def _decision_sentence(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
+def _decision_sentence(s: _Service) -> str:
+    plan, i, r = s.plan, s.i, s.r
     y0, y1 = plan.years[0], plan.final_year
     first, final = r.proposed.get(y0, 0.0), r.final
     if r.decision == "commission":
         start = next(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
-        return (
-            f"The plan commissions {i.name} as a new service from {start}, with "
-            f"{money(r.proposed[start])} "
-            f"in {start} rising to {money(final)} in {y1}."
+        return s.words.say(
+            "purpose_commission",
+            start=start,
+            first=money(r.proposed[start]),
+            final=money(final),
+            year=y1,
         )
     if r.decision == "grow":
-        return (
-            f"The plan grows {i.name} from {money(i.current_budget)} a year today to "
-            f"{money(final)} in {y1} "
-            f"({percent_change(i.current_budget, final)}), because it buys more outcomes per "
-            "pound than the "
-            "alternatives its funding could pay for."
+        return s.words.say(
+            "purpose_grow",
+            today=money(i.current_budget),
+            final=money(final),
+            year=y1,
+            change=percent_change(i.current_budget, final),
         )
-    return (
-        f"The plan maintains {i.name} at about its current budget of {money(i.current_budget)} a "
-        "year "
-        f"({money(first)} in {y0}, {money(final)} in {y1})."
+    return s.words.say(
+        "purpose_maintain",
+        today=money(i.current_budget),
+        first=money(first),
+        start=y0,
+        final=money(final),
+        year=y1,
     )
 
 
@@ -600,22 +639,15 @@ def _contract_note(s: _Service) -> str:
     plan, i, funded = s.plan, s.i, s.funded
     start = long_date(year_start(plan, funded[0]))
     if i.is_candidate:
-        return f"New service commissioned in this plan: a new contract is needed from {start}."
+        return s.words.say("contract_new", start=start)
     if i.contract_end is None:
         return s.words["no_contract_end"]
     ends = long_date(year_end(plan, i.contract_end))
     if i.contract_end < plan.years[0]:
-        return (
-            f"The current contract ended with {i.contract_end} ({ends}): a new contract or "
-            f"extension is needed from {start}."
-        )
+        return s.words.say("contract_ended", end=i.contract_end, ends=ends, start=start)
     if i.contract_end < funded[-1]:
         nxt = long_date(year_start(plan, i.contract_end + 1))
-        return (
-            f"The current contract runs to the end of {i.contract_end} ({ends}); a new contract or "
-            f"extension is needed from {nxt} to continue to {funded[-1]}."
+        return s.words.say(
+            "contract_short", end=i.contract_end, ends=ends, start=nxt, until=funded[-1]
         )
-    return (
-        f"The current contract runs to the end of {i.contract_end} ({ends}), to the end of "
-        "the plan or beyond."
-    )
+    return s.words.say("contract_runs", end=i.contract_end, ends=ends)

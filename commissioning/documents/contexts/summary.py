@@ -52,6 +52,7 @@ from commissioning.documents.contexts.wording import (
     document_sections,
     document_words,
 )
+from commissioning.documents.phrases import Words
 from commissioning.explain.costs import invest_to_save
 from commissioning.explain.summary import SpendRow
 from commissioning.inputs.model import COUNTY
@@ -150,17 +151,17 @@ def summary_context(plan: Plan) -> SummaryContext:
             "streams", words["spend_streams"], "Funding stream", s.by_stream, years
         ),
         streams_chart=chart("chart-streams", words["spend_streams"], s.by_stream, "stream"),
-        outcome_facts=_outcome_facts(plan),
+        outcome_facts=_outcome_facts(plan, words),
         invest_facts=invest_facts,
         savings=savings,
         outcomes=_outcomes(plan, words),
         decisions=_decisions(plan, words),
-        journeys=journeys_table(s.journeys),
+        journeys=journeys_table(s.journeys, plan.words),
         rule_families=_rule_families(plan, words),
         rules=_rules(plan, words),
         equality=_equality(plan),
-        screening=screening_table(plan.content.clauses["equality_screening"].points),
-        consultation=consultation_table(plan.governance),
+        screening=screening_table(plan.content.clauses["equality_screening"].points, plan.words),
+        consultation=consultation_table(plan.governance, plan.words),
         decisions_recorded=_recorded(plan),
         decision=_decision_box(plan, words),
     )
@@ -184,7 +185,7 @@ def _equality(plan: Plan) -> Table:
     )
     names = {d.district_id: d.name for d in data.districts}
     names[COUNTY] = "County-wide services"
-    return equality_table("equality", today, final, names, plan.final_year)
+    return equality_table("equality", today, final, names, plan.final_year, plan.words)
 
 
 def _recorded(plan: Plan) -> tuple[Fact, ...]:
@@ -335,7 +336,7 @@ def _outcomes(plan: Plan, words: Mapping[str, str]) -> Table:
     )
 
 
-def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
+def _outcome_facts(plan: Plan, words: Words) -> tuple[Fact, ...]:
     s = plan.summary
     unit = ValueUnit(plan.inputs.data.has_costs)
     gained = _gained(plan)
@@ -354,16 +355,8 @@ def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
         ),
         Fact(
             "How outcomes are weighted",
-            "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
-            "priority weight \u00d7 local need, "
-            "per £ of unit cost; an outcome at level 4 counts "
-            f"{decimal(ratio, 1)} times one at level 1"
-            + (
-                " (an outcome's value is the late-intervention cost it avoids, from the cost "
-                "library)"
-                if unit.pounds
-                else ""
-            ),
+            words.say("weighting", ratio=decimal(ratio, 1))
+            + (" " + words["weighting_costs"] if unit.pounds else ""),
         ),
     )
 
@@ -374,7 +367,7 @@ def _gain_share(gained: float, base: float) -> str:
     )
 
 
-def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, ...], Table]:
+def _invest_to_save(plan: Plan, words: Words) -> tuple[tuple[Fact, ...], Table]:
     """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
     case = invest_to_save(plan.inputs, plan.result)
     if case is None:
@@ -405,8 +398,12 @@ def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, .
         facts.append(
             Fact(
                 "Money moved to prevention",
-                f"{money(case.prevention_moved)} more at levels 1-2 over the plan; each extra "
-                f"£1 avoids {pence(case.prevention_return)} of later costs and {paid}{cash}",
+                words.say(
+                    "prevention_moved",
+                    moved=money(case.prevention_moved),
+                    per_pound=pence(case.prevention_return),
+                    payback=paid + cash,
+                ),
             )
         )
     years = sorted({y for by in case.cashable_by_partner.values() for y in by})
@@ -476,15 +473,14 @@ def _title(family: str, words: Mapping[str, str]) -> str:
     return title + (" (policy)" if FAMILIES[family].policy else "")
 
 
-def _rule_families(plan: Plan, words: Mapping[str, str]) -> Table:
+def _rule_families(plan: Plan, words: Words) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
     by_family: dict[str, list[ConstraintResult]] = defaultdict(list)
     for c in binding_rules(plan):  # highest price first
         by_family[c.family].append(c)
     return Table(
         "rule-families",
-        f"Rules that hold the plan back, by kind (what relaxing each by {unit.per_label} would "
-        f"add, in {unit.name})",
+        words.say("rule_families_table", per=unit.per_label, unit=unit.name),
         ("Rule", "What the rule says", "Holding back", "Highest price", "Where it holds hardest"),
         tuple(
             (

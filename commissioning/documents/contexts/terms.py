@@ -20,6 +20,7 @@ from commissioning.documents.contexts.plan import (
 from commissioning.documents.contexts.wording import (
     TERMS_ITEMS,
     StandardTerms,
+    document_words,
     quarters_line,
     reporting_table,
 )
@@ -47,17 +48,16 @@ def terms_context(plan: Plan) -> TermsContext:
     """The standard terms document, printed once for every specification of the plan."""
     t = plan.terms
     reporting, escalation = TERMS_ITEMS["monitoring"]
+    words = document_words(t.text, t.fields)
     about = (
         Fact("Version", f"{t.text.version}, issued {long_date(plan.issued)}"),
         Fact(
             "Text reference",
-            f"{t.reference}: a fingerprint of the wording below, cited by every specification "
-            "with the version",
+            words.say("about_reference", reference=t.reference),
         ),
         Fact(
             "Applies to",
-            "every outcomes-based service specification made from the "
-            f"{plan_line(plan)}; each cites these terms by clause number",
+            words.say("about_applies", plan=plan_line(plan)),
         ),
         Fact("Period", period_text(plan, plan.years[0], plan.final_year)),
     )

@@ -16,6 +16,20 @@ from types import MappingProxyType
 from commissioning.documents.content import Content, DocumentText, fill
 from commissioning.documents.contexts.blocks import ClauseView, Section, Table
 from commissioning.documents.contexts.format import DocumentError, long_date, upper_first
+from commissioning.documents.phrases import Words
+
+
+def plan_fields(content: Content, years: Sequence[int]) -> dict[str, str]:
+    """The placeholders every document's wording may use: the partnership's and the plan's."""
+    p = content.partnership
+    return {
+        "partnership": p.name,
+        "strategic_lead": p.strategic_lead,
+        "development_officer": p.development_officer,
+        "board": p.board,
+        "first_year": str(years[0]),
+        "last_year": str(years[-1]),
+    }
 
 
 def document_fields(
@@ -27,25 +41,19 @@ def document_fields(
     **more: str,
 ) -> dict[str, str]:
     """The values of the placeholders a document's wording may use ({partnership}, ...)."""
-    p = content.partnership
     return {
-        "partnership": p.name,
-        "strategic_lead": p.strategic_lead,
-        "development_officer": p.development_officer,
-        "board": p.board,
+        **plan_fields(content, years),
         "sub_group": sub_group,
         "district": district,
         "document": document,
-        "first_year": str(years[0]),
-        "last_year": str(years[-1]),
         **more,
     }
 
 
-def document_words(text: DocumentText, fields: Mapping[str, str]) -> Mapping[str, str]:
-    """A document's standard wording from `specs/` (headings, notes, empty-table words), its
-    placeholders filled."""
-    return MappingProxyType({k: fill(v, fields) for k, v in text.wording.items()})
+def document_words(text: DocumentText, fields: Mapping[str, str]) -> Words:
+    """A document's standard wording from `specs/` (headings, notes, empty-table words and
+    sentences around figures), its placeholders filled."""
+    return Words(text.wording, MappingProxyType(dict(fields)))
 
 
 def document_sections(
