@@ -9,7 +9,7 @@ The store and the data folder are read by the command or the app, never here: th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -18,6 +18,7 @@ from commissioning.documents.contexts.blocks import Fact, Table
 from commissioning.documents.contexts.format import long_date, number, parse_day
 from commissioning.documents.phrases import Words
 from commissioning.inputs.consultation import Consultation
+from commissioning.inputs.model import Initiative
 
 
 @dataclass(frozen=True)
@@ -144,15 +145,20 @@ def consultation_table(governance: Governance, words: Words, blank_lines: int = 
 
 
 def equality_table(
-    table_id: str,
-    today: Mapping[tuple[str, int], float],
-    final: Mapping[tuple[str, int], float],
+    services: Iterable[tuple[str, Initiative, float]],
     names: Mapping[str, str],
     final_year: int,
     words: Words,
 ) -> Table:
-    """Who loses or gains a service: participants by district and level of need, today and
-    in the final year. `today` and `final` are keyed by (district name key, level)."""
+    """Who loses or gains a service: participants by place and level of need, today and in
+    the final year, from (place, service, its budget in the final year); `names` names each
+    place."""
+    today, final = participants_by_place(
+        [
+            (place, i.level, i.participants(i.current_budget), i.participants(budget))
+            for place, i, budget in services
+        ]
+    )
     keys = sorted({*today, *final}, key=lambda k: (names[k[0]], k[1]))
     rows = []
     for k in keys:
@@ -170,7 +176,7 @@ def equality_table(
             )
         )
     return Table(
-        table_id,
+        "equality",
         words["equality_table"],
         ("Where", "Level of need", "Today", str(final_year), "Change"),
         tuple(rows),

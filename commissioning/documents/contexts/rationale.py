@@ -19,34 +19,11 @@ from typing import ClassVar
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.vocabulary import DECISION_TITLES
 from commissioning.allocator.wording import ValueUnit, pence
-from commissioning.documents.contexts.blocks import Fact, Meta, Section, Table
-from commissioning.documents.contexts.format import (
-    NOT_RECORDED,
-    long_date,
-    money,
-    money_change,
-    money_exact,
-    number,
-    value_figure,
-)
-from commissioning.documents.contexts.plan import (
-    DECISION_TITLES,
-    Plan,
-    audit_line,
-    binding_rules,
-    builds_from_data,
-    level_label,
-    make_meta,
-    plan_line,
-    year_end,
-    year_start,
-)
-from commissioning.documents.contexts.wording import (
-    document_fields,
-    document_sections,
-    document_words,
-)
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
 from commissioning.documents.phrases import Words
 from commissioning.explain.initiative import (
     Explanation,
@@ -58,6 +35,7 @@ from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
+from commissioning.inputs.vocabulary import level_label
 from commissioning.robustness.summary import FRAGILE_BELOW, sentence
 
 RATIONALE_DECISIONS: tuple[str, ...] = ("decommission", "reduce")
@@ -87,12 +65,10 @@ class ServiceRationale:
 
 
 @dataclass(frozen=True)
-class RationaleContext:
+class RationaleContext(DocumentContext):
     """The whole pack: method, the price of each rule, one part per service, provenance."""
 
     template: ClassVar[str] = "rationale.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
     method: tuple[str, ...]
     rules_in_force: Table
@@ -169,20 +145,27 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
         Fact("Notice", _notice(plan, e, words)),
-        Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
-        *((Fact("Budget over the plan", e.journey.words(money)),) if e.journey is not None else ()),
+        Fact(
+            "Budget",
+            f"{fmt.money(e.current_budget)} a year today, {fmt.money(final)} in {years[-1]}",
+        ),
+        *(
+            (Fact("Budget over the plan", e.journey.words(fmt.money)),)
+            if e.journey is not None
+            else ()
+        ),
         Fact("How sure", _how_sure(plan, i.initiative_id)),
     )
     budget = Table(
         f"budget-{e.initiative.initiative_id}",
         "Budget by year",
         ("Year", "Today", *(str(y) for y in years)),
-        (("Budget", money(e.current_budget), *(money(e.proposed[y]) for y in years)),),
+        (("Budget", fmt.money(e.current_budget), *(fmt.money(e.proposed[y]) for y in years)),),
     )
     evidence = (
         Fact("Evidence", e.evidence),
         Fact("Effect", f"{format_percent(i.effect)} of participants achieve the targeted outcome"),
-        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
+        Fact("Unit cost", f"{fmt.money_exact(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
     if e.opportunity_costs:
@@ -220,8 +203,8 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
             (
                 b.figure.capitalize(),
                 b.current,
-                b.needed or NOT_RECORDED,
-                money(b.amount) + _of_today(b.amount, e.current_budget),
+                b.needed or fmt.NOT_RECORDED,
+                fmt.money(b.amount) + _of_today(b.amount, e.current_budget),
             )
             for b in confirmed
         ),
@@ -234,7 +217,7 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
                 figure=f"{_article(b.figure)} {b.figure}",
                 needed=b.needed,
                 now=b.current,
-                amount=money(b.amount),
+                amount=fmt.money(b.amount),
                 year=years[-1],
                 of_today=_of_today(b.amount, e.current_budget),
             )
@@ -251,7 +234,7 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
                 p.label,
                 per_k(p.value_per_pound),
                 DECISION_TITLES[p.decision].split(" (")[0],
-                money(p.final),
+                fmt.money(p.final),
             )
             for p in e.duplicates
         ),
@@ -264,9 +247,9 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
         tuple(
             (
                 p.label,
-                money(p.service.current_budget),
-                money(p.final),
-                money_change(p.change),
+                fmt.money(p.service.current_budget),
+                fmt.money(p.final),
+                fmt.money_change(p.change),
             )
             for p in e.destinations
         ),
@@ -275,8 +258,8 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
     cohort = (
         words.say(
             "cohort",
-            lost=number(e.participants_lost),
-            gained=number(e.participants_gained_elsewhere),
+            lost=fmt.number(e.participants_lost),
+            gained=fmt.number(e.participants_gained_elsewhere),
         ),
     )
     rules = tuple(holding_prose(e, plan.inputs)) or (words["rules_none"],)
@@ -284,12 +267,12 @@ def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
         anchor=f"service-{i.initiative_id}",
         title=f"{i.name} ({i.initiative_id})",
         decision=DECISION_TITLES[e.decision],
-        summary=summary_line(e, money),
+        summary=summary_line(e, fmt.money),
         facts=facts,
         budget=budget,
         evidence=evidence,
         value=value,
-        value_notes=tuple(lean.words(money) for lean in e.lean_years),
+        value_notes=tuple(lean.words(fmt.money) for lean in e.lean_years),
         change=change,
         change_notes=notes,
         rules=rules,
@@ -326,20 +309,23 @@ def _notice(plan: Plan, e: Explanation, words: Words) -> str:
     when = e.funding_stops_year if e.funding_stops_year is not None else e.first_change_year
     if when is None:
         return "none needed: the budget does not change within the plan"
-    change = year_start(plan, when)
+    change = plan.year_start(when)
     if i.contract_end is not None and i.contract_end >= plan.years[0]:
-        ends = year_end(plan, i.contract_end)
+        ends = plan.year_end(i.contract_end)
         by = _months_before(ends + timedelta(days=1), NOTICE_MONTHS)
         return words.say(
             "notice_contract",
-            ends=long_date(ends),
-            by=long_date(by),
+            ends=fmt.long_date(ends),
+            by=fmt.long_date(by),
             months=NOTICE_MONTHS,
-            change=long_date(change),
+            change=fmt.long_date(change),
         )
     by = _months_before(change, NOTICE_MONTHS)
     return words.say(
-        "notice_no_contract", by=long_date(by), months=NOTICE_MONTHS, change=long_date(change)
+        "notice_no_contract",
+        by=fmt.long_date(by),
+        months=NOTICE_MONTHS,
+        change=fmt.long_date(change),
     )
 
 
@@ -374,8 +360,8 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
 
 
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
-    moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
-    cost = value_figure(unit, p.cost)
+    moved = fmt.money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
+    cost = fmt.value_figure(unit, p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 
 
@@ -386,7 +372,7 @@ _PROBLEM_KINDS: Mapping[str, str] = {"LP": "problem_lp", "MIP": "problem_mip"}
 def _prices_note(note: str, words: Words) -> str:
     """How the prices of rules were read, in the glossary's words."""
     if not note:
-        return NOT_RECORDED
+        return fmt.NOT_RECORDED
     if note.startswith("not available"):
         return words["prices_unavailable"]
     if "binaries" in note:
@@ -405,17 +391,15 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         where = "county-wide services"
     else:
         where = data.district(district).name
-    text = plan.content.documents["rationale"]
-    fields = document_fields(
-        plan.content, plan.years, "rationale", where, plan.content.partnership.county_sub_group
+    wording = plan.wording(
+        "rationale", "rationale", where, plan.content.partnership.county_sub_group
     )
-    sections = document_sections(text, plan.content, fields)
-    words = document_words(text, fields)
+    text, sections, words = wording.text, wording.sections, wording.words
     subject = "Services decommissioned or reduced" + (
         "" if district is None else f": {where}" if district == COUNTY else f" in {where}"
     )
-    meta = make_meta(
-        plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections
+    meta = plan.make_meta(
+        "rationale", text, subject, f"Decommissioning rationale: {where}", sections
     )
     explanations = explain_all(plan, rationale_ids(plan, district))
     services = tuple(_service(plan, e, words) for e in explanations)
@@ -427,7 +411,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         *_fragile_glance(plan, explanations),
         Fact(
             "Money released",
-            money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
+            fmt.money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
             + f" a year by {plan.final_year}",
         ),
     )
@@ -446,7 +430,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         + words.say(
             "method_values",
             values=", ".join(
-                f"level {k} {money(v) if unit.pounds else f'{v:g}'}"
+                f"level {k} {fmt.money(v) if unit.pounds else f'{v:g}'}"
                 for k, v in sorted(values.items())
             ),
             multipliers=", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items()),
@@ -463,7 +447,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         ),
         *_robustness_method(plan, words),
     )
-    holding = {c.name for c in binding_rules(plan)}
+    holding = {c.name for c in plan.binding_rules()}
     by_family: dict[str, list[int]] = {}
     for c in plan.result.constraints:
         counts = by_family.setdefault(c.family, [0, 0])
@@ -513,10 +497,10 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         ),
         Fact("Prices of rules", _prices_note(prov.prices, words)),
         Fact("Toolkit version", prov.version),
-        Fact("Plan solved", prov.created or NOT_RECORDED),
-        Fact("Pack issued", long_date(plan.issued)),
-        Fact("Plan", plan_line(plan)),
-        Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
+        Fact("Plan solved", prov.created or fmt.NOT_RECORDED),
+        Fact("Pack issued", fmt.long_date(plan.issued)),
+        Fact("Plan", plan.plan_line()),
+        Fact("Audit trail head", plan.audit_line().removeprefix("Audit trail: ")),
         Fact(
             "Checking the audit trail",
             words["audit_check"],

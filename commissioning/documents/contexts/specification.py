@@ -11,65 +11,28 @@ from typing import ClassVar
 
 from commissioning.allocator.result import InitiativeResult
 from commissioning.allocator.wording import pence
-from commissioning.documents.contexts.blocks import (
-    Fact,
-    IndicatorGroup,
-    Meta,
-    PriorityObjectives,
-    Section,
-    Table,
-    TermsCitation,
-)
-from commissioning.documents.contexts.format import (
-    NOT_RECORDED,
-    DocumentError,
-    decimal,
-    full_stop,
-    long_date,
-    money,
-    money_exact,
-    number,
-    percent_change,
-)
-from commissioning.documents.contexts.governance import approval_table, signature_table
-from commissioning.documents.contexts.plan import (
-    Plan,
-    builds_from_data,
-    glance_decision,
-    level_label,
-    make_meta,
-    outcome_name,
-    participants,
-    period_text,
-    quarter_end,
-    service_label,
-    year_end,
-    year_start,
-)
+from commissioning.documents.contexts import blocks, governance
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
 from commissioning.documents.contexts.targets import baseline, baseline_text, held_targets
 from commissioning.documents.contexts.terms import cite
-from commissioning.documents.contexts.wording import (
-    TERMS_ITEMS,
-    document_fields,
-    document_sections,
-    document_words,
-)
+from commissioning.documents.contexts.wording import TERMS_ITEMS
 from commissioning.documents.phrases import Words
 from commissioning.formatting import format_outcomes, format_percent
 from commissioning.inputs.model import Initiative
+from commissioning.inputs.vocabulary import level_label
 
 
 @dataclass(frozen=True)
-class SpecContext:
+class SpecContext(DocumentContext):
     """An outcomes-based service specification for one service."""
 
     template: ClassVar[str] = "service_specification.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     details: tuple[Fact, ...]
     objectives: tuple[str, ...]
     """The service's measurable objectives, from the plan."""
-    priority_objectives: PriorityObjectives
+    priority_objectives: blocks.PriorityObjectives
     budget: Table
     purpose: tuple[str, ...]
     strategic_fit: tuple[str, ...]
@@ -78,12 +41,12 @@ class SpecContext:
     targets: Table
     provider_measures: Table
     """What the provider reports every quarter: participants, outcomes, cost per participant."""
-    indicators: tuple[IndicatorGroup, ...]
+    indicators: tuple[blocks.IndicatorGroup, ...]
     """The library's service measures that fit the service's level, with baselines and
     targets."""
     evidence: tuple[Fact, ...]
     evidence_text: tuple[str, ...]
-    terms: Mapping[str, TermsCitation]
+    terms: Mapping[str, blocks.TermsCitation]
     """By section id: the clauses of the standard terms the section applies."""
     monitoring: tuple[Fact, ...]
     """This service's own reporting: its quarters, what it reports against, to whom."""
@@ -102,7 +65,7 @@ class _Service:
     plan: Plan
     i: Initiative
     r: InitiativeResult
-    sections: Mapping[str, Section]
+    sections: Mapping[str, blocks.Section]
     sub_group: str
     where: str
     """'in Pendle' or 'across the county'."""
@@ -129,7 +92,6 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
     data = plan.inputs.data
     i = data.initiative(initiative_id)
     r = plan.outcome_of(initiative_id)
-    text = plan.content.documents["spec"]
     county = i.is_county_wide
     district_name = "the county" if county else data.district(i.district_id).name
     partnership = plan.content.partnership
@@ -138,9 +100,8 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         if county
         else partnership.sub_group.format(district=district_name)
     )
-    fields = document_fields(
-        plan.content,
-        plan.years,
+    wording = plan.wording(
+        "spec",
         "specification",
         district_name,
         sub_group,
@@ -148,37 +109,37 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         service_id=i.initiative_id,
         provider=i.provider,
     )
+    text = wording.text
     funded = tuple(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
     if not funded:
-        raise DocumentError(
+        raise fmt.DocumentError(
             f"{initiative_id} is not funded in any plan year: it has no specification"
         )
     s = _Service(
         plan=plan,
         i=i,
         r=r,
-        sections=document_sections(text, plan.content, fields),
+        sections=wording.sections,
         sub_group=sub_group,
         where="across the county" if county else f"in {district_name}",
         funded=funded,
-        part={y: participants(r.proposed.get(y, 0.0), i.unit_cost) for y in plan.years},
-        today_part=participants(i.current_budget, i.unit_cost),
+        part={y: i.participants(r.proposed.get(y, 0.0)) for y in plan.years},
+        today_part=i.participants(i.current_budget),
         demand=(
             sum(d.demand_at(i.level) for d in data.districts)
             if county
             else data.district(i.district_id).demand_at(i.level)
         ),
-        names={o: outcome_name(plan, o) for o in i.outcomes},
-        words=document_words(text, fields),
+        names={o: plan.outcome_name(o) for o in i.outcomes},
+        words=wording.words,
     )
     indicators = tuple(_indicator_group(s, o) for o in i.outcomes)
     priority = data.priority(i.priority_id)
     return SpecContext(
-        meta=make_meta(
-            plan,
+        meta=plan.make_meta(
             "spec",
             text,
-            service_label(i),
+            i.label,
             f"Service specification: {i.name}",
             s.sections,
             covers=(i.initiative_id,),
@@ -186,7 +147,7 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         sections=s.sections,
         details=_details(s),
         objectives=_objectives(s),
-        priority_objectives=PriorityObjectives(
+        priority_objectives=blocks.PriorityObjectives(
             f"{priority.priority_id} {priority.name}",
             plan.content.framework.objectives.get(priority.priority_id)
             or (plan.content.framework.objectives_fallback,),
@@ -207,14 +168,14 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         terms=_citations(s),
         monitoring=_monitoring(s, sum(len(g.items) for g in indicators)),
         review=_review(s),
-        approval=approval_table(
+        approval=governance.approval_table(
             "approval",
             plan.governance,
             (i.initiative_id,),
-            {i.initiative_id: service_label(i)},
+            {i.initiative_id: i.label},
             plan.words,
         ),
-        signatures=signature_table(
+        signatures=governance.signature_table(
             "signatures",
             (
                 (i.provider, "Provider"),
@@ -237,19 +198,19 @@ def _details(s: _Service) -> tuple[Fact, ...]:
         d = data.district(i.district_id)
         district = f"{d.name} ({i.district_id}), {d.locality} locality"
     return (
-        Fact("Service", service_label(i)),
+        Fact("Service", i.label),
         Fact("Provider", f"{i.provider}, {i.sector} sector"),
         Fact("District", district),
         Fact("Level of need", f"{level_label(i.level)}"),
         Fact("Priority", f"{priority.priority_id} {priority.name}"),
         Fact("Outcomes targeted", "; ".join(s.names[o] for o in i.outcomes)),
-        Fact("Decision in the plan", glance_decision(plan, i, s.r)),
+        Fact("Decision in the plan", plan.glance_decision(i, s.r)),
         *(
-            Fact("Budget over the plan", j.words(money))
+            Fact("Budget over the plan", j.words(fmt.money))
             for j in plan.summary.journeys
             if j.initiative_id == i.initiative_id
         ),
-        Fact("Contract period", period_text(plan, s.funded[0], s.last)),
+        Fact("Contract period", plan.period_text(s.funded[0], s.last)),
     )
 
 
@@ -259,17 +220,17 @@ def _objectives(s: _Service) -> tuple[str, ...]:
     return (
         s.words.say(
             "objective_reach",
-            reach=number(s.part[last]),
+            reach=fmt.number(s.part[last]),
             level=i.level,
             level_name=level.name,
             where=s.where,
             year=last,
-            budget=money(s.r.proposed[last]),
+            budget=fmt.money(s.r.proposed[last]),
         ),
         *(
             s.words.say(
                 "objective_outcome",
-                achieving=number(s.part[last] * i.effect),
+                achieving=fmt.number(s.part[last] * i.effect),
                 outcome=s.names[o],
                 year=last,
             )
@@ -294,8 +255,8 @@ def _budget(s: _Service) -> Table:
         (
             data.streams_by_id[sid].name,
             data.streams_by_id[sid].partner,
-            *(money(by_stream[sid][y]) for y in years),
-            money(sum(by_stream[sid].values())),
+            *(fmt.money(by_stream[sid][y]) for y in years),
+            fmt.money(sum(by_stream[sid].values())),
         )
         for sid in i.funding
         if sid in by_stream
@@ -309,8 +270,8 @@ def _budget(s: _Service) -> Table:
         total=(
             "Total",
             "all partners",
-            *(money(r.proposed.get(y, 0.0)) for y in years),
-            money(sum(r.proposed.get(y, 0.0) for y in years)),
+            *(fmt.money(r.proposed.get(y, 0.0)) for y in years),
+            fmt.money(sum(r.proposed.get(y, 0.0) for y in years)),
         ),
         empty=s.words["budget_empty"],
     )
@@ -332,7 +293,7 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
             "fit_priority",
             priority_id=priority.priority_id,
             priority=priority.name,
-            weight=decimal(weight),
+            weight=fmt.decimal(weight),
         ),
         words.say(
             "fit_prevention",
@@ -358,13 +319,13 @@ def _population(s: _Service) -> tuple[str, ...]:
         ),
         s.words.say(
             "population_paid",
-            participants=number(s.part[last]),
+            participants=fmt.number(s.part[last]),
             year=last,
-            unit_cost=money_exact(i.unit_cost),
-            need=number(s.demand),
+            unit_cost=fmt.money_exact(i.unit_cost),
+            need=fmt.number(s.demand),
             where=s.where,
         )
-        + (f" Today's budget pays for {number(s.today_part)}." if i.current_budget > 0 else ""),
+        + (f" Today's budget pays for {fmt.number(s.today_part)}." if i.current_budget > 0 else ""),
     )
 
 
@@ -374,8 +335,8 @@ def _participants_table(s: _Service) -> Table:
         "participants",
         s.words.say(
             "participants_table",
-            unit_cost=money_exact(i.unit_cost),
-            need=number(s.demand),
+            unit_cost=fmt.money_exact(i.unit_cost),
+            need=fmt.number(s.demand),
             level=i.level,
             where=s.where,
         ),
@@ -383,9 +344,9 @@ def _participants_table(s: _Service) -> Table:
         tuple(
             (
                 str(y),
-                money(r.proposed.get(y, 0.0)),
-                number(s.part[y]) if s.part[y] > 0 else "not funded this year",
-                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else NOT_RECORDED,
+                fmt.money(r.proposed.get(y, 0.0)),
+                fmt.number(s.part[y]) if s.part[y] > 0 else "not funded this year",
+                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else fmt.NOT_RECORDED,
             )
             for y in years
         ),
@@ -407,8 +368,8 @@ def _targets(s: _Service) -> Table:
         against = s.words.say(
             "targets_below",
             year=low_year,
-            today=money(i.current_budget),
-            then=money(r.proposed.get(low_year, 0.0)),
+            today=fmt.money(i.current_budget),
+            then=fmt.money(r.proposed.get(low_year, 0.0)),
         )
     else:
         against = s.words["targets_held"]
@@ -419,10 +380,10 @@ def _targets(s: _Service) -> Table:
         tuple(
             (
                 s.names[o],
-                number(baseline)
+                fmt.number(baseline)
                 if i.current_budget > 0
                 else ("new service" if i.is_candidate else "not funded today"),
-                *(number(s.part[y] * i.effect) for y in years),
+                *(fmt.number(s.part[y] * i.effect) for y in years),
                 against,
             )
             for o in i.outcomes
@@ -439,20 +400,20 @@ def _provider_measures(s: _Service) -> Table:
         s.words["measures_table"],
         ("Measure", *(str(y) for y in years)),
         (
-            ("Participants starting", *(number(s.part[y]) for y in years)),
+            ("Participants starting", *(fmt.number(s.part[y]) for y in years)),
             (
                 "Participants achieving the targeted outcome",
-                *(number(s.part[y] * i.effect) for y in years),
+                *(fmt.number(s.part[y] * i.effect) for y in years),
             ),
             (
                 "Cost per participant, at most",
-                *(money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
+                *(fmt.money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
             ),
         ),
     )
 
 
-def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
+def _indicator_group(s: _Service, outcome_id: str) -> blocks.IndicatorGroup:
     """The library's service measures for an outcome that fit the service's level, as
     compact lines with the baseline from the data and a target every year."""
     plan, i = s.plan, s.i
@@ -472,9 +433,9 @@ def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
         items.append(
             Fact(
                 ind.name,
-                f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
+                f"{fmt.full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
                 f"Baseline: {baseline_text(base, ind, names)}. Target: {target}. "
-                f"Source: {full_stop(ind.source)}",
+                f"Source: {fmt.full_stop(ind.source)}",
             )
         )
     note = (
@@ -486,7 +447,7 @@ def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
             else lib.fallback
         )
     )
-    return IndicatorGroup(outcome_name(plan, outcome_id), tuple(items), note)
+    return blocks.IndicatorGroup(plan.outcome_name(outcome_id), tuple(items), note)
 
 
 def _evidence(s: _Service) -> tuple[Fact, ...]:
@@ -502,8 +463,8 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
             "Effect",
             s.words.say("effect", effect=format_percent(i.effect)),
         ),
-        Fact("Evidence weight in the plan", decimal(multiplier)),
-        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
+        Fact("Evidence weight in the plan", fmt.decimal(multiplier)),
+        Fact("Unit cost", f"{fmt.money_exact(i.unit_cost)} per participant a year"),
         Fact("Late costs avoided per £1", pence(r.benefit_cost_ratio))
         if r.benefit_cost_ratio is not None
         else Fact(
@@ -515,7 +476,7 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
 # --- 6. standards, 7. monitoring, 8. review: what the standard terms leave to the service -----
 
 
-def _citations(s: _Service) -> Mapping[str, TermsCitation]:
+def _citations(s: _Service) -> Mapping[str, blocks.TermsCitation]:
     terms = s.plan.terms
     citing = [sid for sid in s.sections if terms.numbered.get(sid)]
     return MappingProxyType({sid: cite(terms, sid, full=n == 0) for n, sid in enumerate(citing)})
@@ -531,8 +492,8 @@ def _monitoring(s: _Service, n_indicators: int) -> tuple[Fact, ...]:
             s.words.say(
                 "monitoring_returns",
                 returns=4 * len(funded),
-                first=long_date(quarter_end(plan, funded[0], 0)),
-                last=long_date(quarter_end(plan, funded[-1], 3)),
+                first=fmt.long_date(plan.quarter_end(funded[0], 0)),
+                last=fmt.long_date(plan.quarter_end(funded[-1], 3)),
                 clause=reporting_clause,
             ),
         ),
@@ -564,7 +525,7 @@ def _monitoring(s: _Service, n_indicators: int) -> tuple[Fact, ...]:
 
 def _review(s: _Service) -> tuple[Fact, ...]:
     plan, i, funded = s.plan, s.i, s.funded
-    review_dates = [long_date(year_end(plan, y)) for y in funded]
+    review_dates = [fmt.long_date(plan.year_end(y)) for y in funded]
     exit_clauses = plan.terms.numbers("review") if plan.terms.numbered.get("review") else ""
     return (
         Fact("Current contract", _contract_note(s)),
@@ -591,7 +552,7 @@ def _review(s: _Service) -> tuple[Fact, ...]:
                     if exit_clauses
                     else ""
                 ),
-                participants=number(s.part[s.last]),
+                participants=fmt.number(s.part[s.last]),
                 year=s.last,
                 moving_to=(
                     "other services at the same level of need"
@@ -613,40 +574,40 @@ def _decision_sentence(s: _Service) -> str:
         return s.words.say(
             "purpose_commission",
             start=start,
-            first=money(r.proposed[start]),
-            final=money(final),
+            first=fmt.money(r.proposed[start]),
+            final=fmt.money(final),
             year=y1,
         )
     if r.decision == "grow":
         return s.words.say(
             "purpose_grow",
-            today=money(i.current_budget),
-            final=money(final),
+            today=fmt.money(i.current_budget),
+            final=fmt.money(final),
             year=y1,
-            change=percent_change(i.current_budget, final),
+            change=fmt.percent_change(i.current_budget, final),
         )
     return s.words.say(
         "purpose_maintain",
-        today=money(i.current_budget),
-        first=money(first),
+        today=fmt.money(i.current_budget),
+        first=fmt.money(first),
         start=y0,
-        final=money(final),
+        final=fmt.money(final),
         year=y1,
     )
 
 
 def _contract_note(s: _Service) -> str:
     plan, i, funded = s.plan, s.i, s.funded
-    start = long_date(year_start(plan, funded[0]))
+    start = fmt.long_date(plan.year_start(funded[0]))
     if i.is_candidate:
         return s.words.say("contract_new", start=start)
     if i.contract_end is None:
         return s.words["no_contract_end"]
-    ends = long_date(year_end(plan, i.contract_end))
+    ends = fmt.long_date(plan.year_end(i.contract_end))
     if i.contract_end < plan.years[0]:
         return s.words.say("contract_ended", end=i.contract_end, ends=ends, start=start)
     if i.contract_end < funded[-1]:
-        nxt = long_date(year_start(plan, i.contract_end + 1))
+        nxt = fmt.long_date(plan.year_start(i.contract_end + 1))
         return s.words.say(
             "contract_short", end=i.contract_end, ends=ends, start=nxt, until=funded[-1]
         )
