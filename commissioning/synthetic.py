@@ -95,40 +95,30 @@ class _Level:
     sectors: tuple[str, ...]
 
 
-_LEVELS: dict[int, _Level] = {
-    1: _Level(
-        0.20,
-        150_000,
-        (80, 300),
-        (0.03, 0.12),
-        ("Children's centre universal offer", "Open-access youth club", "Stay and play"),
-        ("council", "schools", "voluntary", "health"),
-    ),
-    2: _Level(
-        0.40,
-        280_000,
-        (600, 3_000),
-        (0.08, 0.30),
-        ("Early help family support", "Parenting programme", "School-based mentoring"),
-        ("council", "voluntary", "schools", "health"),
-    ),
-    3: _Level(
-        0.23,
-        400_000,
-        (2_500, 9_000),
-        (0.15, 0.40),
-        ("Targeted youth support", "Domestic abuse recovery", "Family therapy"),
-        ("council", "health", "voluntary", "police"),
-    ),
-    4: _Level(
-        0.17,
-        650_000,
-        (8_000, 30_000),
-        (0.20, 0.50),
-        ("Edge-of-care intensive support", "Youth justice intervention", "Short breaks"),
-        ("council", "health", "police", "private"),
-    ),
+_LEVEL_FIGURES: dict[int, tuple[float, float, tuple[float, float], tuple[float, float]]] = {
+    # level: share of services, median budget (£ a year), unit cost range, effect range
+    1: (0.20, 150_000, (80, 300), (0.03, 0.12)),
+    2: (0.40, 280_000, (600, 3_000), (0.08, 0.30)),
+    3: (0.23, 400_000, (2_500, 9_000), (0.15, 0.40)),
+    4: (0.17, 650_000, (8_000, 30_000), (0.20, 0.50)),
 }
+_LEVEL_KINDS: dict[int, tuple[str, ...]] = {
+    1: ("Children's centre universal offer", "Open-access youth club", "Stay and play"),
+    2: ("Early help family support", "Parenting programme", "School-based mentoring"),
+    3: ("Targeted youth support", "Domestic abuse recovery", "Family therapy"),
+    4: ("Edge-of-care intensive support", "Youth justice intervention", "Short breaks"),
+}
+_LEVEL_SECTORS: dict[int, tuple[str, ...]] = {
+    1: ("council", "schools", "voluntary", "health"),
+    2: ("council", "voluntary", "schools", "health"),
+    3: ("council", "health", "voluntary", "police"),
+    4: ("council", "health", "police", "private"),
+}
+_LEVELS: dict[int, _Level] = {
+    level: _Level(*figures, _LEVEL_KINDS[level], _LEVEL_SECTORS[level])
+    for level, figures in _LEVEL_FIGURES.items()
+}
+"""How services look at each level, one table row per level and column."""
 _EVIDENCE_EXISTING = {"4": 0.06, "3": 0.08, "2": 0.42, "NL2": 0.38, "NE": 0.06}
 _EVIDENCE_CANDIDATE = {"4": 0.35, "3": 0.35, "2": 0.25, "NL2": 0.05, "NE": 0.0}
 

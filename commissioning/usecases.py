@@ -68,13 +68,16 @@ def load_files(
 ) -> LoadedFiles:
     """Files (name -> bytes) and a scenario file read and validated as `load` reads a
     folder, keeping every problem rather than raising, so a page can show them all."""
+    from commissioning.inputs.consultation import consultation_problems
     from commissioning.inputs.loading import check_read_scenario, default_scenario
     from commissioning.inputs.read import read_scenario, read_tables
     from commissioning.inputs.validate import References, validate_tables
 
     raw = read_tables(files, label=label)
     checked = validate_tables(raw)
-    data = checked.data
+    record = consultation_problems(files)  # checked at the boundary, as `load` does
+    errors = (*checked.errors, *record)
+    data = None if record else checked.data
     chosen: Mapping[str, object] | None = None
     problems: tuple[Problem, ...] = ()
     if data is not None:
@@ -86,7 +89,7 @@ def load_files(
                 chosen = found.scenario.to_dict()
         if chosen is None:
             chosen = default_scenario(data)
-    return LoadedFiles(raw, data, checked.errors, checked.warnings, chosen, problems)
+    return LoadedFiles(raw, data, errors, checked.warnings, chosen, problems)
 
 
 # --------------------------------------------------------------------------- planning
@@ -189,8 +192,8 @@ def document_governance(
     content, stands in for the folder's where the data came as files (an upload)."""
     from types import MappingProxyType
 
-    from commissioning.documents.consultation import consultation_from_bytes, load_consultation
     from commissioning.documents.contexts.governance import Approval, Governance
+    from commissioning.inputs.consultation import consultation_from_bytes, load_consultation
     from commissioning.store.approvals import plan_record
 
     if data is not None and data.is_dir():

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal
 
+from commissioning.formatting import format_percent
+
 Decision = Literal["commission", "not_commissioned", "decommission", "grow", "reduce", "maintain"]
 DECISIONS: tuple[Decision, ...] = (
     "commission",
@@ -45,6 +47,30 @@ DECISION_DONE: Mapping[str, str] = MappingProxyType({w[0]: w[2] for w in _WORDS}
 
 DECISION_CLAUSE: Mapping[str, str] = MappingProxyType({w[0]: w[3] for w in _WORDS})
 """Each decision as the verb of a sentence about a service: "Family Hub grows"."""
+
+DECISION_TITLES: Mapping[str, str] = MappingProxyType(
+    {
+        d: {
+            "commission": "Commissioned (new services)",
+            "not_commissioned": "Considered and not commissioned",
+        }.get(d, done[:1].upper() + done[1:])
+        for d, done in DECISION_DONE.items()
+    }
+)
+"""Each decision as the heading of a group of services: the vocabulary's words ("Grown"),
+saying which services a commissioning or a non-commissioning is about."""
+_BAND = format_percent(BAND)
+DECISION_MEANINGS: Mapping[str, str] = MappingProxyType(
+    {
+        "commission": "new programmes funded by the plan",
+        "grow": f"existing services growing by more than {_BAND}",
+        "maintain": f"existing services kept within {_BAND} of today's budget",
+        "reduce": f"existing services reduced by more than {_BAND}",
+        "decommission": "existing services whose funding ends within the plan",
+        "not_commissioned": "candidate programmes the plan does not fund",
+    }
+)
+"""What each decision means, for the board summary's key, with the vocabulary's band."""
 
 
 def decision_words(decision: str) -> str:

@@ -68,7 +68,7 @@ def _content() -> Any:
 def consultation_file(source: state.Source) -> bytes | None:
     """The consultation record that came with the data (a folder's or an upload's
     consultation.csv), for the documents' consultation record; None when there is none."""
-    from commissioning.documents.consultation import CONSULTATION_FILE
+    from commissioning.inputs.consultation import CONSULTATION_FILE
 
     return source.files.get(CONSULTATION_FILE)
 

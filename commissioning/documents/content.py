@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from commissioning.documents.phrases import WORDING_KEYS
+from commissioning.documents.phrases import COMMON, WORDING_KEYS, Keys
 from commissioning.documents.yaml_checks import Checker, missing_or
 from commissioning.documents.yaml_checks import ContentError as ContentError
 from commissioning.documents.yaml_checks import ContentProblem as ContentProblem
@@ -42,6 +42,9 @@ SERVICE_FIELDS: frozenset[str] = COMMON_FIELDS | {"service", "service_id", "prov
 SUMMARY_FIELDS: frozenset[str] = COMMON_FIELDS - {"district", "sub_group"}
 TERMS_FIELDS: frozenset[str] = COMMON_FIELDS - {"district"}
 """The standard terms serve every specification: no service or district of their own."""
+PLAN_FIELDS: frozenset[str] = SUMMARY_FIELDS - {"document"}
+"""The wording every document shares (`common.yaml`): the partnership's and the plan's."""
+COMMON_FILE = "common.yaml"
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,8 @@ class Content:
     indicators: IndicatorLibrary
     reporting: Reporting
     framework: Framework = field(repr=False)
+    wording: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """The wording every document shares (`common.yaml`, `phrases.COMMON`), unfilled."""
 
 
 def fill(text: str, fields: Mapping[str, str]) -> str:
@@ -329,9 +334,16 @@ def load_content(directory: Path | None = None) -> Content:
     indicators = _indicators(Checker(directory, "indicators.yaml", problems))
     reporting = _reporting(Checker(directory, "reporting.yaml", problems))
     framework = _framework(Checker(directory, "framework.yaml", problems))
+    common = Checker(directory, COMMON_FILE, problems)
+    shared = common.load()
+    if shared is not None:
+        common.known_keys(shared, {"wording"}, "")
+    wording = _wording(common, shared or {}, COMMON, PLAN_FIELDS)
     if problems or partnership is None or clauses is None or reporting is None:
         raise ContentError(problems)
     if indicators is None or framework is None or any(d is None for d in documents.values()):
+        raise ContentError(problems)
+    if shared is None:
         raise ContentError(problems)
     return Content(
         directory=directory,
@@ -341,6 +353,7 @@ def load_content(directory: Path | None = None) -> Content:
         indicators=indicators,
         reporting=reporting,
         framework=framework,
+        wording=wording,
     )
 
 
@@ -457,7 +470,7 @@ def _document(
     doc = c.load()
     if doc is None:
         return None
-    keys = WORDING_KEYS.get(kind, ())
+    keys: Keys = WORDING_KEYS.get(kind, MappingProxyType({}))
     c.known_keys(
         doc,
         {"title", "status", "sections"}
@@ -499,19 +512,29 @@ def _document(
 
 
 def _wording(
-    c: Checker, doc: Mapping[str, Any], keys: tuple[str, ...], fields: frozenset[str]
+    c: Checker, doc: Mapping[str, Any], keys: Keys, fields: frozenset[str]
 ) -> Mapping[str, str]:
-    """The `wording:` block: every key the document's code asks for, and no other."""
+    """The `wording:` block: every key the document's code asks for, and no other; a text
+    around figures uses each of its figures' placeholders, so none is dropped by an edit."""
     if not keys:
         return MappingProxyType({})
     raw = c.mapping(doc, "wording", "")
     if not raw:
         return MappingProxyType({})
     c.known_keys(raw, set(keys), "wording")
-    for k in keys:
+    out: dict[str, str] = {}
+    for k, figures in keys.items():
         if k not in raw:
             c.problem(f"wording.{k}", "missing: the document needs this wording")
-    return MappingProxyType({k: c.text(raw, k, "wording", fields=fields) for k in keys if k in raw})
+            continue
+        out[k] = text = c.text(raw, k, "wording", fields=fields | figures)
+        try:
+            used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError:
+            continue  # already named by c.text
+        for name in sorted(figures - used):
+            c.problem(f"wording.{k}", f"must say {{{name}}}: the figure this wording is for")
+    return MappingProxyType(out)
 
 
 def _check_clause_fields(c: Checker, clause: Clause, fields: frozenset[str], where: str) -> None:

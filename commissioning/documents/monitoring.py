@@ -22,17 +22,12 @@ from commissioning.documents.contexts import (
     Plan,
     Section,
     Table,
-    audit_line,
     bar_chart,
     branding,
-    document_fields,
-    document_sections,
     long_date,
     money,
     money_exact,
     number,
-    plan_line,
-    short_sha,
 )
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
@@ -136,9 +131,9 @@ def _meta(
         status=text.status,
         issued=long_date(plan.issued),
         period=_period(card, plan.content.reporting.quarters),
-        plan=plan_line(plan),
-        audit=audit_line(plan),
-        footer=f"{plan.content.partnership.name} \u00b7 plan {short_sha(plan)} \u00b7 "
+        plan=plan.plan_line(),
+        audit=plan.audit_line(),
+        footer=f"{plan.content.partnership.name} \u00b7 plan {plan.short_sha()} \u00b7 "
         f"returns to {card.year} Q{card.quarter}",
         sections=tuple(sections.values()),
     )
@@ -308,8 +303,8 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
     else:
         name = data.district(district_id).name
         sub_group = partnership.sub_group.format(district=name)
-    fields = document_fields(plan.content, plan.years, "agreement", name, sub_group)
-    sections = document_sections(plan.content.documents["quarterly"], plan.content, fields)
+    wording = plan.wording("quarterly", "agreement", name, sub_group)
+    fields, sections = wording.fields, wording.sections
     quarters = plan.content.reporting.quarters
     f = group.figures
     services = group.services
@@ -482,8 +477,7 @@ def partnership_context(
     plan: Plan, card: Scorecard, value: ValueCard | None = None
 ) -> PartnershipContext:
     """The partnership report: the scorecard by district and by outcome, for the board."""
-    fields = document_fields(plan.content, plan.years, "report", "", "")
-    sections = document_sections(plan.content.documents["partnership"], plan.content, fields)
+    sections = plan.wording("partnership", "report", "", "").sections
     t = card.total
     services = card.services
     red = sum(1 for s in services if s.rag == "red")

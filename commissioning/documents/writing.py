@@ -39,7 +39,6 @@ from commissioning.documents.contexts import (
     level_label,
     sla_context,
     spec_context,
-    spec_initiatives,
     summary_context,
     terms_context,
 )
@@ -73,7 +72,7 @@ def safe_name(text: str) -> str:
 
 def spec_documents(plan: Plan, district: str | None) -> list[Document]:
     docs = []
-    for i in spec_initiatives(plan, district):
+    for i in plan.spec_initiatives(district):
         r = plan.outcome_of(i.initiative_id)
         where = "county-wide" if i.is_county_wide else plan.inputs.data.district(i.district_id).name
         docs.append(
@@ -124,7 +123,7 @@ def summary_documents(plan: Plan, district: str | None) -> list[Document]:
 
 def terms_documents(plan: Plan, district: str | None) -> list[Document]:
     """The standard terms every specification cites: written with the specifications."""
-    if not spec_initiatives(plan, district):
+    if not plan.spec_initiatives(district):
         return []
     text = plan.content.documents["terms"]
     return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from commissioning.inputs.consultation import consultation_problems
 from commissioning.inputs.model import DataSet, InputError, Inputs, Problem, Scenario
 from commissioning.inputs.read import SCENARIO_FILE, RawScenario, read_scenario, read_tables
 from commissioning.inputs.validate import (
@@ -33,13 +34,15 @@ def load(data_dir: Path, scenario_path: Path | None = None) -> Inputs:
     path = Path(scenario_path) if scenario_path is not None else data_dir / SCENARIO_FILE
     if scenario_path is None and not data_dir.is_dir():
         return combine(checked, None)  # the missing folder is the one problem to report
+    # the consultation record never enters the plan, but it is checked here, at the boundary
+    record = consultation_problems(data_dir)
     if scenario_path is None and not path.is_file():
         missing = Problem(
             SCENARIO_FILE,
             f"no scenario: give a scenario file, or put {SCENARIO_FILE} in {data_dir}",
         )
-        return combine(checked, None, (missing,))
-    return combine(checked, check_read_scenario(read_scenario(path), checked.references))
+        return combine(checked, None, (*record, missing))
+    return combine(checked, check_read_scenario(read_scenario(path), checked.references), record)
 
 
 def check_read_scenario(raw: RawScenario, references: References) -> CheckedScenario:

@@ -148,6 +148,15 @@ class Initiative:
     def is_county_wide(self) -> bool:
         return self.district_id == COUNTY
 
+    @property
+    def label(self) -> str:
+        """'Name (ID)': how a document or a table names the service."""
+        return f"{self.name} ({self.initiative_id})"
+
+    def participants(self, budget: float) -> float:
+        """The participants a budget pays for at the service's unit cost."""
+        return budget / self.unit_cost
+
 
 @dataclass(frozen=True)
 class Cost:

@@ -624,7 +624,8 @@ RETURNS = Table(
 CONSULTATION = Table(
     "consultation",
     "Who was consulted on the plan, when, and what came of it: the consultation record of "
-    "the district SLAs and the plan summary (read by the documents, never by the plan).",
+    "the district SLAs and the plan summary (checked with the other tables, never read by the "
+    "plan).",
     (
         _text("date", "When, as YYYY-MM-DD."),
         _text("consulted", "Who was consulted: a group, a forum, the public."),

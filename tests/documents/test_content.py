@@ -142,3 +142,44 @@ def test_edited_wording_reaches_the_documents(specs, small_plan):
     board = plan.content.partnership.board
     assert summary_context(plan).decisions.caption == f"For the {board}, decisions by service"
     assert sla_context(plan, "A").needs.caption.startswith("The Alpha need and participants")
+
+
+def test_a_sentence_around_figures_must_keep_them_and_name_no_other(specs):
+    """Issue 17: the sentences of the documents live in specs/ too; the figures a sentence is
+    written around are declared with its key, so an edit that drops one or names an unknown
+    one is an error before any document is built."""
+    edit(specs / "rationale.yaml", "reach about {gained} more.", "reach about as many more.")
+    edit(specs / "service_specification.yaml", "from {start}.", "from {begin}.")
+    edit(specs / "common.yaml", "  audit_none:", "  audit_missing:")
+    found = problems(specs)
+    assert (
+        "rationale.yaml: wording.cohort: must say {gained}: the figure this wording is for" in found
+    ), found
+    unknown = "service_specification.yaml: wording.contract_new: unknown placeholder {begin}"
+    assert any(p.startswith(unknown) for p in found), found
+    assert "common.yaml: wording.audit_none: missing: the document needs this wording" in found
+    assert any(p.startswith("common.yaml: wording.audit_missing: unknown key") for p in found)
+
+
+def test_edited_sentences_reach_the_documents_with_their_figures(specs, small_plan):
+    import dataclasses
+
+    from commissioning.documents.contexts import spec_context, summary_context
+
+    edit(
+        specs / "common.yaml",
+        "Consultation record: none is recorded in the data; to be completed",
+        "Nobody has been consulted yet on the {first_year} to {last_year} plan",
+    )
+    edit(
+        specs / "service_specification.yaml",
+        "Report every quarter against the indicators of section {outcomes_section}",
+        "Each quarter, {provider} reports on section {outcomes_section}",
+    )
+    plan = dataclasses.replace(small_plan, content=load_content(specs))
+    first, last = plan.years[0], plan.years[-1]
+    consultation = summary_context(plan).consultation.caption
+    assert consultation == f"Nobody has been consulted yet on the {first} to {last} plan"
+    spec = spec_context(plan, plan.inputs.data.initiatives[0].initiative_id)
+    provider = plan.inputs.data.initiatives[0].provider
+    assert spec.objectives[-1].startswith(f"Each quarter, {provider} reports on section 4")

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from commissioning.documents.consultation import COLUMNS, load_consultation
 from commissioning.documents.contexts import prepare, sla_context, spec_context, summary_context
 from commissioning.documents.render import render_html
+from commissioning.inputs.consultation import COLUMNS, load_consultation
 from commissioning.inputs.model import InputError
 from commissioning.usecases import document_governance as governance_for
 from tests.documents.htmlcheck import check_complete

@@ -222,16 +222,14 @@ def test_budgets_that_turn_are_named_in_the_summary_the_sla_and_the_specificatio
     }
     assert len(rows) == len(ids & local) >= 1
 
-    from commissioning.documents.contexts import spec_initiatives
-
-    specified = {i.initiative_id for i in spec_initiatives(sample_plan, None)}
+    specified = {i.initiative_id for i in sample_plan.spec_initiatives(None)}
     turning = next(k for k in journeys if k.initiative_id in specified)
     spec = check_complete(
         render_html("service_specification.html", spec_context(sample_plan, turning.initiative_id))
     )
     assert "Budget over the plan" in spec.all_text
     assert turning.sentence in spec.all_text
-    steady = next(i for i in spec_initiatives(sample_plan, None) if i.initiative_id not in ids)
+    steady = next(i for i in sample_plan.spec_initiatives(None) if i.initiative_id not in ids)
     kept = check_complete(
         render_html("service_specification.html", spec_context(sample_plan, steady.initiative_id))
     )

@@ -13,11 +13,7 @@ from pypdf import PdfReader
 
 from commissioning.cli import main
 from commissioning.documents.content import REQUIRED_CLAUSES, SPECS_DIR, ContentError, load_content
-from commissioning.documents.contexts import (
-    spec_context,
-    spec_initiatives,
-    terms_context,
-)
+from commissioning.documents.contexts import spec_context, terms_context
 from commissioning.documents.render import html_to_pdf, render_html
 from commissioning.documents.writing import RENDERERS, write_documents, write_index
 from tests.documents.conftest import SAMPLE
@@ -104,7 +100,7 @@ def test_a_specification_cites_the_terms_by_number_instead_of_repeating_them(sam
 
 def test_every_specification_of_the_sample_cites_the_same_terms(sample_plan):
     citation = sample_plan.terms.citation
-    for i in spec_initiatives(sample_plan):
+    for i in sample_plan.spec_initiatives():
         assert citation in spec_context(sample_plan, i.initiative_id).terms["standards"].text
 
 

@@ -7,11 +7,14 @@ content; templates only lay the values out. A value that cannot be shown is an e
 
 One module per document (`specification`, `sla`, `summary`, `terms`, `index`, `rationale`),
 each context class naming its template; what they share: `format` (numbers, dates, the
-check of every text), `blocks` (facts, tables, charts, the cover), `wording` (the
-partnership's wording filled in, and the standard terms) and `plan` (the plan prepared
-once for every document).
+check of every text), `blocks` (facts, tables, charts, the cover, and `DocumentContext`,
+the cover and sections every document's context holds), `wording` (the partnership's
+wording filled in, and the standard terms), `governance` (approval, signatures, equality,
+consultation) and `plan` (the plan prepared once for every document, with the methods
+every builder shares).
 """
 
+from commissioning.allocator.vocabulary import DECISION_MEANINGS, DECISION_TITLES
 from commissioning.documents.contexts.blocks import (
     Bar,
     BarChart,
@@ -52,21 +55,11 @@ from commissioning.documents.contexts.index import (
     index_context,
 )
 from commissioning.documents.contexts.plan import (
-    DECISION_MEANINGS,
-    DECISION_TITLES,
     SPEC_DECISIONS,
     Plan,
-    audit_line,
     branding,
     builds_from_data,
-    district_summary,
-    level_label,
-    make_meta,
-    period_text,
-    plan_line,
     prepare,
-    short_sha,
-    spec_initiatives,
 )
 from commissioning.documents.contexts.sla import SlaContext, sla_context
 from commissioning.documents.contexts.specification import SpecContext, spec_context
@@ -80,6 +73,7 @@ from commissioning.documents.contexts.wording import (
     reporting_table,
     standard_terms,
 )
+from commissioning.inputs.vocabulary import level_label
 
 __all__ = [
     "DECISION_MEANINGS",
@@ -111,14 +105,12 @@ __all__ = [
     "Table",
     "TermsCitation",
     "TermsContext",
-    "audit_line",
     "bar_chart",
     "branding",
     "builds_from_data",
     "check_text",
     "data_text",
     "decimal",
-    "district_summary",
     "document_fields",
     "document_sections",
     "index_context",
@@ -126,20 +118,15 @@ __all__ = [
     "level_label",
     "long_date",
     "looks_unfilled",
-    "make_meta",
     "money",
     "money_change",
     "money_exact",
     "number",
     "percent_change",
-    "period_text",
-    "plan_line",
     "prepare",
     "reporting_table",
-    "short_sha",
     "sla_context",
     "spec_context",
-    "spec_initiatives",
     "spend_table",
     "standard_terms",
     "summary_context",

@@ -4,9 +4,11 @@ blank, `None` or `nan`, so a template only lays values out."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
+from commissioning.documents.content import Clause
 from commissioning.documents.contexts.format import (
     MONEY_STEP,
     MONEY_STEP_MILLIONS,
@@ -17,6 +19,7 @@ from commissioning.documents.contexts.format import (
     percent_change,
     shorten,
 )
+from commissioning.documents.phrases import Words
 from commissioning.explain.summary import Journey, SpendRow
 
 
@@ -158,11 +161,10 @@ class Table:
 
 
 @dataclass(frozen=True)
-class ClauseView:
-    clause_id: str
-    title: str
-    paragraphs: tuple[str, ...]
-    points: tuple[str, ...]
+class ClauseView(Clause):
+    """A standard clause as a document shows it: the content's clause, its placeholders
+    filled in for the document."""
+
     number: str = ""
     """Its number where a document cites clauses by number (the standard terms: "2.1")."""
 
@@ -198,14 +200,23 @@ class Bar:
     """`today` or `plan`: the CSS class that colours it."""
     value: str
     label_x: float
-    label_y: float
+    """Where its value is written: just past the bar's end."""
+
+    @property
+    def label_y(self) -> float:
+        """The value's baseline, level with the bar's bottom."""
+        return self.y + self.height - 2
 
 
 @dataclass(frozen=True)
 class ChartRow:
     label: str
-    label_y: float
     bars: tuple[Bar, ...]
+
+    @property
+    def label_y(self) -> float:
+        """The row label's baseline, between the row's two bars."""
+        return self.bars[0].y + self.bars[0].height + 3
 
 
 @dataclass(frozen=True)
@@ -213,7 +224,11 @@ class LegendItem:
     series: str
     label: str
     x: float
-    text_x: float
+    """Where its colour swatch starts; the words follow the swatch."""
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 14
 
 
 @dataclass(frozen=True)
@@ -225,12 +240,16 @@ class BarChart:
     description: str
     width: float
     height: float
-    label_x: float
-    """Where row labels end (they are right-aligned against the bars)."""
     axis_x: float
+    """Where the bars start."""
     rows: tuple[ChartRow, ...]
     legend: tuple[LegendItem, ...]
     legend_y: float
+
+    @property
+    def label_x(self) -> float:
+        """Where row labels end (they are right-aligned against the axis)."""
+        return self.axis_x - 6
 
 
 @dataclass(frozen=True)
@@ -269,6 +288,17 @@ class Meta:
     """In order, for the contents list."""
     control: tuple[Fact, ...] = ()
     """Document control: version, date, status, what it supersedes, the input fingerprint."""
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """What every document's context holds: its cover and running header (`meta`) and its
+    numbered sections from the wording; each document adds the fields its template lays
+    out, and names that template."""
+
+    template: ClassVar[str]
+    meta: Meta
+    sections: Mapping[str, Section]
 
 
 @dataclass(frozen=True)
@@ -387,15 +417,14 @@ def bar_chart(
                     series=series,
                     value=show(value),
                     label_x=round(label_w + w + 4, 1),
-                    label_y=round(by + bar_h - 2, 1),
                 )
             )
-        out.append(ChartRow(shorten(label, 34), round(y + bar_h + 3, 1), tuple(bars)))
+        out.append(ChartRow(shorten(label, 34), tuple(bars)))
         y += 2 * bar_h + 1 + gap
     legend_y = y + 8
     legend = (
-        LegendItem("today", colour_labels[0], label_w, label_w + 14),
-        LegendItem("plan", colour_labels[1] or str(final_year), label_w + 120, label_w + 134),
+        LegendItem("today", colour_labels[0], label_w),
+        LegendItem("plan", colour_labels[1] or str(final_year), label_w + 120),
     )
     if description is None:
         description = "; ".join(
@@ -407,7 +436,6 @@ def bar_chart(
         description,
         width,
         round(legend_y + 8, 1),
-        label_w - 6,
         label_w,
         tuple(out),
         legend,
@@ -415,13 +443,12 @@ def bar_chart(
     )
 
 
-def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
+def journeys_table(journeys: Sequence[Journey], words: Words, where: str = "") -> Table:
     """Services whose budget turns within the plan: the decision reads the final year only,
     so every document that shows decisions names them."""
     return Table(
         "journeys",
-        "Services whose budget rises and then falls (or falls and then recovers) within the "
-        "plan: the decision reads the final year only",
+        words["journeys_table"],
         ("Service", "Today", "Turning point", "Final year"),
         tuple(
             (
@@ -433,7 +460,6 @@ def journeys_table(journeys: Sequence[Journey], where: str = "") -> Table:
             for j in journeys
         ),
         numeric=(False, True, True, True),
-        empty=f"No service{where} rises and then falls, or falls and then recovers, within "
-        "the plan.",
+        empty=words.say("journeys_empty", where=where),
         style="compact",
     )

@@ -9,13 +9,16 @@ The store and the data folder are read by the command or the app, never here: th
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
 from commissioning.documents.contexts.blocks import Fact, Table
 from commissioning.documents.contexts.format import long_date, number, parse_day
+from commissioning.documents.phrases import Words
+from commissioning.inputs.consultation import Consultation
+from commissioning.inputs.model import Initiative
 
 
 @dataclass(frozen=True)
@@ -42,17 +45,6 @@ class Approval:
 
 
 @dataclass(frozen=True)
-class Consultation:
-    """One entry of the consultation record (the data folder's consultation.csv)."""
-
-    day: date
-    consulted: str
-    topic: str
-    outcome: str
-    reference: str = ""
-
-
-@dataclass(frozen=True)
 class Governance:
     """What the store and the data folder say about a plan's governance."""
 
@@ -65,12 +57,12 @@ class Governance:
     consultation: tuple[Consultation, ...] = ()
 
 
-def status_of(governance: Governance, ids: Sequence[str], draft: str) -> str:
+def status_of(governance: Governance, ids: Sequence[str], draft: str, words: Words) -> str:
     """'Agreed' when every service the document covers has an accepted decision on record;
     else the document's draft status from its wording file."""
     found = [governance.approvals.get(i) for i in ids]
     if ids and all(a is not None and a.accepted for a in found):
-        return "Agreed: every proposal it sets out was accepted (see the approval record)"
+        return words["status_agreed"]
     return draft
 
 
@@ -91,7 +83,11 @@ def control_facts(
 
 
 def approval_table(
-    table_id: str, governance: Governance, ids: Sequence[str], names: Mapping[str, str]
+    table_id: str,
+    governance: Governance,
+    ids: Sequence[str],
+    names: Mapping[str, str],
+    words: Words,
 ) -> Table:
     """The approval block: each recorded decision (who, when, reference), or lines to sign
     where none is recorded."""
@@ -106,9 +102,7 @@ def approval_table(
     recorded = any(iid in governance.approvals for iid in ids)
     return Table(
         table_id,
-        "Approval: decisions recorded in the partnership's store"
-        if recorded
-        else "Approval: no decision is recorded yet; to be completed when it is made",
+        words["approval_recorded" if recorded else "approval_none"],
         ("Proposal", "Decision", "Decision maker", "Date", "Reference"),
         tuple(rows),
         numeric=(False,) * 5,
@@ -131,7 +125,7 @@ def signature_table(table_id: str, parties: Sequence[tuple[str, str]]) -> Table:
     )
 
 
-def consultation_table(governance: Governance, blank_lines: int = 4) -> Table:
+def consultation_table(governance: Governance, words: Words, blank_lines: int = 4) -> Table:
     """The consultation record, or lines to fill in where none is recorded."""
     rows = tuple(
         (long_date(c.day), c.consulted, c.topic, c.outcome, c.reference or "none given")
@@ -141,9 +135,7 @@ def consultation_table(governance: Governance, blank_lines: int = 4) -> Table:
         rows = tuple(("date", "who", "topic", "outcome", "reference") for _ in range(blank_lines))
     return Table(
         "consultation",
-        "Consultation record"
-        if governance.consultation
-        else "Consultation record: none is recorded in the data; to be completed",
+        words["consultation_recorded" if governance.consultation else "consultation_none"],
         ("Date", "Who was consulted", "Topic", "Outcome", "Reference"),
         rows,
         numeric=(False,) * 5,
@@ -153,14 +145,20 @@ def consultation_table(governance: Governance, blank_lines: int = 4) -> Table:
 
 
 def equality_table(
-    table_id: str,
-    today: Mapping[tuple[str, int], float],
-    final: Mapping[tuple[str, int], float],
+    services: Iterable[tuple[str, Initiative, float]],
     names: Mapping[str, str],
     final_year: int,
+    words: Words,
 ) -> Table:
-    """Who loses or gains a service: participants by district and level of need, today and
-    in the final year. `today` and `final` are keyed by (district name key, level)."""
+    """Who loses or gains a service: participants by place and level of need, today and in
+    the final year, from (place, service, its budget in the final year); `names` names each
+    place."""
+    today, final = participants_by_place(
+        [
+            (place, i.level, i.participants(i.current_budget), i.participants(budget))
+            for place, i, budget in services
+        ]
+    )
     keys = sorted({*today, *final}, key=lambda k: (names[k[0]], k[1]))
     rows = []
     for k in keys:
@@ -178,8 +176,8 @@ def equality_table(
             )
         )
     return Table(
-        table_id,
-        f"Who gains or loses a service: participants a year, today and in {final_year}",
+        "equality",
+        words["equality_table"],
         ("Where", "Level of need", "Today", str(final_year), "Change"),
         tuple(rows),
         numeric=(False, False, True, True, True),
@@ -201,11 +199,11 @@ def participants_by_place(
     return today, final
 
 
-def screening_table(questions: Sequence[str]) -> Table:
+def screening_table(questions: Sequence[str], words: Words) -> Table:
     """The equality screening questions, with room for the answers."""
     return Table(
         "screening",
-        "Equality screening (to be answered by the lead officer before the decision)",
+        words["screening_table"],
         ("Question", "Answer"),
         tuple((q, "to be completed") for q in questions),
         numeric=(False, False),

@@ -8,13 +8,7 @@ from typing import ClassVar
 
 from commissioning.documents.contexts.blocks import Branding
 from commissioning.documents.contexts.format import long_date
-from commissioning.documents.contexts.plan import (
-    Plan,
-    audit_line,
-    branding,
-    builds_from_data,
-    plan_line,
-)
+from commissioning.documents.contexts.plan import Plan, branding, builds_from_data
 
 
 @dataclass(frozen=True)
@@ -50,8 +44,8 @@ def index_context(plan: Plan, groups: Sequence[IndexGroup]) -> IndexContext:
     return IndexContext(
         branding=branding(plan.content),
         title=f"Documents for the plan \u201c{plan.inputs.scenario.name}\u201d",
-        plan=plan_line(plan),
-        audit=audit_line(plan),
+        plan=plan.plan_line(),
+        audit=plan.audit_line(),
         issued=long_date(plan.issued),
         groups=tuple(groups),
     )

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Concatenate, ParamSpec, TypeVar
 
 from commissioning.allocator.result import ConstraintResult, InitiativeResult, Result
-from commissioning.allocator.vocabulary import BAND, DECISION_DONE, DECISION_LABELS
+from commissioning.allocator.vocabulary import DECISION_LABELS
 from commissioning.documents.content import LOGO_TYPES, Content, DocumentText
 from commissioning.documents.contexts.blocks import Branding, Meta, Section
 from commissioning.documents.contexts.format import (
@@ -23,40 +23,22 @@ from commissioning.documents.contexts.format import (
     long_date,
     money,
     parse_day,
-    upper_first,
 )
 from commissioning.documents.contexts.governance import Governance, control_facts, status_of
-from commissioning.documents.contexts.wording import StandardTerms, standard_terms
-from commissioning.explain.summary import LEVEL_LABELS, PlanSummary, summarise_plan
-from commissioning.formatting import format_percent
+from commissioning.documents.contexts.wording import (
+    StandardTerms,
+    Wording,
+    document_wording,
+    plan_fields,
+    standard_terms,
+)
+from commissioning.documents.phrases import Words
+from commissioning.explain.summary import PlanSummary, summarise_plan
 from commissioning.inputs.model import Initiative, Inputs
 from commissioning.robustness.summary import Robustness
 
 SPEC_DECISIONS: tuple[str, ...] = ("commission", "grow", "maintain")
 """Services that get a specification: those the plan commissions, grows or maintains."""
-DECISION_TITLES: Mapping[str, str] = MappingProxyType(
-    {
-        d: {
-            "commission": "Commissioned (new services)",
-            "not_commissioned": "Considered and not commissioned",
-        }.get(d, upper_first(done))
-        for d, done in DECISION_DONE.items()
-    }
-)
-"""Each decision as the heading of a group of services: the vocabulary's words ("Grown"),
-saying which services a commissioning or a non-commissioning is about."""
-_BAND = format_percent(BAND)
-DECISION_MEANINGS: Mapping[str, str] = MappingProxyType(
-    {
-        "commission": "new programmes funded by the plan",
-        "grow": f"existing services growing by more than {_BAND}",
-        "maintain": f"existing services kept within {_BAND} of today's budget",
-        "reduce": f"existing services reduced by more than {_BAND}",
-        "decommission": "existing services whose funding ends within the plan",
-        "not_commissioned": "candidate programmes the plan does not fund",
-    }
-)
-"""What each decision means, for the board summary's key, with the vocabulary's band."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +67,158 @@ class Plan:
     def final_year(self) -> int:
         return self.result.years[-1]
 
+    @property
+    def words(self) -> Words:
+        """The wording every document shares (`specs/common.yaml`), filled for the plan."""
+        return Words(self.content.wording, plan_fields(self.content, self.years))
+
     def outcome_of(self, initiative_id: str) -> InitiativeResult:
         return self.result.initiatives_by_id[initiative_id]
+
+    def wording(
+        self, kind: str, document: str, district: str, sub_group: str, **more: str
+    ) -> Wording:
+        """The wording of one of the plan's documents, filled in for it."""
+        return document_wording(
+            self.content, self.years, kind, document, district, sub_group, **more
+        )
+
+    def binding_rules(self) -> tuple[ConstraintResult, ...]:
+        """The rules that hold the plan back: binding, with a positive price (relaxing them
+        would add value). The plan summary and the rationale pack both count these, so they
+        agree."""
+        return tuple(
+            sorted(
+                (
+                    c
+                    for c in self.result.constraints
+                    if c.binding and c.shadow_price is not None and c.shadow_price > 0
+                ),
+                key=lambda c: (-(c.shadow_price or 0.0), c.name),
+            )
+        )
+
+    def district_summary(self, district_id: str) -> PlanSummary:
+        """The plan summary of one district's own services (summarise_plan on that subset)."""
+        data = self.inputs.data
+        ids = {i.initiative_id for i in data.initiatives if i.district_id == district_id}
+        sub_inputs = replace(
+            self.inputs,
+            data=replace(
+                data, initiatives=tuple(i for i in data.initiatives if i.initiative_id in ids)
+            ),
+        )
+        sub_result = replace(
+            self.result,
+            initiatives=tuple(r for r in self.result.initiatives if r.initiative_id in ids),
+            allocations=tuple(a for a in self.result.allocations if a.initiative_id in ids),
+            constraints=(),
+        )
+        return summarise_plan(sub_inputs, sub_result)
+
+    def spec_initiatives(self, district_id: str | None = None) -> list[Initiative]:
+        """The services that get a specification, in the order of the mapping."""
+        return [
+            i
+            for i in self.inputs.data.initiatives
+            if self.outcome_of(i.initiative_id).decision in SPEC_DECISIONS
+            and (district_id is None or i.district_id == district_id)
+        ]
+
+    # --- names
+
+    def outcome_name(self, outcome_id: str) -> str:
+        o = self.inputs.data.outcomes_by_id.get(outcome_id)
+        return f"{o.name} ({outcome_id})" if o else outcome_id
+
+    def glance_decision(self, i: Initiative, r: InitiativeResult) -> str:
+        final = money(r.final)
+        y = self.final_year
+        if r.decision == "commission":
+            return f"Commission (new): {final} in {y}"
+        verb = DECISION_LABELS[r.decision]
+        return f"{verb}: {money(i.current_budget)} today, {final} in {y}"
+
+    # --- dates of the plan's years
+
+    def year_start(self, year: int) -> date:
+        p = self.content.partnership
+        return date(year, p.year_start_month, p.year_start_day)
+
+    def year_end(self, year: int) -> date:
+        return self.year_start(year + 1) - timedelta(days=1)
+
+    def quarter_end(self, year: int, quarter: int) -> date:
+        """The last day of quarter 0-3 of plan year `year`."""
+        start = self.year_start(year)
+        months = start.month - 1 + 3 * (quarter + 1)
+        return date(start.year + months // 12, months % 12 + 1, start.day) - timedelta(days=1)
+
+    def period_text(self, first: int, last: int) -> str:
+        """'1 April 2027 to 31 March 2030 (plan years 2027 to 2029)'."""
+        years = f"plan year {first}" if first == last else f"plan years {first} to {last}"
+        start, end = long_date(self.year_start(first)), long_date(self.year_end(last))
+        return f"{start} to {end} ({years})"
+
+    # --- the cover, header and footer
+
+    def short_sha(self) -> str:
+        return self.result.provenance.inputs_sha256[:12]
+
+    def plan_line(self) -> str:
+        prov = self.result.provenance
+        made = parse_day(prov.created)
+        when = f", solved {long_date(made)}" if made else ""
+        solver = prov.solver_version or prov.solver or NOT_RECORDED
+        return (
+            f"plan {prov.inputs_sha256[:12]} (scenario \u201c{prov.scenario}\u201d{when}; {solver})"
+        )
+
+    def audit_line(self) -> str:
+        """Where the plan stands in the store's audit trail, for the control block: the head
+        (entry and full hash) when it was stored, or that it was not kept in a store."""
+        head = self.result.provenance.audit_head
+        if head is None:
+            return self.words["audit_none"]
+        sealed = " " + self.words["audit_sealed"] if head.get("sealed") else ""
+        return self.words.say(
+            "audit_recorded", entry=head["entry"], hash=head["hash"], sealed=sealed
+        )
+
+    def make_meta(
+        self,
+        kind: str,
+        text: DocumentText,
+        subject_: str,
+        running: str,
+        sections: Mapping[str, Section],
+        covers: Sequence[str] = (),
+    ) -> Meta:
+        """What a document shows on its cover and in its running header and footer;
+        `covers`: the services whose proposals it sets out (agreed once each has an accepted
+        decision)."""
+        status = status_of(self.governance, covers, text.status, self.words)
+        return Meta(
+            branding=branding(self.content),
+            kind=kind,
+            doc_title=text.title,
+            subject=subject_,
+            running_title=running,
+            status=status,
+            issued=long_date(self.issued),
+            period=self.period_text(self.years[0], self.final_year),
+            plan=self.plan_line(),
+            audit=self.audit_line(),
+            footer=f"{self.content.partnership.name} \u00b7 plan {self.short_sha()}",
+            sections=tuple(sections.values()),
+            control=control_facts(
+                self.governance,
+                self.issued,
+                status,
+                self.result.provenance.inputs_sha256,
+                text.version,
+            ),
+        )
 
 
 def prepare(
@@ -143,25 +275,6 @@ def _robustness_for(result: Result, robustness: Robustness | None) -> Robustness
     return robustness
 
 
-def district_summary(plan: Plan, district_id: str) -> PlanSummary:
-    """The plan summary of one district's own services (summarise_plan on that subset)."""
-    data = plan.inputs.data
-    ids = {i.initiative_id for i in data.initiatives if i.district_id == district_id}
-    sub_inputs = replace(
-        plan.inputs,
-        data=replace(
-            data, initiatives=tuple(i for i in data.initiatives if i.initiative_id in ids)
-        ),
-    )
-    sub_result = replace(
-        plan.result,
-        initiatives=tuple(r for r in plan.result.initiatives if r.initiative_id in ids),
-        allocations=tuple(a for a in plan.result.allocations if a.initiative_id in ids),
-        constraints=(),
-    )
-    return summarise_plan(sub_inputs, sub_result)
-
-
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -180,56 +293,6 @@ def builds_from_data(
     return wrapped
 
 
-def binding_rules(plan: Plan) -> tuple[ConstraintResult, ...]:
-    """The rules that hold the plan back: binding, with a positive price (relaxing them would
-    add value). The plan summary and the rationale pack both count these, so they agree."""
-    return tuple(
-        sorted(
-            (
-                c
-                for c in plan.result.constraints
-                if c.binding and c.shadow_price is not None and c.shadow_price > 0
-            ),
-            key=lambda c: (-(c.shadow_price or 0.0), c.name),
-        )
-    )
-
-
-def spec_initiatives(plan: Plan, district_id: str | None = None) -> list[Initiative]:
-    """The services that get a specification, in the order of the mapping."""
-    return [
-        i
-        for i in plan.inputs.data.initiatives
-        if plan.outcome_of(i.initiative_id).decision in SPEC_DECISIONS
-        and (district_id is None or i.district_id == district_id)
-    ]
-
-
-# --- dates of the plan's years ----------------------------------------------------------------
-
-
-def year_start(plan: Plan, year: int) -> date:
-    p = plan.content.partnership
-    return date(year, p.year_start_month, p.year_start_day)
-
-
-def year_end(plan: Plan, year: int) -> date:
-    return year_start(plan, year + 1) - timedelta(days=1)
-
-
-def quarter_end(plan: Plan, year: int, quarter: int) -> date:
-    """The last day of quarter 0-3 of plan year `year`."""
-    start = year_start(plan, year)
-    months = start.month - 1 + 3 * (quarter + 1)
-    return date(start.year + months // 12, months % 12 + 1, start.day) - timedelta(days=1)
-
-
-def period_text(plan: Plan, first: int, last: int) -> str:
-    """'1 April 2027 to 31 March 2030 (plan years 2027 to 2029)'."""
-    years = f"plan year {first}" if first == last else f"plan years {first} to {last}"
-    return f"{long_date(year_start(plan, first))} to {long_date(year_end(plan, last))} ({years})"
-
-
 # --- the cover, header and footer -------------------------------------------------------------
 
 
@@ -244,93 +307,3 @@ def branding(content: Content) -> Branding:
         uri = f"data:{LOGO_TYPES[p.logo.suffix.lower()]};base64,{base64.b64encode(raw).decode()}"
     c = p.colours
     return Branding(p.name, uri, c.primary, c.accent, c.light, c.muted, p.note)
-
-
-def short_sha(plan: Plan) -> str:
-    return plan.result.provenance.inputs_sha256[:12]
-
-
-def plan_line(plan: Plan) -> str:
-    prov = plan.result.provenance
-    made = parse_day(prov.created)
-    when = f", solved {long_date(made)}" if made else ""
-    solver = prov.solver_version or prov.solver or NOT_RECORDED
-    return f"plan {prov.inputs_sha256[:12]} (scenario \u201c{prov.scenario}\u201d{when}; {solver})"
-
-
-def audit_line(plan: Plan) -> str:
-    """Where the plan stands in the store's audit trail, for the control block: the head
-    (entry and full hash) when it was stored, or that it was not kept in a store."""
-    head = plan.result.provenance.audit_head
-    if head is None:
-        return "Audit trail: not recorded (the plan was not kept in a store when it was made)."
-    sealed = " (sealed with the partnership\u2019s audit key)" if head.get("sealed") else ""
-    return (
-        f"Audit trail: entry {head['entry']}, hash {head['hash']}{sealed}. With this hash "
-        "the partnership’s auditor can show the record has not been rewritten since the "
-        "document was issued (the rationale pack’s provenance says how)."
-    )
-
-
-def make_meta(
-    plan: Plan,
-    kind: str,
-    text: DocumentText,
-    subject_: str,
-    running: str,
-    sections: Mapping[str, Section],
-    covers: Sequence[str] = (),
-) -> Meta:
-    """What a document shows on its cover and in its running header and footer; `covers`:
-    the services whose proposals it sets out (agreed once each has an accepted decision)."""
-    status = status_of(plan.governance, covers, text.status)
-    return Meta(
-        branding=branding(plan.content),
-        kind=kind,
-        doc_title=text.title,
-        subject=subject_,
-        running_title=running,
-        status=status,
-        issued=long_date(plan.issued),
-        period=period_text(plan, plan.years[0], plan.final_year),
-        plan=plan_line(plan),
-        audit=audit_line(plan),
-        footer=f"{plan.content.partnership.name} \u00b7 plan {short_sha(plan)}",
-        sections=tuple(sections.values()),
-        control=control_facts(
-            plan.governance,
-            plan.issued,
-            status,
-            plan.result.provenance.inputs_sha256,
-            text.version,
-        ),
-    )
-
-
-# --- names ------------------------------------------------------------------------------------
-
-
-def level_label(level: int) -> str:
-    return LEVEL_LABELS[level]
-
-
-def participants(amount: float, unit_cost: float) -> float:
-    return amount / unit_cost
-
-
-def outcome_name(plan: Plan, outcome_id: str) -> str:
-    o = plan.inputs.data.outcomes_by_id.get(outcome_id)
-    return f"{o.name} ({outcome_id})" if o else outcome_id
-
-
-def service_label(i: Initiative) -> str:
-    return f"{i.name} ({i.initiative_id})"
-
-
-def glance_decision(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
-    final = money(r.final)
-    y = plan.final_year
-    if r.decision == "commission":
-        return f"Commission (new): {final} in {y}"
-    verb = DECISION_LABELS[r.decision]
-    return f"{verb}: {money(i.current_budget)} today, {final} in {y}"

@@ -19,30 +19,12 @@ from typing import ClassVar
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES
 from commissioning.allocator.solvers import SolverName
+from commissioning.allocator.vocabulary import DECISION_TITLES
 from commissioning.allocator.wording import ValueUnit, pence
-from commissioning.documents.contexts.blocks import Fact, Meta, Section, Table
-from commissioning.documents.contexts.format import (
-    NOT_RECORDED,
-    long_date,
-    money,
-    money_change,
-    money_exact,
-    number,
-    value_figure,
-)
-from commissioning.documents.contexts.plan import (
-    DECISION_TITLES,
-    Plan,
-    audit_line,
-    binding_rules,
-    builds_from_data,
-    level_label,
-    make_meta,
-    plan_line,
-    year_end,
-    year_start,
-)
-from commissioning.documents.contexts.wording import document_fields, document_sections
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
+from commissioning.documents.phrases import Words
 from commissioning.explain.initiative import (
     Explanation,
     explain_initiative,
@@ -53,6 +35,7 @@ from commissioning.explain.initiative import per_k as per_thousand
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
+from commissioning.inputs.vocabulary import level_label
 from commissioning.robustness.summary import FRAGILE_BELOW, sentence
 
 RATIONALE_DECISIONS: tuple[str, ...] = ("decommission", "reduce")
@@ -82,12 +65,10 @@ class ServiceRationale:
 
 
 @dataclass(frozen=True)
-class RationaleContext:
+class RationaleContext(DocumentContext):
     """The whole pack: method, the price of each rule, one part per service, provenance."""
 
     template: ClassVar[str] = "rationale.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
     method: tuple[str, ...]
     rules_in_force: Table
@@ -137,7 +118,7 @@ def explain_all(plan: Plan, ids: Sequence[str]) -> list[Explanation]:
             return list(pool.map(_explain_one, ids, chunksize=4))
 
 
-def _service(plan: Plan, e: Explanation) -> ServiceRationale:
+def _service(plan: Plan, e: Explanation, words: Words) -> ServiceRationale:
     i = e.initiative
     data = plan.inputs.data
     unit = ValueUnit(data.has_costs)
@@ -163,21 +144,28 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         Fact("Priority", data.priority(i.priority_id).name),
         Fact("Decision", f"{DECISION_TITLES[e.decision]}: {timing}"),
         Fact("Contract end", str(i.contract_end) if i.contract_end else "no contract recorded"),
-        Fact("Notice", _notice(plan, e)),
-        Fact("Budget", f"{money(e.current_budget)} a year today, {money(final)} in {years[-1]}"),
-        *((Fact("Budget over the plan", e.journey.words(money)),) if e.journey is not None else ()),
+        Fact("Notice", _notice(plan, e, words)),
+        Fact(
+            "Budget",
+            f"{fmt.money(e.current_budget)} a year today, {fmt.money(final)} in {years[-1]}",
+        ),
+        *(
+            (Fact("Budget over the plan", e.journey.words(fmt.money)),)
+            if e.journey is not None
+            else ()
+        ),
         Fact("How sure", _how_sure(plan, i.initiative_id)),
     )
     budget = Table(
         f"budget-{e.initiative.initiative_id}",
         "Budget by year",
         ("Year", "Today", *(str(y) for y in years)),
-        (("Budget", money(e.current_budget), *(money(e.proposed[y]) for y in years)),),
+        (("Budget", fmt.money(e.current_budget), *(fmt.money(e.proposed[y]) for y in years)),),
     )
     evidence = (
         Fact("Evidence", e.evidence),
         Fact("Effect", f"{format_percent(i.effect)} of participants achieve the targeted outcome"),
-        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
+        Fact("Unit cost", f"{fmt.money_exact(i.unit_cost)} per participant a year"),
     )
     rows = [("This service", per_k(e.value_per_pound))]
     if e.opportunity_costs:
@@ -199,11 +187,7 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         rows.insert(
             0, ("Late costs this service avoids per £1 (not weighted)", pence(e.benefit_cost_ratio))
         )
-    measure = (
-        "£ of late-intervention cost avoided per £1 (weighted by priority and need)"
-        if unit.pounds
-        else "Weighted outcomes per £1,000"
-    )
+    measure = words["value_measure"] if unit.pounds else "Weighted outcomes per £1,000"
     value = Table(
         f"value-{i.initiative_id}",
         f"{measure}, a year",
@@ -213,44 +197,48 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
     confirmed = [b for b in e.break_even if b.confirmed]
     change = Table(
         f"change-{i.initiative_id}",
-        "What would have changed the decision: each figure below was tried by solving the "
-        "plan again with it",
+        words["change_table"],
         ("Figure", "Now", "Tried", f"The plan then gives it in {years[-1]}"),
         tuple(
             (
                 b.figure.capitalize(),
                 b.current,
-                b.needed or NOT_RECORDED,
-                money(b.amount) + _of_today(b.amount, e.current_budget),
+                b.needed or fmt.NOT_RECORDED,
+                fmt.money(b.amount) + _of_today(b.amount, e.current_budget),
             )
             for b in confirmed
         ),
-        empty="No single figure changes this decision: a rule of the partnership holds it "
-        "(see below).",
+        empty=words["change_empty"],
     )
     notes = (
         *(
-            f"Confirmed by solving the plan again: at {_article(b.figure)} {b.figure} of "
-            f"{b.needed} (now {b.current}) the plan keeps it at {money(b.amount)} in "
-            f"{years[-1]}{_of_today(b.amount, e.current_budget)}."
+            words.say(
+                "change_confirmed",
+                figure=f"{_article(b.figure)} {b.figure}",
+                needed=b.needed,
+                now=b.current,
+                amount=fmt.money(b.amount),
+                year=years[-1],
+                of_today=_of_today(b.amount, e.current_budget),
+            )
             for b in confirmed
         ),
         *(b.sentence for b in e.break_even if not b.confirmed),
     )
     duplicates = Table(
         f"duplicates-{i.initiative_id}",
-        "Other services for the same district, level and priority with shared outcomes",
+        words["duplicates_table"],
         ("Service", f"Per {unit.per_label}", "Decision", f"Budget in {years[-1]}"),
         tuple(
             (
                 p.label,
                 per_k(p.value_per_pound),
                 DECISION_TITLES[p.decision].split(" (")[0],
-                money(p.final),
+                fmt.money(p.final),
             )
             for p in e.duplicates
         ),
-        empty="No other service for the same district, level and priority shares its outcomes.",
+        empty=words["duplicates_empty"],
     )
     destinations = Table(
         f"destinations-{i.initiative_id}",
@@ -259,32 +247,32 @@ def _service(plan: Plan, e: Explanation) -> ServiceRationale:
         tuple(
             (
                 p.label,
-                money(p.service.current_budget),
-                money(p.final),
-                money_change(p.change),
+                fmt.money(p.service.current_budget),
+                fmt.money(p.final),
+                fmt.money_change(p.change),
             )
             for p in e.destinations
         ),
         empty="No service for the same district and level grows or starts.",
     )
     cohort = (
-        f"About {number(e.participants_lost)} participants a year lose this service; services "
-        f"for the same district and level that grow or start reach about "
-        f"{number(e.participants_gained_elsewhere)} more.",
+        words.say(
+            "cohort",
+            lost=fmt.number(e.participants_lost),
+            gained=fmt.number(e.participants_gained_elsewhere),
+        ),
     )
-    rules = tuple(holding_prose(e, plan.inputs)) or (
-        "No rule holds it: the decision follows from its value for money.",
-    )
+    rules = tuple(holding_prose(e, plan.inputs)) or (words["rules_none"],)
     return ServiceRationale(
         anchor=f"service-{i.initiative_id}",
         title=f"{i.name} ({i.initiative_id})",
         decision=DECISION_TITLES[e.decision],
-        summary=summary_line(e, money),
+        summary=summary_line(e, fmt.money),
         facts=facts,
         budget=budget,
         evidence=evidence,
         value=value,
-        value_notes=tuple(lean.words(money) for lean in e.lean_years),
+        value_notes=tuple(lean.words(fmt.money) for lean in e.lean_years),
         change=change,
         change_notes=notes,
         rules=rules,
@@ -314,41 +302,44 @@ def _months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, 28))
 
 
-def _notice(plan: Plan, e: Explanation) -> str:
+def _notice(plan: Plan, e: Explanation, words: Words) -> str:
     """When notice must be given for the decision to take effect as the plan has it, given
     the contract end date and the standard terms' least notice."""
     i = e.initiative
     when = e.funding_stops_year if e.funding_stops_year is not None else e.first_change_year
     if when is None:
         return "none needed: the budget does not change within the plan"
-    change = year_start(plan, when)
+    change = plan.year_start(when)
     if i.contract_end is not None and i.contract_end >= plan.years[0]:
-        ends = year_end(plan, i.contract_end)
+        ends = plan.year_end(i.contract_end)
         by = _months_before(ends + timedelta(days=1), NOTICE_MONTHS)
-        return (
-            f"the contract ends on {long_date(ends)}: give notice by {long_date(by)} at the "
-            f"latest (at least {NOTICE_MONTHS} months, or more if the contract requires it), "
-            f"for the change from {long_date(change)}"
+        return words.say(
+            "notice_contract",
+            ends=fmt.long_date(ends),
+            by=fmt.long_date(by),
+            months=NOTICE_MONTHS,
+            change=fmt.long_date(change),
         )
     by = _months_before(change, NOTICE_MONTHS)
-    return (
-        f"no current contract end is recorded: give notice by {long_date(by)} at the latest "
-        f"(at least {NOTICE_MONTHS} months) for the change from {long_date(change)}"
+    return words.say(
+        "notice_no_contract",
+        by=fmt.long_date(by),
+        months=NOTICE_MONTHS,
+        change=fmt.long_date(change),
     )
 
 
-def _robustness_method(plan: Plan) -> tuple[str, ...]:
+def _robustness_method(plan: Plan, words: Words) -> tuple[str, ...]:
     r = plan.robustness
     if r is None:
         return ()
     return (
-        f"How sure: the plan was solved again for {r.draws:,} plausible futures, each drawing "
-        "every service's effect and cost per participant from its plausible range (from the "
-        "register, or by its strength of evidence), with the same rules and budgets. A "
-        f"decision that holds in fewer than {format_percent(FRAGILE_BELOW)} of them is called "
-        "fragile, "
-        "with the figure whose range moves it most. Random seed "
-        f"{r.seed}: the same seed gives the same figures.",
+        words.say(
+            "method_robustness",
+            draws=f"{r.draws:,}",
+            fragile_below=format_percent(FRAGILE_BELOW),
+            seed=r.seed,
+        ),
     )
 
 
@@ -369,29 +360,23 @@ def _how_sure(plan: Plan, initiative_id: str) -> str:
 
 
 def _price_row(p: RulePrice, unit: ValueUnit) -> tuple[str, str, str, str]:
-    moved = money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
-    cost = value_figure(unit, p.cost)
+    moved = fmt.money(p.buys) if FAMILIES[p.family].moves_money else "not applicable"
+    cost = fmt.value_figure(unit, p.cost)
     return (p.label[0].upper() + p.label[1:], "yes" if p.binds else "no", cost, moved)
 
 
-_PROBLEM_KINDS: Mapping[str, str] = {
-    "LP": "a linear programme: every budget can take any amount (see the glossary)",
-    "MIP": "a linear programme in which some services are either funded at a viable size or "
-    "not at all (see the glossary)",
-}
+_PROBLEM_KINDS: Mapping[str, str] = {"LP": "problem_lp", "MIP": "problem_mip"}
+"""The wording key that names each kind of problem the solver was given."""
 
 
-def _prices_note(note: str) -> str:
+def _prices_note(note: str, words: Words) -> str:
     """How the prices of rules were read, in the glossary's words."""
     if not note:
-        return NOT_RECORDED
+        return fmt.NOT_RECORDED
     if note.startswith("not available"):
-        return "not available: the plan could not be priced with its funded-or-not choices held"
+        return words["prices_unavailable"]
     if "binaries" in note:
-        return (
-            "read from the plan with each service's funded-or-not choice held as found; a rule "
-            "about a service the plan does not fund has no price (see the glossary)"
-        )
+        return words["prices_held"]
     return "read from the plan as solved (see the glossary)"
 
 
@@ -406,19 +391,18 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         where = "county-wide services"
     else:
         where = data.district(district).name
-    text = plan.content.documents["rationale"]
-    fields = document_fields(
-        plan.content, plan.years, "rationale", where, plan.content.partnership.county_sub_group
+    wording = plan.wording(
+        "rationale", "rationale", where, plan.content.partnership.county_sub_group
     )
-    sections = document_sections(text, plan.content, fields)
+    text, sections, words = wording.text, wording.sections, wording.words
     subject = "Services decommissioned or reduced" + (
         "" if district is None else f": {where}" if district == COUNTY else f" in {where}"
     )
-    meta = make_meta(
-        plan, "rationale", text, subject, f"Decommissioning rationale: {where}", sections
+    meta = plan.make_meta(
+        "rationale", text, subject, f"Decommissioning rationale: {where}", sections
     )
     explanations = explain_all(plan, rationale_ids(plan, district))
-    services = tuple(_service(plan, e) for e in explanations)
+    services = tuple(_service(plan, e, words) for e in explanations)
     counted = {d: sum(1 for s in explanations if s.decision == d) for d in RATIONALE_DECISIONS}
     glance = (
         Fact("Scenario", sc.name),
@@ -427,7 +411,7 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         *_fragile_glance(plan, explanations),
         Fact(
             "Money released",
-            money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
+            fmt.money(sum(e.current_budget - e.proposed[plan.final_year] for e in explanations))
             + f" a year by {plan.final_year}",
         ),
     )
@@ -437,34 +421,33 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     unit = ValueUnit(data.has_costs)
     values = outcome_values(plan.inputs)
     method = (
-        f"Each £1 spent on a service buys value, counted in {unit.name}: its evidence "
-        "multiplier (by its "
-        "EIF rating, discounted where findings are mixed) times its effect, times the value of "
-        "an outcome at its level of need, times the weight of its priority, times the need "
-        "index of its district, divided by its unit cost.",
+        words.say("method_value", unit=unit.name),
         (
-            "The value of an outcome at a level is the late-intervention cost it avoids: for "
-            "each cost of the partnership's cost library at that level, the chance of it x its "
-            "yearly cost in the plan's prices x its years, discounted at "
-            f"{format_percent(sc.discount_rate, 1)} a year. "
+            words.say("method_costs", discount=format_percent(sc.discount_rate, 1)) + " "
             if unit.pounds
             else ""
         )
-        + "Outcome values by level: "
-        + ", ".join(
-            f"level {k} {money(v) if unit.pounds else f'{v:g}'}" for k, v in sorted(values.items())
-        )
-        + ". Evidence multipliers: "
-        + ", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items())
-        + f"; mixed findings multiply them by {sc.mixed_findings_factor:g}.",
-        f"Scenario settings: prevention share {shares}; district floor "
-        f"{format_percent(sc.district_floor)}; "
-        f"growth of at most {format_percent(sc.max_growth)} of last year's budget plus "
-        f"{format_percent(sc.ramp)} of capacity a year; {len(sc.lock)} services locked and "
-        f"{len(sc.exclude)} excluded.",
-        *_robustness_method(plan),
+        + words.say(
+            "method_values",
+            values=", ".join(
+                f"level {k} {fmt.money(v) if unit.pounds else f'{v:g}'}"
+                for k, v in sorted(values.items())
+            ),
+            multipliers=", ".join(f"{k} {v:g}" for k, v in sc.evidence_multiplier.items()),
+            mixed=f"{sc.mixed_findings_factor:g}",
+        ),
+        words.say(
+            "method_settings",
+            shares=shares,
+            floor=format_percent(sc.district_floor),
+            growth=format_percent(sc.max_growth),
+            ramp=format_percent(sc.ramp),
+            locked=len(sc.lock),
+            excluded=len(sc.exclude),
+        ),
+        *_robustness_method(plan, words),
     )
-    holding = {c.name for c in binding_rules(plan)}
+    holding = {c.name for c in plan.binding_rules()}
     by_family: dict[str, list[int]] = {}
     for c in plan.result.constraints:
         counts = by_family.setdefault(c.family, [0, 0])
@@ -487,9 +470,10 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
     )
     prices = Table(
         "rule-prices",
-        "Price of each policy rule over the plan ("
-        + ("£ of late-intervention cost avoided" if unit.pounds else "weighted outcomes")
-        + " given up to keep it)",
+        words.say(
+            "prices_table",
+            given_up="£ of late-intervention cost avoided" if unit.pounds else "weighted outcomes",
+        ),
         (
             "Rule",
             "Binds",
@@ -505,17 +489,21 @@ def rationale_context(plan: Plan, district: str | None = None) -> RationaleConte
         Fact("Input fingerprint (SHA-256)", prov.inputs_sha256),
         Fact("Scenario", prov.scenario),
         Fact("Solver", prov.solver_version or prov.solver),
-        Fact("Kind of problem", _PROBLEM_KINDS.get(prov.problem_type, prov.problem_type)),
-        Fact("Prices of rules", _prices_note(prov.prices)),
+        Fact(
+            "Kind of problem",
+            words[_PROBLEM_KINDS[prov.problem_type]]
+            if prov.problem_type in _PROBLEM_KINDS
+            else prov.problem_type,
+        ),
+        Fact("Prices of rules", _prices_note(prov.prices, words)),
         Fact("Toolkit version", prov.version),
-        Fact("Plan solved", prov.created or NOT_RECORDED),
-        Fact("Pack issued", long_date(plan.issued)),
-        Fact("Plan", plan_line(plan)),
-        Fact("Audit trail head", audit_line(plan).removeprefix("Audit trail: ")),
+        Fact("Plan solved", prov.created or fmt.NOT_RECORDED),
+        Fact("Pack issued", fmt.long_date(plan.issued)),
+        Fact("Plan", plan.plan_line()),
+        Fact("Audit trail head", plan.audit_line().removeprefix("Audit trail: ")),
         Fact(
             "Checking the audit trail",
-            "Run commissioning audit verify --expect HASH with the hash above on the "
-            "partnership's store: it fails if any entry up to this one has been changed.",
+            words["audit_check"],
         ),
     )
     return RationaleContext(

@@ -8,79 +8,37 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from commissioning.allocator.result import InitiativeResult
+from commissioning.allocator.vocabulary import DECISION_TITLES
 from commissioning.documents.content import fill
-from commissioning.documents.contexts.blocks import (
-    Fact,
-    Meta,
-    PriorityObjectives,
-    RowGroup,
-    Section,
-    Table,
-    journeys_table,
-    spend_table,
-)
-from commissioning.documents.contexts.format import (
-    NOT_RECORDED,
-    decimal,
-    money,
-    money_change,
-    number,
-    share,
-)
-from commissioning.documents.contexts.governance import (
-    approval_table,
-    consultation_table,
-    equality_table,
-    participants_by_place,
-    screening_table,
-    signature_table,
-)
-from commissioning.documents.contexts.plan import (
-    DECISION_TITLES,
-    Plan,
-    builds_from_data,
-    district_summary,
-    level_label,
-    make_meta,
-    outcome_name,
-    participants,
-    period_text,
-    plan_line,
-    service_label,
-)
+from commissioning.documents.contexts import blocks, governance
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
 from commissioning.documents.contexts.targets import (
-    METHOD,
     baseline,
     baseline_text,
     held_targets,
     population_targets,
     reductions,
 )
-from commissioning.documents.contexts.wording import (
-    document_fields,
-    document_sections,
-    document_words,
-    quarters_line,
-    reporting_table,
-)
+from commissioning.documents.contexts.wording import quarters_line, reporting_table
 from commissioning.explain.summary import PlanSummary, SpendRow
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY, District, Initiative
+from commissioning.inputs.vocabulary import level_label
 
 
 @dataclass(frozen=True)
-class SlaContext:
+class SlaContext(DocumentContext):
     """A district service level agreement."""
 
     template: ClassVar[str] = "district_sla.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
     parties: tuple[Fact, ...]
     needs_facts: tuple[Fact, ...]
     needs: Table
     priorities: Table
-    priority_objectives: tuple[PriorityObjectives, ...]
+    priority_objectives: tuple[blocks.PriorityObjectives, ...]
     resources_streams: Table
     resources_levels: Table
     services: Table
@@ -130,22 +88,19 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
     d = data.district(district_id)
     years = plan.years
     sub_group = plan.content.partnership.sub_group.format(district=d.name)
-    fields = document_fields(plan.content, years, "agreement", d.name, sub_group)
-    text = plan.content.documents["sla"]
-    sections = document_sections(text, plan.content, fields)
+    wording = plan.wording("sla", "agreement", d.name, sub_group)
+    text, fields, sections = wording.text, wording.fields, wording.sections
     services = tuple(i for i in data.initiatives if i.district_id == district_id)
     results = {i.initiative_id: plan.outcome_of(i.initiative_id) for i in services}
     part_year: dict[tuple[int, int], float] = defaultdict(float)
     for i in services:
         for y in years:
-            part_year[(i.level, y)] += participants(
-                results[i.initiative_id].proposed.get(y, 0.0), i.unit_cost
-            )
+            part_year[(i.level, y)] += i.participants(results[i.initiative_id].proposed.get(y, 0.0))
     s = _District(
         plan=plan,
         d=d,
         sub_group=sub_group,
-        summary=district_summary(plan, district_id),
+        summary=plan.district_summary(district_id),
         services=services,
         results=results,
         spend=next(
@@ -154,12 +109,11 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             SpendRow(district_id, d.name, 0.0, dict.fromkeys(years, 0.0)),
         ),
         part_year=part_year,
-        words=document_words(text, fields),
+        words=wording.words,
     )
     service_table = _services(s)
     return SlaContext(
-        meta=make_meta(
-            plan,
+        meta=plan.make_meta(
             "sla",
             text,
             d.name,
@@ -172,7 +126,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
         parties=_parties(s),
         needs_facts=_needs_facts(s),
         needs=_needs(s),
-        priorities=spend_table(
+        priorities=blocks.spend_table(
             "priorities",
             s.words["spend_priorities"],
             "Priority",
@@ -181,7 +135,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             with_key=True,
         ),
         priority_objectives=tuple(
-            PriorityObjectives(
+            blocks.PriorityObjectives(
                 f"{p.priority_id} {p.name}",
                 plan.content.framework.objectives.get(p.priority_id)
                 or (plan.content.framework.objectives_fallback,),
@@ -189,7 +143,7 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             for p in data.priorities
         ),
         resources_streams=_resources_streams(s),
-        resources_levels=spend_table(
+        resources_levels=blocks.spend_table(
             "resources-levels",
             s.words["spend_levels"],
             "Level of need",
@@ -197,17 +151,18 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             years,
         ),
         services=service_table,
-        journeys=journeys_table(
+        journeys=blocks.journeys_table(
             [
                 j
                 for j in plan.summary.journeys
                 if data.initiative(j.initiative_id).district_id == district_id
             ],
+            plan.words,
             f" in {d.name}",
         ),
         targets=_targets(s),
         scorecard=_district_scorecard(s),
-        scorecard_method=METHOD,
+        scorecard_method=s.words["scorecard_method"],
         reporting=reporting_table(plan.content, fields, "reporting"),
         quarters=quarters_line(plan.content),
         escalation=tuple(fill(e, fields) for e in plan.content.reporting.escalation),
@@ -227,13 +182,16 @@ def sla_context(plan: Plan, district_id: str) -> SlaContext:
             style="write-in",
         ),
         equality=_equality(s),
-        screening=screening_table(plan.content.clauses["equality_screening"].points),
-        consultation=consultation_table(plan.governance),
-        approval=approval_table(
+        screening=governance.screening_table(
+            plan.content.clauses["equality_screening"].points, plan.words
+        ),
+        consultation=governance.consultation_table(plan.governance, plan.words),
+        approval=governance.approval_table(
             "approval",
             plan.governance,
             tuple(i.initiative_id for i in services),
-            {i.initiative_id: service_label(i) for i in services},
+            {i.initiative_id: i.label for i in services},
+            plan.words,
         ),
         sign_off=_sign_off(s),
     )
@@ -251,16 +209,16 @@ def _glance(s: _District, services: Table) -> tuple[Fact, ...]:
     return (
         Fact("District", f"{d.name} ({d.district_id}), {d.locality} locality"),
         Fact("Parties", f"{s.sub_group} and the {plan.content.partnership.strategic_lead}"),
-        Fact("Period", period_text(plan, plan.years[0], y1)),
+        Fact("Period", plan.period_text(plan.years[0], y1)),
         Fact(
             "District spend",
-            f"{money(spend.today)} today, {money(spend.final)} in {y1} "
-            f"({money_change(spend.change)})",
+            f"{fmt.money(spend.today)} today, {fmt.money(spend.final)} in {y1} "
+            f"({fmt.money_change(spend.change)})",
         ),
         Fact(
             "Prevention and early help (levels 1-2)",
-            f"{share(prevention_today, spend.today)} of district spend today, "
-            f"{share(prevention_final, spend.final)} in {y1}",
+            f"{fmt.share(prevention_today, spend.today)} of district spend today, "
+            f"{fmt.share(prevention_final, spend.final)} in {y1}",
         ),
         Fact(
             "Services",
@@ -271,7 +229,7 @@ def _glance(s: _District, services: Table) -> tuple[Fact, ...]:
         ),
         Fact(
             f"Participants in {y1}",
-            number(sum(s.part_year[(lv, y1)] for lv in (1, 2, 3, 4))),
+            fmt.number(sum(s.part_year[(lv, y1)] for lv in (1, 2, 3, 4))),
         ),
     )
 
@@ -284,9 +242,9 @@ def _parties(s: _District) -> tuple[Fact, ...]:
         Fact("Between", f"the {s.sub_group}"),
         Fact("And", f"the {partnership.strategic_lead}, on behalf of {partnership.name}"),
         Fact("District", f"{d.name} ({d.district_id})"),
-        Fact("Period", period_text(plan, plan.years[0], plan.final_year)),
+        Fact("Period", plan.period_text(plan.years[0], plan.final_year)),
         Fact("Scenario", sc.name + (f": {sc.description}" if sc.description else "")),
-        Fact("Made from", f"the {plan_line(plan)}"),
+        Fact("Made from", f"the {plan.plan_line()}"),
     )
 
 
@@ -305,13 +263,13 @@ def _needs_facts(s: _District) -> tuple[Fact, ...]:
     total_final = sum(r.final for r in plan.summary.by_district if r.key != COUNTY)
     total_today = sum(r.today for r in plan.summary.by_district if r.key != COUNTY)
     return (
-        Fact("Children and young people aged 0-19", number(d.children)),
-        Fact("Need index (1.00 = county average)", decimal(d.need_index)),
+        Fact("Children and young people aged 0-19", fmt.number(d.children)),
+        Fact("Need index (1.00 = county average)", fmt.decimal(d.need_index)),
         Fact("Locality", d.locality),
         Fact(
             "Share of spend on district services",
-            f"{share(spend.today, total_today)} today, "
-            f"{share(spend.final, total_final)} in {y1}; "
+            f"{fmt.share(spend.today, total_today)} today, "
+            f"{fmt.share(spend.final, total_final)} in {y1}; "
             f"need-weighted fair share {format_percent(fair, 1)}",
         ),
         Fact(
@@ -327,7 +285,7 @@ def _needs(s: _District) -> Table:
     d, years, y1 = s.d, s.plan.years, s.plan.final_year
     part_today: dict[int, float] = defaultdict(float)
     for i in s.services:
-        part_today[i.level] += participants(i.current_budget, i.unit_cost)
+        part_today[i.level] += i.participants(i.current_budget)
     return Table(
         "needs",
         s.words["needs_table"],
@@ -341,12 +299,12 @@ def _needs(s: _District) -> Table:
         tuple(
             (
                 level_label(level),
-                number(d.demand_at(level)),
-                number(part_today[level]),
-                *(number(s.part_year[(level, y)]) for y in years),
+                fmt.number(d.demand_at(level)),
+                fmt.number(part_today[level]),
+                *(fmt.number(s.part_year[(level, y)]) for y in years),
                 format_percent(s.part_year[(level, y1)] / d.demand_at(level), 1)
                 if d.demand_at(level) > 0
-                else NOT_RECORDED,
+                else fmt.NOT_RECORDED,
             )
             for level in (1, 2, 3, 4)
         ),
@@ -364,8 +322,8 @@ def _resources_streams(s: _District) -> Table:
             (
                 r.label,
                 data.streams_by_id[r.key].partner,
-                *(money(r.proposed.get(y, 0.0)) for y in years),
-                money(sum(r.proposed.values())),
+                *(fmt.money(r.proposed.get(y, 0.0)) for y in years),
+                fmt.money(sum(r.proposed.values())),
             )
             for r in streams
         ),
@@ -373,8 +331,8 @@ def _resources_streams(s: _District) -> Table:
         total=(
             "Total",
             "all partners",
-            *(money(s.spend.proposed.get(y, 0.0)) for y in years),
-            money(sum(s.spend.proposed.values())),
+            *(fmt.money(s.spend.proposed.get(y, 0.0)) for y in years),
+            fmt.money(sum(s.spend.proposed.values())),
         ),
         empty=s.words["resources_empty"],
     )
@@ -397,18 +355,18 @@ def _services(s: _District) -> Table:
         chosen = [i for i in s.services if s.results[i.initiative_id].decision == decision]
         service_rows.extend(
             (
-                service_label(i),
+                i.label,
                 i.provider,
                 str(i.level),
                 i.priority_id,
-                money(i.current_budget),
-                money(s.results[i.initiative_id].final),
-                money_change(s.results[i.initiative_id].final - i.current_budget),
+                fmt.money(i.current_budget),
+                fmt.money(s.results[i.initiative_id].final),
+                fmt.money_change(s.results[i.initiative_id].final - i.current_budget),
             )
             for i in chosen
         )
         groups.append(
-            RowGroup(
+            blocks.RowGroup(
                 f"services-{decision}",
                 DECISION_TITLES[decision],
                 len(chosen),
@@ -437,9 +395,9 @@ def _achieved(
     for i in s.services:
         res = s.results[i.initiative_id]
         for o in i.outcomes:
-            today[(i.priority_id, o)] += participants(i.current_budget, i.unit_cost) * i.effect
+            today[(i.priority_id, o)] += i.participants(i.current_budget) * i.effect
             for y in s.plan.years:
-                v = participants(res.proposed.get(y, 0.0), i.unit_cost) * i.effect
+                v = i.participants(res.proposed.get(y, 0.0)) * i.effect
                 planned[(i.priority_id, o, y)] += v
     return today, planned
 
@@ -458,9 +416,9 @@ def _targets(s: _District) -> Table:
             target_rows.append(
                 (
                     f"{p.priority_id} {p.name}",
-                    outcome_name(plan, outcome.outcome_id),
-                    number(today[key]),
-                    *(number(planned[(*key, y)]) for y in years),
+                    plan.outcome_name(outcome.outcome_id),
+                    fmt.number(today[key]),
+                    *(fmt.number(planned[(*key, y)]) for y in years),
                 )
             )
     return Table(
@@ -494,27 +452,27 @@ def _district_scorecard(s: _District) -> Table:
         why = reductions(
             [
                 (
-                    service_label(i),
+                    i.label,
                     s.results[i.initiative_id].decision,
                     i.current_budget,
                     s.results[i.initiative_id].final,
                 )
                 for i in s.services
                 if oid in i.outcomes
-            ]
+            ],
+            s.words["fewer_reached"],
         )
         final = by_year[(oid, years[-1])]
-        plan_text = "; ".join(f"{number(by_year[(oid, y)])} in {y}" for y in years)
+        plan_text = "; ".join(f"{fmt.number(by_year[(oid, y)])} in {y}" for y in years)
         if round(final) < round(by_today[oid]):
-            plan_text += f" (below today's {number(by_today[oid])} because {why})"
+            plan_text += f" (below today's {fmt.number(by_today[oid])} because {why})"
         rows.append(
             (
                 "Children and families achieving the outcome",
-                "Through the district's commissioned services: participants (budget \u00f7 "
-                "unit cost) \u00d7 effect",
+                s.words["scorecard_plan_measure"],
                 "children and families a year",
                 "higher is better",
-                number(by_today[oid]),
+                fmt.number(by_today[oid]),
                 plan_text,
                 "Provider quarterly returns",
             )
@@ -543,9 +501,9 @@ def _district_scorecard(s: _District) -> Table:
                 )
             )
         groups.append(
-            RowGroup(
+            blocks.RowGroup(
                 f"scorecard-{oid}",
-                outcome_name(plan, oid),
+                plan.outcome_name(oid),
                 1 + len(found),
                 note="" if lib.for_outcome(oid) else lib.fallback,
             )
@@ -571,18 +529,12 @@ def _district_scorecard(s: _District) -> Table:
 
 
 def _equality(s: _District) -> Table:
-    today, final = participants_by_place(
-        [
-            (
-                s.d.district_id,
-                i.level,
-                participants(i.current_budget, i.unit_cost),
-                participants(s.results[i.initiative_id].final, i.unit_cost),
-            )
-            for i in s.services
-        ]
+    return governance.equality_table(
+        ((s.d.district_id, i, s.results[i.initiative_id].final) for i in s.services),
+        {s.d.district_id: s.d.name},
+        s.plan.final_year,
+        s.plan.words,
     )
-    return equality_table("equality", today, final, {s.d.district_id: s.d.name}, s.plan.final_year)
 
 
 def _sign_off(s: _District) -> Table:
@@ -598,7 +550,7 @@ def _sign_off(s: _District) -> Table:
             if amount >= 1.0
         }
     )
-    return signature_table(
+    return governance.signature_table(
         "sign-off",
         (
             (s.sub_group, "Chair of the sub-group"),

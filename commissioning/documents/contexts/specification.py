@@ -11,64 +11,28 @@ from typing import ClassVar
 
 from commissioning.allocator.result import InitiativeResult
 from commissioning.allocator.wording import pence
-from commissioning.documents.contexts.blocks import (
-    Fact,
-    IndicatorGroup,
-    Meta,
-    PriorityObjectives,
-    Section,
-    Table,
-    TermsCitation,
-)
-from commissioning.documents.contexts.format import (
-    NOT_RECORDED,
-    DocumentError,
-    decimal,
-    full_stop,
-    long_date,
-    money,
-    money_exact,
-    number,
-    percent_change,
-)
-from commissioning.documents.contexts.governance import approval_table, signature_table
-from commissioning.documents.contexts.plan import (
-    Plan,
-    builds_from_data,
-    glance_decision,
-    level_label,
-    make_meta,
-    outcome_name,
-    participants,
-    period_text,
-    quarter_end,
-    service_label,
-    year_end,
-    year_start,
-)
+from commissioning.documents.contexts import blocks, governance
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
 from commissioning.documents.contexts.targets import baseline, baseline_text, held_targets
 from commissioning.documents.contexts.terms import cite
-from commissioning.documents.contexts.wording import (
-    TERMS_ITEMS,
-    document_fields,
-    document_sections,
-    document_words,
-)
+from commissioning.documents.contexts.wording import TERMS_ITEMS
+from commissioning.documents.phrases import Words
 from commissioning.formatting import format_outcomes, format_percent
 from commissioning.inputs.model import Initiative
+from commissioning.inputs.vocabulary import level_label
 
 
 @dataclass(frozen=True)
-class SpecContext:
+class SpecContext(DocumentContext):
     """An outcomes-based service specification for one service."""
 
     template: ClassVar[str] = "service_specification.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     details: tuple[Fact, ...]
     objectives: tuple[str, ...]
     """The service's measurable objectives, from the plan."""
-    priority_objectives: PriorityObjectives
+    priority_objectives: blocks.PriorityObjectives
     budget: Table
     purpose: tuple[str, ...]
     strategic_fit: tuple[str, ...]
@@ -77,12 +41,12 @@ class SpecContext:
     targets: Table
     provider_measures: Table
     """What the provider reports every quarter: participants, outcomes, cost per participant."""
-    indicators: tuple[IndicatorGroup, ...]
+    indicators: tuple[blocks.IndicatorGroup, ...]
     """The library's service measures that fit the service's level, with baselines and
     targets."""
     evidence: tuple[Fact, ...]
     evidence_text: tuple[str, ...]
-    terms: Mapping[str, TermsCitation]
+    terms: Mapping[str, blocks.TermsCitation]
     """By section id: the clauses of the standard terms the section applies."""
     monitoring: tuple[Fact, ...]
     """This service's own reporting: its quarters, what it reports against, to whom."""
@@ -101,7 +65,7 @@ class _Service:
     plan: Plan
     i: Initiative
     r: InitiativeResult
-    sections: Mapping[str, Section]
+    sections: Mapping[str, blocks.Section]
     sub_group: str
     where: str
     """'in Pendle' or 'across the county'."""
@@ -114,7 +78,7 @@ class _Service:
     """Children and families needing support at the service's level where it works."""
     names: Mapping[str, str]
     """The name of each outcome it targets."""
-    words: Mapping[str, str]
+    words: Words
     """The specification's standard wording from specs/, filled for the service."""
 
     @property
@@ -128,7 +92,6 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
     data = plan.inputs.data
     i = data.initiative(initiative_id)
     r = plan.outcome_of(initiative_id)
-    text = plan.content.documents["spec"]
     county = i.is_county_wide
     district_name = "the county" if county else data.district(i.district_id).name
     partnership = plan.content.partnership
@@ -137,9 +100,8 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         if county
         else partnership.sub_group.format(district=district_name)
     )
-    fields = document_fields(
-        plan.content,
-        plan.years,
+    wording = plan.wording(
+        "spec",
         "specification",
         district_name,
         sub_group,
@@ -147,37 +109,37 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         service_id=i.initiative_id,
         provider=i.provider,
     )
+    text = wording.text
     funded = tuple(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
     if not funded:
-        raise DocumentError(
+        raise fmt.DocumentError(
             f"{initiative_id} is not funded in any plan year: it has no specification"
         )
     s = _Service(
         plan=plan,
         i=i,
         r=r,
-        sections=document_sections(text, plan.content, fields),
+        sections=wording.sections,
         sub_group=sub_group,
         where="across the county" if county else f"in {district_name}",
         funded=funded,
-        part={y: participants(r.proposed.get(y, 0.0), i.unit_cost) for y in plan.years},
-        today_part=participants(i.current_budget, i.unit_cost),
+        part={y: i.participants(r.proposed.get(y, 0.0)) for y in plan.years},
+        today_part=i.participants(i.current_budget),
         demand=(
             sum(d.demand_at(i.level) for d in data.districts)
             if county
             else data.district(i.district_id).demand_at(i.level)
         ),
-        names={o: outcome_name(plan, o) for o in i.outcomes},
-        words=document_words(text, fields),
+        names={o: plan.outcome_name(o) for o in i.outcomes},
+        words=wording.words,
     )
     indicators = tuple(_indicator_group(s, o) for o in i.outcomes)
     priority = data.priority(i.priority_id)
     return SpecContext(
-        meta=make_meta(
-            plan,
+        meta=plan.make_meta(
             "spec",
             text,
-            service_label(i),
+            i.label,
             f"Service specification: {i.name}",
             s.sections,
             covers=(i.initiative_id,),
@@ -185,13 +147,13 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         sections=s.sections,
         details=_details(s),
         objectives=_objectives(s),
-        priority_objectives=PriorityObjectives(
+        priority_objectives=blocks.PriorityObjectives(
             f"{priority.priority_id} {priority.name}",
             plan.content.framework.objectives.get(priority.priority_id)
             or (plan.content.framework.objectives_fallback,),
         ),
         budget=_budget(s),
-        purpose=(_decision_sentence(plan, i, r),),
+        purpose=(_decision_sentence(s),),
         strategic_fit=_strategic_fit(s),
         population=_population(s),
         participants=_participants_table(s),
@@ -206,10 +168,14 @@ def spec_context(plan: Plan, initiative_id: str) -> SpecContext:
         terms=_citations(s),
         monitoring=_monitoring(s, sum(len(g.items) for g in indicators)),
         review=_review(s),
-        approval=approval_table(
-            "approval", plan.governance, (i.initiative_id,), {i.initiative_id: service_label(i)}
+        approval=governance.approval_table(
+            "approval",
+            plan.governance,
+            (i.initiative_id,),
+            {i.initiative_id: i.label},
+            plan.words,
         ),
-        signatures=signature_table(
+        signatures=governance.signature_table(
             "signatures",
             (
                 (i.provider, "Provider"),
@@ -232,19 +198,19 @@ def _details(s: _Service) -> tuple[Fact, ...]:
         d = data.district(i.district_id)
         district = f"{d.name} ({i.district_id}), {d.locality} locality"
     return (
-        Fact("Service", service_label(i)),
+        Fact("Service", i.label),
         Fact("Provider", f"{i.provider}, {i.sector} sector"),
         Fact("District", district),
         Fact("Level of need", f"{level_label(i.level)}"),
         Fact("Priority", f"{priority.priority_id} {priority.name}"),
         Fact("Outcomes targeted", "; ".join(s.names[o] for o in i.outcomes)),
-        Fact("Decision in the plan", glance_decision(plan, i, s.r)),
+        Fact("Decision in the plan", plan.glance_decision(i, s.r)),
         *(
-            Fact("Budget over the plan", j.words(money))
+            Fact("Budget over the plan", j.words(fmt.money))
             for j in plan.summary.journeys
             if j.initiative_id == i.initiative_id
         ),
-        Fact("Contract period", period_text(plan, s.funded[0], s.last)),
+        Fact("Contract period", plan.period_text(s.funded[0], s.last)),
     )
 
 
@@ -252,18 +218,29 @@ def _objectives(s: _Service) -> tuple[str, ...]:
     i, last = s.i, s.last
     level = s.plan.content.framework.levels[i.level]
     return (
-        f"Reach {number(s.part[last])} children and families a year at level {i.level} "
-        f"({level.name}) {s.where} by {last}, within a budget of "
-        f"{money(s.r.proposed[last])}.",
+        s.words.say(
+            "objective_reach",
+            reach=fmt.number(s.part[last]),
+            level=i.level,
+            level_name=level.name,
+            where=s.where,
+            year=last,
+            budget=fmt.money(s.r.proposed[last]),
+        ),
         *(
-            f"{number(s.part[last] * i.effect)} children and families a year achieve the "
-            "outcome "
-            f"\u201c{s.names[o]}\u201d by {last}."
+            s.words.say(
+                "objective_outcome",
+                achieving=fmt.number(s.part[last] * i.effect),
+                outcome=s.names[o],
+                year=last,
+            )
             for o in i.outcomes
         ),
-        "Report every quarter against the indicators of section "
-        f"{s.sections['outcomes'].number} and the standards of section "
-        f"{s.sections['standards'].number}.",
+        s.words.say(
+            "objective_report",
+            outcomes_section=s.sections["outcomes"].number,
+            standards_section=s.sections["standards"].number,
+        ),
     )
 
 
@@ -278,8 +255,8 @@ def _budget(s: _Service) -> Table:
         (
             data.streams_by_id[sid].name,
             data.streams_by_id[sid].partner,
-            *(money(by_stream[sid][y]) for y in years),
-            money(sum(by_stream[sid].values())),
+            *(fmt.money(by_stream[sid][y]) for y in years),
+            fmt.money(sum(by_stream[sid].values())),
         )
         for sid in i.funding
         if sid in by_stream
@@ -293,8 +270,8 @@ def _budget(s: _Service) -> Table:
         total=(
             "Total",
             "all partners",
-            *(money(r.proposed.get(y, 0.0)) for y in years),
-            money(sum(r.proposed.get(y, 0.0) for y in years)),
+            *(fmt.money(r.proposed.get(y, 0.0)) for y in years),
+            fmt.money(sum(r.proposed.get(y, 0.0) for y in years)),
         ),
         empty=s.words["budget_empty"],
     )
@@ -310,52 +287,45 @@ def _strategic_fit(s: _Service) -> tuple[str, ...]:
     weight = sc.priority_weights.get(i.priority_id, priority.weight)
     level = plan.content.framework.levels[i.level]
     share = sc.prevention_share_in(plan.final_year)
-    fit = [
-        f"The service serves priority {priority.priority_id}, \u201c{priority.name}\u201d, which "
-        "the "
-        f"partnership weights {decimal(weight)} in the plan.",
-    ]
-    if i.level <= 2:
-        fit.append(
-            f"As a level {i.level} ({level.name}) service it is part of the shift from crisis to "
-            "prevention: "
-            f"the scenario asks for at least {format_percent(share)} of all spend at levels 1-2 by "
-            f"{plan.final_year}."
+    words = s.words
+    return (
+        words.say(
+            "fit_priority",
+            priority_id=priority.priority_id,
+            priority=priority.name,
+            weight=fmt.decimal(weight),
+        ),
+        words.say(
+            "fit_prevention",
+            level=i.level,
+            level_name=level.name,
+            share=format_percent(share),
+            year=plan.final_year,
         )
-    else:
-        fit.append(
-            f"As a level {i.level} ({level.name}) service it meets needs that prevention and "
-            "early help "
-            "have not prevented; the plan funds it for the outcomes it buys against the "
-            "alternatives."
-        )
-    if r.benefit_cost_ratio is not None:
-        fit.append(
-            f"Each £1 spent on it is expected to avoid {pence(r.benefit_cost_ratio)} of later "
-            "late-intervention costs (care, custody, exclusion and the other costs of the "
-            "partnership's cost library), taking its evidence and effect into account."
-        )
-    else:
-        fit.append(
-            f"Each £1,000 spent on it buys {format_outcomes(r.value_per_pound * 1000)} weighted "
-            "outcomes in the plan's measure of value (evidence, effect, level, priority and "
-            "local need taken into account)."
-        )
-    return tuple(fit)
+        if i.level <= 2
+        else words.say("fit_late", level=i.level, level_name=level.name),
+        words.say("fit_avoids", per_pound=pence(r.benefit_cost_ratio))
+        if r.benefit_cost_ratio is not None
+        else words.say("fit_value", outcomes=format_outcomes(r.value_per_pound * 1000)),
+    )
 
 
 def _population(s: _Service) -> tuple[str, ...]:
     i, last = s.i, s.last
     level = s.plan.content.framework.levels[i.level]
     return (
-        f"Children, young people and families {s.where} at level {i.level} of the continuum of "
-        f"need ({level.name}). {level.who}",
-        f"The plan pays for {number(s.part[last])} participants in {last} at a unit "
-        "cost of "
-        f"{money_exact(i.unit_cost)}, against {number(s.demand)} children and families a year "
-        "needing support "
-        f"at this level {s.where}."
-        + (f" Today's budget pays for {number(s.today_part)}." if i.current_budget > 0 else ""),
+        s.words.say(
+            "population_who", where=s.where, level=i.level, level_name=level.name, who=level.who
+        ),
+        s.words.say(
+            "population_paid",
+            participants=fmt.number(s.part[last]),
+            year=last,
+            unit_cost=fmt.money_exact(i.unit_cost),
+            need=fmt.number(s.demand),
+            where=s.where,
+        )
+        + (f" Today's budget pays for {fmt.number(s.today_part)}." if i.current_budget > 0 else ""),
     )
 
 
@@ -363,16 +333,20 @@ def _participants_table(s: _Service) -> Table:
     i, r, years = s.i, s.r, s.plan.years
     return Table(
         "participants",
-        "Expected participants: budget \u00f7 unit cost of "
-        f"{money_exact(i.unit_cost)}, against a need of {number(s.demand)} a year at level "
-        f"{i.level} {s.where}",
+        s.words.say(
+            "participants_table",
+            unit_cost=fmt.money_exact(i.unit_cost),
+            need=fmt.number(s.demand),
+            level=i.level,
+            where=s.where,
+        ),
         ("Year", "Budget", "Expected participants", "Share of need"),
         tuple(
             (
                 str(y),
-                money(r.proposed.get(y, 0.0)),
-                number(s.part[y]) if s.part[y] > 0 else "not funded this year",
-                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else NOT_RECORDED,
+                fmt.money(r.proposed.get(y, 0.0)),
+                fmt.number(s.part[y]) if s.part[y] > 0 else "not funded this year",
+                format_percent(s.part[y] / s.demand, 1) if s.demand > 0 else fmt.NOT_RECORDED,
             )
             for y in years
         ),
@@ -391,9 +365,11 @@ def _targets(s: _Service) -> Table:
         against = s.words["targets_new"]
     elif round(lowest) < round(baseline):
         low_year = min(years, key=lambda y: s.part[y])
-        against = (
-            f"below today's in {low_year} because the plan reduces the budget from "
-            f"{money(i.current_budget)} to {money(r.proposed.get(low_year, 0.0))}"
+        against = s.words.say(
+            "targets_below",
+            year=low_year,
+            today=fmt.money(i.current_budget),
+            then=fmt.money(r.proposed.get(low_year, 0.0)),
         )
     else:
         against = s.words["targets_held"]
@@ -404,10 +380,10 @@ def _targets(s: _Service) -> Table:
         tuple(
             (
                 s.names[o],
-                number(baseline)
+                fmt.number(baseline)
                 if i.current_budget > 0
                 else ("new service" if i.is_candidate else "not funded today"),
-                *(number(s.part[y] * i.effect) for y in years),
+                *(fmt.number(s.part[y] * i.effect) for y in years),
                 against,
             )
             for o in i.outcomes
@@ -424,20 +400,20 @@ def _provider_measures(s: _Service) -> Table:
         s.words["measures_table"],
         ("Measure", *(str(y) for y in years)),
         (
-            ("Participants starting", *(number(s.part[y]) for y in years)),
+            ("Participants starting", *(fmt.number(s.part[y]) for y in years)),
             (
                 "Participants achieving the targeted outcome",
-                *(number(s.part[y] * i.effect) for y in years),
+                *(fmt.number(s.part[y] * i.effect) for y in years),
             ),
             (
                 "Cost per participant, at most",
-                *(money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
+                *(fmt.money_exact(i.unit_cost) if s.part[y] > 0 else "not funded" for y in years),
             ),
         ),
     )
 
 
-def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
+def _indicator_group(s: _Service, outcome_id: str) -> blocks.IndicatorGroup:
     """The library's service measures for an outcome that fit the service's level, as
     compact lines with the baseline from the data and a target every year."""
     plan, i = s.plan, s.i
@@ -457,22 +433,21 @@ def _indicator_group(s: _Service, outcome_id: str) -> IndicatorGroup:
         items.append(
             Fact(
                 ind.name,
-                f"{full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
+                f"{fmt.full_stop(ind.definition)} Unit: {ind.unit}; {ind.direction_text}. "
                 f"Baseline: {baseline_text(base, ind, names)}. Target: {target}. "
-                f"Source: {full_stop(ind.source)}",
+                f"Source: {fmt.full_stop(ind.source)}",
             )
         )
     note = (
         ""
         if items
         else (
-            f"No indicator of the library measures this outcome for a level {i.level} "
-            "service: the provider reports the measures above."
+            s.words.say("indicators_none_at_level", level=i.level)
             if lib.for_outcome(outcome_id)
             else lib.fallback
         )
     )
-    return IndicatorGroup(outcome_name(plan, outcome_id), tuple(items), note)
+    return blocks.IndicatorGroup(plan.outcome_name(outcome_id), tuple(items), note)
 
 
 def _evidence(s: _Service) -> tuple[Fact, ...]:
@@ -486,11 +461,10 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
         Fact("Mixed findings", "yes" if i.mixed_findings else "no"),
         Fact(
             "Effect",
-            f"{format_percent(i.effect)} of participants achieve the targeted outcome because "
-            "of the service",
+            s.words.say("effect", effect=format_percent(i.effect)),
         ),
-        Fact("Evidence weight in the plan", decimal(multiplier)),
-        Fact("Unit cost", f"{money_exact(i.unit_cost)} per participant a year"),
+        Fact("Evidence weight in the plan", fmt.decimal(multiplier)),
+        Fact("Unit cost", f"{fmt.money_exact(i.unit_cost)} per participant a year"),
         Fact("Late costs avoided per £1", pence(r.benefit_cost_ratio))
         if r.benefit_cost_ratio is not None
         else Fact(
@@ -502,7 +476,7 @@ def _evidence(s: _Service) -> tuple[Fact, ...]:
 # --- 6. standards, 7. monitoring, 8. review: what the standard terms leave to the service -----
 
 
-def _citations(s: _Service) -> Mapping[str, TermsCitation]:
+def _citations(s: _Service) -> Mapping[str, blocks.TermsCitation]:
     terms = s.plan.terms
     citing = [sid for sid in s.sections if terms.numbered.get(sid)]
     return MappingProxyType({sid: cite(terms, sid, full=n == 0) for n, sid in enumerate(citing)})
@@ -515,107 +489,126 @@ def _monitoring(s: _Service, n_indicators: int) -> tuple[Fact, ...]:
     return (
         Fact(
             "Quarterly returns",
-            f"{4 * len(funded)} returns, for the quarters ending "
-            f"{long_date(quarter_end(plan, funded[0], 0))} to "
-            f"{long_date(quarter_end(plan, funded[-1], 3))}, each due as clause "
-            f"{reporting_clause} of the standard terms sets out.",
+            s.words.say(
+                "monitoring_returns",
+                returns=4 * len(funded),
+                first=fmt.long_date(plan.quarter_end(funded[0], 0)),
+                last=fmt.long_date(plan.quarter_end(funded[-1], 3)),
+                clause=reporting_clause,
+            ),
         ),
         Fact(
             "Reported against",
-            f"The targets of section {s.sections['outcomes'].number} for each year from "
-            f"{funded[0]} to {funded[-1]} ("
-            + "; ".join(s.names[o] for o in i.outcomes)
-            + ")"
+            s.words.say(
+                "monitoring_against",
+                section=s.sections["outcomes"].number,
+                start=funded[0],
+                end=funded[-1],
+                outcomes="; ".join(s.names[o] for o in i.outcomes),
+            )
             + (
-                f" and the {n_indicators} indicator{'s' if n_indicators != 1 else ''} listed "
-                "there, with the participants reached by level of need."
+                " "
+                + s.words.say(
+                    "monitoring_indicators",
+                    indicators=f"{n_indicators} indicator{'s' if n_indicators != 1 else ''}",
+                )
                 if n_indicators
-                else ", with the participants reached by level of need."
+                else ", " + s.words["monitoring_by_level"]
             ),
         ),
         Fact(
             "If a target is missed",
-            f"The escalation route of clause {escalation_clause} of the standard terms applies, "
-            f"through the {s.sub_group}.",
+            s.words.say("monitoring_escalation", clause=escalation_clause),
         ),
     )
 
 
 def _review(s: _Service) -> tuple[Fact, ...]:
     plan, i, funded = s.plan, s.i, s.funded
-    review_dates = [long_date(year_end(plan, y)) for y in funded]
+    review_dates = [fmt.long_date(plan.year_end(y)) for y in funded]
     exit_clauses = plan.terms.numbers("review") if plan.terms.numbered.get("review") else ""
     return (
         Fact("Current contract", _contract_note(s)),
         Fact(
             "Annual reviews",
-            "By "
-            + (
-                ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
-                if len(review_dates) > 1
-                else review_dates[0]
-            )
-            + f", against the targets of section {s.sections['outcomes'].number}; the budget "
-            f"from {funded[0]} to {funded[-1]} is set by the plan and reviewed with it.",
+            s.words.say(
+                "review_dates",
+                dates=(
+                    ", ".join(review_dates[:-1]) + " and " + review_dates[-1]
+                    if len(review_dates) > 1
+                    else review_dates[0]
+                ),
+                section=s.sections["outcomes"].number,
+                start=funded[0],
+                end=funded[-1],
+            ),
         ),
         Fact(
             "Exit arrangements",
-            f"If the service is reduced or ends, {i.provider} agrees an exit plan"
-            + (f" as clause {exit_clauses} of the standard terms requires" if exit_clauses else "")
-            + f" for the {number(s.part[s.last])} children and families a year the plan pays "
-            f"for in {s.last}: open cases move safely to "
-            + ("other services at the same level of need" if i.level > 1 else "universal services")
-            + f" {s.where}, and families are told in good time where their support will come "
-            "from.",
+            s.words.say(
+                "review_exit",
+                as_required=(
+                    f" as clause {exit_clauses} of the standard terms requires"
+                    if exit_clauses
+                    else ""
+                ),
+                participants=fmt.number(s.part[s.last]),
+                year=s.last,
+                moving_to=(
+                    "other services at the same level of need"
+                    if i.level > 1
+                    else "universal services"
+                ),
+                where=s.where,
+            ),
         ),
     )
 
 
-def _decision_sentence(plan: Plan, i: Initiative, r: InitiativeResult) -> str:
+def _decision_sentence(s: _Service) -> str:
+    plan, i, r = s.plan, s.i, s.r
     y0, y1 = plan.years[0], plan.final_year
     first, final = r.proposed.get(y0, 0.0), r.final
     if r.decision == "commission":
         start = next(y for y in plan.years if r.proposed.get(y, 0.0) >= 1.0)
-        return (
-            f"The plan commissions {i.name} as a new service from {start}, with "
-            f"{money(r.proposed[start])} "
-            f"in {start} rising to {money(final)} in {y1}."
+        return s.words.say(
+            "purpose_commission",
+            start=start,
+            first=fmt.money(r.proposed[start]),
+            final=fmt.money(final),
+            year=y1,
         )
     if r.decision == "grow":
-        return (
-            f"The plan grows {i.name} from {money(i.current_budget)} a year today to "
-            f"{money(final)} in {y1} "
-            f"({percent_change(i.current_budget, final)}), because it buys more outcomes per "
-            "pound than the "
-            "alternatives its funding could pay for."
+        return s.words.say(
+            "purpose_grow",
+            today=fmt.money(i.current_budget),
+            final=fmt.money(final),
+            year=y1,
+            change=fmt.percent_change(i.current_budget, final),
         )
-    return (
-        f"The plan maintains {i.name} at about its current budget of {money(i.current_budget)} a "
-        "year "
-        f"({money(first)} in {y0}, {money(final)} in {y1})."
+    return s.words.say(
+        "purpose_maintain",
+        today=fmt.money(i.current_budget),
+        first=fmt.money(first),
+        start=y0,
+        final=fmt.money(final),
+        year=y1,
     )
 
 
 def _contract_note(s: _Service) -> str:
     plan, i, funded = s.plan, s.i, s.funded
-    start = long_date(year_start(plan, funded[0]))
+    start = fmt.long_date(plan.year_start(funded[0]))
     if i.is_candidate:
-        return f"New service commissioned in this plan: a new contract is needed from {start}."
+        return s.words.say("contract_new", start=start)
     if i.contract_end is None:
         return s.words["no_contract_end"]
-    ends = long_date(year_end(plan, i.contract_end))
+    ends = fmt.long_date(plan.year_end(i.contract_end))
     if i.contract_end < plan.years[0]:
-        return (
-            f"The current contract ended with {i.contract_end} ({ends}): a new contract or "
-            f"extension is needed from {start}."
-        )
+        return s.words.say("contract_ended", end=i.contract_end, ends=ends, start=start)
     if i.contract_end < funded[-1]:
-        nxt = long_date(year_start(plan, i.contract_end + 1))
-        return (
-            f"The current contract runs to the end of {i.contract_end} ({ends}); a new contract or "
-            f"extension is needed from {nxt} to continue to {funded[-1]}."
+        nxt = fmt.long_date(plan.year_start(i.contract_end + 1))
+        return s.words.say(
+            "contract_short", end=i.contract_end, ends=ends, start=nxt, until=funded[-1]
         )
-    return (
-        f"The current contract runs to the end of {i.contract_end} ({ends}), to the end of "
-        "the plan or beyond."
-    )
+    return s.words.say("contract_runs", end=i.contract_end, ends=ends)

@@ -10,70 +10,33 @@ from typing import ClassVar
 from commissioning.allocator.formulation import outcome_values
 from commissioning.allocator.registry import FAMILIES, LOCK
 from commissioning.allocator.result import ConstraintResult
+from commissioning.allocator.vocabulary import DECISION_MEANINGS, DECISION_TITLES
 from commissioning.allocator.wording import ValueUnit, pence, subject
-from commissioning.documents.contexts.blocks import (
-    BarChart,
-    Fact,
-    Meta,
-    Section,
-    Table,
-    bar_chart,
-    journeys_table,
-    spend_table,
-)
-from commissioning.documents.contexts.format import (
-    decimal,
-    money,
-    money_change,
-    number,
-    share,
-    value_amount,
-    value_figure,
-)
-from commissioning.documents.contexts.governance import (
-    consultation_table,
-    equality_table,
-    participants_by_place,
-    screening_table,
-)
-from commissioning.documents.contexts.plan import (
-    DECISION_MEANINGS,
-    DECISION_TITLES,
-    Plan,
-    binding_rules,
-    builds_from_data,
-    make_meta,
-    outcome_name,
-    participants,
-    period_text,
-)
-from commissioning.documents.contexts.wording import (
-    document_fields,
-    document_sections,
-    document_words,
-)
+from commissioning.documents.contexts import blocks, governance
+from commissioning.documents.contexts import format as fmt
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table
+from commissioning.documents.contexts.plan import Plan, builds_from_data
+from commissioning.documents.phrases import Words
 from commissioning.explain.costs import invest_to_save
 from commissioning.explain.summary import SpendRow
 from commissioning.inputs.model import COUNTY
 
 
 @dataclass(frozen=True)
-class SummaryContext:
+class SummaryContext(DocumentContext):
     """The plan summary for the partnership board."""
 
     template: ClassVar[str] = "plan_summary.html"
-    meta: Meta
-    sections: Mapping[str, Section]
     glance: tuple[Fact, ...]
     headlines: tuple[Fact, ...]
     levels: Table
-    levels_chart: BarChart
+    levels_chart: blocks.BarChart
     priorities: Table
-    priorities_chart: BarChart
+    priorities_chart: blocks.BarChart
     districts: Table
-    districts_chart: BarChart
+    districts_chart: blocks.BarChart
     streams: Table
-    streams_chart: BarChart
+    streams_chart: blocks.BarChart
     outcome_facts: tuple[Fact, ...]
     invest_facts: tuple[Fact, ...]
     """The invest-to-save case (empty without a cost library)."""
@@ -101,15 +64,15 @@ def summary_context(plan: Plan) -> SummaryContext:
     s = plan.summary
     data = plan.inputs.data
     years = plan.years
-    text = plan.content.documents["summary"]
-    fields = document_fields(
-        plan.content, years, "summary", "the county", plan.content.partnership.county_sub_group
+    wording = plan.wording(
+        "summary", "summary", "the county", plan.content.partnership.county_sub_group
     )
-    sections = document_sections(text, plan.content, fields)
-    words = document_words(text, fields)
+    text, sections, words = wording.text, wording.sections, wording.words
 
-    def chart(chart_id: str, title: str, rows: Iterable[SpendRow], label: str = "") -> BarChart:
-        return bar_chart(
+    def chart(
+        chart_id: str, title: str, rows: Iterable[SpendRow], label: str = ""
+    ) -> blocks.BarChart:
+        return blocks.bar_chart(
             chart_id, title, [(label_of(r, label), r.today, r.final) for r in rows], years[-1]
         )
 
@@ -122,8 +85,7 @@ def summary_context(plan: Plan) -> SummaryContext:
 
     invest_facts, savings = _invest_to_save(plan, words)
     return SummaryContext(
-        meta=make_meta(
-            plan,
+        meta=plan.make_meta(
             "summary",
             text,
             plan.inputs.scenario.name,
@@ -134,33 +96,37 @@ def summary_context(plan: Plan) -> SummaryContext:
         sections=sections,
         glance=_glance(plan),
         headlines=_headlines(plan, sections),
-        levels=spend_table("levels", words["spend_levels"], "Level of need", s.by_level, years),
+        levels=blocks.spend_table(
+            "levels", words["spend_levels"], "Level of need", s.by_level, years
+        ),
         levels_chart=chart("chart-levels", words["spend_levels"], s.by_level),
-        priorities=spend_table(
+        priorities=blocks.spend_table(
             "priorities", words["spend_priorities"], "Priority", s.by_priority, years, with_key=True
         ),
         priorities_chart=chart(
             "chart-priorities", words["spend_priorities"], s.by_priority, "priority"
         ),
-        districts=spend_table(
+        districts=blocks.spend_table(
             "districts", words["spend_districts"], "District", s.by_district, years
         ),
         districts_chart=chart("chart-districts", words["spend_districts"], s.by_district),
-        streams=spend_table(
+        streams=blocks.spend_table(
             "streams", words["spend_streams"], "Funding stream", s.by_stream, years
         ),
         streams_chart=chart("chart-streams", words["spend_streams"], s.by_stream, "stream"),
-        outcome_facts=_outcome_facts(plan),
+        outcome_facts=_outcome_facts(plan, words),
         invest_facts=invest_facts,
         savings=savings,
         outcomes=_outcomes(plan, words),
         decisions=_decisions(plan, words),
-        journeys=journeys_table(s.journeys),
+        journeys=blocks.journeys_table(s.journeys, plan.words),
         rule_families=_rule_families(plan, words),
         rules=_rules(plan, words),
         equality=_equality(plan),
-        screening=screening_table(plan.content.clauses["equality_screening"].points),
-        consultation=consultation_table(plan.governance),
+        screening=governance.screening_table(
+            plan.content.clauses["equality_screening"].points, plan.words
+        ),
+        consultation=governance.consultation_table(plan.governance, plan.words),
         decisions_recorded=_recorded(plan),
         decision=_decision_box(plan, words),
     )
@@ -171,20 +137,14 @@ def summary_context(plan: Plan) -> SummaryContext:
 
 def _equality(plan: Plan) -> Table:
     data = plan.inputs.data
-    today, final = participants_by_place(
-        [
-            (
-                i.district_id,
-                i.level,
-                participants(i.current_budget, i.unit_cost),
-                participants(plan.outcome_of(i.initiative_id).final, i.unit_cost),
-            )
-            for i in data.initiatives
-        ]
-    )
     names = {d.district_id: d.name for d in data.districts}
     names[COUNTY] = "County-wide services"
-    return equality_table("equality", today, final, names, plan.final_year)
+    return governance.equality_table(
+        ((i.district_id, i, plan.outcome_of(i.initiative_id).final) for i in data.initiatives),
+        names,
+        plan.final_year,
+        plan.words,
+    )
 
 
 def _recorded(plan: Plan) -> tuple[Fact, ...]:
@@ -245,16 +205,16 @@ def _glance(plan: Plan) -> tuple[Fact, ...]:
     gained = _gained(plan)
     return (
         Fact("Scenario", plan.inputs.scenario.name),
-        Fact("Period", period_text(plan, plan.years[0], y1)),
-        Fact("Spend", f"{money(s.total_today)} today, {money(total_final)} in {y1}"),
+        Fact("Period", plan.period_text(plan.years[0], y1)),
+        Fact("Spend", f"{fmt.money(s.total_today)} today, {fmt.money(total_final)} in {y1}"),
         Fact(
             "Levels 1-2",
-            f"{share(s.prevention_today, s.total_today)} today, "
-            f"{share(s.prevention_final, total_final)} in {y1}",
+            f"{fmt.share(s.prevention_today, s.total_today)} today, "
+            f"{fmt.share(s.prevention_final, total_final)} in {y1}",
         ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{value_amount(unit, abs(gained))} over the plan"
+            f"{_signed(gained)}{fmt.value_amount(unit, abs(gained))} over the plan"
             + (" (weighted)" if unit.pounds else ""),
         ),
         Fact(
@@ -267,29 +227,31 @@ def _glance(plan: Plan) -> tuple[Fact, ...]:
     )
 
 
-def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
+def _headlines(plan: Plan, sections: Mapping[str, blocks.Section]) -> tuple[Fact, ...]:
     s, years, y1 = plan.summary, plan.years, plan.final_year
     total_final = s.total_proposed[y1]
     unit = ValueUnit(plan.inputs.data.has_costs)
     gained = _gained(plan)
+    share_today = fmt.share(s.prevention_today, s.total_today)
+    share_final = fmt.share(s.prevention_final, total_final)
     return (
         Fact(
             "Spend",
-            f"{money(s.total_today)} a year today; "
-            f"{', '.join(f'{money(s.total_proposed[y])} in {y}' for y in years)}",
+            f"{fmt.money(s.total_today)} a year today; "
+            f"{', '.join(f'{fmt.money(s.total_proposed[y])} in {y}' for y in years)}",
         ),
         Fact(
             "Prevention and early help (levels 1-2)",
-            f"{money(s.prevention_today)} ({share(s.prevention_today, s.total_today)}) today, "
-            f"{money(s.prevention_final)} ({share(s.prevention_final, total_final)}) in {y1}: "
-            f"{money_change(s.prevention_moved)} moved towards prevention",
+            f"{fmt.money(s.prevention_today)} ({share_today}) today, "
+            f"{fmt.money(s.prevention_final)} ({share_final}) in {y1}: "
+            f"{fmt.money_change(s.prevention_moved)} moved towards prevention",
         ),
         Fact(
             unit.title + " over the plan",
-            f"{value_figure(unit, s.objective)}, against "
-            f"{value_figure(unit, s.objective_today)} if today's budgets "
+            f"{fmt.value_figure(unit, s.objective)}, against "
+            f"{fmt.value_figure(unit, s.objective_today)} if today's budgets "
             f"were kept for {len(years)} years "
-            f"({_signed(gained)}{value_figure(unit, abs(gained))})",
+            f"({_signed(gained)}{fmt.value_figure(unit, abs(gained))})",
         ),
         Fact(
             "Decisions",
@@ -300,7 +262,7 @@ def _headlines(plan: Plan, sections: Mapping[str, Section]) -> tuple[Fact, ...]:
         ),
         Fact(
             "Rules that hold the plan back",
-            f"{len(binding_rules(plan))} (see section {sections['rules'].number})",
+            f"{len(plan.binding_rules())} (see section {sections['rules'].number})",
         ),
     )
 
@@ -325,9 +287,9 @@ def _outcomes(plan: Plan, words: Mapping[str, str]) -> Table:
         ("Outcome", "Today", *(str(y) for y in years), f"Change to {y1}"),
         tuple(
             (
-                outcome_name(plan, o.outcome_id),
-                number(today_by[o.outcome_id]),
-                *(number(year_by[(o.outcome_id, y)]) for y in years),
+                plan.outcome_name(o.outcome_id),
+                fmt.number(today_by[o.outcome_id]),
+                *(fmt.number(year_by[(o.outcome_id, y)]) for y in years),
                 f"{year_by[(o.outcome_id, y1)] - today_by[o.outcome_id]:+,.0f}",
             )
             for o in data.outcomes
@@ -335,35 +297,27 @@ def _outcomes(plan: Plan, words: Mapping[str, str]) -> Table:
     )
 
 
-def _outcome_facts(plan: Plan) -> tuple[Fact, ...]:
+def _outcome_facts(plan: Plan, words: Words) -> tuple[Fact, ...]:
     s = plan.summary
     unit = ValueUnit(plan.inputs.data.has_costs)
     gained = _gained(plan)
     values = outcome_values(plan.inputs)
     ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
     return (
-        Fact(unit.title + " over the plan", value_figure(unit, s.objective)),
+        Fact(unit.title + " over the plan", fmt.value_figure(unit, s.objective)),
         Fact(
             f"Today's budgets kept for {len(plan.years)} years",
-            value_figure(unit, s.objective_today),
+            fmt.value_figure(unit, s.objective_today),
         ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{value_figure(unit, abs(gained))} "
+            f"{_signed(gained)}{fmt.value_figure(unit, abs(gained))} "
             f"({_gain_share(gained, s.objective_today)})",
         ),
         Fact(
             "How outcomes are weighted",
-            "effect \u00d7 evidence weight \u00d7 value of an outcome at its level \u00d7 "
-            "priority weight \u00d7 local need, "
-            "per £ of unit cost; an outcome at level 4 counts "
-            f"{decimal(ratio, 1)} times one at level 1"
-            + (
-                " (an outcome's value is the late-intervention cost it avoids, from the cost "
-                "library)"
-                if unit.pounds
-                else ""
-            ),
+            words.say("weighting", ratio=fmt.decimal(ratio, 1))
+            + (" " + words["weighting_costs"] if unit.pounds else ""),
         ),
     )
 
@@ -374,7 +328,7 @@ def _gain_share(gained: float, base: float) -> str:
     )
 
 
-def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, ...], Table]:
+def _invest_to_save(plan: Plan, words: Words) -> tuple[tuple[Fact, ...], Table]:
     """The invest-to-save case for the board: avoided, per £1, payback, savings by year."""
     case = invest_to_save(plan.inputs, plan.result)
     if case is None:
@@ -382,8 +336,8 @@ def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, .
     facts = [
         Fact(
             "Late-intervention cost avoided",
-            f"{money(case.avoided)} over the plan (not weighted), against "
-            f"{money(case.avoided_today)} with today's budgets",
+            f"{fmt.money(case.avoided)} over the plan (not weighted), against "
+            f"{fmt.money(case.avoided_today)} with today's budgets",
         ),
         Fact(
             "Return on each £1",
@@ -405,20 +359,24 @@ def _invest_to_save(plan: Plan, words: Mapping[str, str]) -> tuple[tuple[Fact, .
         facts.append(
             Fact(
                 "Money moved to prevention",
-                f"{money(case.prevention_moved)} more at levels 1-2 over the plan; each extra "
-                f"£1 avoids {pence(case.prevention_return)} of later costs and {paid}{cash}",
+                words.say(
+                    "prevention_moved",
+                    moved=fmt.money(case.prevention_moved),
+                    per_pound=pence(case.prevention_return),
+                    payback=paid + cash,
+                ),
             )
         )
     years = sorted({y for by in case.cashable_by_partner.values() for y in by})
     rows = [
-        (f"Cash saved for {partner}", *(money(by.get(y, 0.0)) for y in years))
+        (f"Cash saved for {partner}", *(fmt.money(by.get(y, 0.0)) for y in years))
         for partner, by in case.cashable_by_partner.items()
     ]
     if any(round(v) for v in case.reinvested.values()):
         rows.append(
             (
                 "Returned to the funding envelopes",
-                *(money(case.reinvested.get(y, 0.0)) for y in years),
+                *(fmt.money(case.reinvested.get(y, 0.0)) for y in years),
             )
         )
     table = Table(
@@ -462,7 +420,7 @@ def _price(plan: Plan, c: ConstraintResult) -> str:
     unit = ValueUnit(plan.inputs.data.has_costs)
     price = c.shadow_price or 0.0
     if FAMILIES[c.family].unit == "participants":
-        return f"{value_figure(unit, price)} per participant"
+        return f"{fmt.value_figure(unit, price)} per participant"
     return unit.rate(price)
 
 
@@ -476,15 +434,14 @@ def _title(family: str, words: Mapping[str, str]) -> str:
     return title + (" (policy)" if FAMILIES[family].policy else "")
 
 
-def _rule_families(plan: Plan, words: Mapping[str, str]) -> Table:
+def _rule_families(plan: Plan, words: Words) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
     by_family: dict[str, list[ConstraintResult]] = defaultdict(list)
-    for c in binding_rules(plan):  # highest price first
+    for c in plan.binding_rules():  # highest price first
         by_family[c.family].append(c)
     return Table(
         "rule-families",
-        f"Rules that hold the plan back, by kind (what relaxing each by {unit.per_label} would "
-        f"add, in {unit.name})",
+        words.say("rule_families_table", per=unit.per_label, unit=unit.name),
         ("Rule", "What the rule says", "Holding back", "Highest price", "Where it holds hardest"),
         tuple(
             (
@@ -506,7 +463,7 @@ def _rule_families(plan: Plan, words: Mapping[str, str]) -> Table:
 def _rules(plan: Plan, words: Mapping[str, str]) -> Table:
     unit = ValueUnit(plan.inputs.data.has_costs)
     # ranked by price in one unit (£ of room), so a price per participant is not compared
-    top = [c for c in binding_rules(plan) if FAMILIES[c.family].unit == "pounds"][:12]
+    top = [c for c in plan.binding_rules() if FAMILIES[c.family].unit == "pounds"][:12]
     return Table(
         "rules",
         f"The {len(top)} rules that hold the plan back most",

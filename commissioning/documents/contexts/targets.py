@@ -108,25 +108,13 @@ def _with_why(by_year: Mapping[int, float], base: float, ind: Indicator, why: st
     return text
 
 
-def reductions(
-    services: Sequence[tuple[str, str, float, float]],
-) -> str:
+def reductions(services: Sequence[tuple[str, str, float, float]], otherwise: str) -> str:
     """Why outcomes fall: the services reduced or ended, from (name, decision, today,
-    final year) of the services behind the figure."""
+    final year) of the services behind the figure; `otherwise` where none is cut."""
     cut = [(name, today - final) for name, decision, today, final in services if final < today]
     if not cut:
-        return "the plan's services reach fewer children and families than today's budgets"
+        return otherwise
     cut.sort(key=lambda x: -x[1])
     names = [n for n, _ in cut[:3]]
     more = f" and {len(cut) - 3} more" if len(cut) > 3 else ""
     return "the plan reduces or ends " + ", ".join(names) + more
-
-
-METHOD = (
-    "Baselines are the latest figures in the data's indicator values (the district's own, or "
-    "the county's where the district has none). Population targets move the baseline by "
-    "the change in children and families achieving the outcome through the district's "
-    "services (participants \u00d7 effect, against today's budgets) as a share of the "
-    "district's children aged 0-19: baseline \u00d7 (1 \u00b1 change \u00f7 children), "
-    "the way that is better. A target worse than its baseline says why."
-)

@@ -3,20 +3,13 @@ specification cites its clauses by number."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from commissioning.documents.content import fill
-from commissioning.documents.contexts.blocks import Fact, Meta, Section, Table, TermsCitation
+from commissioning.documents.contexts.blocks import DocumentContext, Fact, Table, TermsCitation
 from commissioning.documents.contexts.format import long_date
-from commissioning.documents.contexts.plan import (
-    Plan,
-    builds_from_data,
-    make_meta,
-    period_text,
-    plan_line,
-)
+from commissioning.documents.contexts.plan import Plan, builds_from_data
 from commissioning.documents.contexts.wording import (
     TERMS_ITEMS,
     StandardTerms,
@@ -26,13 +19,11 @@ from commissioning.documents.contexts.wording import (
 
 
 @dataclass(frozen=True)
-class TermsContext:
-    """The standard terms for PEI service specifications, printed once and cited by number."""
+class TermsContext(DocumentContext):
+    """The standard terms for PEI service specifications, printed once and cited by number;
+    their sections' clauses are numbered: section 2's clauses are 2.1, 2.2, ..."""
 
     template: ClassVar[str] = "standard_terms.html"
-    meta: Meta
-    sections: Mapping[str, Section]
-    """Numbered clauses: section 2's clauses are 2.1, 2.2, ..."""
     about: tuple[Fact, ...]
     reporting_heading: str
     """'3.1 Reporting cadence'."""
@@ -47,21 +38,20 @@ def terms_context(plan: Plan) -> TermsContext:
     """The standard terms document, printed once for every specification of the plan."""
     t = plan.terms
     reporting, escalation = TERMS_ITEMS["monitoring"]
+    words = t.words
     about = (
         Fact("Version", f"{t.text.version}, issued {long_date(plan.issued)}"),
         Fact(
             "Text reference",
-            f"{t.reference}: a fingerprint of the wording below, cited by every specification "
-            "with the version",
+            words.say("about_reference", reference=t.reference),
         ),
         Fact(
             "Applies to",
-            "every outcomes-based service specification made from the "
-            f"{plan_line(plan)}; each cites these terms by clause number",
+            words.say("about_applies", plan=plan.plan_line()),
         ),
-        Fact("Period", period_text(plan, plan.years[0], plan.final_year)),
+        Fact("Period", plan.period_text(plan.years[0], plan.final_year)),
     )
-    meta = make_meta(plan, "terms", t.text, t.text.title, t.text.title, t.sections)
+    meta = plan.make_meta("terms", t.text, t.text.title, t.text.title, t.sections)
     return TermsContext(
         meta=replace(meta, doc_title=f"Version {t.text.version}"),
         sections=t.sections,

@@ -16,6 +16,20 @@ from types import MappingProxyType
 from commissioning.documents.content import Content, DocumentText, fill
 from commissioning.documents.contexts.blocks import ClauseView, Section, Table
 from commissioning.documents.contexts.format import DocumentError, long_date, upper_first
+from commissioning.documents.phrases import Words
+
+
+def plan_fields(content: Content, years: Sequence[int]) -> dict[str, str]:
+    """The placeholders every document's wording may use: the partnership's and the plan's."""
+    p = content.partnership
+    return {
+        "partnership": p.name,
+        "strategic_lead": p.strategic_lead,
+        "development_officer": p.development_officer,
+        "board": p.board,
+        "first_year": str(years[0]),
+        "last_year": str(years[-1]),
+    }
 
 
 def document_fields(
@@ -27,25 +41,51 @@ def document_fields(
     **more: str,
 ) -> dict[str, str]:
     """The values of the placeholders a document's wording may use ({partnership}, ...)."""
-    p = content.partnership
     return {
-        "partnership": p.name,
-        "strategic_lead": p.strategic_lead,
-        "development_officer": p.development_officer,
-        "board": p.board,
+        **plan_fields(content, years),
         "sub_group": sub_group,
         "district": district,
         "document": document,
-        "first_year": str(years[0]),
-        "last_year": str(years[-1]),
         **more,
     }
 
 
-def document_words(text: DocumentText, fields: Mapping[str, str]) -> Mapping[str, str]:
-    """A document's standard wording from `specs/` (headings, notes, empty-table words), its
-    placeholders filled."""
-    return MappingProxyType({k: fill(v, fields) for k, v in text.wording.items()})
+def document_words(text: DocumentText, fields: Mapping[str, str]) -> Words:
+    """A document's standard wording from `specs/` (headings, notes, empty-table words and
+    sentences around figures), its placeholders filled."""
+    return Words(text.wording, MappingProxyType(dict(fields)))
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A document's wording from `specs/`, filled in for one document: its text, the values
+    of its placeholders, its numbered sections and its standard wording by key."""
+
+    text: DocumentText
+    fields: Mapping[str, str]
+    sections: Mapping[str, Section]
+    words: Words
+
+
+def document_wording(
+    content: Content,
+    years: Sequence[int],
+    kind: str,
+    document: str,
+    district: str,
+    sub_group: str,
+    **more: str,
+) -> Wording:
+    """The wording of a document of `kind` (a key of `content.documents`), filled in: every
+    builder starts from it, so they fill their placeholders alike."""
+    text = content.documents[kind]
+    fields = document_fields(content, years, document, district, sub_group, **more)
+    return Wording(
+        text,
+        MappingProxyType(fields),
+        document_sections(text, content, fields),
+        document_words(text, fields),
+    )
 
 
 def document_sections(
@@ -110,6 +150,8 @@ class StandardTerms:
     fields: Mapping[str, str]
     sections: Mapping[str, Section]
     """Each section's clauses carry their numbers ("2.1")."""
+    words: Words
+    """The wording of the terms' own page (its `wording:` block)."""
     numbered: Mapping[str, tuple[tuple[str, str], ...]]
     """By section id: (number, title) of everything the section holds, in order."""
     reference: str
@@ -136,15 +178,20 @@ class StandardTerms:
 
 def standard_terms(content: Content, years: Sequence[int], issued: date) -> StandardTerms:
     """The standard terms of a plan's specifications (specs/standard_terms.yaml)."""
-    text = content.documents["terms"]
     p = content.partnership
     # No district: the sub-group is named generically, as "the district ... Sub-Group".
-    fields = document_fields(
-        content, years, "specification", "the district", p.sub_group.format(district="district")
+    wording = document_wording(
+        content,
+        years,
+        "terms",
+        "specification",
+        "the district",
+        p.sub_group.format(district="district"),
     )
+    text, fields = wording.text, wording.fields
     sections: dict[str, Section] = {}
     numbered: dict[str, tuple[tuple[str, str], ...]] = {}
-    for sid, sec in document_sections(text, content, fields).items():
+    for sid, sec in wording.sections.items():
         items = [
             (f"{sec.number}.{k}", title) for k, title in enumerate(TERMS_ITEMS.get(sid, ()), 1)
         ]
@@ -174,8 +221,9 @@ def standard_terms(content: Content, years: Sequence[int], issued: date) -> Stan
     reference = digest.hexdigest()[:8]
     return StandardTerms(
         text=text,
-        fields=MappingProxyType(fields),
+        fields=fields,
         sections=MappingProxyType(sections),
+        words=wording.words,
         numbered=MappingProxyType(numbered),
         reference=reference,
         citation=f"{text.title} (version {text.version}, issued {long_date(issued)}, "

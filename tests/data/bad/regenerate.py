@@ -429,6 +429,20 @@ case(
     ],
 )
 
+case(
+    "consultation_bad_rows",
+    files={
+        "consultation.csv": "date,consulted,topic,outcome,reference\n"
+        "2026-09-15,Schools forum,Prevention share,Agreed,Minute 4\n"
+        "15/10/2026,Parent carer forum,Family hubs,Supported,\n"
+        "2026-11-02,,Youth offer,Noted,\n"
+    },
+    expected=[
+        "consultation.csv row 3, column date: '15/10/2026' is not a date; write it as YYYY-MM-DD",
+        "consultation.csv row 4, column consulted: is blank; a value is required",
+    ],
+)
+
 
 def main():
     """Write every case folder afresh (other files here are left alone)."""

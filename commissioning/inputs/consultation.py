@@ -1,17 +1,19 @@
 """The consultation record: an optional `consultation.csv` in the data folder, read and
 validated like every table (every problem at once, by file, row and column).
 
-Its columns are declared once, in the schema (`commissioning/inputs/schema.py`); the
-consultation record of the district SLAs and the plan summary is printed from it, with lines
-to fill in where it records nothing.
+Its columns are declared once, in the schema (`commissioning/inputs/schema.py`). `load`
+checks it with the other tables, so `commissioning validate` names its problems; it never
+enters the plan. The documents print it as the consultation record of the district SLAs and
+the plan summary, with lines to fill in where it records nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from commissioning.documents.contexts.governance import Consultation
 from commissioning.inputs import read
 from commissioning.inputs.cells import prepare
 from commissioning.inputs.model import InputError, Problem
@@ -26,6 +28,17 @@ COLUMNS: tuple[tuple[str, bool, str], ...] = tuple(
 """(column, required, what it holds), from the table's one declaration in the schema."""
 MAX_TEXT = 1_000
 """Characters in one cell of the record: a sentence or two, not a pasted report."""
+
+
+@dataclass(frozen=True)
+class Consultation:
+    """One entry of the consultation record (the data folder's consultation.csv)."""
+
+    day: date
+    consulted: str
+    topic: str
+    outcome: str
+    reference: str = ""
 
 
 def load_consultation(folder: Path) -> tuple[Consultation, ...]:
@@ -46,6 +59,20 @@ def load_consultation(folder: Path) -> tuple[Consultation, ...]:
             (Problem(CONSULTATION_FILE, f"cannot be opened: {exc.strerror or exc}"),)
         ) from exc
     return consultation_from_bytes(content)
+
+
+def consultation_problems(source: Path | Mapping[str, bytes]) -> tuple[Problem, ...]:
+    """Every problem of the consultation record a data folder (or files given by name, as the
+    app holds them) comes with; () when it has none or it is sound. The data's other
+    tables are checked beside it, so one run names every problem of every file."""
+    try:
+        if isinstance(source, Path):
+            load_consultation(source)
+        elif CONSULTATION_FILE in source:
+            consultation_from_bytes(source[CONSULTATION_FILE])
+    except InputError as exc:
+        return exc.problems
+    return ()
 
 
 def consultation_from_bytes(content: bytes) -> tuple[Consultation, ...]:
