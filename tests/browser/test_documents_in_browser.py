@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_idle
+from tests.browser.server import CHROMIUM, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +21,10 @@ if not CHROMIUM.exists() and os.environ.get("CI", "").lower() in ("", "0", "fals
     )
 
 
-def test_generate_and_download_a_district_s_specifications(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def test_generate_and_download_a_district_s_specifications(browser, tmp_path: Path) -> None:
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
             page.goto(f"{url}/documents")
             wait_idle(page)
             main = page.locator('[data-testid="stMain"]')
@@ -56,7 +53,7 @@ def test_generate_and_download_a_district_s_specifications(tmp_path: Path) -> No
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
         finally:
-            browser.close()
+            page.close()
     names = zipfile.ZipFile(saved).namelist()
     assert "index.html" in names and "standard-terms.pdf" in names
     assert sum(n.startswith("spec-") and n.endswith("-PEN-01.pdf") for n in names) == 10

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from commissioning.export.cells import FORMULA_LEADS
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.browser.server import CHROMIUM, ROOT, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -56,16 +56,13 @@ def _load(page, typed: str) -> str:
     return "\n".join(alerts.all_inner_texts())
 
 
-def test_folder_box_and_csv_download_in_a_browser(tmp_path: Path, monkeypatch) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_folder_box_and_csv_download_in_a_browser(browser, tmp_path: Path, monkeypatch) -> None:
     root = _data_root(tmp_path)
     monkeypatch.setenv("COMMISSIONING_DATA_ROOT", str(root))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
             page.goto(f"{url}/register")
             wait_idle(page)
             page.get_by_text("Load other data").click()
@@ -85,7 +82,7 @@ def test_folder_box_and_csv_download_in_a_browser(tmp_path: Path, monkeypatch) -
             download = info.value
             text = Path(download.path()).read_text(encoding="utf-8")
         finally:
-            browser.close()
+            page.close()
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header, body = rows[0], rows[1:]
     assert len(body) == 10 and "Name" in header

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.browser.server import CHROMIUM, ROOT, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -20,9 +20,7 @@ if not CHROMIUM.exists() and os.environ.get("CI", "").lower() in ("", "0", "fals
     )
 
 
-def test_upload_returns_and_download_a_district_report(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_upload_returns_and_download_a_district_report(browser, tmp_path: Path) -> None:
     # The sample's returns, with one service's second quarter left out: uploaded, they
     # replace the folder's own.
     lines = (ROOT / "data" / "sample" / "returns.csv").read_text().splitlines()
@@ -30,10 +28,9 @@ def test_upload_returns_and_download_a_district_report(tmp_path: Path) -> None:
     upload = tmp_path / "returns.csv"
     upload.write_text("\n".join(lines[:dropped] + lines[dropped + 1 :]) + "\n")
 
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
             page.goto(f"{url}/monitor")
             wait_idle(page)
             main = page.locator('[data-testid="stMain"]')
@@ -58,7 +55,7 @@ def test_upload_returns_and_download_a_district_report(tmp_path: Path) -> None:
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
         finally:
-            browser.close()
+            page.close()
     content = saved.read_bytes()
     assert content.startswith(b"%PDF")
     from pypdf import PdfReader

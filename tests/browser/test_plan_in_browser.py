@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.browser.server import CHROMIUM, ROOT, streamlit_server, wait_idle
 
 SCREENSHOT = ROOT / "docs" / "screenshots" / "plan.png"
 VIEWPORT = {"width": 1280, "height": 800}
@@ -38,14 +38,11 @@ def _metric(page, label: str) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_moving_a_plan_control_updates_the_plan(browser, tmp_path: Path) -> None:
     started = time.monotonic()
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport=VIEWPORT)
         try:
-            page = browser.new_page(viewport=VIEWPORT)
             page.goto(f"{url}/plan")
             wait_idle(page)
             assert page.locator('[data-testid="stException"]').count() == 0
@@ -81,6 +78,6 @@ def test_moving_a_plan_control_updates_the_plan(tmp_path: Path) -> None:
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT))
         finally:
-            browser.close()
+            page.close()
     assert SCREENSHOT.stat().st_size > 10_000
     assert time.monotonic() - started < 90

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from commissioning.store import Store
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.browser.server import CHROMIUM, ROOT, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -94,15 +94,14 @@ def _first_table(page: Any) -> tuple[dict[str, float], list[int]]:
     return box, widths
 
 
-def test_every_page_at_1280_speaks_plainly_and_fits(tmp_path: Path, store_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_every_page_at_1280_speaks_plainly_and_fits(
+    browser, tmp_path: Path, store_url: str
+) -> None:
     location = store_url.removeprefix("sqlite:///")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport=VIEWPORT)
         try:
-            page = browser.new_page(viewport=VIEWPORT)
             for name, path in PAGES.items():
                 page.goto(f"{url}/{path}")
                 wait_idle(page, 60000)
@@ -132,16 +131,15 @@ def test_every_page_at_1280_speaks_plainly_and_fits(tmp_path: Path, store_url: s
                 if name != "plan":  # the README's plan.png: test_plan_in_browser.py
                     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
         finally:
-            browser.close()
+            page.close()
 
 
-def test_a_slider_moved_away_and_back_keeps_one_new_run(tmp_path: Path, store_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def test_a_slider_moved_away_and_back_keeps_one_new_run(
+    browser, tmp_path: Path, store_url: str
+) -> None:
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport=VIEWPORT)
         try:
-            page = browser.new_page(viewport=VIEWPORT)
             page.goto(f"{url}/plan")
             wait_idle(page, 60000)
             first = _runs(store_url)
@@ -162,16 +160,15 @@ def test_a_slider_moved_away_and_back_keeps_one_new_run(tmp_path: Path, store_ur
             assert _metric(page, "Late costs avoided") == before
             assert _runs(store_url) == first + 1
         finally:
-            browser.close()
+            page.close()
 
 
-def test_a_budget_cut_re_plans_and_shows_in_compare(tmp_path: Path, store_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server(tmp_path / "streamlit.log") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def test_a_budget_cut_re_plans_and_shows_in_compare(
+    browser, tmp_path: Path, store_url: str
+) -> None:
+    with streamlit_server(tmp_path / "streamlit.log") as url:
+        page = browser.new_page(viewport=VIEWPORT)
         try:
-            page = browser.new_page(viewport=VIEWPORT)
             page.goto(f"{url}/plan")
             wait_idle(page, 60000)
             sidebar = page.locator('[data-testid="stSidebar"]')
@@ -201,4 +198,4 @@ def test_a_budget_cut_re_plans_and_shows_in_compare(tmp_path: Path, store_url: s
             assert "The scenarios differ in: PH -10%." in text
             assert re.search(r"B scores £[\d,]+ lower than A", text)
         finally:
-            browser.close()
+            page.close()

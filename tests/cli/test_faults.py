@@ -30,6 +30,8 @@ def _env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["COMMISSIONING_HOME"] = str(home)
     env.pop("DATABASE_URL", None)
+    # No shared document cache: a stopped `documents` run must be laying documents out.
+    env.pop("COMMISSIONING_DOCUMENT_CACHE", None)
     return env
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -30,9 +30,8 @@ KINDS = ("summary", "sla", "spec", "terms")
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-@pytest.fixture
-def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The HTML of every document laid out (in this process: one core)."""
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Lay out in this process (one core), recording the HTML of every document laid out."""
     monkeypatch.setattr(writing, "cores", lambda: 1)
     monkeypatch.delenv(CACHE_VARIABLE, raising=False)
     seen: list[str] = []
@@ -44,6 +43,12 @@ def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(render, "html_to_pdf", counting)
     return seen
+
+
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every document laid out (in this process: one core)."""
+    return _counting(monkeypatch)
 
 
 def _write(plan: Plan, out: Path, cache: DocumentCache) -> dict[str, bytes]:
@@ -65,15 +70,44 @@ def _all(plan: Plan) -> set[str]:
     return {d.stem for kind in KINDS for d in writing.RENDERERS[kind](plan, None)}
 
 
+@dataclass(frozen=True)
+class ColdRun:
+    """The small plan's documents written once into an empty cache."""
+
+    cache: Path
+    out: Path
+    laid_out: list[str]
+    """The HTML of every document laid out by that run."""
+    files: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def cold_run(small_plan, tmp_path_factory) -> ColdRun:
+    """Laid out once for this module: the unchanged run's test checks this run, and the
+    tests that change one thing start from a copy of its cache (`_primed`) rather than
+    each laying the whole unchanged set out again."""
+    folder = tmp_path_factory.mktemp("small-plan-cache")
+    out = tmp_path_factory.mktemp("small-plan-out")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        seen = _counting(monkeypatch)
+        files = _write(small_plan, out, DocumentCache(folder))
+    return ColdRun(folder, out, list(seen), files)
+
+
+def _primed(cold: ColdRun, tmp_path: Path) -> DocumentCache:
+    """A cache of this test's own, holding every document of the unchanged small plan."""
+    shutil.copytree(cold.cache, tmp_path / "cache")
+    return DocumentCache(tmp_path / "cache")
+
+
 def test_an_unchanged_run_lays_out_nothing_and_writes_the_same_bytes(
-    small_plan, tmp_path, laid_out
+    small_plan, cold_run, tmp_path, laid_out
 ):
-    cache = DocumentCache(tmp_path / "cache")
-    first = _write(small_plan, tmp_path / "one", cache)
-    assert _stems(small_plan, laid_out) == _all(small_plan)
-    assert len(laid_out) == len(first)  # one layout per document, none twice
-    laid_out.clear()
-    again = _write(small_plan, tmp_path / "one", cache)
+    first = cold_run.files
+    assert _stems(small_plan, cold_run.laid_out) == _all(small_plan)
+    assert len(cold_run.laid_out) == len(first)  # one layout per document, none twice
+    cache = _primed(cold_run, tmp_path)
+    again = _write(small_plan, cold_run.out, cache)
     assert laid_out == []
     assert again == first
     # Another output folder: these documents have no relative links, so the same entries.
@@ -82,10 +116,12 @@ def test_an_unchanged_run_lays_out_nothing_and_writes_the_same_bytes(
     assert elsewhere == first
 
 
-def test_one_documents_text_changed_lays_out_that_document_only(small_plan, tmp_path, laid_out):
-    cache = DocumentCache(tmp_path / "cache")
+def test_one_documents_text_changed_lays_out_that_document_only(
+    small_plan, cold_run, tmp_path, laid_out
+):
+    cache = _primed(cold_run, tmp_path)
     _write(small_plan, tmp_path / "out", cache)
-    laid_out.clear()
+    assert laid_out == []  # the unchanged plan: every document from the cache
     content = small_plan.content
     summary = replace(content.documents["summary"], title="Plan summary (revised)")
     changed = replace(
@@ -96,16 +132,16 @@ def test_one_documents_text_changed_lays_out_that_document_only(small_plan, tmp_
 
 
 def test_one_template_changed_lays_out_its_documents_only(
-    small_plan, tmp_path, laid_out, monkeypatch
+    small_plan, cold_run, tmp_path, laid_out, monkeypatch
 ):
     templates = tmp_path / "templates"
     shutil.copytree(render.templates_dir(), templates)
     monkeypatch.setenv("COMMISSIONING_TEMPLATES", str(templates))
     render.environment.cache_clear()
     try:
-        cache = DocumentCache(tmp_path / "cache")
+        cache = _primed(cold_run, tmp_path)
         _write(small_plan, tmp_path / "out", cache)
-        laid_out.clear()
+        assert laid_out == []  # the copied templates, unchanged: the same documents
         sla = templates / "district_sla.html"
         sla.write_text(
             sla.read_text(encoding="utf-8").replace(
@@ -131,12 +167,14 @@ def test_one_template_changed_lays_out_its_documents_only(
         render.environment.cache_clear()
 
 
-def test_a_new_plan_lays_out_every_document_as_each_names_its_plan(small_plan, tmp_path, laid_out):
+def test_a_new_plan_lays_out_every_document_as_each_names_its_plan(
+    small_plan, cold_run, tmp_path, laid_out
+):
     """Every page's footer and control block name the plan (its inputs' fingerprint), so a
     plan made from other figures shows in every document and none may be reused."""
-    cache = DocumentCache(tmp_path / "cache")
+    cache = _primed(cold_run, tmp_path)
     _write(small_plan, tmp_path / "out", cache)
-    laid_out.clear()
+    assert laid_out == []  # every document of the unchanged plan is in the cache
     inputs = small_plan.inputs
     moved = replace(inputs, scenario=replace(inputs.scenario, district_floor=0.5))
     plan = prepare(moved, allocate(moved), small_plan.content, small_plan.issued)

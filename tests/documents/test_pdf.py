@@ -9,11 +9,12 @@ import pytest
 from pypdf import PdfReader
 
 from commissioning.documents.contexts import money, sla_context, spec_context, summary_context
-from commissioning.documents.render import html_to_pdf, render_html
+from commissioning.documents.render import render_html
+from tests.documents.conftest import pdf_of
 
 
 def pdf_text(html: str, tmp_path) -> tuple[str, int]:
-    reader = PdfReader(io.BytesIO(html_to_pdf(html, tmp_path)))
+    reader = PdfReader(io.BytesIO(pdf_of(html, tmp_path)))
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     return " ".join(text.split()), len(reader.pages)
 
@@ -70,7 +71,7 @@ def test_pdfs_are_tagged_for_screen_readers_with_title_and_language(sample_plan,
     """Councils publish these documents: PDF/UA-1, with a structure tree (headings, tables,
     reading order), the document's language and its title shown in the window."""
     html = render_html("district_sla.html", sla_context(sample_plan, "PEN"))
-    reader = PdfReader(io.BytesIO(html_to_pdf(html, tmp_path)))
+    reader = PdfReader(io.BytesIO(pdf_of(html, tmp_path)))
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root

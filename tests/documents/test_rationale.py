@@ -9,21 +9,21 @@ from pathlib import Path
 import pytest
 
 from commissioning.allocator import allocate
-from commissioning.documents.content import load_content
 from commissioning.documents.contexts import prepare
 from commissioning.documents.contexts.format import money
 from commissioning.documents.contexts.rationale import explain_all, rationale_context, rationale_ids
 from commissioning.documents.render import render_html
-from commissioning.inputs import load
+from tests.documents.conftest import pdf_of
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 FIELD = {"unit cost": "unit_cost", "effect": "effect", "evidence rating": "evidence_level"}
 
 
 @pytest.fixture(scope="module")
-def plan():
-    inputs = load(SAMPLE)
-    return prepare(inputs, allocate(inputs), load_content())
+def plan(sample_solved, content):
+    """The sample's plan (solved once for the session), issued today."""
+    inputs, result = sample_solved
+    return prepare(inputs, result, content)
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +78,9 @@ def test_every_break_even_in_the_pack_is_confirmed_by_an_independent_resolve(pla
 def test_rationale_pdf_renders(plan, pendle, tmp_path):
     from pypdf import PdfReader
 
-    from commissioning.documents.render import html_to_pdf
-
     _, html = pendle
     pdf = tmp_path / "rationale.pdf"
-    pdf.write_bytes(html_to_pdf(html, tmp_path))
+    pdf.write_bytes(pdf_of(html, tmp_path))
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Decommissioning rationale" in text.replace(
         "DECOMMISSIONING RATIONALE", "Decommissioning rationale"

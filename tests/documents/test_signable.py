@@ -6,7 +6,9 @@ and binding-rule counts that agree between the plan summary and the pack."""
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from pypdf import PdfReader
 from commissioning.documents.contexts import prepare, sla_context
 from commissioning.documents.contexts.rationale import rationale_ids
 from commissioning.documents.render import render_html
-from commissioning.documents.writing import RENDERERS, write_documents
+from commissioning.documents.writing import RENDERERS, cores, write_documents
 from commissioning.inputs.model import COUNTY, IndicatorValue
 
 RULE_NAME = re.compile(r"\b[a-z_]+\[[^\]\s]*,\s?\d{4}\]")
@@ -34,6 +36,17 @@ GLOSSARY = "Glossary The terms of the method"
 
 def _text(path: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
+
+
+def _texts(paths: list[Path]) -> list[list[str]]:
+    """`_text` of each file, read on every core: reading text back from ~120 PDFs costs
+    about half as much as laying them out, and the layout already uses every core."""
+    workers = min(cores(), len(paths))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_text(p) for p in paths]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_text, paths, chunksize=4))
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +72,8 @@ def written(sample_plan, tmp_path_factory):
     # The pack for one district (the county's is 160 pages of the same parts).
     pack, more = write_documents(plan, ["rationale"], out, ("pdf",), "PEN", lambda *a: None)
     assert not failures and not more
-    docs = {names[0]: _text(out / names[0]) for _, names in (*produced, *pack)}
+    names = [names[0] for _, names in (*produced, *pack)]
+    docs = dict(zip(names, _texts([out / n for n in names]), strict=True))
     docs["rationale-pack.pdf"] = docs.pop(next(n for n in docs if n.startswith("rationale")))
     return plan, docs, out
 

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from commissioning.cli import main
 from commissioning.documents.content import REQUIRED_CLAUSES, SPECS_DIR, ContentError, load_content
 from commissioning.documents.contexts import spec_context, terms_context
-from commissioning.documents.render import html_to_pdf, render_html
+from commissioning.documents.render import render_html
 from commissioning.documents.writing import RENDERERS, write_documents, write_index
-from tests.documents.conftest import SAMPLE
+from tests.documents.conftest import SAMPLE, pdf_of
 from tests.documents.htmlcheck import check_complete
 
 TERMS_SECTIONS = {
@@ -129,9 +129,7 @@ def test_kind_spec_writes_the_terms_too(sample_result_file, tmp_path, capsys):
 
 def test_the_terms_pdf(sample_plan, tmp_path):
     reader = PdfReader(
-        io.BytesIO(
-            html_to_pdf(render_html("standard_terms.html", terms_context(sample_plan)), tmp_path)
-        )
+        io.BytesIO(pdf_of(render_html("standard_terms.html", terms_context(sample_plan)), tmp_path))
     )
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
     for heading in ("1. Scope", "2. Service standards", "2.1 Safeguarding", "4.1 Review and exit"):
