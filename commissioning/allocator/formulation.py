@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import NamedTuple
 
 from commissioning.allocator import families as fb
-from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense
+from commissioning.allocator.registry import (
+    DISTRICT,
+    ENVELOPE,
+    FAMILIES,
+    FAMILY_ORDER,
+    GROWTH,
+    PREVENTION,
+    Family,
+    Sense,
+)
 from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
 
 
@@ -370,45 +379,61 @@ def formulate(inputs: Inputs) -> Formulation:
     lengths: list[int] = []
     all_cols: list[int] = []
     all_coefs: list[float] = []
+    _write(b, FAMILY_ORDER, lambda fam: _adder(fam, rows, lengths, all_cols, all_coefs))
+    f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
+    return f
 
-    def adder(family: Family) -> fb.Add:
-        prefix, name, sense = f"{family.name}[", family.name, family.sense
 
-        def add(
-            index: tuple[object, ...],
-            terms: list[tuple[int, float]],
-            rhs: float,
-            year: int,
-            initiative_id: str | None = None,
-        ) -> None:
-            cols, coefs = zip(*terms, strict=True) if terms else ((), ())
-            parts = tuple(map(str, index))
-            rows.append(
-                Row(
-                    prefix + ",".join(parts) + "]",  # constraint_name, parts made once
-                    name,
-                    parts,
-                    cols,
-                    coefs,
-                    sense,
-                    rhs,
-                    year,
-                    initiative_id,
-                )
+def _adder(
+    family: Family, rows: list[Row], lengths: list[int], cols: list[int], coefs: list[float]
+) -> fb.Add:
+    """The `add` a builder of `family` writes its rows with: each row is appended to `rows`,
+    its length, columns and coefficients to the flat lists beside it."""
+    prefix, name, sense = f"{family.name}[", family.name, family.sense
+
+    def add(
+        index: tuple[object, ...],
+        terms: list[tuple[int, float]],
+        rhs: float,
+        year: int,
+        initiative_id: str | None = None,
+    ) -> None:
+        row_cols, row_coefs = zip(*terms, strict=True) if terms else ((), ())
+        parts = tuple(map(str, index))
+        rows.append(
+            Row(
+                prefix + ",".join(parts) + "]",  # constraint_name, parts made once
+                name,
+                parts,
+                row_cols,
+                row_coefs,
+                sense,
+                rhs,
+                year,
+                initiative_id,
             )
-            lengths.append(len(cols))
-            all_cols.extend(cols)
-            all_coefs.extend(coefs)
+        )
+        lengths.append(len(row_cols))
+        cols.extend(row_cols)
+        coefs.extend(row_coefs)
 
-        return add
+    return add
 
+
+def _write(b: Build, names: Sequence[str], adder: Callable[[Family], fb.Add]) -> None:
+    """Call the builders of the named families in FAMILY_ORDER, consecutive families of
+    one scope together (so the rows of an initiative and year, or of a year, stay
+    together, as warm starts and golden files expect)."""
     runs: list[list[Family]] = []
     for name in FAMILY_ORDER:
+        if name not in names:
+            continue
         fam = FAMILIES[name]
         if runs and runs[-1][0].scope == fam.scope:
             runs[-1].append(fam)
         else:
             runs.append([fam])
+    years, inits = b.years, b.inputs.data.initiatives
     for run in runs:
         steps = [(fam.build, adder(fam)) for fam in run if fam.build is not None]
         scope = run[0].scope
@@ -424,8 +449,6 @@ def formulate(inputs: Inputs) -> Formulation:
                 for k, y in enumerate(years):
                     for build, add in steps:
                         build(b, add, i, k, y)
-    f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
-    return f
 
 
 def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
@@ -443,6 +466,99 @@ def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
     for (iid, _, _), c in f.x.items():
         objective[c] = v[iid]
     return replace(f, objective=objective, value_per_pound=v, memo=dict(f.memo))
+
+
+MODEL_FREE: frozenset[str] = frozenset(
+    {"name", "description", "uncertainty", "unit_cost_uncertainty"}
+)
+"""Scenario settings the model does not read (only the result file and the sweeps do)."""
+SLIDERS: Mapping[str, tuple[str, ...]] = {
+    "priority_weights": (),  # the objective only (`reweighted`)
+    "prevention_share": (PREVENTION,),
+    "district_floor": (DISTRICT,),
+    "max_growth": (GROWTH,),
+    "ramp": (GROWTH,),
+    "budget_change": (ENVELOPE,),
+    "reinvest": (ENVELOPE,),
+}
+"""The scenario settings a slider moves, and the families whose rows read each (families.py:
+the shares read prevention_share and district_floor, growth max_growth and ramp, the
+envelopes each stream's amount after its budget change and the reinvested savings)."""
+
+
+def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | None:
+    """`f`, written for `before`, made into the model of `after` by writing again only the
+    rows of the families the changed settings reach (`SLIDERS`); None when the inputs
+    differ in anything else or the model changes shape (more or fewer rows, other
+    columns in a row): then only `formulate(after)` will do.
+
+    A slider moves a figure of the scenario; the families that do not read it are the
+    same rows, so a warm re-plan after a share, floor, growth or budget move writes a few
+    hundred rows (thousands for growth) instead of 100,000. The result equals
+    `formulate(after)` (tests/allocator/test_planner.py, every fixture and generated data).
+    """
+    if not (before.data is after.data or before.data == after.data):
+        return None
+    old, new = before.scenario, after.scenario
+    moved = [k.name for k in fields(old) if getattr(old, k.name) != getattr(new, k.name)]
+    if any(name not in SLIDERS and name not in MODEL_FREE for name in moved):
+        return None
+    g = reweighted(f, after) if "priority_weights" in moved else replace(f, memo=dict(f.memo))
+    families = {fam for name in moved for fam in SLIDERS.get(name, ())}
+    if not families:
+        return g
+    sc, data = new, after.data
+    if "reinvest" in moved:
+        if sc.reinvest > 0 and data.has_costs:
+            g.kappa = f.kappa or cashable_savings(after)
+            g.reinvest = sc.reinvest
+        else:
+            g.kappa, g.reinvest = {}, 0.0
+    X: dict[tuple[str, int], list[int]] = {}
+    for (iid, _, y), c in g.x.items():
+        X.setdefault((iid, y), []).append(c)
+    # A scratch copy to build on: a builder that would add a column changes the shape.
+    scratch = replace(g, names=list(g.names), definitions=list(g.definitions), rows=[])
+    b = Build(after, scratch, X)
+    for r in g.definitions:
+        b._totals[(r.name.partition("[")[0], r.year or 0)] = r.cols[0]
+    lengths: list[int] = []
+    cols: list[int] = []
+    coefs: list[float] = []
+    written: list[Row] = []
+    _write(b, tuple(families), lambda fam: _adder(fam, written, lengths, cols, coefs))
+    if len(scratch.names) != len(g.names) or len(scratch.definitions) != len(g.definitions):
+        return None
+    from commissioning.allocator.solvers import patched_arrays, rule_arrays
+
+    at = _family_positions(f, families)
+    if len(at) != len(written) or any(
+        f.rows[k].name != r.name for k, r in zip(at, written, strict=True)
+    ):
+        return None
+    arrays = patched_arrays(rule_arrays(f), at, written, cols, coefs)
+    if arrays is None:
+        return None
+    rows = list(f.rows)
+    for k, r in zip(at, written, strict=True):
+        rows[k] = r
+    g.rows = rows
+    g.memo.pop("rule_terms", None)
+    g.memo["rule_arrays"] = ((id(rows), len(rows), id(g.definitions), len(g.definitions)), arrays)
+    return g
+
+
+def _family_positions(f: Formulation, families: set[str]) -> list[int]:
+    """Where the rows of the named families are in `f.rows`, in order."""
+    found = f.memo.get("family_positions")
+    if not (isinstance(found, tuple) and found[0] is f.rows):
+        positions: dict[str, list[int]] = defaultdict(list)
+        for k, r in enumerate(f.rows):
+            positions[r.family].append(k)
+        found = (f.rows, positions)
+        f.memo["family_positions"] = found
+    by_family: dict[str, list[int]] = found[1]
+    return sorted(k for fam in families for k in by_family.get(fam, ()))
 
 
 def objective_scale(f: Formulation) -> float:

@@ -5,8 +5,9 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
-When only the priorities' weights moved, the model is not even formulated again: its
-rules are kept and only its objective is made anew (`formulation.reweighted`).
+After a slider move the model is not formulated again: only the rows of the families
+that read the moved setting are written anew, and after a weight move only the objective
+(`formulation.rescenario`); any other change of the inputs formulates.
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
@@ -28,7 +29,7 @@ from commissioning.allocator.formulation import (
     Formulation,
     formulate,
     objective_scale,
-    reweighted,
+    rescenario,
 )
 from commissioning.allocator.result import Result, Timings
 from commissioning.allocator.solve import (
@@ -103,9 +104,9 @@ class Planner:
             return allocate(inputs, self.solver)
         t0 = time.perf_counter()
         loaded = self._loaded
-        if loaded is not None and _weights_only(loaded.inputs, inputs):
-            g = reweighted(loaded.f, inputs)  # the same rules: only the objective moves
-        else:
+        # After a slider move only the rows that read the moved setting are written again.
+        g = None if loaded is None else rescenario(loaded.f, loaded.inputs, inputs)
+        if g is None:
             g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
@@ -279,12 +280,6 @@ def _columns(
     order = np.empty_like(model.column)
     order[model.column] = np.arange(len(model.column))
     return costs[order], lower[order], upper[order]
-
-
-def _weights_only(before: Inputs, after: Inputs) -> bool:
-    """The inputs differ at most in the priorities' weights (a weight slider moved)."""
-    same = replace(before.scenario, priority_weights=after.scenario.priority_weights)
-    return same == after.scenario and (before.data is after.data or before.data == after.data)
 
 
 def _same_shape(loaded: _Loaded, g: Formulation, arrays: RowArrays) -> bool:

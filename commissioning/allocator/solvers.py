@@ -392,6 +392,36 @@ def rule_arrays(f: Formulation) -> RowArrays:
     return arrays
 
 
+def patched_arrays(
+    arrays: RowArrays, at: Sequence[int], rows: Sequence[Row], cols: list[int], coefs: list[float]
+) -> RowArrays | None:
+    """`arrays` with its rules at positions `at` replaced by `rows` (their columns and
+    coefficients given flat in `cols` and `coefs`, as `formulate` gathers them); None
+    unless each new rule has the columns of the one it replaces (the model's shape).
+
+    A slider move rewrites a few families' rows (`formulation.rescenario`): their
+    coefficients and right-hand sides change in copies of the arrays, in place of
+    gathering 700,000 entries again."""
+    where = np.asarray(at, dtype=np.int64)
+    lengths = np.fromiter((len(r.cols) for r in rows), dtype=np.int64, count=len(rows))
+    if not np.array_equal(lengths, arrays.starts[where + 1] - arrays.starts[where]):
+        return None
+    total = int(lengths.sum())
+    before = np.cumsum(lengths) - lengths
+    entries = np.repeat(arrays.starts[where] - before, lengths) + np.arange(total)
+    if not np.array_equal(arrays.cols[entries], np.asarray(cols, dtype=np.int32)):
+        return None
+    le = np.fromiter((r.sense != ">=" for r in rows), dtype=np.bool_, count=len(rows))
+    ge = np.fromiter((r.sense != "<=" for r in rows), dtype=np.bool_, count=len(rows))
+    if not (np.array_equal(arrays.le[where], le) and np.array_equal(arrays.ge[where], ge)):
+        return None
+    new_coefs = arrays.coefs.copy()
+    new_coefs[entries] = np.asarray(coefs, dtype=np.float64)
+    rhs = arrays.rhs.copy()
+    rhs[where] = np.fromiter((r.rhs for r in rows), dtype=np.float64, count=len(rows))
+    return replace(arrays, coefs=new_coefs, rhs=rhs)
+
+
 def column_arrays(
     f: Formulation, scale: float, fixed: dict[int, float] | None, inf: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
