@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from commissioning.allocator import families as fb
 from commissioning.allocator.registry import (
@@ -238,6 +241,43 @@ def fair_shares(inputs: Inputs) -> dict[str, float]:
     return {d: w / total for d, w in weight.items()}
 
 
+class PerInitiative:
+    """The initiatives' figures as arrays in the data's order, for the per-initiative
+    families' builders (families.py), which write a year's rows for all at once."""
+
+    def __init__(self, b: Build) -> None:
+        inits = b.inputs.data.initiatives
+        self.n = len(inits)
+        self.ids = b.all_ids
+
+        def numbers(values: Iterable[float]) -> npt.NDArray[np.float64]:
+            return np.fromiter(values, dtype=np.float64, count=self.n)
+
+        def flags(values: Iterable[bool]) -> npt.NDArray[np.bool_]:
+            return np.fromiter(values, dtype=np.bool_, count=self.n)
+
+        self.current = numbers(i.current_budget for i in inits)
+        self.min_budget = numbers(i.min_budget for i in inits)
+        self.max_budget = numbers(i.max_budget for i in inits)
+        self.min_viable = numbers(i.min_viable for i in inits)
+        self.contract_end = numbers(
+            -math.inf if i.contract_end is None else i.contract_end for i in inits
+        )
+        self.running = flags(i.is_running for i in inits)
+        self.ineffective = flags(i.initiative_id in b.ineffective for i in inits)
+        self.locked = flags(i.initiative_id in b.locked for i in inits)
+        self.excluded = flags(i.initiative_id in b.excluded for i in inits)
+        self.width = np.fromiter((len(i.funding) for i in inits), dtype=np.int64, count=self.n)
+        """How many columns X[i,y] has (one per funding stream)."""
+
+    def under_contract(self, year: int) -> npt.NDArray[np.bool_]:
+        return self.contract_end >= year
+
+    def floor(self, year: int) -> npt.NDArray[np.float64]:
+        """L(i,y) of every initiative (`floor`)."""
+        return np.maximum(self.min_budget, np.where(self.under_contract(year), self.current, 0.0))
+
+
 class Build:
     """What a family's row builder reads (families.py): the inputs, the formulation being
     written, its columns x[i,s,y] grouped as X[i,y], and the sums several rows share."""
@@ -256,6 +296,7 @@ class Build:
         self.current = {i.initiative_id: i.current_budget for i in inits}
         self.all_ids = [i.initiative_id for i in inits]
         self._totals: dict[tuple[str, int], int] = {}
+        self._z: npt.NDArray[np.int64] | None = None
 
     def xs(self, iid: str, y: int, a: float = 1.0) -> list[tuple[int, float]]:
         """a * X[i,y], as terms."""
@@ -288,9 +329,37 @@ class Build:
             self._totals[key] = col
         return self._totals[key]
 
-    def floor(self, i: Initiative, year: int) -> float:
-        """L(i,y)."""
-        return floor(i, year)
+    @cached_property
+    def per_initiative(self) -> PerInitiative:
+        return PerInitiative(self)
+
+    @cached_property
+    def x_start(self) -> npt.NDArray[np.int64]:
+        """The first column of X[i,y], by initiative (data order) and plan year; X[i,y]'s
+        columns are consecutive (one per funding stream, `formulate`)."""
+        out = np.zeros((self.per_initiative.n, len(self.years)), dtype=np.int64)
+        for n, iid in enumerate(self.all_ids):
+            for k, y in enumerate(self.years):
+                cols = self.X[(iid, y)]
+                if cols:
+                    out[n, k] = cols[0]
+        return out
+
+    def z_columns(self) -> npt.NDArray[np.int64]:
+        """The binary columns z[i,y] of the services with a minimum viable size (-1 for
+        others), by initiative and plan year: made on first use, initiative by initiative."""
+        if self._z is None:
+            f, years = self.f, self.years
+            z = np.full((self.per_initiative.n, len(years)), -1, dtype=np.int64)
+            for n, i in enumerate(self.inputs.data.initiatives):
+                if i.min_viable > 0:
+                    for k, y in enumerate(years):
+                        zc = f.add_column(f"z[{i.initiative_id},{y}]", upper=1.0, integer=True)
+                        f.z[(i.initiative_id, y)] = zc
+                        f.z_floor[zc] = i.min_viable
+                        z[n, k] = zc
+            self._z = z
+        return self._z
 
     @cached_property
     def by_stream(self) -> dict[str, list[str]]:
@@ -373,14 +442,11 @@ def formulate(inputs: Inputs) -> Formulation:
         f.reinvest = sc.reinvest
     b = Build(inputs, f, X)
 
-    rows = f.rows
     # The rules' arrays (`solvers.rule_arrays`), gathered as the rows are written so that
     # the hand-over and the extraction need not walk 100,000 rows again.
-    lengths: list[int] = []
-    all_cols: list[int] = []
-    all_coefs: list[float] = []
-    _write(b, FAMILY_ORDER, lambda fam: _adder(fam, rows, lengths, all_cols, all_coefs))
-    f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
+    sink = _Sink(f.rows)
+    _write(b, FAMILY_ORDER, sink)
+    f.memo["rule_terms"] = (f.rows, sink.lengths, sink.cols, sink.coefs)
     return f
 
 
@@ -420,7 +486,21 @@ def _adder(
     return add
 
 
-def _write(b: Build, names: Sequence[str], adder: Callable[[Family], fb.Add]) -> None:
+class _Sink:
+    """Where `_write` puts rows: the rows, and their lengths, columns and coefficients
+    flat beside them (the rules' arrays, `solvers.rule_arrays`)."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.lengths: list[int] = []
+        self.cols: list[int] = []
+        self.coefs: list[float] = []
+
+    def adder(self, family: Family) -> fb.Add:
+        return _adder(family, self.rows, self.lengths, self.cols, self.coefs)
+
+
+def _write(b: Build, names: Sequence[str], sink: _Sink) -> None:
     """Call the builders of the named families in FAMILY_ORDER, consecutive families of
     one scope together (so the rows of an initiative and year, or of a year, stay
     together, as warm starts and golden files expect)."""
@@ -433,22 +513,86 @@ def _write(b: Build, names: Sequence[str], adder: Callable[[Family], fb.Add]) ->
             runs[-1].append(fam)
         else:
             runs.append([fam])
-    years, inits = b.years, b.inputs.data.initiatives
+    years = b.years
     for run in runs:
-        steps = [(fam.build, adder(fam)) for fam in run if fam.build is not None]
+        if run[0].scope == "initiative":
+            _write_per_initiative(b, [fam for fam in run if fam.build is not None], sink)
+            continue
+        steps = [(fam.build, sink.adder(fam)) for fam in run if fam.build is not None]
         scope = run[0].scope
         if scope == "model":
             for build, add in steps:
                 build(b, add)
-        elif scope == "year":
+        else:
             for y in years:
                 for build, add in steps:
                     build(b, add, y)
-        else:
-            for i in inits:
-                for k, y in enumerate(years):
-                    for build, add in steps:
-                        build(b, add, i, k, y)
+
+
+def _write_per_initiative(b: Build, run: list[Family], sink: _Sink) -> None:
+    """The rows of consecutive per-initiative families, ordered by initiative, then year,
+    then family (as a loop over them would write them): each family's builder gives a
+    year's rows for all initiatives as arrays (`families.Rows`), and the rows' columns and
+    coefficients are laid out for all of them at once."""
+    v, years = b.per_initiative, b.years
+    shape = (v.n, len(years), len(run))
+    has = np.zeros(shape, dtype=np.bool_)
+    rhs = np.zeros(shape)
+    extra = np.zeros(shape)
+    kind = np.zeros(shape[1:], dtype=np.int8)  # 1: over X[i,y-1], 2: over z[i,y]
+    for position, y in enumerate(years):
+        for f_at, fam in enumerate(run):
+            assert fam.build is not None
+            spec: fb.Rows | None = fam.build(b, position, y)
+            if spec is None:  # no rows this year
+                continue
+            has[:, position, f_at], rhs[:, position, f_at] = spec.has, spec.rhs
+            if spec.prev is not None:
+                kind[position, f_at], extra[:, position, f_at] = 1, spec.prev
+            elif spec.z is not None:
+                kind[position, f_at], extra[:, position, f_at] = 2, spec.z
+    at = np.flatnonzero(has)
+    n, k, j = np.unravel_index(at, shape)
+    width, which = v.width[n], kind[k, j]
+    # Up to three runs of columns per row: X[i,y], then X[i,y-1] or z[i,y].
+    run_length = np.stack(
+        [width, np.where(which == 1, width, 0), (which == 2).astype(np.int64)], axis=1
+    )
+    z = b.z_columns()[n, k] if (kind == 2).any() else np.zeros(len(at), dtype=np.int64)
+    first = np.stack([b.x_start[n, k], b.x_start[n, np.maximum(k - 1, 0)], z], axis=1)
+    coef = np.stack([np.ones(len(at)), extra.reshape(-1)[at], extra.reshape(-1)[at]], axis=1)
+    run_length, first, coef = run_length.ravel(), first.ravel(), coef.ravel()
+    before = np.repeat(np.cumsum(run_length) - run_length, run_length)
+    cols = (np.repeat(first, run_length) + np.arange(int(run_length.sum())) - before).tolist()
+    coefs = np.repeat(coef, run_length).tolist()
+    lengths = run_length.reshape(-1, 3).sum(axis=1).tolist()
+    ends = np.cumsum(lengths).tolist()
+    ids, named = v.ids, [str(y) for y in years]
+    families = [(f"{fam.name}[", fam.name, fam.sense) for fam in run]
+    rows = sink.rows
+    start = 0
+    for n_, k_, j_, end, bound in zip(
+        n.tolist(), k.tolist(), j.tolist(), ends, rhs.reshape(-1)[at].tolist(), strict=True
+    ):
+        prefix, name, sense = families[j_]
+        iid, year = ids[n_], named[k_]
+        rows.append(
+            Row(
+                prefix + iid + "," + year + "]",
+                name,
+                (iid, year),
+                tuple(cols[start:end]),
+                tuple(coefs[start:end]),
+                sense,
+                bound,
+                years[k_],
+                iid,
+            )
+        )
+        start = end
+    sink.lengths.extend(lengths)
+    sink.cols.extend(cols)
+    sink.coefs.extend(coefs)
 
 
 def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
@@ -522,11 +666,9 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
     b = Build(after, scratch, X)
     for r in g.definitions:
         b._totals[(r.name.partition("[")[0], r.year or 0)] = r.cols[0]
-    lengths: list[int] = []
-    cols: list[int] = []
-    coefs: list[float] = []
     written: list[Row] = []
-    _write(b, tuple(families), lambda fam: _adder(fam, written, lengths, cols, coefs))
+    sink = _Sink(written)
+    _write(b, tuple(families), sink)
     if len(scratch.names) != len(g.names) or len(scratch.definitions) != len(g.definitions):
         return None
     from commissioning.allocator.solvers import patched_arrays, rule_arrays
@@ -536,7 +678,7 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
         f.rows[k].name != r.name for k, r in zip(at, written, strict=True)
     ):
         return None
-    arrays = patched_arrays(rule_arrays(f), at, written, cols, coefs)
+    arrays = patched_arrays(rule_arrays(f), at, written, sink.cols, sink.coefs)
     if arrays is None:
         return None
     rows = list(f.rows)
