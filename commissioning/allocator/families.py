@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from commissioning.inputs.model import COUNTY, DataSet, Initiative, Inputs
+from commissioning.inputs.model import COUNTY, DataSet, Inputs
 from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 if TYPE_CHECKING:
@@ -27,6 +27,8 @@ Scope = Literal["model", "year", "initiative"]
 """How often a builder is called: once, once a year, or once per initiative and year."""
 
 Terms = list[tuple[int, float]]
+Split = tuple[list[int], list[float]]
+"""Terms as their columns and their coefficients (long rows are gathered so)."""
 Add = Callable[..., None]
 """add(index, terms, rhs, year, initiative_id=None): write one row of the builder's family."""
 Builder = Callable[..., Any]
@@ -166,14 +168,15 @@ def build_prevention(b: Build, add: Add, y: int) -> None:
     T = b.total_column("T", b.all_ids, y)
     share = b.inputs.scenario.prevention_share_in(y)
     if share > 0:
-        add((y,), [*b.total(b.prevention_ids, y), (T, -share)], 0.0, y)
+        cols, coefs = b.total(b.prevention_ids, y)
+        add((y,), ([*cols, T], [*coefs, -share]), 0.0, y)
 
 
 def build_priority(b: Build, add: Add, y: int) -> None:
     for p in b.share_priorities:
         T = b.total_column("T", b.all_ids, y)
-        terms = [*b.total(b.by_priority[p.priority_id], y), (T, -p.min_share)]
-        add((p.priority_id, y), terms, 0.0, y)
+        cols, coefs = b.total(b.by_priority[p.priority_id], y)
+        add((p.priority_id, y), ([*cols, T], [*coefs, -p.min_share]), 0.0, y)
 
 
 def build_district(b: Build, add: Add, y: int) -> None:
@@ -182,35 +185,41 @@ def build_district(b: Build, add: Add, y: int) -> None:
         return
     TD = b.total_column("TD", b.district_ids, y)
     for d, share in b.fair.items():
-        add((d, y), [*b.total(b.by_district[d], y), (TD, -phi * share)], 0.0, y)
+        cols, coefs = b.total(b.by_district[d], y)
+        add((d, y), ([*cols, TD], [*coefs, -phi * share]), 0.0, y)
 
 
 def build_demand(b: Build, add: Add) -> None:
-    """demand[d,l,y] and demand[COUNTY,l,y], in participants."""
-    data = b.inputs.data
-    groups: dict[tuple[str, int], list[Initiative]] = {}
-    levels: dict[int, list[Initiative]] = {}
-    for i in data.initiatives:
-        levels.setdefault(i.level, []).append(i)
+    """demand[d,l,y] and demand[COUNTY,l,y], in participants: each column of X[i,y] with
+    coefficient 1 / unit_cost(i)."""
+    data, v = b.inputs.data, b.per_initiative
+    groups: dict[tuple[str, int], list[int]] = {}
+    levels: dict[int, list[int]] = {}
+    for n, i in enumerate(data.initiatives):
+        levels.setdefault(i.level, []).append(n)
         if not i.is_county_wide:
-            groups.setdefault((i.district_id, i.level), []).append(i)
-    X = b.X
-    for y in b.years:
-        for dist in data.districts:
-            for level in (1, 2, 3, 4):
-                members = groups.get((dist.district_id, level))
-                if members:
-                    terms = [
-                        (c, 1.0 / i.unit_cost) for i in members for c in X[(i.initiative_id, y)]
-                    ]
-                    add((dist.district_id, level, y), terms, dist.demand_at(level), y)
+            groups.setdefault((i.district_id, i.level), []).append(n)
+    # The rows of a year, in order: (index, members, cap); their columns are laid out for
+    # all of them at once, year by year.
+    rows: list[tuple[tuple[object, ...], list[int], float]] = []
+    for dist in data.districts:
         for level in (1, 2, 3, 4):
-            if levels.get(level):
-                terms = [
-                    (c, 1.0 / i.unit_cost) for i in levels[level] for c in X[(i.initiative_id, y)]
-                ]
-                cap = sum(dist.demand_at(level) for dist in data.districts)
-                add((COUNTY, level, y), terms, cap, y)
+            members = groups.get((dist.district_id, level))
+            if members:
+                rows.append(((dist.district_id, level), members, dist.demand_at(level)))
+    for level in (1, 2, 3, 4):
+        if levels.get(level):
+            cap = sum(dist.demand_at(level) for dist in data.districts)
+            rows.append(((COUNTY, level), levels[level], cap))
+    at = np.fromiter((n for _, members, _ in rows for n in members), dtype=np.int64)
+    coefs = np.repeat(1.0 / v.unit_cost[at], v.width[at]).tolist()
+    ends = np.cumsum([int(v.width[members].sum()) for _, members, _ in rows]).tolist()
+    for y in b.years:
+        cols = b.columns(at, y)
+        start = 0
+        for (index, _, cap), end in zip(rows, ends, strict=True):
+            add((*index, y), (cols[start:end], coefs[start:end]), cap, y)
+            start = end
 
 
 # Who a rule is about.

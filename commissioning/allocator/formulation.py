@@ -259,6 +259,7 @@ class PerInitiative:
         self.current = numbers(i.current_budget for i in inits)
         self.min_budget = numbers(i.min_budget for i in inits)
         self.max_budget = numbers(i.max_budget for i in inits)
+        self.unit_cost = numbers(i.unit_cost for i in inits)
         self.min_viable = numbers(i.min_viable for i in inits)
         self.contract_end = numbers(
             -math.inf if i.contract_end is None else i.contract_end for i in inits
@@ -297,14 +298,33 @@ class Build:
         self.all_ids = [i.initiative_id for i in inits]
         self._totals: dict[tuple[str, int], int] = {}
         self._z: npt.NDArray[np.int64] | None = None
+        self._positions: dict[int, tuple[list[str], npt.NDArray[np.int64]]] = {}
 
     def xs(self, iid: str, y: int, a: float = 1.0) -> list[tuple[int, float]]:
         """a * X[i,y], as terms."""
         return [(c, a) for c in self.X[(iid, y)]]
 
-    def total(self, ids: list[str], y: int, a: float = 1.0) -> list[tuple[int, float]]:
-        """a * the sum of X[i,y] over ids, as terms."""
-        return [(c, a) for iid in ids for c in self.X[(iid, y)]]
+    def positions(self, ids: list[str]) -> npt.NDArray[np.int64]:
+        """Where the initiatives of `ids` are in the data, in the order of `ids` (made
+        once per list: the builders' groups are lists kept by this Build)."""
+        found = self._positions.get(id(ids))
+        if found is None or found[0] is not ids:
+            at = self.position
+            found = (ids, np.fromiter((at[iid] for iid in ids), dtype=np.int64, count=len(ids)))
+            self._positions[id(ids)] = found
+        return found[1]
+
+    def columns(self, at: npt.NDArray[np.int64], y: int) -> list[int]:
+        """The columns of X[i,y] for the initiatives at positions `at`, in that order."""
+        cols: list[int] = ranges(
+            self.x_start[at, y - self.years[0]], self.per_initiative.width[at]
+        ).tolist()
+        return cols
+
+    def total(self, ids: list[str], y: int, a: float = 1.0) -> fb.Split:
+        """a * the sum of X[i,y] over ids, as columns and coefficients."""
+        cols = self.columns(self.positions(ids), y)
+        return cols, [a] * len(cols)
 
     def total_column(self, name: str, ids: list[str], y: int) -> int:
         """The auxiliary column name[y] = sum of X[i,y] over ids (defined once), so that
@@ -313,14 +333,14 @@ class Build:
         if key not in self._totals:
             f = self.f
             col = f.add_column(f"{name}[{y}]")
-            terms = self.total(ids, y, -1.0)
+            cols, coefs = self.total(ids, y, -1.0)
             f.definitions.append(
                 Row(
                     f"{name}[{y}]",
                     "total",
                     (str(y),),
-                    (col, *(c for c, _ in terms)),
-                    (1.0, *(a for _, a in terms)),
+                    (col, *cols),
+                    (1.0, *coefs),
                     "==",
                     0.0,
                     y,
@@ -328,6 +348,11 @@ class Build:
             )
             self._totals[key] = col
         return self._totals[key]
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Where each initiative is in the data."""
+        return {iid: n for n, iid in enumerate(self.all_ids)}
 
     @cached_property
     def per_initiative(self) -> PerInitiative:
@@ -425,16 +450,23 @@ def formulate(inputs: Inputs) -> Formulation:
     inits = data.initiatives
 
     # Columns x[i,s,y]; X[i,y] is kept as the list of its columns.
+    # Written as `add_column` would, straight into the lists (12 per service at national).
     X: dict[tuple[str, int], list[int]] = {}
+    names, objective, x = f.names, f.objective, f.x
     for i in inits:
-        v = f.value_per_pound[i.initiative_id]
+        iid, funding = i.initiative_id, i.funding
+        v = f.value_per_pound[iid]
         for y in years:
-            cols = []
-            for s in i.funding:
-                c = f.add_column(f"x[{i.initiative_id},{s},{y}]", obj=v)
-                f.x[(i.initiative_id, s, y)] = c
-                cols.append(c)
-            X[(i.initiative_id, y)] = cols
+            first = len(names)
+            X[(iid, y)] = cols = list(range(first, first + len(funding)))
+            for s, c in zip(funding, cols, strict=True):
+                names.append(f"x[{iid},{s},{y}]")
+                x[(iid, s, y)] = c
+            objective.extend([v] * len(funding))
+    n = len(names)
+    f.lower.extend([0.0] * n)
+    f.upper.extend([None] * n)
+    f.integer.extend([False] * n)
     # Reinvested savings: R[s,y] = reinvest * sum over i, y' < y of
     # kappa(i,s,y-y') * (X[i,y'] - current_budget(i)); the envelope rows carry it.
     if sc.reinvest > 0 and data.has_costs:
@@ -446,25 +478,36 @@ def formulate(inputs: Inputs) -> Formulation:
     # the hand-over and the extraction need not walk 100,000 rows again.
     sink = _Sink(f.rows)
     _write(b, FAMILY_ORDER, sink)
-    f.memo["rule_terms"] = (f.rows, sink.lengths, sink.cols, sink.coefs)
+    f.memo["rule_terms"] = (f.rows, sink.terms())
     return f
 
 
-def _adder(
-    family: Family, rows: list[Row], lengths: list[int], cols: list[int], coefs: list[float]
-) -> fb.Add:
-    """The `add` a builder of `family` writes its rows with: each row is appended to `rows`,
-    its length, columns and coefficients to the flat lists beside it."""
+def _adder(family: Family, sink: _Sink) -> fb.Add:
+    """The `add` a builder of `family` writes its rows with: each row is appended to the
+    sink's rows, its length, columns, coefficients and bound to the lists beside them."""
     prefix, name, sense = f"{family.name}[", family.name, family.sense
+    rows, lengths, cols, coefs, rhs_of, senses = (
+        sink.rows,
+        sink.lengths,
+        sink.cols,
+        sink.coefs,
+        sink.rhs,
+        sink.senses,
+    )
 
     def add(
         index: tuple[object, ...],
-        terms: list[tuple[int, float]],
+        terms: fb.Terms | fb.Split,
         rhs: float,
         year: int,
         initiative_id: str | None = None,
     ) -> None:
-        row_cols, row_coefs = zip(*terms, strict=True) if terms else ((), ())
+        row_cols: tuple[int, ...]
+        row_coefs: tuple[float, ...]
+        if isinstance(terms, tuple):
+            row_cols, row_coefs = tuple(terms[0]), tuple(terms[1])
+        else:
+            row_cols, row_coefs = zip(*terms, strict=True) if terms else ((), ())
         parts = tuple(map(str, index))
         rows.append(
             Row(
@@ -482,22 +525,75 @@ def _adder(
         lengths.append(len(row_cols))
         cols.extend(row_cols)
         coefs.extend(row_coefs)
+        rhs_of.append(rhs)
+        senses.append(sense)
 
     return add
 
 
+class RuleTerms(NamedTuple):
+    """The rules' arrays as written (`solvers.rule_arrays` adds the definitions)."""
+
+    lengths: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int32]
+    coefs: npt.NDArray[np.float64]
+    rhs: npt.NDArray[np.float64]
+    le: npt.NDArray[np.bool_]
+    ge: npt.NDArray[np.bool_]
+
+
 class _Sink:
-    """Where `_write` puts rows: the rows, and their lengths, columns and coefficients
-    flat beside them (the rules' arrays, `solvers.rule_arrays`)."""
+    """Where `_write` puts rows: the rows, and their lengths, columns, coefficients,
+    bounds and senses beside them, as lists (rows written one by one) and as arrays
+    (rows written many at once), in the order written."""
 
     def __init__(self, rows: list[Row]) -> None:
         self.rows = rows
         self.lengths: list[int] = []
         self.cols: list[int] = []
         self.coefs: list[float] = []
+        self.rhs: list[float] = []
+        self.senses: list[Sense] = []
+        self.chunks: list[RuleTerms] = []
 
     def adder(self, family: Family) -> fb.Add:
-        return _adder(family, self.rows, self.lengths, self.cols, self.coefs)
+        return _adder(family, self)
+
+    def _flush(self) -> None:
+        if self.lengths:
+            le = np.fromiter((s != ">=" for s in self.senses), dtype=np.bool_)
+            ge = np.fromiter((s != "<=" for s in self.senses), dtype=np.bool_)
+            self.chunks.append(
+                RuleTerms(
+                    np.asarray(self.lengths, dtype=np.int64),
+                    np.asarray(self.cols, dtype=np.int32),
+                    np.asarray(self.coefs, dtype=np.float64),
+                    np.asarray(self.rhs, dtype=np.float64),
+                    le,
+                    ge,
+                )
+            )
+            for pending in (self.lengths, self.cols, self.coefs, self.rhs, self.senses):
+                pending.clear()
+
+    def extend(self, terms: RuleTerms) -> None:
+        """Rows written many at once (their Row objects already in `rows`)."""
+        self._flush()
+        self.chunks.append(terms)
+
+    def terms(self) -> RuleTerms:
+        """Everything written, as arrays."""
+        self._flush()
+        if not self.chunks:
+            return RuleTerms(
+                np.zeros(0, dtype=np.int64),
+                np.zeros(0, dtype=np.int32),
+                np.zeros(0),
+                np.zeros(0),
+                np.zeros(0, dtype=np.bool_),
+                np.zeros(0, dtype=np.bool_),
+            )
+        return RuleTerms(*(np.concatenate(parts) for parts in zip(*self.chunks, strict=True)))
 
 
 def _write(b: Build, names: Sequence[str], sink: _Sink) -> None:
@@ -527,6 +623,12 @@ def _write(b: Build, names: Sequence[str], sink: _Sink) -> None:
             for y in years:
                 for build, add in steps:
                     build(b, add, y)
+
+
+def ranges(first: npt.NDArray[np.int64], length: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """first[0], first[0]+1, ..., first[0]+length[0]-1, then the same for each next pair."""
+    before = np.repeat(np.cumsum(length) - length, length)
+    return np.repeat(first, length) + np.arange(int(length.sum())) - before
 
 
 def _write_per_initiative(b: Build, run: list[Family], sink: _Sink) -> None:
@@ -562,8 +664,7 @@ def _write_per_initiative(b: Build, run: list[Family], sink: _Sink) -> None:
     first = np.stack([b.x_start[n, k], b.x_start[n, np.maximum(k - 1, 0)], z], axis=1)
     coef = np.stack([np.ones(len(at)), extra.reshape(-1)[at], extra.reshape(-1)[at]], axis=1)
     run_length, first, coef = run_length.ravel(), first.ravel(), coef.ravel()
-    before = np.repeat(np.cumsum(run_length) - run_length, run_length)
-    cols = (np.repeat(first, run_length) + np.arange(int(run_length.sum())) - before).tolist()
+    cols = ranges(first, run_length).tolist()
     coefs = np.repeat(coef, run_length).tolist()
     lengths = run_length.reshape(-1, 3).sum(axis=1).tolist()
     ends = np.cumsum(lengths).tolist()
@@ -590,9 +691,17 @@ def _write_per_initiative(b: Build, run: list[Family], sink: _Sink) -> None:
             )
         )
         start = end
-    sink.lengths.extend(lengths)
-    sink.cols.extend(cols)
-    sink.coefs.extend(coefs)
+    sense_of = np.array([fam.sense for fam in run])[j]
+    sink.extend(
+        RuleTerms(
+            np.asarray(lengths, dtype=np.int64),
+            np.asarray(cols, dtype=np.int32),
+            np.asarray(coefs, dtype=np.float64),
+            rhs.reshape(-1)[at],
+            sense_of != ">=",
+            sense_of != "<=",
+        )
+    )
 
 
 def reweighted(f: Formulation, inputs: Inputs) -> Formulation:
@@ -678,7 +787,7 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
         f.rows[k].name != r.name for k, r in zip(at, written, strict=True)
     ):
         return None
-    arrays = patched_arrays(rule_arrays(f), at, written, sink.cols, sink.coefs)
+    arrays = patched_arrays(rule_arrays(f), at, written, sink.terms())
     if arrays is None:
         return None
     rows = list(f.rows)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
-from commissioning.allocator.formulation import Formulation, Row
+from commissioning.allocator.formulation import Formulation, Row, RuleTerms, ranges
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")
@@ -347,30 +347,20 @@ def row_arrays(rows: Sequence[Row]) -> RowArrays:
     return RowArrays(starts, cols, coefs, rhs, le, ge, row_of)
 
 
-def _joined(
-    rules: Sequence[Row],
-    lengths: list[int],
-    cols: list[int],
-    coefs: list[float],
-    definitions: RowArrays,
-) -> RowArrays:
-    """`row_arrays([*rules, *definitions])`, from the rules' lengths, columns and
-    coefficients gathered while `formulate` wrote them."""
-    n = len(rules)
-    length = np.concatenate([np.asarray(lengths, dtype=np.int64), np.diff(definitions.starts)])
+def _joined(terms: RuleTerms, definitions: RowArrays) -> RowArrays:
+    """`row_arrays([*rules, *definitions])`, from the rules' arrays gathered while
+    `formulate` wrote them."""
+    length = np.concatenate([terms.lengths, np.diff(definitions.starts)])
     starts = np.zeros(len(length) + 1, dtype=np.int64)
     np.cumsum(length, out=starts[1:])
-    rhs = np.fromiter((r.rhs for r in rules), dtype=np.float64, count=n)
-    le = np.fromiter((r.sense != ">=" for r in rules), dtype=np.bool_, count=n)
-    ge = np.fromiter((r.sense != "<=" for r in rules), dtype=np.bool_, count=n)
     present = length > 0
     return RowArrays(
         starts,
-        np.concatenate([np.asarray(cols, dtype=np.int32), definitions.cols]),
-        np.concatenate([np.asarray(coefs, dtype=np.float64), definitions.coefs]),
-        np.concatenate([rhs, definitions.rhs]),
-        np.concatenate([le, definitions.le]),
-        np.concatenate([ge, definitions.ge]),
+        np.concatenate([terms.cols, definitions.cols]),
+        np.concatenate([terms.coefs, definitions.coefs]),
+        np.concatenate([terms.rhs, definitions.rhs]),
+        np.concatenate([terms.le, definitions.le]),
+        np.concatenate([terms.ge, definitions.ge]),
         np.where(present, np.cumsum(present) - 1, -1),
     )
 
@@ -382,10 +372,14 @@ def rule_arrays(f: Formulation) -> RowArrays:
     found = f.memo.get("rule_arrays")
     if isinstance(found, tuple) and found[0] == key:
         return cast(RowArrays, found[1])
-    terms = f.memo.get("rule_terms")
-    if isinstance(terms, tuple) and terms[0] is f.rows and len(terms[1]) == len(f.rows):
+    written = f.memo.get("rule_terms")
+    if (
+        isinstance(written, tuple)
+        and written[0] is f.rows
+        and len(written[1].lengths) == len(f.rows)
+    ):
         # The rules `formulate` wrote, unchanged (a row is a tuple: it cannot be edited).
-        arrays = _joined(f.rows, terms[1], terms[2], terms[3], row_arrays(f.definitions))
+        arrays = _joined(written[1], row_arrays(f.definitions))
     else:
         arrays = row_arrays([*f.rows, *f.definitions])
     f.memo["rule_arrays"] = (key, arrays)
@@ -393,32 +387,32 @@ def rule_arrays(f: Formulation) -> RowArrays:
 
 
 def patched_arrays(
-    arrays: RowArrays, at: Sequence[int], rows: Sequence[Row], cols: list[int], coefs: list[float]
+    arrays: RowArrays, at: Sequence[int], rows: Sequence[Row], terms: RuleTerms
 ) -> RowArrays | None:
-    """`arrays` with its rules at positions `at` replaced by `rows` (their columns and
-    coefficients given flat in `cols` and `coefs`, as `formulate` gathers them); None
+    """`arrays` with its rules at positions `at` replaced by `rows` (their arrays in
+    `terms`, as `formulate` gathers them); None
     unless each new rule has the columns of the one it replaces (the model's shape).
 
     A slider move rewrites a few families' rows (`formulation.rescenario`): their
     coefficients and right-hand sides change in copies of the arrays, in place of
     gathering 700,000 entries again."""
     where = np.asarray(at, dtype=np.int64)
-    lengths = np.fromiter((len(r.cols) for r in rows), dtype=np.int64, count=len(rows))
-    if not np.array_equal(lengths, arrays.starts[where + 1] - arrays.starts[where]):
+    lengths = terms.lengths
+    if len(lengths) != len(rows) or not np.array_equal(
+        lengths, arrays.starts[where + 1] - arrays.starts[where]
+    ):
         return None
-    total = int(lengths.sum())
-    before = np.cumsum(lengths) - lengths
-    entries = np.repeat(arrays.starts[where] - before, lengths) + np.arange(total)
-    if not np.array_equal(arrays.cols[entries], np.asarray(cols, dtype=np.int32)):
+    entries = ranges(arrays.starts[where], lengths)
+    if not np.array_equal(arrays.cols[entries], terms.cols):
         return None
-    le = np.fromiter((r.sense != ">=" for r in rows), dtype=np.bool_, count=len(rows))
-    ge = np.fromiter((r.sense != "<=" for r in rows), dtype=np.bool_, count=len(rows))
-    if not (np.array_equal(arrays.le[where], le) and np.array_equal(arrays.ge[where], ge)):
+    if not (
+        np.array_equal(arrays.le[where], terms.le) and np.array_equal(arrays.ge[where], terms.ge)
+    ):
         return None
     new_coefs = arrays.coefs.copy()
-    new_coefs[entries] = np.asarray(coefs, dtype=np.float64)
+    new_coefs[entries] = terms.coefs
     rhs = arrays.rhs.copy()
-    rhs[where] = np.fromiter((r.rhs for r in rows), dtype=np.float64, count=len(rows))
+    rhs[where] = terms.rhs
     return replace(arrays, coefs=new_coefs, rhs=rhs)
 
 
