@@ -173,9 +173,10 @@ def weight_move(inputs: Inputs) -> Inputs:
 
 
 def share_move(inputs: Inputs) -> Inputs:
-    """The first year's prevention share up by five points."""
+    """The first year's prevention share up by fifteen points (30% to 45%: the rule then
+    binds at county and region scale, where a rise of five or ten points does not)."""
     shares = list(inputs.scenario.prevention_share)
-    shares[0] = min(0.95, shares[0] + 0.05)
+    shares[0] = min(0.95, shares[0] + 0.15)
     return _scenario(inputs, prevention_share=tuple(shares))
 
 

@@ -57,6 +57,11 @@ WARM_LIMIT = 1.0
 `WARM_FLOOR` seconds) before it is abandoned for a cold solve: the simplex from an old
 basis can, on a large degenerate model, be slower than the interior point from scratch."""
 WARM_FLOOR = 0.5
+WARM_LIMIT_COEFFICIENTS = 0.5
+"""`WARM_LIMIT` for a warm re-solve after a change of the matrix's coefficients (the
+district floor, the shares, growth): the old basis is then neither primal nor dual
+feasible, and at national scale such warm runs took as long as a cold solve or longer
+(benchmarks/README.md), so less of the cold solve's time is risked on them."""
 
 
 @dataclass
@@ -214,14 +219,15 @@ class Planner:
                 row_upper[changed],
             )
         entries = np.flatnonzero(arrays.coefs != model.arrays.coefs)
+        limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
         if len(entries):
+            limit = max(WARM_FLOOR, WARM_LIMIT_COEFFICIENTS * loaded.cold_seconds)
             row_of_entry = np.searchsorted(arrays.starts, entries, side="right") - 1
             rows = arrays.row_of[row_of_entry].tolist()
             cols = model.column[arrays.cols[entries]].tolist()
             for row, col, value in zip(rows, cols, arrays.coefs[entries].tolist(), strict=True):
                 h.changeCoeff(row, col, value)
         model = HighsModel(h, arrays, model.column)
-        limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
         t1 = time.perf_counter()
         status = _run(h, limit)
         t2 = time.perf_counter()
