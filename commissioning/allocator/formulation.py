@@ -362,6 +362,9 @@ class Build:
     def x_start(self) -> npt.NDArray[np.int64]:
         """The first column of X[i,y], by initiative (data order) and plan year; X[i,y]'s
         columns are consecutive (one per funding stream, `formulate`)."""
+        kept = self.f.memo.get("x_start")
+        if isinstance(kept, np.ndarray):  # the model's columns are the same (`rescenario`)
+            return kept
         out = np.zeros((self.per_initiative.n, len(self.years)), dtype=np.int64)
         for n, iid in enumerate(self.all_ids):
             for k, y in enumerate(self.years):
@@ -473,12 +476,14 @@ def formulate(inputs: Inputs) -> Formulation:
         f.kappa = cashable_savings(inputs)
         f.reinvest = sc.reinvest
     b = Build(inputs, f, X)
+    f.memo["X"] = X  # what a slider move's rows are written over again (`rescenario`)
 
     # The rules' arrays (`solvers.rule_arrays`), gathered as the rows are written so that
     # the hand-over and the extraction need not walk 100,000 rows again.
     sink = _Sink(f.rows)
     _write(b, FAMILY_ORDER, sink)
     f.memo["rule_terms"] = (f.rows, sink.terms())
+    f.memo["x_start"] = b.x_start
     return f
 
 
@@ -767,9 +772,13 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
             g.reinvest = sc.reinvest
         else:
             g.kappa, g.reinvest = {}, 0.0
+    kept = g.memo.get("X")
     X: dict[tuple[str, int], list[int]] = {}
-    for (iid, _, y), c in g.x.items():
-        X.setdefault((iid, y), []).append(c)
+    if isinstance(kept, dict):
+        X = kept
+    else:
+        for (iid, _, y), c in g.x.items():
+            X.setdefault((iid, y), []).append(c)
     # A scratch copy to build on: a builder that would add a column changes the shape.
     scratch = replace(g, names=list(g.names), definitions=list(g.definitions), rows=[])
     b = Build(after, scratch, X)
@@ -782,7 +791,7 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
         return None
     from commissioning.allocator.solvers import patched_arrays, rule_arrays
 
-    at = _family_positions(f, families)
+    at, by_family = _family_positions(f, families)
     if len(at) != len(written) or any(
         f.rows[k].name != r.name for k, r in zip(at, written, strict=True)
     ):
@@ -795,12 +804,16 @@ def rescenario(f: Formulation, before: Inputs, after: Inputs) -> Formulation | N
         rows[k] = r
     g.rows = rows
     g.memo.pop("rule_terms", None)
+    g.memo["family_positions"] = (rows, by_family)  # the same shape: the same positions
+    if "x_start" in b.__dict__:
+        g.memo["x_start"] = b.x_start
     g.memo["rule_arrays"] = ((id(rows), len(rows), id(g.definitions), len(g.definitions)), arrays)
     return g
 
 
-def _family_positions(f: Formulation, families: set[str]) -> list[int]:
-    """Where the rows of the named families are in `f.rows`, in order."""
+def _family_positions(f: Formulation, families: set[str]) -> tuple[list[int], dict[str, list[int]]]:
+    """Where the rows of the named families are in `f.rows`, in order, and where the
+    rows of every family are."""
     found = f.memo.get("family_positions")
     if not (isinstance(found, tuple) and found[0] is f.rows):
         positions: dict[str, list[int]] = defaultdict(list)
@@ -809,7 +822,7 @@ def _family_positions(f: Formulation, families: set[str]) -> list[int]:
         found = (f.rows, positions)
         f.memo["family_positions"] = found
     by_family: dict[str, list[int]] = found[1]
-    return sorted(k for fam in families for k in by_family.get(fam, ()))
+    return sorted(k for fam in families for k in by_family.get(fam, ())), by_family
 
 
 def objective_scale(f: Formulation) -> float:

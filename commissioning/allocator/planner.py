@@ -111,6 +111,7 @@ class Planner:
         loaded = self._loaded
         # After a slider move only the rows that read the moved setting are written again.
         g = None if loaded is None else rescenario(loaded.f, loaded.inputs, inputs)
+        moved = g is not None  # the loaded model's shape, by construction
         if g is None:
             g = formulate(inputs)
         scale = objective_scale(g)
@@ -120,7 +121,7 @@ class Planner:
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
         if loaded is not None:
             arrays = rule_arrays(g)
-            if _same_shape(loaded, g, arrays):
+            if moved or _same_shape(loaded, g, arrays):
                 found = self._warm_solve(inputs, loaded, g, scale, arrays, t_build)
                 if found == "allocate":
                     # No plan (allocate() raises with the diagnosis), or a mixed-integer
