@@ -251,7 +251,8 @@ def measure(
             assert cold.objective is not None
             _agree(f"warm re-plan ({name})", replanned.objective, "cold allocate", cold.objective)
             if not was_warm:
-                print(f"# note: the {name} move was planned cold (the model changed shape)")
+                why = "another shape, or the warm run was stopped"
+                print(f"# note: the {name} move was planned cold ({why})", flush=True)
             run.moves[name] = Moved(seconds, replanned.timings.solve, cold_seconds, was_warm)
             planner.plan(inputs)  # back to the inputs' plan (warm, not timed)
     return run
