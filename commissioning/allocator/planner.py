@@ -7,7 +7,7 @@ coefficients that differ in the loaded HiGHS model and re-solves it with the sim
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
 After a slider move the model is not formulated again: only the rows of the families
 that read the moved setting are written anew, and after a weight move only the objective
-(`formulation.rescenario`); any other change of the inputs formulates.
+(`sliders.rescenario`); any other change of the inputs formulates.
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
@@ -29,9 +29,9 @@ from commissioning.allocator.formulation import (
     Formulation,
     formulate,
     objective_scale,
-    rescenario,
 )
 from commissioning.allocator.result import Result, Timings
+from commissioning.allocator.sliders import rescenario
 from commissioning.allocator.solve import (
     LP_PRICES,
     MIP_PRICES,

@@ -23,7 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pulp
 
-from commissioning.allocator.formulation import Formulation, Row, RuleTerms, ranges
+from commissioning.allocator.formulation import Formulation
+from commissioning.allocator.rows import Row, RuleTerms, ranges
 
 SolverName = Literal["highs", "cbc"]
 SOLVERS: tuple[SolverName, ...] = ("highs", "cbc")

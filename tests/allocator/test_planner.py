@@ -329,7 +329,8 @@ def test_a_model_moved_by_a_slider_is_the_formulated_one(
     the moved inputs' own, and moving back must give the first model again."""
     import numpy as np
 
-    from commissioning.allocator.formulation import formulate, rescenario
+    from commissioning.allocator.formulation import formulate
+    from commissioning.allocator.sliders import rescenario
     from commissioning.allocator.solvers import row_arrays, rule_arrays
 
     base = build()
@@ -352,7 +353,8 @@ def test_a_model_moved_by_a_slider_is_the_formulated_one(
 def test_a_change_of_shape_or_of_data_is_not_rewritten() -> None:
     """Only a slider's settings are rewritten in place; a share or floor moved to nothing
     (rows go), a new lock, or other data mean formulating again."""
-    from commissioning.allocator.formulation import formulate, rescenario
+    from commissioning.allocator.formulation import formulate
+    from commissioning.allocator.sliders import rescenario
 
     base = synthetic_inputs(5, 90, seed=0)
     f = formulate(base)
