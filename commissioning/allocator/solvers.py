@@ -394,7 +394,7 @@ def patched_arrays(
     `terms`, as `formulate` gathers them); None
     unless each new rule has the columns of the one it replaces (the model's shape).
 
-    A slider move rewrites a few families' rows (`formulation.rescenario`): their
+    A slider move rewrites a few families' rows (`sliders.rescenario`): their
     coefficients and right-hand sides change in copies of the arrays, in place of
     gathering 700,000 entries again."""
     where = np.asarray(at, dtype=np.int64)
