@@ -6,8 +6,10 @@ result extraction), and then solves the identical problem with the solver alone:
 formulation is written to MPS and read by highspy (or the CBC executable), and only the
 solve is timed. The overhead is everything that is not the solver, against HiGHS's own
 time on the same model (the target: at most 0.2 x at region and national scale). It then
-times a warm re-plan (`Planner`) after one slider move (a priority's weight up by a fifth)
-against a cold `allocate()` of the moved scenario, whose optimum it must equal, and reports
+times a warm re-plan (`Planner`) after each slider move asked for (`--moves`: a priority's
+weight up by a fifth, a prevention share up, the district floor down, a budget cut, the
+growth limit down) against a cold `allocate()` of the moved scenario, whose optimum it
+must equal, and reports
 the process's peak resident memory and the load average (the machine is shared).
 
 Usage (from the repository root, in the venv):
@@ -16,7 +18,8 @@ Usage (from the repository root, in the venv):
     python benchmarks/run.py --scales county --repeat 9 --costs  # value in pounds, reinvesting
     python benchmarks/run.py --scales region,national --solver cbc
     python benchmarks/run.py --scales national --profile 25   # where the time goes
-    python benchmarks/run.py --scales county --no-warm        # skip the warm re-plan
+    python benchmarks/run.py --scales county --no-warm        # skip the warm re-plans
+    python benchmarks/run.py --scales region --moves all      # every kind of slider move
 """
 
 from __future__ import annotations
@@ -68,6 +71,19 @@ AGREEMENT = 1e-6
 """Relative difference allowed between our objective and the pure solver's."""
 
 
+@dataclass(frozen=True)
+class Moved:
+    """One slider move re-planned warm, against a cold plan of the moved inputs."""
+
+    warm: float
+    """The warm re-plan (`Planner.plan`), end to end."""
+    warm_solve: float
+    """Of which HiGHS's own run()."""
+    cold: float
+    """A cold `allocate()` of the moved inputs, end to end."""
+    was_warm: bool
+
+
 @dataclass
 class Run:
     """One measured run at one scale (seconds unless said otherwise)."""
@@ -80,12 +96,8 @@ class Run:
     objective: float
     pure_objective: float
     problem: str
-    warm: float = float("nan")
-    """A warm re-plan after one slider move, end to end."""
-    warm_solve: float = float("nan")
-    """Of which HiGHS's own run()."""
-    cold_moved: float = float("nan")
-    """A cold `allocate()` of the moved scenario, end to end."""
+    moves: dict[str, Moved] = field(default_factory=dict)
+    """A warm re-plan after each kind of slider move, from the plan of the inputs."""
 
     @property
     def not_solver(self) -> float:
@@ -148,16 +160,63 @@ def pure_solve(
     return seconds, -value / scale
 
 
-def slider_move(inputs: Inputs) -> Inputs:
-    """One slider move in the app: the first priority's weight up by a fifth."""
+def _scenario(inputs: Inputs, **changes: Any) -> Inputs:
+    return replace(inputs, scenario=replace(inputs.scenario, **changes))
+
+
+def weight_move(inputs: Inputs) -> Inputs:
+    """The first priority's weight up by a fifth."""
     first = inputs.data.priorities[0]
     weights = dict(inputs.scenario.priority_weights)
     weights[first.priority_id] = weights.get(first.priority_id, first.weight) * 1.2
-    return replace(inputs, scenario=replace(inputs.scenario, priority_weights=frozen_map(weights)))
+    return _scenario(inputs, priority_weights=frozen_map(weights))
+
+
+def share_move(inputs: Inputs) -> Inputs:
+    """The first year's prevention share up by fifteen points (30% to 45%: the rule then
+    binds at county and region scale, where a rise of five or ten points does not)."""
+    shares = list(inputs.scenario.prevention_share)
+    shares[0] = min(0.95, shares[0] + 0.15)
+    return _scenario(inputs, prevention_share=tuple(shares))
+
+
+def floor_move(inputs: Inputs) -> Inputs:
+    """The district floor down by a tenth (0.8 to 0.7)."""
+    return _scenario(inputs, district_floor=max(0.0, inputs.scenario.district_floor - 0.1))
+
+
+def budget_move(inputs: Inputs) -> Inputs:
+    """The first funding stream cut by 3% in every year."""
+    sc = inputs.scenario
+    stream = inputs.data.streams[0].stream_id
+    cut = tuple(-0.03 for _ in range(sc.horizon))
+    return _scenario(inputs, budget_change=frozen_map({**sc.budget_change, stream: cut}))
+
+
+def growth_move(inputs: Inputs) -> Inputs:
+    """The growth limit down by a fifth (25% a year to 20%)."""
+    return _scenario(inputs, max_growth=inputs.scenario.max_growth * 0.8)
+
+
+slider_move = weight_move
+"""The move benchmarks/documents.py re-plans after (the app's first slider)."""
+
+MOVES: dict[str, Callable[[Inputs], Inputs]] = {
+    "weight": weight_move,
+    "share": share_move,
+    "floor": floor_move,
+    "budget": budget_move,
+    "growth": growth_move,
+}
+"""The slider moves re-planned warm (`--moves`): each from the plan of the inputs."""
 
 
 def measure(
-    inputs: Inputs, solver: SolverName, workdir: Path, options: dict[str, Any], warm: bool
+    inputs: Inputs,
+    solver: SolverName,
+    workdir: Path,
+    options: dict[str, Any],
+    moves: list[str],
 ) -> Run:
     t0 = time.perf_counter()
     result = allocate(inputs, solver)
@@ -176,22 +235,26 @@ def measure(
         pure_objective=pure_objective,
         problem=result.provenance.problem_type,
     )
-    if warm and solver == "highs":
+    if moves and solver == "highs":
         planner = Planner()
         planner.plan(inputs)
-        moved = slider_move(inputs)
-        t0 = time.perf_counter()
-        replanned = planner.plan(moved)
-        run.warm = time.perf_counter() - t0
-        assert replanned.timings is not None and replanned.objective is not None
-        run.warm_solve = replanned.timings.solve
-        t0 = time.perf_counter()
-        cold = allocate(moved, solver)
-        run.cold_moved = time.perf_counter() - t0
-        assert cold.objective is not None
-        _agree("warm re-plan", replanned.objective, "cold allocate", cold.objective)
-        if not planner.warm:
-            print("# note: the slider move was planned cold (the model changed shape)")
+        for name in moves:
+            moved = MOVES[name](inputs)
+            t0 = time.perf_counter()
+            replanned = planner.plan(moved)
+            seconds = time.perf_counter() - t0
+            was_warm = planner.warm
+            assert replanned.timings is not None and replanned.objective is not None
+            t0 = time.perf_counter()
+            cold = allocate(moved, solver)
+            cold_seconds = time.perf_counter() - t0
+            assert cold.objective is not None
+            _agree(f"warm re-plan ({name})", replanned.objective, "cold allocate", cold.objective)
+            if not was_warm:
+                why = "another shape, or the warm run was stopped"
+                print(f"# note: the {name} move was planned cold ({why})", flush=True)
+            run.moves[name] = Moved(seconds, replanned.timings.solve, cold_seconds, was_warm)
+            planner.plan(inputs)  # back to the inputs' plan (warm, not timed)
     return run
 
 
@@ -234,22 +297,30 @@ ROWS: tuple[tuple[str, Callable[[Run], float], str], ...] = (
     ("overhead (not solver / run())", lambda r: r.overhead, "x"),
     ("pure solver (MPS, run() only)", lambda r: r.pure, "s"),
     ("overhead vs pure solver", lambda r: r.overhead_vs_pure, "x"),
-    ("warm re-plan after a slider move", lambda r: r.warm, "s"),
-    ("  of which HiGHS's run()", lambda r: r.warm_solve, "s"),
-    ("cold allocate() of the moved plan", lambda r: r.cold_moved, "s"),
-    ("warm / cold", lambda r: r.warm / r.cold_moved, "x"),
 )
 
 
-def table(reports: list[Report], solver: SolverName) -> str:
+def move_rows(name: str) -> tuple[tuple[str, Callable[[Run], float], str], ...]:
+    """The rows of one kind of slider move."""
+    return (
+        (f"warm re-plan after a {name} move", lambda r: r.moves[name].warm, "s"),
+        ("  of which HiGHS's run()", lambda r: r.moves[name].warm_solve, "s"),
+        ("  cold allocate() of the moved plan", lambda r: r.moves[name].cold, "s"),
+        ("  warm / cold", lambda r: r.moves[name].warm / r.moves[name].cold, "x"),
+    )
+
+
+def table(reports: list[Report], solver: SolverName, moves: list[str]) -> str:
     head = ["", *(f"{r.scale.name} (n={len(r.runs)})" for r in reports)]
     lines = [
         ["size (initiatives x districts)", *(r.size for r in reports)],
         ["generate synthetic inputs", *(f"{r.generate:.3f} s" for r in reports)],
     ]
-    for label, key, unit in ROWS:
-        if solver != "highs" and ("warm" in label or "moved" in label or "of which" in label):
-            continue
+    rows = list(ROWS)
+    if solver == "highs":
+        for name in moves:
+            rows += move_rows(name)
+    for label, key, unit in rows:
         cells = [f"{r.median(key):.3f} {unit}" for r in reports]
         lines.append([label, *cells])
     lines.append(["objective (allocate = pure)", *(f"{r.runs[0].objective:,.2f}" for r in reports)])
@@ -314,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reinvest", type=float, default=0.5)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print top N")
     parser.add_argument(
-        "--no-warm", action="store_true", help="skip the warm re-plan after a slider move"
+        "--no-warm", action="store_true", help="skip the warm re-plans after slider moves"
+    )
+    parser.add_argument(
+        "--moves",
+        default="weight",
+        help=f"slider moves re-planned warm, comma-separated: {', '.join(MOVES)} or all",
     )
     parser.add_argument(
         "--highs-option",
@@ -330,6 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in SCALES]
     if unknown:
         parser.error(f"unknown scale(s) {unknown}; known: {', '.join(SCALES)}")
+    moves = list(MOVES) if args.moves == "all" else [m.strip() for m in args.moves.split(",")]
+    if args.no_warm:
+        moves = []
+    if any(m not in MOVES for m in moves):
+        parser.error(f"unknown move(s) in {args.moves!r}; known: {', '.join(MOVES)}, all")
 
     print(f"# machine: {machine()}")
     print(f"# load average at start (1, 5, 15 min): {os.getloadavg()} on {os.cpu_count()} CPUs")
@@ -358,9 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             report = Report(scale, size, generate)
             for _ in range(args.repeat or scale.repeat):
-                report.runs.append(
-                    measure(inputs, solver, Path(tmp), options, warm=not args.no_warm)
-                )
+                report.runs.append(measure(inputs, solver, Path(tmp), options, moves))
                 print(f"# {name}: {report.runs[-1].end_to_end:.3f} s end to end", flush=True)
             report.memory = peak_memory_mib()
             report.load = os.getloadavg()[0]
@@ -368,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.profile:
                 print(profile(inputs, solver, args.profile))
     print()
-    print(table(reports, solver))
+    print(table(reports, solver, moves))
     return 0
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from commissioning.inputs.model import COUNTY, DataSet, Initiative, Inputs
+import numpy as np
+import numpy.typing as npt
+
+from commissioning.inputs.model import COUNTY, DataSet, Inputs
 from commissioning.inputs.vocabulary import LEVEL_NAMES
 
 if TYPE_CHECKING:
@@ -24,11 +27,14 @@ Scope = Literal["model", "year", "initiative"]
 """How often a builder is called: once, once a year, or once per initiative and year."""
 
 Terms = list[tuple[int, float]]
+Split = tuple[list[int], list[float]]
+"""Terms as their columns and their coefficients (long rows are gathered so)."""
 Add = Callable[..., None]
 """add(index, terms, rhs, year, initiative_id=None): write one row of the builder's family."""
-Builder = Callable[..., None]
-"""builder(build, add) for the model scope, (build, add, year) for a year, and
-(build, add, initiative, k, year) per initiative, k the position of the year in the plan."""
+Builder = Callable[..., Any]
+"""builder(build, add) for the model scope and (build, add, year) for a year, writing rows
+with `add`; per initiative, builder(build, k, year) returning the year's `Rows` for every
+initiative (None: no rows), k the position of the year in the plan."""
 Subject = Callable[[tuple[str, ...], DataSet], str]
 """Who or what a rule is about, from its index (the year last) and the data."""
 
@@ -76,71 +82,82 @@ def build_envelope(b: Build, add: Add) -> None:
             add((sid, y), terms, rhs, y)
 
 
-def build_committed(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    if i.contract_end is not None and y <= i.contract_end and i.current_budget > 0:
-        add((i.initiative_id, y), b.xs(i.initiative_id, y), i.current_budget, y, i.initiative_id)
+@dataclass(frozen=True)
+class Rows:
+    """The rows one per-initiative family writes in one plan year, a slot per initiative
+    (in the data's order): a row where `has`, over X[i,y] (each column coefficient 1),
+    then X[i,y-1] with coefficient `prev`, or the binary z[i,y] with coefficient `z`.
+
+    Arrays over all initiatives at once rather than a call per initiative and year: a
+    region writes 16,000 such rows and the calls were most of formulating it."""
+
+    has: npt.NDArray[np.bool_]
+    rhs: npt.NDArray[np.float64]
+    prev: npt.NDArray[np.float64] | None = None
+    z: npt.NDArray[np.float64] | None = None
 
 
-def build_statutory(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    if i.min_budget > 0:
-        add((i.initiative_id, y), b.xs(i.initiative_id, y), i.min_budget, y, i.initiative_id)
+def _each(b: Build, value: float) -> npt.NDArray[np.float64]:
+    return np.full(b.per_initiative.n, value)
 
 
-def build_capacity(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    add((i.initiative_id, y), b.xs(i.initiative_id, y), i.max_budget, y, i.initiative_id)
+def build_committed(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(v.under_contract(y) & (v.current > 0), v.current)
 
 
-def build_growth(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
+def build_statutory(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(v.min_budget > 0, v.min_budget)
+
+
+def build_capacity(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(np.ones(v.n, dtype=np.bool_), v.max_budget)
+
+
+def build_growth(b: Build, k: int, y: int) -> Rows:
     """A running service grows by at most max_growth and, once stopped, stays stopped; any
     other service may also ramp up from nothing."""
-    sc, iid = b.inputs.scenario, i.initiative_id
-    step = 0.0 if i.is_running else max(sc.ramp * i.max_budget, i.min_viable)
+    sc, v = b.inputs.scenario, b.per_initiative
+    step = np.where(v.running, 0.0, np.maximum(sc.ramp * v.max_budget, v.min_viable))
+    everyone = np.ones(v.n, dtype=np.bool_)
     if k == 0:
-        add((iid, y), b.xs(iid, y), (1 + sc.max_growth) * i.current_budget + step, y, iid)
-    else:
-        terms = b.xs(iid, y) + b.xs(iid, b.years[k - 1], -(1 + sc.max_growth))
-        add((iid, y), terms, step, y, iid)
+        return Rows(everyone, (1 + sc.max_growth) * v.current + step)
+    return Rows(everyone, step, prev=_each(b, -(1 + sc.max_growth)))
 
 
-def build_continuity(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    iid = i.initiative_id
-    if not i.is_running and k >= 1:
-        add((iid, y), b.xs(iid, y) + b.xs(iid, b.years[k - 1], -1.0), 0.0, y, iid)
+def build_continuity(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(~v.running & (k >= 1), _each(b, 0.0), prev=_each(b, -1.0))
 
 
-def build_ineffective(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    iid = i.initiative_id
-    if iid in b.ineffective:
-        add((iid, y), b.xs(iid, y), b.floor(i, y), y, iid)
+def build_ineffective(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(v.ineffective, v.floor(y))
 
 
-def build_lock(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    iid = i.initiative_id
-    if iid in b.locked:
-        add((iid, y), b.xs(iid, y), i.current_budget, y, iid)
+def build_lock(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(v.locked, v.current)
 
 
-def build_exclude(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    iid = i.initiative_id
-    if iid in b.excluded and (i.contract_end is None or y > i.contract_end):
-        add((iid, y), b.xs(iid, y), 0.0, y, iid)
+def build_exclude(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    return Rows(v.excluded & ~v.under_contract(y), _each(b, 0.0))
 
 
-def build_viability_min(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    """Writes the binary column z[i,y] that viability_max reads after it."""
-    iid = i.initiative_id
-    if i.min_viable > 0:
-        f = b.f
-        zc = f.add_column(f"z[{iid},{y}]", upper=1.0, integer=True)
-        f.z[(iid, y)] = zc
-        f.z_floor[zc] = i.min_viable
-        add((iid, y), [*b.xs(iid, y), (zc, -i.min_viable)], 0.0, y, iid)
+def build_viability_min(b: Build, k: int, y: int) -> Rows:
+    """Over the binary column z[i,y] (`Build.z_columns`), which viability_max reads too."""
+    v = b.per_initiative
+    b.z_columns()
+    return Rows(v.min_viable > 0, _each(b, 0.0), z=-v.min_viable)
 
 
-def build_viability_max(b: Build, add: Add, i: Initiative, k: int, y: int) -> None:
-    iid = i.initiative_id
-    if i.min_viable > 0:
-        add((iid, y), [*b.xs(iid, y), (b.f.z[(iid, y)], -i.max_budget)], 0.0, y, iid)
+def build_viability_max(b: Build, k: int, y: int) -> Rows:
+    v = b.per_initiative
+    b.z_columns()
+    return Rows(v.min_viable > 0, _each(b, 0.0), z=-v.max_budget)
 
 
 def build_prevention(b: Build, add: Add, y: int) -> None:
@@ -151,14 +168,15 @@ def build_prevention(b: Build, add: Add, y: int) -> None:
     T = b.total_column("T", b.all_ids, y)
     share = b.inputs.scenario.prevention_share_in(y)
     if share > 0:
-        add((y,), [*b.total(b.prevention_ids, y), (T, -share)], 0.0, y)
+        cols, coefs = b.total(b.prevention_ids, y)
+        add((y,), ([*cols, T], [*coefs, -share]), 0.0, y)
 
 
 def build_priority(b: Build, add: Add, y: int) -> None:
     for p in b.share_priorities:
         T = b.total_column("T", b.all_ids, y)
-        terms = [*b.total(b.by_priority[p.priority_id], y), (T, -p.min_share)]
-        add((p.priority_id, y), terms, 0.0, y)
+        cols, coefs = b.total(b.by_priority[p.priority_id], y)
+        add((p.priority_id, y), ([*cols, T], [*coefs, -p.min_share]), 0.0, y)
 
 
 def build_district(b: Build, add: Add, y: int) -> None:
@@ -167,35 +185,41 @@ def build_district(b: Build, add: Add, y: int) -> None:
         return
     TD = b.total_column("TD", b.district_ids, y)
     for d, share in b.fair.items():
-        add((d, y), [*b.total(b.by_district[d], y), (TD, -phi * share)], 0.0, y)
+        cols, coefs = b.total(b.by_district[d], y)
+        add((d, y), ([*cols, TD], [*coefs, -phi * share]), 0.0, y)
 
 
 def build_demand(b: Build, add: Add) -> None:
-    """demand[d,l,y] and demand[COUNTY,l,y], in participants."""
-    data = b.inputs.data
-    groups: dict[tuple[str, int], list[Initiative]] = {}
-    levels: dict[int, list[Initiative]] = {}
-    for i in data.initiatives:
-        levels.setdefault(i.level, []).append(i)
+    """demand[d,l,y] and demand[COUNTY,l,y], in participants: each column of X[i,y] with
+    coefficient 1 / unit_cost(i)."""
+    data, v = b.inputs.data, b.per_initiative
+    groups: dict[tuple[str, int], list[int]] = {}
+    levels: dict[int, list[int]] = {}
+    for n, i in enumerate(data.initiatives):
+        levels.setdefault(i.level, []).append(n)
         if not i.is_county_wide:
-            groups.setdefault((i.district_id, i.level), []).append(i)
-    X = b.X
-    for y in b.years:
-        for dist in data.districts:
-            for level in (1, 2, 3, 4):
-                members = groups.get((dist.district_id, level))
-                if members:
-                    terms = [
-                        (c, 1.0 / i.unit_cost) for i in members for c in X[(i.initiative_id, y)]
-                    ]
-                    add((dist.district_id, level, y), terms, dist.demand_at(level), y)
+            groups.setdefault((i.district_id, i.level), []).append(n)
+    # The rows of a year, in order: (index, members, cap); their columns are laid out for
+    # all of them at once, year by year.
+    rows: list[tuple[tuple[object, ...], list[int], float]] = []
+    for dist in data.districts:
         for level in (1, 2, 3, 4):
-            if levels.get(level):
-                terms = [
-                    (c, 1.0 / i.unit_cost) for i in levels[level] for c in X[(i.initiative_id, y)]
-                ]
-                cap = sum(dist.demand_at(level) for dist in data.districts)
-                add((COUNTY, level, y), terms, cap, y)
+            members = groups.get((dist.district_id, level))
+            if members:
+                rows.append(((dist.district_id, level), members, dist.demand_at(level)))
+    for level in (1, 2, 3, 4):
+        if levels.get(level):
+            cap = sum(dist.demand_at(level) for dist in data.districts)
+            rows.append(((COUNTY, level), levels[level], cap))
+    at = np.fromiter((n for _, members, _ in rows for n in members), dtype=np.int64)
+    coefs = np.repeat(1.0 / v.unit_cost[at], v.width[at]).tolist()
+    ends = np.cumsum([int(v.width[members].sum()) for _, members, _ in rows]).tolist()
+    for y in b.years:
+        cols = b.columns(at, y)
+        start = 0
+        for (index, _, cap), end in zip(rows, ends, strict=True):
+            add((*index, y), (cols[start:end], coefs[start:end]), cap, y)
+            start = end
 
 
 # Who a rule is about.

@@ -10,32 +10,19 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from commissioning.allocator import families as fb
-from commissioning.allocator.registry import FAMILIES, FAMILY_ORDER, Family, Sense
+from commissioning.allocator.layout import Sink, write
+from commissioning.allocator.registry import FAMILY_ORDER
+from commissioning.allocator.rows import Row as Row  # re-exported: the model's rules
+from commissioning.allocator.rows import ranges
 from commissioning.inputs.model import COUNTY, LEVELS, Cost, Initiative, Inputs, Priority
-
-
-class Row(NamedTuple):
-    """One named constraint: sum(coefs[k] * column cols[k]) <sense> rhs.
-
-    A named tuple rather than a frozen dataclass: a national model writes about 100,000
-    rows, and a tuple is made in a third of the time (change one with `_replace`). Its
-    `index` field hides the tuple's own `index()` method, which nothing here calls."""
-
-    name: str
-    family: str
-    index: tuple[str, ...]  # type: ignore[assignment]  # the field, not tuple.index()
-    cols: tuple[int, ...]
-    coefs: tuple[float, ...]
-    sense: Sense
-    rhs: float
-    year: int | None = None
-    initiative_id: str | None = None
 
 
 @dataclass
@@ -229,6 +216,44 @@ def fair_shares(inputs: Inputs) -> dict[str, float]:
     return {d: w / total for d, w in weight.items()}
 
 
+class PerInitiative:
+    """The initiatives' figures as arrays in the data's order, for the per-initiative
+    families' builders (families.py), which write a year's rows for all at once."""
+
+    def __init__(self, b: Build) -> None:
+        inits = b.inputs.data.initiatives
+        self.n = len(inits)
+        self.ids = b.all_ids
+
+        def numbers(values: Iterable[float]) -> npt.NDArray[np.float64]:
+            return np.fromiter(values, dtype=np.float64, count=self.n)
+
+        def flags(values: Iterable[bool]) -> npt.NDArray[np.bool_]:
+            return np.fromiter(values, dtype=np.bool_, count=self.n)
+
+        self.current = numbers(i.current_budget for i in inits)
+        self.min_budget = numbers(i.min_budget for i in inits)
+        self.max_budget = numbers(i.max_budget for i in inits)
+        self.unit_cost = numbers(i.unit_cost for i in inits)
+        self.min_viable = numbers(i.min_viable for i in inits)
+        self.contract_end = numbers(
+            -math.inf if i.contract_end is None else i.contract_end for i in inits
+        )
+        self.running = flags(i.is_running for i in inits)
+        self.ineffective = flags(i.initiative_id in b.ineffective for i in inits)
+        self.locked = flags(i.initiative_id in b.locked for i in inits)
+        self.excluded = flags(i.initiative_id in b.excluded for i in inits)
+        self.width = np.fromiter((len(i.funding) for i in inits), dtype=np.int64, count=self.n)
+        """How many columns X[i,y] has (one per funding stream)."""
+
+    def under_contract(self, year: int) -> npt.NDArray[np.bool_]:
+        return self.contract_end >= year
+
+    def floor(self, year: int) -> npt.NDArray[np.float64]:
+        """L(i,y) of every initiative (`floor`)."""
+        return np.maximum(self.min_budget, np.where(self.under_contract(year), self.current, 0.0))
+
+
 class Build:
     """What a family's row builder reads (families.py): the inputs, the formulation being
     written, its columns x[i,s,y] grouped as X[i,y], and the sums several rows share."""
@@ -247,14 +272,34 @@ class Build:
         self.current = {i.initiative_id: i.current_budget for i in inits}
         self.all_ids = [i.initiative_id for i in inits]
         self._totals: dict[tuple[str, int], int] = {}
+        self._z: npt.NDArray[np.int64] | None = None
+        self._positions: dict[int, tuple[list[str], npt.NDArray[np.int64]]] = {}
 
     def xs(self, iid: str, y: int, a: float = 1.0) -> list[tuple[int, float]]:
         """a * X[i,y], as terms."""
         return [(c, a) for c in self.X[(iid, y)]]
 
-    def total(self, ids: list[str], y: int, a: float = 1.0) -> list[tuple[int, float]]:
-        """a * the sum of X[i,y] over ids, as terms."""
-        return [(c, a) for iid in ids for c in self.X[(iid, y)]]
+    def positions(self, ids: list[str]) -> npt.NDArray[np.int64]:
+        """Where the initiatives of `ids` are in the data, in the order of `ids` (made
+        once per list: the builders' groups are lists kept by this Build)."""
+        found = self._positions.get(id(ids))
+        if found is None or found[0] is not ids:
+            at = self.position
+            found = (ids, np.fromiter((at[iid] for iid in ids), dtype=np.int64, count=len(ids)))
+            self._positions[id(ids)] = found
+        return found[1]
+
+    def columns(self, at: npt.NDArray[np.int64], y: int) -> list[int]:
+        """The columns of X[i,y] for the initiatives at positions `at`, in that order."""
+        cols: list[int] = ranges(
+            self.x_start[at, y - self.years[0]], self.per_initiative.width[at]
+        ).tolist()
+        return cols
+
+    def total(self, ids: list[str], y: int, a: float = 1.0) -> fb.Split:
+        """a * the sum of X[i,y] over ids, as columns and coefficients."""
+        cols = self.columns(self.positions(ids), y)
+        return cols, [a] * len(cols)
 
     def total_column(self, name: str, ids: list[str], y: int) -> int:
         """The auxiliary column name[y] = sum of X[i,y] over ids (defined once), so that
@@ -263,14 +308,14 @@ class Build:
         if key not in self._totals:
             f = self.f
             col = f.add_column(f"{name}[{y}]")
-            terms = self.total(ids, y, -1.0)
+            cols, coefs = self.total(ids, y, -1.0)
             f.definitions.append(
                 Row(
                     f"{name}[{y}]",
                     "total",
                     (str(y),),
-                    (col, *(c for c, _ in terms)),
-                    (1.0, *(a for _, a in terms)),
+                    (col, *cols),
+                    (1.0, *coefs),
                     "==",
                     0.0,
                     y,
@@ -279,9 +324,45 @@ class Build:
             self._totals[key] = col
         return self._totals[key]
 
-    def floor(self, i: Initiative, year: int) -> float:
-        """L(i,y)."""
-        return floor(i, year)
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Where each initiative is in the data."""
+        return {iid: n for n, iid in enumerate(self.all_ids)}
+
+    @cached_property
+    def per_initiative(self) -> PerInitiative:
+        return PerInitiative(self)
+
+    @cached_property
+    def x_start(self) -> npt.NDArray[np.int64]:
+        """The first column of X[i,y], by initiative (data order) and plan year; X[i,y]'s
+        columns are consecutive (one per funding stream, `formulate`)."""
+        kept = self.f.memo.get("x_start")
+        if isinstance(kept, np.ndarray):  # the model's columns are the same (`rescenario`)
+            return kept
+        out = np.zeros((self.per_initiative.n, len(self.years)), dtype=np.int64)
+        for n, iid in enumerate(self.all_ids):
+            for k, y in enumerate(self.years):
+                cols = self.X[(iid, y)]
+                if cols:
+                    out[n, k] = cols[0]
+        return out
+
+    def z_columns(self) -> npt.NDArray[np.int64]:
+        """The binary columns z[i,y] of the services with a minimum viable size (-1 for
+        others), by initiative and plan year: made on first use, initiative by initiative."""
+        if self._z is None:
+            f, years = self.f, self.years
+            z = np.full((self.per_initiative.n, len(years)), -1, dtype=np.int64)
+            for n, i in enumerate(self.inputs.data.initiatives):
+                if i.min_viable > 0:
+                    for k, y in enumerate(years):
+                        zc = f.add_column(f"z[{i.initiative_id},{y}]", upper=1.0, integer=True)
+                        f.z[(i.initiative_id, y)] = zc
+                        f.z_floor[zc] = i.min_viable
+                        z[n, k] = zc
+            self._z = z
+        return self._z
 
     @cached_property
     def by_stream(self) -> dict[str, list[str]]:
@@ -347,84 +428,37 @@ def formulate(inputs: Inputs) -> Formulation:
     inits = data.initiatives
 
     # Columns x[i,s,y]; X[i,y] is kept as the list of its columns.
+    # Written as `add_column` would, straight into the lists (12 per service at national).
     X: dict[tuple[str, int], list[int]] = {}
+    names, objective, x = f.names, f.objective, f.x
     for i in inits:
-        v = f.value_per_pound[i.initiative_id]
+        iid, funding = i.initiative_id, i.funding
+        v = f.value_per_pound[iid]
         for y in years:
-            cols = []
-            for s in i.funding:
-                c = f.add_column(f"x[{i.initiative_id},{s},{y}]", obj=v)
-                f.x[(i.initiative_id, s, y)] = c
-                cols.append(c)
-            X[(i.initiative_id, y)] = cols
+            first = len(names)
+            X[(iid, y)] = cols = list(range(first, first + len(funding)))
+            for s, c in zip(funding, cols, strict=True):
+                names.append(f"x[{iid},{s},{y}]")
+                x[(iid, s, y)] = c
+            objective.extend([v] * len(funding))
+    n = len(names)
+    f.lower.extend([0.0] * n)
+    f.upper.extend([None] * n)
+    f.integer.extend([False] * n)
     # Reinvested savings: R[s,y] = reinvest * sum over i, y' < y of
     # kappa(i,s,y-y') * (X[i,y'] - current_budget(i)); the envelope rows carry it.
     if sc.reinvest > 0 and data.has_costs:
         f.kappa = cashable_savings(inputs)
         f.reinvest = sc.reinvest
     b = Build(inputs, f, X)
+    f.memo["X"] = X  # what a slider move's rows are written over again (`rescenario`)
 
-    rows = f.rows
     # The rules' arrays (`solvers.rule_arrays`), gathered as the rows are written so that
     # the hand-over and the extraction need not walk 100,000 rows again.
-    lengths: list[int] = []
-    all_cols: list[int] = []
-    all_coefs: list[float] = []
-
-    def adder(family: Family) -> fb.Add:
-        prefix, name, sense = f"{family.name}[", family.name, family.sense
-
-        def add(
-            index: tuple[object, ...],
-            terms: list[tuple[int, float]],
-            rhs: float,
-            year: int,
-            initiative_id: str | None = None,
-        ) -> None:
-            cols, coefs = zip(*terms, strict=True) if terms else ((), ())
-            parts = tuple(map(str, index))
-            rows.append(
-                Row(
-                    prefix + ",".join(parts) + "]",  # constraint_name, parts made once
-                    name,
-                    parts,
-                    cols,
-                    coefs,
-                    sense,
-                    rhs,
-                    year,
-                    initiative_id,
-                )
-            )
-            lengths.append(len(cols))
-            all_cols.extend(cols)
-            all_coefs.extend(coefs)
-
-        return add
-
-    runs: list[list[Family]] = []
-    for name in FAMILY_ORDER:
-        fam = FAMILIES[name]
-        if runs and runs[-1][0].scope == fam.scope:
-            runs[-1].append(fam)
-        else:
-            runs.append([fam])
-    for run in runs:
-        steps = [(fam.build, adder(fam)) for fam in run if fam.build is not None]
-        scope = run[0].scope
-        if scope == "model":
-            for build, add in steps:
-                build(b, add)
-        elif scope == "year":
-            for y in years:
-                for build, add in steps:
-                    build(b, add, y)
-        else:
-            for i in inits:
-                for k, y in enumerate(years):
-                    for build, add in steps:
-                        build(b, add, i, k, y)
-    f.memo["rule_terms"] = (rows, lengths, all_cols, all_coefs)
+    sink = Sink(f.rows)
+    write(b, FAMILY_ORDER, sink)
+    f.memo["rule_terms"] = (f.rows, sink.terms())
+    f.memo["x_start"] = b.x_start
     return f
 
 

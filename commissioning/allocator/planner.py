@@ -5,8 +5,9 @@ reinvestment) changes figures of the model but not its shape: the same columns a
 same rules over the same columns. `Planner.plan` then changes only the costs, bounds and
 coefficients that differ in the loaded HiGHS model and re-solves it with the simplex from
 the previous optimal basis, which at national scale takes a fraction of a cold solve.
-When only the priorities' weights moved, the model is not even formulated again: its
-rules are kept and only its objective is made anew (`formulation.reweighted`).
+After a slider move the model is not formulated again: only the rows of the families
+that read the moved setting are written anew, and after a weight move only the objective
+(`sliders.rescenario`); any other change of the inputs formulates.
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
@@ -28,9 +29,9 @@ from commissioning.allocator.formulation import (
     Formulation,
     formulate,
     objective_scale,
-    reweighted,
 )
 from commissioning.allocator.result import Result, Timings
+from commissioning.allocator.sliders import rescenario
 from commissioning.allocator.solve import (
     LP_PRICES,
     MIP_PRICES,
@@ -56,6 +57,11 @@ WARM_LIMIT = 1.0
 `WARM_FLOOR` seconds) before it is abandoned for a cold solve: the simplex from an old
 basis can, on a large degenerate model, be slower than the interior point from scratch."""
 WARM_FLOOR = 0.5
+WARM_LIMIT_COEFFICIENTS = 0.5
+"""`WARM_LIMIT` for a warm re-solve after a change of the matrix's coefficients (the
+district floor, the shares, growth): the old basis is then neither primal nor dual
+feasible, and at national scale such warm runs took as long as a cold solve or longer
+(benchmarks/README.md), so less of the cold solve's time is risked on them."""
 
 
 @dataclass
@@ -103,9 +109,10 @@ class Planner:
             return allocate(inputs, self.solver)
         t0 = time.perf_counter()
         loaded = self._loaded
-        if loaded is not None and _weights_only(loaded.inputs, inputs):
-            g = reweighted(loaded.f, inputs)  # the same rules: only the objective moves
-        else:
+        # After a slider move only the rows that read the moved setting are written again.
+        g = None if loaded is None else rescenario(loaded.f, loaded.inputs, inputs)
+        moved = g is not None  # the loaded model's shape, by construction
+        if g is None:
             g = formulate(inputs)
         scale = objective_scale(g)
         t_build = time.perf_counter() - t0
@@ -114,7 +121,7 @@ class Planner:
         # when the solve finds no optimum (a tenth of a warm county re-plan saved).
         if loaded is not None:
             arrays = rule_arrays(g)
-            if _same_shape(loaded, g, arrays):
+            if moved or _same_shape(loaded, g, arrays):
                 found = self._warm_solve(inputs, loaded, g, scale, arrays, t_build)
                 if found == "allocate":
                     # No plan (allocate() raises with the diagnosis), or a mixed-integer
@@ -213,14 +220,15 @@ class Planner:
                 row_upper[changed],
             )
         entries = np.flatnonzero(arrays.coefs != model.arrays.coefs)
+        limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
         if len(entries):
+            limit = max(WARM_FLOOR, WARM_LIMIT_COEFFICIENTS * loaded.cold_seconds)
             row_of_entry = np.searchsorted(arrays.starts, entries, side="right") - 1
             rows = arrays.row_of[row_of_entry].tolist()
             cols = model.column[arrays.cols[entries]].tolist()
             for row, col, value in zip(rows, cols, arrays.coefs[entries].tolist(), strict=True):
                 h.changeCoeff(row, col, value)
         model = HighsModel(h, arrays, model.column)
-        limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
         t1 = time.perf_counter()
         status = _run(h, limit)
         t2 = time.perf_counter()
@@ -279,12 +287,6 @@ def _columns(
     order = np.empty_like(model.column)
     order[model.column] = np.arange(len(model.column))
     return costs[order], lower[order], upper[order]
-
-
-def _weights_only(before: Inputs, after: Inputs) -> bool:
-    """The inputs differ at most in the priorities' weights (a weight slider moved)."""
-    same = replace(before.scenario, priority_weights=after.scenario.priority_weights)
-    return same == after.scenario and (before.data is after.data or before.data == after.data)
 
 
 def _same_shape(loaded: _Loaded, g: Formulation, arrays: RowArrays) -> bool:

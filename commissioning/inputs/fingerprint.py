@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from commissioning.inputs.model import Inputs
+from commissioning.inputs.model import DataSet, Inputs
 from commissioning.inputs.schema import SCHEMA, Column, Table
 
 FORMAT = 2
@@ -30,8 +30,11 @@ def canonical(inputs: Inputs) -> dict[str, object]:
     marks; the columns it marks as ranges are listed apart (format 2 added them so, and
     data without ranges kept its fingerprint).
     """
-    data, sc = inputs.data, inputs.scenario
-    years = set(sc.years)
+    return {**_data_part(inputs.data, inputs.scenario.years), "scenario": _scenario_part(inputs)}
+
+
+def _scenario_part(inputs: Inputs) -> object:
+    sc = inputs.scenario
     scenario = sc.to_dict()
     scenario["prevention_share"] = [float(x) for x in sc.prevention_share]
     scenario["lock"] = sorted(sc.lock)
@@ -39,6 +42,13 @@ def canonical(inputs: Inputs) -> dict[str, object]:
     scenario["outcome_value"] = {str(k): v for k, v in sorted(sc.outcome_value.items())}
     scenario["outcome_value_named"] = sorted(sc.outcome_value_named)
     scenario["budget_change"] = {s: list(c) for s, c in sorted(sc.budget_change.items())}
+    return _floats(scenario)
+
+
+def _data_part(data: DataSet, plan_years: tuple[int, ...]) -> dict[str, object]:
+    """Everything `canonical` holds but the scenario: the tables (budgets of the plan's
+    years only) and the ranges."""
+    years = set(plan_years)
     out: dict[str, object] = {"format": FORMAT}
     ranges: list[list[object]] = []
     for table in SCHEMA.values():
@@ -58,7 +68,6 @@ def canonical(inputs: Inputs) -> dict[str, object]:
             if any(v is not None for v in values):
                 ranges.append([*plan.key(o), *values])
     out["ranges"] = ranges
-    out["scenario"] = _floats(scenario)
     return out
 
 
@@ -128,13 +137,36 @@ def _floats(value: object) -> object:
     return value
 
 
-def fingerprint(inputs: Inputs) -> str:
-    """The sha256 (hex) of the canonical JSON of the inputs."""
-    text = json.dumps(
-        canonical(inputs),
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
+def _json(value: object) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
     )
+
+
+_DATA_TEXTS: list[tuple[DataSet, tuple[int, ...], dict[str, str]]] = []
+"""The JSON of `_data_part` of the last few data sets fingerprinted, each held (so that
+`is` is a safe test of sameness: a data set is frozen). A warm re-plan after a slider
+move fingerprints the same data with another scenario: at region scale the data's part
+was two fifths of a warm re-plan."""
+_DATA_TEXTS_KEPT = 4
+
+
+def _data_texts(data: DataSet, years: tuple[int, ...]) -> dict[str, str]:
+    """Each key of `_data_part` with its value's JSON, remembered for the same data set."""
+    for held, held_years, texts in list(_DATA_TEXTS):
+        if held is data and held_years == years:
+            return texts
+    texts = {k: _json(v) for k, v in _data_part(data, years).items()}
+    _DATA_TEXTS[:] = [(data, years, texts), *_DATA_TEXTS[: _DATA_TEXTS_KEPT - 1]]
+    return texts
+
+
+def fingerprint(inputs: Inputs) -> str:
+    """The sha256 (hex) of the canonical JSON of the inputs, keys sorted, no spaces.
+
+    Written as the JSON of `canonical(inputs)` would be, key by key, so that the data's
+    part is serialised once per data set (tests/inputs/test_fingerprint.py compares)."""
+    texts = {**_data_texts(inputs.data, inputs.scenario.years)}
+    texts["scenario"] = _json(_scenario_part(inputs))
+    text = "{" + ",".join(f"{_json(k)}:{texts[k]}" for k in sorted(texts)) + "}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

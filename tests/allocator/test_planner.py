@@ -320,10 +320,69 @@ def test_a_reweighted_model_is_the_formulated_one(name: str, build: Callable[[],
     assert formulate(_weights(base)).objective != formulate(base).objective
 
 
+@pytest.mark.parametrize(("name", "build"), REWEIGHT_CASES, ids=[n for n, _ in REWEIGHT_CASES])
+def test_a_model_moved_by_a_slider_is_the_formulated_one(
+    name: str, build: Callable[[], Inputs]
+) -> None:
+    """After any slider move the Planner rewrites only the rows that read the moved
+    setting (`rescenario`): the model, and its arrays as handed to HiGHS, must be exactly
+    the moved inputs' own, and moving back must give the first model again."""
+    import numpy as np
+
+    from commissioning.allocator.formulation import formulate
+    from commissioning.allocator.sliders import rescenario
+    from commissioning.allocator.solvers import row_arrays, rule_arrays
+
+    base = build()
+    f = formulate(base)
+    moves = 0
+    for what, change in CHANGES.items():
+        moved = change(base)
+        g = rescenario(f, base, moved)
+        assert g is not None, (name, what)
+        expected = formulate(moved)
+        assert g == expected, (name, what)
+        found, wanted = rule_arrays(g), row_arrays([*expected.rows, *expected.definitions])
+        for part in ("starts", "cols", "coefs", "rhs", "le", "ge", "row_of"):
+            assert np.array_equal(getattr(found, part), getattr(wanted, part)), (name, what)
+        assert rescenario(g, moved, base) == f, (name, what)
+        moves += g != f
+    assert moves >= 2  # not vacuous: the moves changed the model (the weights, and more)
+
+
+def test_a_change_of_shape_or_of_data_is_not_rewritten() -> None:
+    """Only a slider's settings are rewritten in place; a share or floor moved to nothing
+    (rows go), a new lock, or other data mean formulating again."""
+    from commissioning.allocator.formulation import formulate
+    from commissioning.allocator.sliders import rescenario
+
+    base = synthetic_inputs(5, 90, seed=0)
+    f = formulate(base)
+    no_floor = _scenario(base, district_floor=0.0)
+    no_share = _scenario(base, prevention_share=tuple(0.0 for _ in base.scenario.prevention_share))
+    locked = _scenario(base, lock=(base.data.initiatives[0].initiative_id,))
+    first = base.data.initiatives[0]
+    dearer = replace(
+        base,
+        data=replace(
+            base.data,
+            initiatives=(replace(first, unit_cost=first.unit_cost * 2), *base.data.initiatives[1:]),
+        ),
+    )
+    for moved in (no_floor, no_share, locked, dearer):
+        assert rescenario(f, base, moved) is None
+    renamed = _scenario(base, name="another name", description="the same model")
+    assert rescenario(f, base, renamed) == f
+
+
 @pytest.mark.parametrize("fx", FIXTURES, ids=lambda f: f.name)
-def test_a_weight_move_is_re_planned_without_formulating(fx: Fixture, monkeypatch) -> None:
-    """Only a weight moved: the Planner re-solves warm from the model it holds, and the
-    plan is the cold plan; any other change formulates again."""
+@pytest.mark.parametrize("what", list(CHANGES))
+def test_a_slider_move_is_re_planned_without_formulating(
+    fx: Fixture, what: str, monkeypatch
+) -> None:
+    """A slider moved: the Planner re-solves warm from the model it holds, changed only
+    where the moved setting reaches, and the plan is the cold plan; a change of shape
+    formulates again."""
     import commissioning.allocator.planner as planner_module
 
     base = fx.build()
@@ -334,14 +393,16 @@ def test_a_weight_move_is_re_planned_without_formulating(fx: Fixture, monkeypatc
     monkeypatch.setattr(
         planner_module, "formulate", lambda inputs: calls.append(inputs) or formulate(inputs)
     )
-    moved = _weights(base)
+    moved = CHANGES[what](base)
     found = _outcome(planner.plan, moved)
+    expected = _outcome(allocate, moved)
     if planner.warm:
-        _same(found, _outcome(allocate, moved), fx.name, prices=False)
+        _same(found, expected, fx.name, prices=False)
         _priced(found, {}, fx.name)
-    else:  # a mixed-integer relaxation that is not viable: allocate()'s own plan
-        assert _is_mip(base), fx.name
-        _same(found, _outcome(allocate, moved), fx.name)
+    else:  # no plan, or a mixed-integer relaxation that is not viable: allocate()'s own
+        assert _is_mip(base) or isinstance(expected, str), fx.name
+        _same(found, expected, fx.name)
     assert calls == []
-    _outcome(planner.plan, _reinvest(moved))  # a change of scenario other than a weight
-    assert calls == [_reinvest(moved)]
+    locked = _scenario(moved, lock=(base.data.initiatives[-1].initiative_id,))
+    _outcome(planner.plan, locked)  # a new rule: another shape
+    assert calls == [locked]
