@@ -78,7 +78,8 @@ def test_district_sla_has_every_section_and_complete_tables(sample_plan):
     assert {f"scorecard-{o}" for o in ("HEALTHY", "SAFE", "ENJOY", "CONTRIB", "ECON")} <= r.ids
     text = r.all_text
     row = next(x for x in sample_plan.summary.by_district if x.key == "PEN")
-    assert f"{money(row.today)} today, {money(row.final)} in 2029" in text
+    # Pendle spends millions: its sums are said to the nearest £1,000, as its tables say them
+    assert f"{money(row.today, 1000)} today, {money(row.final, 1000)} in 2029" in text
     assert "Pendle Prevention and Early Intervention Sub-Group" in text
     assert "1 April 2027 to 31 March 2030" in text
     # Every decommissioned Pendle service is listed with its id.
@@ -251,3 +252,38 @@ def test_documents_for_every_fixture_model_render_complete():
         for kind in RENDERERS:
             for d in RENDERERS[kind](plan, None):
                 check_complete(render_html(d.template, d.build()))
+
+
+def test_the_summary_says_each_sum_as_its_tables_do(sample_plan):
+    """The headline, the chart and the table beside them round a sum alike (to £1,000 when
+    the figures run into millions), so a board never reads two figures for one sum."""
+    ctx = summary_context(sample_plan)
+    s, years = sample_plan.summary, sample_plan.years
+    total = dict(zip(ctx.levels.headers, ctx.levels.total, strict=True))
+    spend = next(f.value for f in ctx.headlines if f.label == "Spend")
+    assert spend.startswith(f"{total['Today']} a year today; ")
+    for y in years:
+        assert f"{total[str(y)]} in {y}" in spend
+    assert total["Today"] == money(s.total_today, 1000)
+    tables = {"chart-levels": ctx.levels, "chart-streams": ctx.streams}
+    for chart in (ctx.levels_chart, ctx.streams_chart):
+        table = tables[chart.chart_id]
+        for row, cells in zip(chart.rows, table.rows, strict=True):
+            today, final = (bar.value for bar in row.bars)
+            assert (today, final) == (cells[1], cells[len(years) + 1])
+            assert today in chart.description and final in chart.description
+
+
+def test_each_district_sla_says_its_spend_as_its_tables_do(sample_plan):
+    """The cover's district spend, the spend by level and the funding by stream give one
+    figure for one sum in every district's SLA."""
+    years = sample_plan.years
+    for d in sample_plan.inputs.data.districts:
+        ctx = sla_context(sample_plan, d.district_id)
+        levels = dict(zip(ctx.resources_levels.headers, ctx.resources_levels.total, strict=True))
+        streams = ctx.resources_streams.total
+        assert streams[2 : 2 + len(years)] == tuple(levels[str(y)] for y in years)
+        spend = next(f.value for f in ctx.glance if f.label == "District spend")
+        final = str(years[-1])
+        change = levels[f"Change to {final}"]
+        assert spend == f"{levels['Today']} today, {levels[final]} in {final} ({change})"

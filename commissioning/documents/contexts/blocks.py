@@ -10,12 +10,11 @@ from typing import ClassVar
 
 from commissioning.documents.content import Clause
 from commissioning.documents.contexts.format import (
-    MONEY_STEP,
-    MONEY_STEP_MILLIONS,
     DocumentError,
     check_text,
     money,
     money_change,
+    money_step,
     percent_change,
     shorten,
 )
@@ -350,9 +349,12 @@ def spend_table(
     with_key: bool = False,
 ) -> Table:
     """Spend by some grouping, today and each plan year, with the change to the final year;
-    rounded to the nearest £1,000 when the table's figures run into millions."""
-    biggest = max((abs(v) for r in rows for v in (r.today, *r.proposed.values())), default=0.0)
-    step = MONEY_STEP_MILLIONS if biggest >= 1_000_000 else MONEY_STEP
+    rounded to the nearest £1,000 when the table's figures (its total too) run into
+    millions."""
+    per_year = [sum(r.proposed.get(y, 0.0) for r in rows) for y in years]
+    today = sum(r.today for r in rows)
+    shown = [v for r in rows for v in (r.today, *r.proposed.values())]
+    step = money_step([*shown, today, *per_year] if total else shown)
     body = tuple(
         (
             f"{r.key} {r.label}" if with_key else r.label,
@@ -365,8 +367,6 @@ def spend_table(
     )
     foot: tuple[str, ...] = ()
     if total and rows:
-        today = sum(r.today for r in rows)
-        per_year = [sum(r.proposed.get(y, 0.0) for r in rows) for y in years]
         foot = (
             "Total",
             money(today, step),
@@ -397,7 +397,8 @@ def bar_chart(
 
     Values are shown as money unless `value_format` says otherwise (e.g. people); the
     description read to screen readers defaults to "today against the final year"."""
-    show = value_format or money
+    step = money_step(v for _, a, b in rows for v in (a, b))
+    show = value_format or (lambda v: money(v, step))
     width, label_w, value_w, bar_h, gap, top = 640.0, 200.0, 92.0, 11.0, 9.0, 6.0
     area = width - label_w - value_w
     biggest = max((max(a, b) for _, a, b in rows), default=0.0) or 1.0
@@ -428,7 +429,7 @@ def bar_chart(
     )
     if description is None:
         description = "; ".join(
-            f"{label}: {money(a)} today, {money(b)} in {final_year}" for label, a, b in rows
+            f"{label}: {show(a)} today, {show(b)} in {final_year}" for label, a, b in rows
         )
     return BarChart(
         chart_id,

@@ -4,7 +4,7 @@ blank or a formatting slip ("None", "nan", "{{"), unless the data itself says so
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -26,6 +26,14 @@ MONEY_STEP = 100
 the workbook keeps the exact figures."""
 MONEY_STEP_MILLIONS = 1000
 """Tables whose figures run into millions round to the nearest £1,000."""
+
+
+def money_step(amounts: Iterable[float]) -> int:
+    """How finely a set of figures shown together is rounded: to the nearest £1,000 when
+    any runs into millions, else £100, so a headline, a chart and the table beside them
+    say the same sum the same way."""
+    biggest = max((abs(a) for a in amounts), default=0.0)
+    return MONEY_STEP_MILLIONS if biggest >= 1_000_000 else MONEY_STEP
 
 
 def money(amount: float, step: int = MONEY_STEP) -> str:

@@ -206,14 +206,15 @@ def _glance(s: _District, services: Table) -> tuple[Fact, ...]:
     prevention_today = sum(r.today for r in s.summary.by_level if r.key in ("1", "2"))
     prevention_final = sum(r.final for r in s.summary.by_level if r.key in ("1", "2"))
     counts = {g.group_id.removeprefix("services-"): g.size for g in services.groups}
+    step = _spend_step(s)
     return (
         Fact("District", f"{d.name} ({d.district_id}), {d.locality} locality"),
         Fact("Parties", f"{s.sub_group} and the {plan.content.partnership.strategic_lead}"),
         Fact("Period", plan.period_text(plan.years[0], y1)),
         Fact(
             "District spend",
-            f"{fmt.money(spend.today)} today, {fmt.money(spend.final)} in {y1} "
-            f"({fmt.money_change(spend.change)})",
+            f"{fmt.money(spend.today, step)} today, {fmt.money(spend.final, step)} in {y1} "
+            f"({fmt.money_change(spend.change, step)})",
         ),
         Fact(
             "Prevention and early help (levels 1-2)",
@@ -311,8 +312,15 @@ def _needs(s: _District) -> Table:
     )
 
 
+def _spend_step(s: _District) -> int:
+    """The district's sums are rounded as its spend tables round them (to £1,000 when the
+    district spends millions), so its cover and tables give one figure for one sum."""
+    return fmt.money_step((s.spend.today, *s.spend.proposed.values()))
+
+
 def _resources_streams(s: _District) -> Table:
     data, years = s.plan.inputs.data, s.plan.years
+    step = _spend_step(s)
     streams = [r for r in s.summary.by_stream if any(v > 0 for v in r.proposed.values())]
     return Table(
         "resources-streams",
@@ -322,8 +330,8 @@ def _resources_streams(s: _District) -> Table:
             (
                 r.label,
                 data.streams_by_id[r.key].partner,
-                *(fmt.money(r.proposed.get(y, 0.0)) for y in years),
-                fmt.money(sum(r.proposed.values())),
+                *(fmt.money(r.proposed.get(y, 0.0), step) for y in years),
+                fmt.money(sum(r.proposed.values()), step),
             )
             for r in streams
         ),
@@ -331,8 +339,8 @@ def _resources_streams(s: _District) -> Table:
         total=(
             "Total",
             "all partners",
-            *(fmt.money(s.spend.proposed.get(y, 0.0)) for y in years),
-            fmt.money(sum(s.spend.proposed.values())),
+            *(fmt.money(s.spend.proposed.get(y, 0.0), step) for y in years),
+            fmt.money(sum(s.spend.proposed.values()), step),
         ),
         empty=s.words["resources_empty"],
     )

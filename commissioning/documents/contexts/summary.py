@@ -234,17 +234,22 @@ def _headlines(plan: Plan, sections: Mapping[str, blocks.Section]) -> tuple[Fact
     gained = _gained(plan)
     share_today = fmt.share(s.prevention_today, s.total_today)
     share_final = fmt.share(s.prevention_final, total_final)
+    step = fmt.money_step((s.total_today, *s.total_proposed.values()))  # as the tables round
+
+    def money(amount: float) -> str:
+        return fmt.money(amount, step)
+
     return (
         Fact(
             "Spend",
-            f"{fmt.money(s.total_today)} a year today; "
-            f"{', '.join(f'{fmt.money(s.total_proposed[y])} in {y}' for y in years)}",
+            f"{money(s.total_today)} a year today; "
+            f"{', '.join(f'{money(s.total_proposed[y])} in {y}' for y in years)}",
         ),
         Fact(
             "Prevention and early help (levels 1-2)",
-            f"{fmt.money(s.prevention_today)} ({share_today}) today, "
-            f"{fmt.money(s.prevention_final)} ({share_final}) in {y1}: "
-            f"{fmt.money_change(s.prevention_moved)} moved towards prevention",
+            f"{money(s.prevention_today)} ({share_today}) today, "
+            f"{money(s.prevention_final)} ({share_final}) in {y1}: "
+            f"{fmt.money_change(s.prevention_moved, step)} moved towards prevention",
         ),
         Fact(
             unit.title + " over the plan",
