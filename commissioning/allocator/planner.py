@@ -11,7 +11,9 @@ that read the moved setting are written anew, and after a weight move only the o
 A mixed-integer model is re-solved warm when its relaxation is viable (then it is the
 optimum, `exact.solve_exact`). Anything else (another shape, a relaxation that is not
 viable, CBC, a scenario that cannot hold, a warm solve that is not optimal or takes
-longer than the cold solve did) is planned exactly as `allocate()` plans it. The optimum
+longer than its share of the cold solve's time) is planned exactly as `allocate()` plans
+it; once a warm solve after a change of coefficients has run out of time, such moves on
+that model are planned cold at once. The optimum
 is always the variant's own; only the starting point differs.
 """
 
@@ -98,6 +100,11 @@ class Planner:
         self.solver: SolverName = solver
         self.warm = False
         self._loaded: _Loaded | None = None
+        self._coefficients_cold = False
+        """Set when a warm re-solve after a change of coefficients ran out of its time: on
+        this model such moves are then planned cold at once (at national scale a floor or
+        growth move's warm run can lose to a cold solve), so the wasted wait is paid once,
+        not at every move. Cleared when a model of another shape is loaded."""
 
     def plan(self, inputs: Inputs) -> Result:
         with _quiet_collector():
@@ -130,6 +137,8 @@ class Planner:
                 if found is not None:
                     self.warm = True
                     return found
+            else:
+                self._coefficients_cold = False
         return self._cold(inputs, g, scale, t_build)
 
     def _cold(self, inputs: Inputs, g: Formulation, scale: float, t_build: float) -> Result:
@@ -189,7 +198,8 @@ class Planner:
 
         "allocate" when only allocate() can answer: HiGHS proves there is no plan (the
         loaded model is dropped), or a mixed-integer model's relaxation is not viable (it
-        stays loaded); None when HiGHS stops otherwise (dropped). A viable relaxation is
+        stays loaded); None when HiGHS stops otherwise (dropped), or at once, for a change
+        of coefficients, when one has run out of time on this model. A viable relaxation is
         the mixed-integer optimum (`exact.solve_exact`); its prices come from the same
         model with the binaries fixed, re-solved from the relaxation's basis."""
         import highspy
@@ -198,6 +208,9 @@ class Planner:
         t0 = time.perf_counter()
         model = loaded.model
         h = model.h
+        entries = np.flatnonzero(arrays.coefs != model.arrays.coefs)
+        if len(entries) and self._coefficients_cold:
+            return None
         costs, lower, upper = _columns(g, model, scale, inf)
         changed = np.flatnonzero(costs != loaded.costs)
         if len(changed):
@@ -219,7 +232,6 @@ class Planner:
                 row_lower[changed],
                 row_upper[changed],
             )
-        entries = np.flatnonzero(arrays.coefs != model.arrays.coefs)
         limit = max(WARM_FLOOR, WARM_LIMIT * loaded.cold_seconds)
         if len(entries):
             limit = max(WARM_FLOOR, WARM_LIMIT_COEFFICIENTS * loaded.cold_seconds)
@@ -232,6 +244,8 @@ class Planner:
         t1 = time.perf_counter()
         status = _run(h, limit)
         t2 = time.perf_counter()
+        if status is None and len(entries):
+            self._coefficients_cold = True
         if status != "optimal":
             self._loaded = None  # half-way models are never re-used
             return "allocate" if status == "infeasible" else None

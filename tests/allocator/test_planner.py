@@ -406,3 +406,44 @@ def test_a_slider_move_is_re_planned_without_formulating(
     locked = _scenario(moved, lock=(base.data.initiatives[-1].initiative_id,))
     _outcome(planner.plan, locked)  # a new rule: another shape
     assert calls == [locked]
+
+
+def test_once_a_coefficient_move_runs_out_of_time_such_moves_are_planned_cold(
+    monkeypatch,
+) -> None:
+    """A warm run after a change of coefficients (growth, floor, shares) that runs out of its
+    time is not tried again on that model: the next such move goes straight to the cold
+    solve; a weight move (costs only) is still re-solved warm, and a model of another shape
+    tries warm runs again."""
+    from commissioning.allocator import planner as module
+
+    inputs = synthetic_inputs(5, 90, seed=4)
+    planner = Planner()
+    planner.plan(inputs)
+    runs: list[float] = []
+    run = module._run
+
+    def out_of_time(h: Any, limit: float) -> str | None:
+        runs.append(limit)
+        return None
+
+    monkeypatch.setattr(module, "_run", out_of_time)
+    grown = _growth(inputs)
+    _same(_file(planner.plan(grown)), _file(allocate(grown)))
+    assert not planner.warm and len(runs) == 1  # tried once, ran out, planned cold
+    again = _floor(grown)
+    _same(_file(planner.plan(again)), _file(allocate(again)))
+    assert not planner.warm and len(runs) == 1  # not tried again
+    monkeypatch.setattr(module, "_run", lambda h, limit: runs.append(limit) or run(h, limit))
+    weighted = _weights(again)
+    found = planner.plan(weighted)  # warm: the same optimum, perhaps another optimal plan
+    assert planner.warm and len(runs) == 2  # costs only: warm as before
+    assert found.objective == pytest.approx(allocate(weighted).objective, rel=1e-9)
+    assert check_plan(weighted, found.to_json()) == []
+    _same(_file(planner.plan(_growth(weighted))), _file(allocate(_growth(weighted))))
+    assert not planner.warm and len(runs) == 2
+    other = synthetic_inputs(6, 90, seed=4)  # another shape: warm runs are tried again
+    planner.plan(other)
+    found = planner.plan(_growth(other))
+    assert planner.warm and len(runs) == 3
+    assert found.objective == pytest.approx(allocate(_growth(other)).objective, rel=1e-9)
