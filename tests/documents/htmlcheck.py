@@ -22,6 +22,7 @@ class Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.sections: dict[str, str] = {}
         self.ids: set[str] = set()
+        self.duplicate_ids: list[str] = []
         self.tables: list[ParsedTable] = []
         self.text: list[str] = []
         self._section: list[str] = []
@@ -35,6 +36,7 @@ class Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if a.get("id"):
+            self.duplicate_ids.extend([a["id"] or ""] if a["id"] in self.ids else [])
             self.ids.add(a["id"] or "")
         if tag in ("style", "title"):
             self._skip += 1
@@ -44,7 +46,7 @@ class Reader(HTMLParser):
             self._in_h2 = True
             self.sections[self._section[-1]] = ""
         elif tag == "table":
-            self.tables.append(ParsedTable(a.get("id") or ""))
+            self.tables.append(ParsedTable((a.get("id") or "").removeprefix("table-")))
         elif tag == "thead":
             self._in_head = True
         elif tag == "tr":
@@ -97,8 +99,10 @@ LEAKED = {"none", "nan", "null", "undefined", "n/a"}
 
 
 def check_complete(html: str) -> Reader:
-    """Every table row complete, no blank cell, nothing unrendered, no None or nan."""
+    """Every table row complete, no blank cell, nothing unrendered, no None or nan; no id
+    given twice (a contents link must lead to one place)."""
     r = read(html)
+    assert not r.duplicate_ids, r.duplicate_ids
     found = BAD.search(r.all_text)
     assert not found, r.all_text[max(0, found.start() - 80) : found.end() + 80]
     for node in r.text:

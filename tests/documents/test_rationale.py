@@ -40,7 +40,7 @@ def test_pack_has_method_prices_services_and_provenance(plan, pendle):
         assert f'id="{ctx.sections[section].section_id}"' in html
     for iid in ids:
         assert f'id="service-{iid}"' in html
-    assert 'id="rule-prices"' in html and "Prevention share" in html
+    assert 'id="table-rule-prices"' in html and "Prevention share" in html
     assert plan.result.provenance.inputs_sha256 in html
     for bad in (">None<", "{{", "}}", "<td></td>"):
         assert bad not in html
