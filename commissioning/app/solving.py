@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import secrets
 import threading
 import time
@@ -33,6 +32,7 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
 from commissioning.allocator import InfeasiblePlan, Result, SolverError, allocate
+from commissioning.environment import number_setting
 from commissioning.explain.initiative import Explanation, explain_initiative
 from commissioning.explain.policy import RulePrice, price_of_rules
 from commissioning.inputs import Inputs
@@ -56,14 +56,7 @@ class SolveStopped(Exception):
 
 def limit() -> float:
     """The time limit of one solve, in seconds (COMMISSIONING_SOLVE_SECONDS, default 60)."""
-    raw = os.environ.get(LIMIT_VARIABLE, "").strip()
-    try:
-        value = float(raw) if raw else DEFAULT_LIMIT
-    except ValueError:
-        log.warning(
-            "%s=%r is not a number of seconds; using %s", LIMIT_VARIABLE, raw, DEFAULT_LIMIT
-        )
-        return DEFAULT_LIMIT
+    value = number_setting(LIMIT_VARIABLE, DEFAULT_LIMIT, float, "a number of seconds")
     return value if value > 0 else DEFAULT_LIMIT
 
 
@@ -260,13 +253,7 @@ def _session_gone(session: str) -> bool:
 
 def plan_workers() -> int:
     """How many planning workers may be kept (COMMISSIONING_PLAN_WORKERS, default 4)."""
-    raw = os.environ.get(WORKERS_VARIABLE, "").strip()
-    try:
-        value = int(raw) if raw else WARM_WORKERS
-    except ValueError:
-        log.warning("%s=%r is not a whole number; using %s", WORKERS_VARIABLE, raw, WARM_WORKERS)
-        return WARM_WORKERS
-    return max(0, value)
+    return max(0, number_setting(WORKERS_VARIABLE, WARM_WORKERS, int, "a whole number"))
 
 
 def _take_plan_worker() -> _PlanWorker | None:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from commissioning.environment import number_setting
 from commissioning.export.files import bytes_writer, write_atomic
 
 log = logging.getLogger(__name__)
@@ -134,14 +135,7 @@ class DocumentCache:
 
 def limit_bytes() -> int:
     """COMMISSIONING_DOCUMENT_CACHE_MB in bytes (default 256 MB)."""
-    raw = os.environ.get(LIMIT_VARIABLE, "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_LIMIT_MB
-    except ValueError:
-        log.warning(
-            "%s=%r is not a number of megabytes; using %s", LIMIT_VARIABLE, raw, DEFAULT_LIMIT_MB
-        )
-        mb = DEFAULT_LIMIT_MB
+    mb = number_setting(LIMIT_VARIABLE, DEFAULT_LIMIT_MB, float, "a number of megabytes")
     return int(max(0.0, mb) * 1024 * 1024)
 
 
