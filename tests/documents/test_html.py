@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from commissioning.documents.contexts import (
@@ -272,6 +274,25 @@ def test_the_summary_says_each_sum_as_its_tables_do(sample_plan):
             today, final = (bar.value for bar in row.bars)
             assert (today, final) == (cells[1], cells[len(years) + 1])
             assert today in chart.description and final in chart.description
+
+
+def test_the_summary_rounds_every_plan_wide_sum_alike(sample_plan):
+    """The cover, the headlines, the outcomes and the invest-to-save case give the plan's
+    totals (spend, late-intervention cost avoided, money moved) to the same £1,000 as the
+    spend tables, and the gain reads in words, not as a sign that can break from its sum."""
+    ctx = summary_context(sample_plan)
+    s, final = sample_plan.summary, sample_plan.final_year
+    glance = {f.label: f.value for f in ctx.glance}
+    assert glance["Spend"] == (
+        f"{money(s.total_today, 1000)} today, {money(s.total_proposed[final], 1000)} in {final}"
+    )
+    facts = [*ctx.glance, *ctx.headlines, *ctx.outcome_facts, *ctx.invest_facts]
+    sums = re.findall(r"£\d(?:[\d,]*\d)?(?:\.\d+)?", " ".join(f.value for f in facts))
+    rates = [x for x in sums if "." in x or x == "£1"]  # return on each £1, in pence
+    assert len(sums) - len(rates) >= 12
+    assert [x for x in sums if x not in rates and not x.endswith(",000")] == []
+    value = next(f.value for f in ctx.headlines if f.label.startswith("Late-intervention"))
+    assert ", a gain of £" in value and "(+" not in value
 
 
 def test_each_district_sla_says_its_spend_as_its_tables_do(sample_plan):

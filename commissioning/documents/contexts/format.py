@@ -50,15 +50,17 @@ def money_exact(amount: float) -> str:
     return _money(amount)
 
 
-def value_figure(unit: ValueUnit, value: float) -> str:
+def value_figure(unit: ValueUnit, value: float, step: int = MONEY_STEP) -> str:
     """A total of the plan's value: pounds rounded as money is, or weighted outcomes."""
-    return money(value) if unit.pounds else unit.figure(value)
+    return money(value, step) if unit.pounds else unit.figure(value)
 
 
-def value_amount(unit: ValueUnit, value: float) -> str:
+def value_amount(unit: ValueUnit, value: float, step: int = MONEY_STEP) -> str:
     """A total of the plan's value with its unit."""
     return (
-        f"{money(value)} of late-intervention cost avoided" if unit.pounds else unit.amount(value)
+        f"{money(value, step)} of late-intervention cost avoided"
+        if unit.pounds
+        else unit.amount(value)
     )
 
 

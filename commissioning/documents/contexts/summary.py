@@ -198,15 +198,26 @@ def _signed(gained: float) -> str:
 # --- at a glance and headlines ----------------------------------------------------------------
 
 
+def _step(plan: Plan) -> int:
+    """How the summary rounds the plan's totals (spend, value, money moved): as its spend
+    tables do, so the cover, the headlines and the tables say each sum the same way."""
+    s = plan.summary
+    return fmt.money_step((s.total_today, *s.total_proposed.values()))
+
+
 def _glance(plan: Plan) -> tuple[Fact, ...]:
     s, y1 = plan.summary, plan.final_year
     total_final = s.total_proposed[y1]
     unit = ValueUnit(plan.inputs.data.has_costs)
     gained = _gained(plan)
+    step = _step(plan)
     return (
         Fact("Scenario", plan.inputs.scenario.name),
         Fact("Period", plan.period_text(plan.years[0], y1)),
-        Fact("Spend", f"{fmt.money(s.total_today)} today, {fmt.money(total_final)} in {y1}"),
+        Fact(
+            "Spend",
+            f"{fmt.money(s.total_today, step)} today, {fmt.money(total_final, step)} in {y1}",
+        ),
         Fact(
             "Levels 1-2",
             f"{fmt.share(s.prevention_today, s.total_today)} today, "
@@ -214,7 +225,7 @@ def _glance(plan: Plan) -> tuple[Fact, ...]:
         ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{fmt.value_amount(unit, abs(gained))} over the plan"
+            f"{_signed(gained)}{fmt.value_amount(unit, abs(gained), step)} over the plan"
             + (" (weighted)" if unit.pounds else ""),
         ),
         Fact(
@@ -234,7 +245,7 @@ def _headlines(plan: Plan, sections: Mapping[str, blocks.Section]) -> tuple[Fact
     gained = _gained(plan)
     share_today = fmt.share(s.prevention_today, s.total_today)
     share_final = fmt.share(s.prevention_final, total_final)
-    step = fmt.money_step((s.total_today, *s.total_proposed.values()))  # as the tables round
+    step = _step(plan)
 
     def money(amount: float) -> str:
         return fmt.money(amount, step)
@@ -253,10 +264,10 @@ def _headlines(plan: Plan, sections: Mapping[str, blocks.Section]) -> tuple[Fact
         ),
         Fact(
             unit.title + " over the plan",
-            f"{fmt.value_figure(unit, s.objective)}, against "
-            f"{fmt.value_figure(unit, s.objective_today)} if today's budgets "
-            f"were kept for {len(years)} years "
-            f"({_signed(gained)}{fmt.value_figure(unit, abs(gained))})",
+            f"{fmt.value_figure(unit, s.objective, step)}, against "
+            f"{fmt.value_figure(unit, s.objective_today, step)} if today's budgets "
+            f"were kept for {len(years)} years, {'a gain' if gained >= 0 else 'a loss'} of "
+            f"{fmt.value_figure(unit, abs(gained), step)}",
         ),
         Fact(
             "Decisions",
@@ -308,15 +319,16 @@ def _outcome_facts(plan: Plan, words: Words) -> tuple[Fact, ...]:
     gained = _gained(plan)
     values = outcome_values(plan.inputs)
     ratio = values.get(4, 1.0) / (values.get(1, 1.0) or 1.0)
+    step = _step(plan)
     return (
-        Fact(unit.title + " over the plan", fmt.value_figure(unit, s.objective)),
+        Fact(unit.title + " over the plan", fmt.value_figure(unit, s.objective, step)),
         Fact(
             f"Today's budgets kept for {len(plan.years)} years",
-            fmt.value_figure(unit, s.objective_today),
+            fmt.value_figure(unit, s.objective_today, step),
         ),
         Fact(
             "Gained by the plan",
-            f"{_signed(gained)}{fmt.value_figure(unit, abs(gained))} "
+            f"{_signed(gained)}{fmt.value_figure(unit, abs(gained), step)} "
             f"({_gain_share(gained, s.objective_today)})",
         ),
         Fact(
@@ -338,11 +350,12 @@ def _invest_to_save(plan: Plan, words: Words) -> tuple[tuple[Fact, ...], Table]:
     case = invest_to_save(plan.inputs, plan.result)
     if case is None:
         return (), Table("savings", "Savings", ("Who",), (), empty="No cost library.")
+    step = _step(plan)
     facts = [
         Fact(
             "Late-intervention cost avoided",
-            f"{fmt.money(case.avoided)} over the plan (not weighted), against "
-            f"{fmt.money(case.avoided_today)} with today's budgets",
+            f"{fmt.money(case.avoided, step)} over the plan (not weighted), against "
+            f"{fmt.money(case.avoided_today, step)} with today's budgets",
         ),
         Fact(
             "Return on each £1",
@@ -366,22 +379,27 @@ def _invest_to_save(plan: Plan, words: Words) -> tuple[tuple[Fact, ...], Table]:
                 "Money moved to prevention",
                 words.say(
                     "prevention_moved",
-                    moved=fmt.money(case.prevention_moved),
+                    moved=fmt.money(case.prevention_moved, step),
                     per_pound=pence(case.prevention_return),
                     payback=paid + cash,
                 ),
             )
         )
     years = sorted({y for by in case.cashable_by_partner.values() for y in by})
+    shown = [
+        *(v for by in case.cashable_by_partner.values() for v in by.values()),
+        *case.reinvested.values(),
+    ]
+    table_step = fmt.money_step(shown)  # one table, one rounding
     rows = [
-        (f"Cash saved for {partner}", *(fmt.money(by.get(y, 0.0)) for y in years))
+        (f"Cash saved for {partner}", *(fmt.money(by.get(y, 0.0), table_step) for y in years))
         for partner, by in case.cashable_by_partner.items()
     ]
     if any(round(v) for v in case.reinvested.values()):
         rows.append(
             (
                 "Returned to the funding envelopes",
-                *(fmt.money(case.reinvested.get(y, 0.0)) for y in years),
+                *(fmt.money(case.reinvested.get(y, 0.0), table_step) for y in years),
             )
         )
     table = Table(
