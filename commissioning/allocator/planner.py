@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from commissioning.allocator.exact import viable_binaries
+from commissioning.allocator.exact import branched, viable_binaries
 from commissioning.allocator.formulation import (
     Formulation,
     formulate,
@@ -44,6 +44,7 @@ from commissioning.allocator.solve import (
 from commissioning.allocator.solvers import (
     HighsModel,
     RowArrays,
+    Solution,
     SolverError,
     SolverName,
     column_arrays,
@@ -153,13 +154,14 @@ class Planner:
         fixed_z: dict[int, float] = {}
         priced, note = sol, LP_PRICES
         if g.is_mip:
-            viable = viable_binaries(g, sol)
+            viable, searched = _binaries(g, model, sol)
             if viable is None:
-                return allocate(inputs, self.solver)  # branch-and-bound
+                return allocate(inputs, self.solver)  # the solver's branch-and-bound
             fixed_z = viable
             priced, _ = solve_highs(g, scale, fixed=fixed_z)
             if priced.status != "optimal":
                 return allocate(inputs, self.solver)
+            priced = replace(priced, seconds=priced.seconds + searched)
             note = MIP_PRICES
         t1 = time.perf_counter()
         result = _optimal_result(inputs, g, priced, fixed_z, self.solver, note, model.arrays)
@@ -256,7 +258,8 @@ class Planner:
         fixed_z: dict[int, float] = {}
         note = LP_PRICES
         if g.is_mip:
-            viable = viable_binaries(g, sol)
+            viable, searched = _binaries(g, model, sol)
+            t2 += searched
             if viable is None:
                 return "allocate"
             fixed_z = viable
@@ -279,6 +282,25 @@ class Planner:
         extract = time.perf_counter() - t5
         build = t_build + (t5 - t0) - (t2 - t1)
         return replace(result, timings=Timings(build=build, solve=t2 - t1, extract=extract))
+
+
+def _binaries(
+    g: Formulation, model: HighsModel, relaxed: Solution
+) -> tuple[dict[int, float] | None, float]:
+    """The binaries of the mixed-integer optimum, from the relaxation just solved in
+    `model`: its own when it is viable, else those `exact.branched` finds (the model is
+    left as the relaxation, at its optimal basis); None when only allocate() can answer
+    (no plan, or the search gave up). With the seconds the search took."""
+    viable = viable_binaries(g, relaxed)
+    if viable is not None:
+        return viable, 0.0
+    searched = branched(g, model, relaxed)
+    if searched is None:
+        return None, 0.0
+    seconds = searched.seconds - relaxed.seconds
+    if searched.status != "optimal":
+        return None, seconds
+    return viable_binaries(g, searched), seconds
 
 
 def _run(h: Any, limit: float) -> str | None:

@@ -13,22 +13,17 @@ draws the worker solved before.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from commissioning.allocator.exact import VIABLE_TOLERANCE
+from commissioning.allocator.branching import branch_and_bound
 from commissioning.allocator.formulation import Formulation, formulate, values_per_pound
 from commissioning.allocator.registry import DEMAND
-from commissioning.allocator.solvers import MIP_REL_GAP
+from commissioning.allocator.solvers import SolverError, highs_status
 from commissioning.allocator.whatif import Change, Optimum, WarmStart, _optimum, optimum_without
 from commissioning.inputs.model import Inputs
 from commissioning.robustness.draws import Triangles, draw_inputs
-
-MAX_NODES = 64
-"""Branches tried on the warm model before a mixed-integer draw is left to HiGHS's own
-branch-and-bound from scratch (which is exact too, only slower to start)."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +69,7 @@ class DrawSolver:
             changes = found
         if not g.is_mip:
             return w._solve(changes, g)
-        return _BranchAndBound(w, g).run(changes)
+        return _mixed_integer(w, g, changes)
 
     def _result(self, k: int, o: Optimum) -> DrawResult:
         if not o.feasible:
@@ -132,87 +127,34 @@ class _Figures:
         return changes, replace(f, objective=objective)
 
 
-class _BranchAndBound:
-    """A mixed-integer draw solved on the warm model: depth first over the binaries of
-    services with a minimum viable size, each node a warm re-solve of the relaxation with
-    some binaries fixed by their bounds.
-
-    Most draws need no branch (the relaxation is already viable). A draw needing one or
-    two is answered here in a few warm re-solves instead of HiGHS's branch-and-bound from
-    scratch, whose start (presolve, cuts, probing) costs ten times a warm re-solve on a
-    county. Nodes are pruned at the spec's relative gap (1e-6), so the optimum is the same
-    one branch-and-bound proves. The order of nodes depends only on the draw, so the
-    answer does too. Gives up (None) after `MAX_NODES` nodes, or on any status but optimal
-    or infeasible.
-    """
-
-    def __init__(self, warm: WarmStart, g: Formulation) -> None:
-        self.w, self.g = warm, g
-        self.nodes = 0
-        self.best: tuple[float, list[float]] | None = None
-        by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for (iid, _, y), c in g.x.items():
-            by_key[(iid, y)].append(c)
-        self.columns = {zc: by_key[key] for key, zc in g.z.items()}
-
-    def run(self, changes: list[Change]) -> Optimum | None:
-        h = self.w.h
-        undo: list[Callable[[], object]] = []
-        try:
-            for apply, back in changes:
-                apply()
-                undo.append(back)
-            h.setBasis(self.w.basis)
-            if not self._node():
-                return None
-        finally:
-            for back in reversed(undo):
-                back()
-            for zc in self.columns:
-                h.changeColBounds(zc, 0.0, 1.0)
-        if self.best is None:
-            return Optimum(False, float("nan"), {})
-        return _optimum(self.g, self.best[1])
-
-    def _node(self) -> bool:
-        """Solve this node and its branches; False to give up on the warm model."""
-        import highspy
-
-        h = self.w.h
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            return False
+def _mixed_integer(w: WarmStart, g: Formulation, changes: list[Change]) -> Optimum | None:
+    """A mixed-integer draw on the warm model: its relaxation from the plan's basis and,
+    when that is not viable, `branching.branch_and_bound` on the same model (a few warm
+    re-solves where HiGHS's own search from scratch would spend ten times one on presolve,
+    cuts and probing). No time limit: the nodes, and so the answer, depend only on the
+    draw. None when the search gives up or HiGHS stops otherwise (solved from scratch)."""
+    h = w.h
+    undo: list[Callable[[], object]] = []
+    try:
+        for apply, back in changes:
+            apply()
+            undo.append(back)
+        h.setBasis(w.basis)
         h.run()
-        status = h.getModelStatus()
-        statuses = highspy.HighsModelStatus
-        if status in (statuses.kInfeasible, statuses.kUnboundedOrInfeasible):
-            return True  # nothing down this branch
-        if status != statuses.kOptimal:
-            return False
-        values = list(h.getSolution().col_value)
-        bound = sum(self.g.objective[c] * values[c] for c in self.g.x.values())
-        if self.best is not None and bound <= self.best[0] + MIP_REL_GAP * abs(self.best[0]):
-            return True  # cannot beat the plan found
-        split = self._fractional(values)
-        if split is None:
-            self.best = (bound, values)
-            return True
-        basis = h.getBasis()
-        for fixed in (1.0, 0.0):
-            h.changeColBounds(split, fixed, fixed)
-            h.setBasis(basis)
-            if not self._node():
-                return False
-        h.changeColBounds(split, 0.0, 1.0)
-        return True
-
-    def _fractional(self, values: Sequence[float]) -> int | None:
-        """The first binary whose service gets some money but less than its viable size."""
-        for zc, cols in self.columns.items():
-            amount, floor = sum(values[c] for c in cols), self.g.z_floor[zc]
-            if VIABLE_TOLERANCE < amount < floor - VIABLE_TOLERANCE * max(1.0, floor):
-                return zc
-        return None
+        try:
+            if highs_status(h) == "infeasible":
+                return Optimum(False, float("nan"), {})
+        except SolverError:
+            return None
+        found = branch_and_bound(g, h)
+        if found is None:
+            return None
+        if found[0].status == "infeasible":
+            return Optimum(False, float("nan"), {})
+        return _optimum(g, list(found[0].values))
+    finally:
+        for back in reversed(undo):
+            back()
 
 
 _LOCAL = threading.local()

@@ -96,11 +96,15 @@ def _priced(doc: dict[str, Any] | str, named: dict[str, float | None], where: st
     """The prices of a result are optimal duals, and the hand-checked ones are as stated."""
     if isinstance(doc, str):
         return
-    total = 0.0
-    for c in doc["constraints"]:
-        d = c["shadow_price"] if c["sense"] != ">=" else -c["shadow_price"]
-        total += d * c["bound"]
-    assert total == pytest.approx(doc["objective"], rel=1e-7, abs=1e-9), where
+    # A mixed-integer plan with a service held at nothing by its minimum viable size: that
+    # service's rules have no price (model.md), so the duals' sum is not the optimum; the
+    # caller compares such prices with the cold plan's instead.
+    if all(c["shadow_price"] is not None for c in doc["constraints"]):
+        total = 0.0
+        for c in doc["constraints"]:
+            d = c["shadow_price"] if c["sense"] != ">=" else -c["shadow_price"]
+            total += d * c["bound"]
+        assert total == pytest.approx(doc["objective"], rel=1e-7, abs=1e-9), where
     prices = {c["name"]: c["shadow_price"] for c in doc["constraints"]}
     for name, price in named.items():
         if price is None:
@@ -141,7 +145,10 @@ def test_every_change_of_every_fixture_warm_equals_cold(fx: Fixture) -> None:
             found = _outcome(planner.plan, inputs)
             if planner.warm:
                 warm_solves += 1
-                _same(found, _outcome(allocate, inputs), where, prices=False)
+                unpriced = isinstance(found, dict) and any(
+                    c["shadow_price"] is None for c in found["constraints"]
+                )
+                _same(found, _outcome(allocate, inputs), where, prices=unpriced)
                 _priced(found, named, where)
             else:  # a cold plan is allocate()'s own, prices and all
                 _same(found, _outcome(allocate, inputs), where)
