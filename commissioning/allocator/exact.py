@@ -97,7 +97,7 @@ def solve_exact(
 
 
 BRANCH_FLOOR = 0.5
-BRANCH_TIMES = 4.0
+BRANCH_TIMES = 2.0
 """The search on the loaded relaxation may take `BRANCH_TIMES` times the relaxation's own
 solve (at least `BRANCH_FLOOR` seconds) before the solver's branch-and-bound takes over:
 on the sample a search of 2-23 nodes takes 0.03-0.3 s."""
