@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from commissioning.documents.content import fill
 from commissioning.documents.contexts import (
@@ -29,6 +30,8 @@ from commissioning.documents.contexts import (
     money_exact,
     number,
 )
+from commissioning.documents.contexts.blocks import DocumentContext
+from commissioning.documents.phrases import Words
 from commissioning.formatting import format_percent
 from commissioning.inputs.model import COUNTY
 from commissioning.monitor.scorecard import (
@@ -55,11 +58,10 @@ class OffTrack:
 
 
 @dataclass(frozen=True)
-class QuarterlyContext:
+class QuarterlyContext(DocumentContext):
     """The quarterly report of one district (or the county-wide services) to its sub-group."""
 
-    meta: Meta
-    sections: Mapping[str, Section]
+    template: ClassVar[str] = "quarterly_report.html"
     glance: tuple[Fact, ...]
     progress: Table
     targets: Table
@@ -74,11 +76,10 @@ class QuarterlyContext:
 
 
 @dataclass(frozen=True)
-class PartnershipContext:
+class PartnershipContext(DocumentContext):
     """The partnership report: every district and every outcome of the framework."""
 
-    meta: Meta
-    sections: Mapping[str, Section]
+    template: ClassVar[str] = "partnership_report.html"
     glance: tuple[Fact, ...]
     headlines: tuple[Fact, ...]
     districts: Table
@@ -139,7 +140,7 @@ def _meta(
     )
 
 
-def _progress_rows(f: Figures) -> tuple[tuple[str, ...], ...]:
+def _progress_rows(f: Figures, words: Words) -> tuple[tuple[str, ...], ...]:
     return (
         (
             "Spend",
@@ -156,7 +157,7 @@ def _progress_rows(f: Figures) -> tuple[tuple[str, ...], ...]:
             rag_word(f.participants_rag),
         ),
         (
-            "Outcomes achieved (against those expected of the participants)",
+            words["outcomes_row"],
             number(f.expected_outcomes),
             number(f.actual_outcomes),
             _of(f.actual_outcomes, f.expected_outcomes),
@@ -304,7 +305,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
         name = data.district(district_id).name
         sub_group = partnership.sub_group.format(district=name)
     wording = plan.wording("quarterly", "agreement", name, sub_group)
-    fields, sections = wording.fields, wording.sections
+    fields, sections, words = wording.fields, wording.sections, wording.words
     quarters = plan.content.reporting.quarters
     f = group.figures
     services = group.services
@@ -326,9 +327,9 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
     )
     progress = Table(
         "progress",
-        f"{name}: to the end of quarter {card.quarter} of {card.year}",
+        words.say("progress_table", quarter=card.quarter, year=card.year),
         ("Measure", "Planned to date", "Reported", "Share", "Rating"),
-        _progress_rows(f),
+        _progress_rows(f, words),
         numeric=(False, True, True, True, False),
         fixed_widths=(40.0, 18.0, 18.0, 14.0, 10.0),
     )
@@ -354,7 +355,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
         )
     targets = Table(
         "targets",
-        "Children and families achieving each outcome, to date",
+        words["targets_table"],
         (
             "Outcome",
             "Target to date",
@@ -365,7 +366,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
         ),
         tuple(target_rows),
         numeric=(False, True, True, True, True, False),
-        empty="No service of this district works towards an outcome of the framework.",
+        empty=words["targets_empty"],
     )
     per_quarter = [
         (
@@ -378,7 +379,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
     ]  # fmt: skip
     trend = Table(
         "trend",
-        "Quarter by quarter",
+        words["trend_table"],
         (
             "Quarter",
             "Spend (planned)",
@@ -405,17 +406,17 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
     )
     trend_participants = trend_chart(
         "trend-participants",
-        "Children and families starting, by quarter",
+        words["trend_participants"],
         [(label, q.planned_participants, q.actual_participants) for label, q, _ in per_quarter],
     )
     trend_outcomes = trend_chart(
         "trend-outcomes",
-        "Outcomes achieved, by quarter (expected of those who started, and reported)",
+        words["trend_outcomes"],
         [(label, q.expected_outcomes, q.actual_outcomes) for label, q, _ in per_quarter],
     )
     service_table = Table(
         "services",
-        "Every service: reported of planned to date, and its ratings",
+        words["services_table"],
         SERVICE_HEADERS,
         _service_rows(services),
         numeric=(False, True, True, True, False, False, False),
@@ -437,7 +438,7 @@ def quarterly_context(plan: Plan, card: Scorecard, district_id: str) -> Quarterl
         trend=trend,
         services=service_table,
         off_track=tuple(_off_track(s, quarters) for s in off),
-        off_track_none="Every service of the district is on track.",
+        off_track_none=words["off_track_none"],
         reporting=reporting,
         escalation=escalation,
     )
@@ -477,7 +478,8 @@ def partnership_context(
     plan: Plan, card: Scorecard, value: ValueCard | None = None
 ) -> PartnershipContext:
     """The partnership report: the scorecard by district and by outcome, for the board."""
-    sections = plan.wording("partnership", "report", "", "").sections
+    wording = plan.wording("partnership", "report", "", "")
+    sections, words = wording.sections, wording.words
     t = card.total
     services = card.services
     red = sum(1 for s in services if s.rag == "red")
@@ -502,7 +504,7 @@ def partnership_context(
     )  # fmt: skip
     districts = Table(
         "districts",
-        "Each district's services, to date",
+        words["districts_table"],
         ("District", *ROLLUP_HEADERS),
         _rollup_rows(card.districts),
         numeric=(False, True, False, True, True, True, False, False, False),
@@ -510,7 +512,7 @@ def partnership_context(
     )
     outcomes = Table(
         "outcomes",
-        "The scorecard by outcome of the framework, to date",
+        words["outcomes_table"],
         ("Outcome", *ROLLUP_HEADERS),
         _rollup_rows(card.outcomes),
         numeric=(False, True, False, True, True, True, False, False, False),
@@ -519,11 +521,10 @@ def partnership_context(
     if value is None:
         value_table = Table(
             "value",
-            "Late-intervention cost avoided",
+            words["value_table_empty"],
             ("Measure", "Planned to date", "Realised"),
             (),
-            empty="The data has no cost library, so the cost of late intervention avoided is "
-            "not reckoned.",
+            empty=words["value_empty"],
         )
         note = ""
     else:
@@ -535,20 +536,16 @@ def partnership_context(
         ]  # fmt: skip
         value_table = Table(
             "value",
-            "Late-intervention cost avoided and cashable savings, to date",
+            words["value_table"],
             ("Measure", "Planned to date", "Realised"),
             tuple(rows),
         )
-        note = (
-            "Realised: outcomes achieved times the value of an outcome at the service's level "
-            "of need. Planned: the plan's spend to date times each service's benefit-cost "
-            "ratio, which discounts its effect by the strength of its evidence."
-        )
+        note = words["value_note"]
     names = {d.district_id: d.name for d in plan.inputs.data.districts}
     off = [s for s in services if s.off_track]
     off_track = Table(
         "off-track",
-        "Every service rated amber or red",
+        words["off_track_table"],
         ("Service", "District", "Rating", "Why"),
         tuple(
             (
@@ -560,7 +557,7 @@ def partnership_context(
             for s in off
         ),
         numeric=(False, False, False, False),
-        empty="Every service is on track.",
+        empty=words["off_track_empty"],
     )
     return PartnershipContext(
         meta=_meta(
@@ -582,21 +579,14 @@ def partnership_context(
 
 def report_documents(
     plan: Plan, card: Scorecard, value: ValueCard | None, district: str | None = None
-) -> list[tuple[str, str, object]]:
-    """(file stem, template, context) of every report: each district's, then the partnership's."""
+) -> list[tuple[str, DocumentContext]]:
+    """(file stem, context) of every report: each district's, then the partnership's."""
     keys = [k for k in district_keys(card) if district is None or k == district]
-    docs: list[tuple[str, str, object]] = [
-        (f"quarterly-{_safe(k)}", "quarterly_report.html", quarterly_context(plan, card, k))
-        for k in keys
+    docs: list[tuple[str, DocumentContext]] = [
+        (f"quarterly-{_safe(k)}", quarterly_context(plan, card, k)) for k in keys
     ]
     if district is None:
-        docs.append(
-            (
-                "partnership-report",
-                "partnership_report.html",
-                partnership_context(plan, card, value),
-            )
-        )
+        docs.append(("partnership-report", partnership_context(plan, card, value)))
     return docs
 
 
@@ -615,8 +605,8 @@ def render_reports(
     from commissioning.documents.render import html_to_pdf, render_html, templates_dir
 
     files: dict[str, bytes] = {}
-    for stem, template, context in report_documents(plan, card, value, district):
-        html = render_html(template, context)
+    for stem, context in report_documents(plan, card, value, district):
+        html = render_html(context.template, context)
         if "html" in formats:
             files[f"{stem}.html"] = html.encode("utf-8")
         if "pdf" in formats:

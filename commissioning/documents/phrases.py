@@ -154,6 +154,15 @@ COMMON_FIGURES: Mapping[str, str] = {
     "audit_recorded": "entry hash sealed",
 }
 
+QUARTERLY = keys(
+    "outcomes_row", "targets_table", "targets_empty", "trend_table", "trend_participants",
+    "trend_outcomes", "services_table", "off_track_none", progress_table="quarter year",
+)  # fmt: skip
+PARTNERSHIP = keys(
+    "districts_table", "outcomes_table", "value_table", "value_table_empty", "value_empty",
+    "value_note", "off_track_table", "off_track_empty",
+)  # fmt: skip
+
 WORDING_KEYS: Mapping[str, Keys] = MappingProxyType(
     {
         "summary": keys(*SUMMARY, **SUMMARY_FIGURES),
@@ -161,6 +170,8 @@ WORDING_KEYS: Mapping[str, Keys] = MappingProxyType(
         "spec": keys(*SPEC, **SPEC_FIGURES),
         "rationale": keys(*RATIONALE, **RATIONALE_FIGURES),
         "terms": keys(**TERMS_FIGURES),
+        "quarterly": QUARTERLY,
+        "partnership": PARTNERSHIP,
     }
 )
 """By document kind: the keys its `wording:` block must give (no more, no fewer)."""

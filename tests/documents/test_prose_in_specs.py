@@ -1,6 +1,7 @@
 """Issue 17: the documents' prose lives in `specs/`, where a partnership can change it.
 
-The builders of `commissioning/documents/contexts/` may hold short labels ("Provider",
+The builders of `commissioning/documents/contexts/` and of the monitoring reports
+(`documents/monitoring.py`) may hold short labels ("Provider",
 "not recorded") but no sentence: a literal of more than 60 characters of text (not counting
 the figures an f-string fills in) fails here, naming the file and line. Docstrings, error
 messages for developers (raised, or given to `DocumentError`) and log messages are not
@@ -14,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-CONTEXTS = Path(__file__).resolve().parents[2] / "commissioning" / "documents" / "contexts"
+DOCUMENTS = Path(__file__).resolve().parents[2] / "commissioning" / "documents"
+CONTEXTS = DOCUMENTS / "contexts"
+BUILDERS = (*sorted(CONTEXTS.glob("*.py")), DOCUMENTS / "monitoring.py")
+"""Every module that builds a document's context: the plan's documents and the reports."""
 LONGEST = 60
 """Characters of prose a literal may hold before it belongs in specs/*.yaml."""
 ALLOWED: dict[tuple[str, str], str] = {}
@@ -81,7 +85,7 @@ def test_the_check_finds_a_sentence_in_code():
     assert [line for line, _ in long_literals(source)] == [2, 4]
 
 
-@pytest.mark.parametrize("path", sorted(CONTEXTS.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", BUILDERS, ids=lambda p: p.name)
 def test_no_prose_in_the_document_builders(path: Path):
     found = [
         f"{path.name}:{line}: {text[:70]!r}"
