@@ -11,11 +11,17 @@ With `--cache` it times the document cache (`commissioning.documents.cache`) on 
 `target` set instead: a run into an empty cache, the same run again (every PDF reused),
 and a run after one slider move (the first priority's weight up by a fifth, re-planned).
 
+With `--bodies` it lays nothing out: for a few slider moves (the benchmark's weight move
+and three small ones) it counts the documents of the `target` set whose HTML changes
+other than where it names its plan (the plan's fingerprint, its run and the audit
+trail's head): the documents a cache that ignored the plan's name would still lay out.
+
 Usage (from the repository root, in the venv):
     python benchmarks/documents.py                     # the sample data, median of 3
     python benchmarks/documents.py --repeat 1 --sets target
     python benchmarks/documents.py --data path/to/folder --format both
     python benchmarks/documents.py --cache             # empty cache, unchanged, moved
+    python benchmarks/documents.py --bodies            # what changes after small moves
 """
 
 from __future__ import annotations
@@ -23,11 +29,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,8 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from commissioning.allocator import allocate
 from commissioning.documents.cache import DocumentCache
 from commissioning.documents.content import load_content
-from commissioning.documents.contexts import prepare
-from commissioning.documents.writing import FORMATS, write_documents
+from commissioning.documents.contexts import Plan, prepare
+from commissioning.documents.render import render_html
+from commissioning.documents.writing import FORMATS, RENDERERS, write_documents
 from commissioning.inputs import load
 
 SETS: dict[str, tuple[str, ...]] = {
@@ -62,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--format", choices=tuple(FORMATS), default="pdf")
     parser.add_argument("--cache", action="store_true", help="time the document cache")
+    parser.add_argument("--bodies", action="store_true", help="count changed documents")
     args = parser.parse_args(argv)
     if args.cache:
         return cached(args)
+    if args.bodies:
+        return bodies(args)
 
     t0 = time.perf_counter()
     inputs = load(args.data, args.scenario)
@@ -134,6 +146,51 @@ def cached(args: argparse.Namespace) -> int:
             print(f"| {label} | {len(produced)} | {laid_out} | {wall:.1f} s | {cpu:.1f} s |")
     print(f"\nload average at end: {os.getloadavg()}")
     return 0
+
+
+def bodies(args: argparse.Namespace) -> int:
+    """How many documents of the `target` set change after each move, other than where
+    they name their plan."""
+    from benchmarks.run import slider_move
+
+    inputs = load(args.data, args.scenario)
+    content = load_content()
+    plan = prepare(inputs, allocate(inputs, "highs"), content)
+    sc = inputs.scenario
+    first, *rest = sc.prevention_share
+    moves = {
+        "the first priority's weight up a fifth (the --cache move)": slider_move(inputs),
+        "the district floor down 0.01": replace(
+            inputs, scenario=replace(sc, district_floor=sc.district_floor - 0.01)
+        ),
+        "the first year's prevention share up 1 point": replace(
+            inputs, scenario=replace(sc, prevention_share=(first + 0.01, *rest))
+        ),
+        "the growth limit down 0.05": replace(
+            inputs, scenario=replace(sc, max_growth=sc.max_growth - 0.05)
+        ),
+    }
+    before = _words(plan)
+    print(f"{platform.node()}: Python {platform.python_version()}, data {args.data}\n")
+    print("| move | documents | changed apart from naming the plan | new or gone |")
+    print("|---|---|---|---|")
+    for label, moved_inputs in moves.items():
+        after = _words(prepare(moved_inputs, allocate(moved_inputs, "highs"), content, plan.issued))
+        changed = sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+        print(f"| {label} | {len(before)} | {changed} | {len(before.keys() ^ after.keys())} |")
+    return 0
+
+
+def _words(plan: Plan) -> dict[str, str]:
+    """Each document's HTML with the places it names its plan made alike."""
+    sha = plan.result.provenance.inputs_sha256
+    out = {}
+    for kind in SETS["target"]:
+        for d in RENDERERS[kind](plan, None):
+            html = render_html(d.template, d.build()).replace(sha, "PLAN").replace(sha[:12], "PLAN")
+            html = re.sub(r"run \d{8}-\d{6}-[0-9a-f]+", "run RUN", html)
+            out[d.stem] = re.sub(r"hash [0-9a-f]{16,}", "hash HASH", html)
+    return out
 
 
 if __name__ == "__main__":
