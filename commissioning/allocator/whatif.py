@@ -14,9 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from commissioning.allocator.branching import branch_and_bound
 from commissioning.allocator.exact import solve_exact, viable_binaries
 from commissioning.allocator.formulation import Formulation, Row, formulate, objective_scale
-from commissioning.allocator.solvers import Solution, SolverName, row_bounds
+from commissioning.allocator.solvers import (
+    Solution,
+    SolverError,
+    SolverName,
+    highs_status,
+    row_bounds,
+)
 from commissioning.inputs.model import Inputs
 
 
@@ -56,9 +63,10 @@ class WarmStart:
     afresh and compared with the base formulation row by row; every difference (objective,
     column bounds, coefficients, right-hand sides, rules that disappear) is applied to the
     base model, which is solved from the base optimum's basis and then put back. Whatever
-    this cannot express (other columns, a new rule, a mixed-integer variant whose
-    relaxation is not viable, any status but optimal) is answered as None, and the caller
-    solves from scratch. The optimum is the variant's own: only the starting point differs.
+    this cannot express (other columns, a new rule, any status but optimal or infeasible, a
+    mixed-integer variant whose search on the warm model gives up) is answered as None, and
+    the caller solves from scratch. The optimum is the variant's own: only the starting
+    point differs.
     """
 
     def __init__(self, inputs: Inputs) -> None:
@@ -152,7 +160,10 @@ class WarmStart:
 
     def _solve(self, changes: list[Change], g: Formulation) -> Optimum | None:
         """Apply `changes`, solve from the base basis, put everything back; `g` is the
-        formulation the changed model stands for."""
+        formulation the changed model stands for. A mixed-integer variant whose relaxation
+        leaves a service short of its minimum is branched on in the same model
+        (`branching.branch_and_bound`, without a time limit, so the answer depends only on
+        the variant); None where it gives up or HiGHS stops otherwise."""
         h = self.h
         applied: list[Callable[[], object]] = []
         try:
@@ -161,17 +172,25 @@ class WarmStart:
                 applied.append(undo)
             h.setBasis(self.basis)
             h.run()
-            if not self._optimal():
+            try:
+                if highs_status(h) == "infeasible":  # nor has any plan of the variant
+                    return Optimum(False, float("nan"), {})
+            except SolverError:
                 return None
             values = list(h.getSolution().col_value)
+            if (
+                g.is_mip
+                and viable_binaries(g, Solution("optimal", tuple(values), None, 0, 0)) is None
+            ):
+                found = branch_and_bound(g, h)
+                if found is None:
+                    return None
+                if found[0].status == "infeasible":
+                    return Optimum(False, float("nan"), {})
+                values = list(found[0].values)
         finally:
             for undo in reversed(applied):
                 undo()
-        if (
-            g.is_mip
-            and viable_binaries(g, Solution("optimal", tuple(values), None, 0.0, 0.0)) is None
-        ):
-            return None  # branch-and-bound is needed: a solve from scratch
         return _optimum(g, values)
 
 

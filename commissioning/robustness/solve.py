@@ -4,24 +4,22 @@ Each worker builds the plan's model once (`WarmStart`) and solves every draw fro
 plan's optimal basis: only the coefficients the draw's figures enter (values per £ in the
 objective, participants per £ in the demand rules; with reinvested savings, the envelopes
 too) are changed, solved and put back. A mixed-integer draw whose relaxation is not
-viable branches on the same warm model. What the warm model cannot answer (a draw it finds
-infeasible as a linear program, a branch-and-bound that grows too big) is solved from
-scratch. Every draw starts from the same basis, so its answer does not depend on which
+viable branches on the same warm model (`WarmStart`, as every what-if does). What the warm
+model cannot answer (a branch-and-bound that grows too big, HiGHS stopping for any reason
+but an optimum or no plan) is solved from scratch. Every draw starts from the same basis, so its answer does not depend on which
 draws the worker solved before.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
-from commissioning.allocator.branching import branch_and_bound
 from commissioning.allocator.formulation import Formulation, formulate, values_per_pound
 from commissioning.allocator.registry import DEMAND
-from commissioning.allocator.solvers import SolverError, highs_status
-from commissioning.allocator.whatif import Change, Optimum, WarmStart, _optimum, optimum_without
+from commissioning.allocator.whatif import Change, Optimum, WarmStart, optimum_without
 from commissioning.inputs.model import Inputs
 from commissioning.robustness.draws import Triangles, draw_inputs
 
@@ -67,9 +65,7 @@ class DrawSolver:
             if found is None:
                 return None
             changes = found
-        if not g.is_mip:
-            return w._solve(changes, g)
-        return _mixed_integer(w, g, changes)
+        return w._solve(changes, g)
 
     def _result(self, k: int, o: Optimum) -> DrawResult:
         if not o.feasible:
@@ -125,36 +121,6 @@ class _Figures:
                     (partial(h.changeCoeff, row, c, b), partial(h.changeCoeff, row, c, a))
                 )
         return changes, replace(f, objective=objective)
-
-
-def _mixed_integer(w: WarmStart, g: Formulation, changes: list[Change]) -> Optimum | None:
-    """A mixed-integer draw on the warm model: its relaxation from the plan's basis and,
-    when that is not viable, `branching.branch_and_bound` on the same model (a few warm
-    re-solves where HiGHS's own search from scratch would spend ten times one on presolve,
-    cuts and probing). No time limit: the nodes, and so the answer, depend only on the
-    draw. None when the search gives up or HiGHS stops otherwise (solved from scratch)."""
-    h = w.h
-    undo: list[Callable[[], object]] = []
-    try:
-        for apply, back in changes:
-            apply()
-            undo.append(back)
-        h.setBasis(w.basis)
-        h.run()
-        try:
-            if highs_status(h) == "infeasible":
-                return Optimum(False, float("nan"), {})
-        except SolverError:
-            return None
-        found = branch_and_bound(g, h)
-        if found is None:
-            return None
-        if found[0].status == "infeasible":
-            return Optimum(False, float("nan"), {})
-        return _optimum(g, list(found[0].values))
-    finally:
-        for back in reversed(undo):
-            back()
 
 
 _LOCAL = threading.local()
