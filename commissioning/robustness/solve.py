@@ -6,8 +6,8 @@ objective, participants per £ in the demand rules; with reinvested savings, the
 too) are changed, solved and put back. A mixed-integer draw whose relaxation is not
 viable branches on the same warm model (`WarmStart`, as every what-if does). What the warm
 model cannot answer (a branch-and-bound that grows too big, HiGHS stopping for any reason
-but an optimum or no plan) is solved from scratch. Every draw starts from the same basis, so its answer does not depend on which
-draws the worker solved before.
+but an optimum or no plan) is solved from scratch. Every draw starts from the same basis,
+so its answer does not depend on which draws the worker solved before.
 """
 
 from __future__ import annotations

@@ -184,3 +184,21 @@ def test_the_planner_re_plans_past_the_edge_warm() -> None:
             (r.initiative_id, r.decision) for r in expected.initiatives
         ]
         assert check_plan(moved, found.to_json()) == []
+
+
+def test_a_what_if_past_the_edge_is_branched_on_the_warm_model() -> None:
+    """A what-if (break-even, price of a rule, a robustness draw) whose relaxation is not
+    viable is answered on the warm model of the plan, with the plan's optimum; one with no
+    plan is answered as such."""
+    from commissioning.allocator.whatif import WarmStart, optimum_without
+
+    warm = WarmStart(_sample(0.45))
+    for share in (0.51, 0.53):
+        moved = _sample(share)
+        found = warm.optimum(moved)
+        assert found is not None and found.feasible, share
+        expected = optimum_without(moved, lambda r: False)
+        assert found.objective == pytest.approx(expected.objective, rel=1e-9), share
+    impossible = warm.optimum(_sample(0.60))
+    assert impossible is not None and not impossible.feasible
+    assert not optimum_without(_sample(0.60), lambda r: False).feasible
