@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
@@ -80,7 +81,9 @@ def solve_exact(
     viable = viable_binaries(f, sol)
     if viable is not None:
         return sol, viable
-    searched = None if model is None else branched(f, model, sol)
+    # A what-if's search has no time limit: its answer must not depend on the machine
+    # (the robustness check's draws give the same answer on any cluster).
+    searched = None if model is None else branched(f, model, sol, timed=not values_only)
     if searched is not None:
         if searched.status == "infeasible":
             return searched, {}
@@ -103,11 +106,14 @@ solve (at least `BRANCH_FLOOR` seconds) before the solver's branch-and-bound tak
 on the sample a search of 2-23 nodes takes 0.03-0.3 s."""
 
 
-def branched(f: Formulation, model: HighsModel, relaxed: Solution) -> Solution | None:
+def branched(
+    f: Formulation, model: HighsModel, relaxed: Solution, timed: bool = True
+) -> Solution | None:
     """The mixed-integer optimum searched from the relaxation `relaxed`, loaded in `model`
     (`branching.branch_and_bound`), its time counted with the relaxation's; an
-    "infeasible" solution when the model has no plan; None when the search gave up."""
-    seconds = max(BRANCH_FLOOR, BRANCH_TIMES * relaxed.seconds)
+    "infeasible" solution when the model has no plan; None when the search gave up (after
+    `branching.NODE_LIMIT` nodes or, if `timed`, twice the relaxation's time)."""
+    seconds = max(BRANCH_FLOOR, BRANCH_TIMES * relaxed.seconds) if timed else math.inf
     found = branch_and_bound(f, model.h, model.column, seconds)
     if found is None:
         return None
