@@ -34,8 +34,7 @@ from commissioning.allocator.formulation import Formulation
 from commissioning.allocator.solvers import Solution, SolverError, highs_status
 
 VIABLE_TOLERANCE = 1e-6
-"""A service within this of nothing, or (relatively) of its minimum, is viable (here and in
-`exact.viable_binaries`)."""
+"""A service within this of nothing, or (relatively) of its minimum, is viable."""
 NODE_LIMIT = 200
 """Nodes solved before the search gives up for the solver's own branch-and-bound."""
 PRUNE_REL = 1e-9
@@ -48,27 +47,27 @@ _Node = tuple[float, int, dict[int, float], Any, npt.NDArray[np.float64]]
 the binaries it holds, its optimal basis and its relaxation's solution."""
 
 
-class _Tree:
-    """The binaries of a loaded relaxation and the services' amounts they govern."""
+class Viability:
+    """The services with a minimum viable size, year by year, and the columns whose total
+    is each one's amount: the one test of whether a plan gives each nothing or at least its
+    minimum (`exact.viable_binaries` and the search both ask it). `column` maps the
+    formulation's columns to the solver's (default: the same)."""
 
-    def __init__(self, f: Formulation, h: Any, column: npt.NDArray[np.int64]) -> None:
-        # In HiGHS's column order: HiGHS reads the bounds of a set of columns given in order.
+    def __init__(self, f: Formulation, column: npt.NDArray[np.int64] | None = None) -> None:
+        column = np.arange(len(f.names), dtype=np.int64) if column is None else column
+        # In the solver's column order: HiGHS reads the bounds of a set of columns in order.
         keys = sorted(f.z, key=lambda key: int(column[f.z[key]]))
         z = np.array([f.z[key] for key in keys], dtype=np.int64)
-        self.h = h
+        self.binaries = z
+        """The binaries' columns in the formulation."""
         self.z = column[z].astype(np.int32)
-        """The binaries' HiGHS columns, ascending."""
+        """The binaries' columns in the solver, ascending."""
         self.floor = np.fromiter((f.z_floor[c] for c in z), dtype=np.float64, count=len(z))
         group = {key: k for k, key in enumerate(keys)}
         members = [(c, group[(iid, y)]) for (iid, _, y), c in f.x.items() if (iid, y) in group]
         self.x = column[np.array([c for c, _ in members], dtype=np.int64)]
         self.group = np.array([g for _, g in members], dtype=np.int64)
         self.column = column
-        status, _, _, lower, upper, _ = self.h.getCols(len(self.z), self.z)
-        if status != status.kOk:
-            raise SolverError("HiGHS did not give the binaries' bounds")
-        self.lower = np.array(lower, dtype=np.float64)  # a copy: HiGHS reuses the buffer
-        self.upper = np.array(upper, dtype=np.float64)
 
     def amounts(self, col_value: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Each binary's service-year: its total over funding streams."""
@@ -82,6 +81,27 @@ class _Tree:
         inside = (amounts > VIABLE_TOLERANCE) & (amounts < self.floor - tol)
         depth = np.minimum(amounts, self.floor - amounts) / np.maximum(self.floor, 1.0)
         return np.where(inside, depth, 0.0)
+
+    def binaries_of(self, col_value: npt.NDArray[np.float64]) -> dict[int, float] | None:
+        """The binaries (formulation column -> 0 or 1) of a viable plan, else None."""
+        amounts = self.amounts(col_value)
+        if self.short(amounts).any():
+            return None
+        on = (amounts > VIABLE_TOLERANCE).tolist()
+        return {c: 1.0 if o else 0.0 for c, o in zip(self.binaries.tolist(), on, strict=True)}
+
+
+class _Tree(Viability):
+    """The binaries of a relaxation loaded in HiGHS, with the bounds it gave them."""
+
+    def __init__(self, f: Formulation, h: Any, column: npt.NDArray[np.int64]) -> None:
+        super().__init__(f, column)
+        self.h = h
+        status, _, _, lower, upper, _ = self.h.getCols(len(self.z), self.z)
+        if status != status.kOk:
+            raise SolverError("HiGHS did not give the binaries' bounds")
+        self.lower = np.array(lower, dtype=np.float64)  # a copy: HiGHS reuses the buffer
+        self.upper = np.array(upper, dtype=np.float64)
 
     def fix(self, fixed: dict[int, float]) -> None:
         """The relaxation's bounds with `fixed` binaries (index -> 0 or 1) held."""
@@ -107,9 +127,7 @@ def branch_and_bound(
 
     The model is left as it came: the relaxation's bounds and its optimal basis.
     """
-    if column is None:
-        column = np.arange(len(f.names), dtype=np.int64)
-    tree = _Tree(f, h, column)
+    tree = _Tree(f, h, np.arange(len(f.names), dtype=np.int64) if column is None else column)
     root_basis = h.getBasis()
     solver = _option(h, "solver")
     time_limit = _option(h, "time_limit")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from commissioning.allocator.branching import VIABLE_TOLERANCE, branch_and_bound
+import numpy as np
+
+from commissioning.allocator.branching import Viability, branch_and_bound
 from commissioning.allocator.formulation import Formulation, Row
 from commissioning.allocator.solvers import (
     Handover,
@@ -23,20 +24,7 @@ from commissioning.allocator.solvers import (
 
 def viable_binaries(f: Formulation, sol: Solution) -> dict[int, float] | None:
     """Binaries for a relaxed solution that is already viable everywhere, else None."""
-    totals: dict[tuple[str, int], float] = defaultdict(float)
-    for (iid, _, y), c in f.x.items():
-        if (iid, y) in f.z:
-            totals[(iid, y)] += sol.values[c]
-    fixed: dict[int, float] = {}
-    for key, zc in f.z.items():
-        amount, floor = totals[key], f.z_floor[zc]
-        if amount <= VIABLE_TOLERANCE:
-            fixed[zc] = 0.0
-        elif amount >= floor - VIABLE_TOLERANCE * max(1.0, floor):
-            fixed[zc] = 1.0
-        else:
-            return None
-    return fixed
+    return Viability(f).binaries_of(np.asarray(sol.values, dtype=np.float64))
 
 
 def solve_exact(
@@ -85,6 +73,11 @@ def solve_exact(
     # (the robustness check's draws give the same answer on any cluster).
     searched = None if model is None else branched(f, model, sol, timed=not values_only)
     if searched is not None:
+        searched = replace(
+            searched,
+            seconds=sol.seconds + searched.seconds,
+            build_seconds=sol.build_seconds,
+        )
         if searched.status == "infeasible":
             return searched, {}
         viable = viable_binaries(f, searched)
@@ -110,15 +103,9 @@ def branched(
     f: Formulation, model: HighsModel, relaxed: Solution, timed: bool = True
 ) -> Solution | None:
     """The mixed-integer optimum searched from the relaxation `relaxed`, loaded in `model`
-    (`branching.branch_and_bound`), its time counted with the relaxation's; an
-    "infeasible" solution when the model has no plan; None when the search gave up (after
+    (`branching.branch_and_bound`), with the seconds the search took; an "infeasible"
+    solution when the model has no plan; None when the search gave up (after
     `branching.NODE_LIMIT` nodes or, if `timed`, twice the relaxation's time)."""
     seconds = max(BRANCH_FLOOR, BRANCH_TIMES * relaxed.seconds) if timed else math.inf
     found = branch_and_bound(f, model.h, model.column, seconds)
-    if found is None:
-        return None
-    return replace(
-        found[0],
-        seconds=relaxed.seconds + found[0].seconds,
-        build_seconds=relaxed.build_seconds,
-    )
+    return None if found is None else found[0]

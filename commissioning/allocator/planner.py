@@ -297,10 +297,9 @@ def _binaries(
     searched = branched(g, model, relaxed)
     if searched is None:
         return None, 0.0
-    seconds = searched.seconds - relaxed.seconds
     if searched.status != "optimal":
-        return None, seconds
-    return viable_binaries(g, searched), seconds
+        return None, searched.seconds
+    return viable_binaries(g, searched), searched.seconds
 
 
 def _run(h: Any, limit: float) -> str | None:
