@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -134,68 +136,69 @@ def test_every_page_at_1280_speaks_plainly_and_fits(
             page.close()
 
 
-def test_a_slider_moved_away_and_back_keeps_one_new_run(
-    browser, tmp_path: Path, store_url: str
-) -> None:
+@contextmanager
+def _plan_page(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """The Plan page of a workbench of its own, open at 1280 px and idle."""
     with streamlit_server(tmp_path / "streamlit.log") as url:
         page = browser.new_page(viewport=VIEWPORT)
         try:
             page.goto(f"{url}/plan")
             wait_idle(page, 60000)
-            first = _runs(store_url)
-            assert first == 1
-            slider = (
-                page.locator('[data-testid="stSlider"]')
-                .filter(has_text="Prevention share 2027")
-                .get_by_role("slider")
-            )
-            before = _metric(page, "Late costs avoided")
-            slider.focus()
-            slider.press("ArrowRight")
-            _wait_metric_change(page, "Late costs avoided", before)
-            moved = _metric(page, "Late costs avoided")
-            slider.focus()
-            slider.press("ArrowLeft")
-            _wait_metric_change(page, "Late costs avoided", moved)
-            assert _metric(page, "Late costs avoided") == before
-            assert _runs(store_url) == first + 1
+            yield page
         finally:
             page.close()
+
+
+def test_a_slider_moved_away_and_back_keeps_one_new_run(
+    browser, tmp_path: Path, store_url: str
+) -> None:
+    with _plan_page(browser, tmp_path) as page:
+        first = _runs(store_url)
+        assert first == 1
+        slider = (
+            page.locator('[data-testid="stSlider"]')
+            .filter(has_text="Prevention share 2027")
+            .get_by_role("slider")
+        )
+        before = _metric(page, "Late costs avoided")
+        slider.focus()
+        slider.press("ArrowRight")
+        _wait_metric_change(page, "Late costs avoided", before)
+        moved = _metric(page, "Late costs avoided")
+        slider.focus()
+        slider.press("ArrowLeft")
+        _wait_metric_change(page, "Late costs avoided", moved)
+        assert _metric(page, "Late costs avoided") == before
+        assert _runs(store_url) == first + 1
 
 
 def test_a_budget_cut_re_plans_and_shows_in_compare(
     browser, tmp_path: Path, store_url: str
 ) -> None:
-    with streamlit_server(tmp_path / "streamlit.log") as url:
-        page = browser.new_page(viewport=VIEWPORT)
-        try:
-            page.goto(f"{url}/plan")
-            wait_idle(page, 60000)
-            sidebar = page.locator('[data-testid="stSidebar"]')
-            sidebar.get_by_text("Funding: a stream's budget up or down").click()
-            wait_idle(page)
-            slider = (
-                sidebar.locator('[data-testid="stSlider"]')
-                .filter(has_text="Public Health grant")
-                .get_by_role("slider")
-            )
-            before = _metric(page, "Late costs avoided")
-            slider.focus()
-            for _ in range(10):
-                slider.press("ArrowLeft")
-            _wait_metric_change(page, "Late costs avoided", before)
-            assert (
-                "-10%"
-                in sidebar.locator('[data-testid="stSlider"]')
-                .filter(has_text="Public Health grant")
-                .inner_text()
-            )
-            assert "Refocus towards prevention: PH -10%" in sidebar.inner_text()
+    with _plan_page(browser, tmp_path) as page:
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Funding: a stream's budget up or down").click()
+        wait_idle(page)
+        slider = (
+            sidebar.locator('[data-testid="stSlider"]')
+            .filter(has_text="Public Health grant")
+            .get_by_role("slider")
+        )
+        before = _metric(page, "Late costs avoided")
+        slider.focus()
+        for _ in range(10):
+            slider.press("ArrowLeft")
+        _wait_metric_change(page, "Late costs avoided", before)
+        assert (
+            "-10%"
+            in sidebar.locator('[data-testid="stSlider"]')
+            .filter(has_text="Public Health grant")
+            .inner_text()
+        )
+        assert "Refocus towards prevention: PH -10%" in sidebar.inner_text()
 
-            sidebar.get_by_role("link", name="Compare").click()
-            wait_idle(page, 60000)
-            text = _main_text(page)
-            assert "The scenarios differ in: PH -10%." in text
-            assert re.search(r"B scores £[\d,]+ lower than A", text)
-        finally:
-            page.close()
+        sidebar.get_by_role("link", name="Compare").click()
+        wait_idle(page, 60000)
+        text = _main_text(page)
+        assert "The scenarios differ in: PH -10%." in text
+        assert re.search(r"B scores £[\d,]+ lower than A", text)
